@@ -1,0 +1,1 @@
+"""kuzet's framework-free core: layers, import, rules and analysis over PostGIS."""

@@ -1,0 +1,167 @@
+"""The PostGIS layers as SQLAlchemy 2 models (the migrations hold the same schema)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from ..crs import STORAGE_SRID
+from ..domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
+
+
+def geometry(kind: str) -> Geometry:
+    # Indexes are created explicitly by the migrations, so GeoAlchemy2 must not add its own.
+    return Geometry(kind, srid=STORAGE_SRID, spatial_index=False)
+
+
+def one_of(column: str, enum) -> CheckConstraint:
+    quoted = ", ".join(f"'{v}'" for v in values(enum))
+    return CheckConstraint(f"{column} IN ({quoted})", name=f"{column}_closed_set")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Created:
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class District(Created, Base):
+    __tablename__ = "district"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    name_ru: Mapped[str | None] = mapped_column(Text)
+    name_kk: Mapped[str | None] = mapped_column(Text)
+    kato: Mapped[str | None] = mapped_column(String(12))
+    city: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class PoliceUnit(Created, Base):
+    __tablename__ = "police_unit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text, unique=True)
+    district_id: Mapped[int | None] = mapped_column(ForeignKey("district.id", ondelete="SET NULL"))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("police_unit.id", ondelete="SET NULL"))
+    phone: Mapped[str | None] = mapped_column(Text)
+    station = mapped_column(geometry("POINT"))
+    jurisdiction = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class PublicPlace(Created, Base):
+    __tablename__ = "public_place"
+    __table_args__ = (one_of("kind", PublicPlaceKind),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    osm_id: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("GEOMETRY"), nullable=False)
+
+
+class Pasture(Created, Base):
+    __tablename__ = "pasture"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    osm_id: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class CropField(Created, Base):
+    __tablename__ = "crop_field"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    crop: Mapped[str | None] = mapped_column(Text)
+    osm_id: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class Campus(Created, Base):
+    __tablename__ = "campus"
+    __table_args__ = (one_of("kind", CampusKind),
+                      CheckConstraint("buffer_m IS NULL OR buffer_m > 0", name="buffer_m_positive"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    buffer_m: Mapped[float | None] = mapped_column(Float)
+    osm_id: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class PatrolZone(Created, Base):
+    __tablename__ = "patrol_zone"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    police_unit_id: Mapped[int | None] = mapped_column(ForeignKey("police_unit.id", ondelete="RESTRICT"))
+    note: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("POLYGON"), nullable=False)
+
+
+class Event(Created, Base):
+    __tablename__ = "event"
+    __table_args__ = (
+        one_of("kind", EventKind),
+        CheckConstraint("starts_at < ends_at", name="event_starts_before_ends"),
+        CheckConstraint("expected_attendance >= 0", name="attendance_not_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expected_attendance: Mapped[int] = mapped_column(Integer)
+    venue: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(geometry("POLYGON"), nullable=False)
+
+
+class Formation(Created, Base):
+    __tablename__ = "formation"
+    __table_args__ = (
+        one_of("base_type", FormationBase),
+        CheckConstraint(
+            "num_nonnulls(notified_unit_id, notified_on, notification_ref) IN (0, 3)",
+            name="notification_complete",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    base_type: Mapped[str] = mapped_column(Text)
+    base_address: Mapped[str | None] = mapped_column(Text)
+    notified_unit_id: Mapped[int | None] = mapped_column(ForeignKey("police_unit.id", ondelete="RESTRICT"))
+    notified_on: Mapped[date | None] = mapped_column(Date)
+    notification_ref: Mapped[str | None] = mapped_column(Text)
+    home_area = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class Incident(Created, Base):
+    __tablename__ = "incident"
+    __table_args__ = (one_of("source", IncidentSource),
+                      CheckConstraint("reported_at IS NULL OR reported_at >= occurred_at",
+                                      name="reported_after_occurred"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    category: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text, server_default=IncidentSource.IMPORT.value)
+    external_id: Mapped[str | None] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    geom = mapped_column(geometry("POINT"), nullable=False)
+
+
+class ImportBatch(Base):
+    """One successful import: what was read, into which layer, how many rows."""
+
+    __tablename__ = "import_batch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(Text)
+    source_crs: Mapped[str | None] = mapped_column(Text)
+    row_count: Mapped[int] = mapped_column(Integer)
+    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+MODELS = {m.__tablename__: m for m in (District, PoliceUnit, PublicPlace, Pasture, CropField, Campus,
+                                       PatrolZone, Event, Formation, Incident)}

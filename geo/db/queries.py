@@ -1,0 +1,75 @@
+"""Every SELECT kuzet runs against the layers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from geoalchemy2 import functions as gfunc
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from ..crs import STORAGE_SRID
+from ..layers import LayerSpec
+from .models import MODELS
+
+
+def model_of(spec: LayerSpec):
+    return MODELS[spec.table]
+
+
+def name_lookup(session: Session, spec: LayerSpec) -> dict[str, int]:
+    """Name → id and "id" → id of every row of a layer (for ``ref`` fields of an import)."""
+    model = model_of(spec)
+    rows = session.execute(select(model.id, model.name)).all()
+    lookup = {str(row.id): row.id for row in rows}
+    lookup.update({row.name: row.id for row in rows})
+    return lookup
+
+
+def count_rows(session: Session, spec: LayerSpec) -> int:
+    return session.scalar(select(func.count()).select_from(model_of(spec)))
+
+
+@dataclass(frozen=True)
+class Page:
+    frame: gpd.GeoDataFrame
+    matched: int
+
+
+def _columns(spec: LayerSpec):
+    model = model_of(spec)
+    cols = [model.id] + [getattr(model, f.column) for f in spec.fields if f.type != "point"]
+    for f in spec.fields:
+        if f.type == "point":
+            cols.append(gfunc.ST_AsBinary(getattr(model, f.column)).label(f.column))
+    return cols
+
+
+def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
+               limit: int, offset: int = 0) -> Page:
+    """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count."""
+    model = model_of(spec)
+    geom = getattr(model, spec.geometry_column)
+    where = []
+    if bbox is not None:
+        where.append(geom.intersects(gfunc.ST_MakeEnvelope(*bbox, STORAGE_SRID)))
+    matched = session.scalar(select(func.count()).select_from(model).where(*where))
+    stmt: Select = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
+                    .where(*where).order_by(model.id).limit(limit).offset(offset))
+    frame = _frame(session, stmt)
+    return Page(frame, matched)
+
+
+def _frame(session: Session, stmt: Select) -> gpd.GeoDataFrame:
+    result = session.execute(stmt)
+    rows = result.all()
+    columns = list(result.keys())
+    table = pd.DataFrame(rows, columns=columns)
+    geometry = shapely.from_wkb([bytes(b) if b is not None else None for b in table.pop("geometry")])
+    for col in table.columns:
+        if table[col].map(lambda v: isinstance(v, (bytes, memoryview))).any():
+            table[col] = gpd.GeoSeries(shapely.from_wkb([bytes(b) if b is not None else None
+                                                          for b in table[col]]), crs=STORAGE_SRID)
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=STORAGE_SRID)

@@ -1,0 +1,49 @@
+"""Bulk writes: COPY rows into a layer inside the caller's transaction."""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+import shapely
+from psycopg import sql
+from sqlalchemy.orm import Session
+
+from ..crs import STORAGE_SRID
+from .models import ImportBatch
+
+CHUNK_ROWS = 5000
+
+
+def _ewkb(geoms: np.ndarray) -> list[str | None]:
+    arr = shapely.set_srid(np.asarray(geoms, dtype=object), STORAGE_SRID)
+    return list(shapely.to_wkb(arr, hex=True, include_srid=True))
+
+
+def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geometry_columns: Iterable[str] = (),
+              *, count: int, on_progress: Callable[[int], None] | None = None) -> int:
+    """COPY ``count`` rows into ``table``; geometry columns hold shapely objects (EPSG:4326).
+
+    Runs on the session's own connection, so the rows commit or roll back with the caller.
+    """
+    names = list(columns)
+    geometry_columns = set(geometry_columns)
+    data = {name: (_ewkb(values) if name in geometry_columns else list(values)) for name, values in columns.items()}
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names))
+    raw = session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for start in range(0, count, CHUNK_ROWS):
+            stop = min(start + CHUNK_ROWS, count)
+            for i in range(start, stop):
+                copy.write_row(tuple(data[name][i] for name in names))
+            if on_progress:
+                on_progress(stop - start)
+    return count
+
+
+def record_import(session: Session, *, layer: str, source_name: str, source_crs: str | None,
+                  row_count: int) -> ImportBatch:
+    batch = ImportBatch(layer=layer, source_name=source_name, source_crs=source_crs, row_count=row_count)
+    session.add(batch)
+    session.flush()
+    return batch

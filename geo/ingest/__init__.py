@@ -1,0 +1,1 @@
+"""Reading layer files and validating every row before anything is stored."""

@@ -1,0 +1,97 @@
+"""Which source column feeds which layer field, from options or a small mapping file.
+
+A mapping file is TOML or JSON::
+
+    srid = 2227                       # used when the file declares no CRS
+    [fields]                          # layer field = source column
+    occurred_at = "Date"
+    category = "Category"
+    [set]                             # layer field = constant for every row
+    source = "police-record"
+"""
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..errors import InvalidInput
+from ..layers import LayerSpec
+
+
+@dataclass(frozen=True)
+class Mapping:
+    fields: dict[str, str] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    srid: int | None = None
+    timezone: str | None = None
+    lon: str | None = None
+    lat: str | None = None
+    wkt: str | None = None
+    sublayer: str | None = None
+
+    def merged(self, other: "Mapping") -> "Mapping":
+        """This mapping with ``other``'s explicit choices taking precedence."""
+        return replace(
+            self,
+            fields={**self.fields, **other.fields},
+            constants={**self.constants, **other.constants},
+            **{k: getattr(other, k) for k in ("srid", "timezone", "lon", "lat", "wkt", "sublayer")
+               if getattr(other, k) is not None},
+        )
+
+
+def load_mapping(path: str | Path) -> Mapping:
+    """Read a TOML or JSON mapping file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"mapping file not found: {path}") from exc
+    except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"mapping file {path.name} is not valid: {exc}") from exc
+    unknown = set(data) - {"fields", "set", "srid", "timezone", "lon", "lat", "wkt", "sublayer"}
+    if unknown:
+        raise InvalidInput(f"mapping file {path.name}: unknown keys {sorted(unknown)}")
+    return Mapping(fields={k: str(v) for k, v in data.get("fields", {}).items()},
+                   constants={k: str(v) for k, v in data.get("set", {}).items()},
+                   srid=data.get("srid"), timezone=data.get("timezone"), lon=data.get("lon"),
+                   lat=data.get("lat"), wkt=data.get("wkt"), sublayer=data.get("sublayer"))
+
+
+def parse_pairs(pairs: tuple[str, ...] | list[str], option: str) -> dict[str, str]:
+    """``["field=column", ...]`` as a dict; a pair without ``=`` is a user error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(f"{option} expects FIELD=VALUE, got {pair!r}")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def resolve_columns(spec: LayerSpec, columns: list[str], mapping: Mapping) -> dict[str, str]:
+    """Layer field → source column: explicit mapping first, then same name (case-insensitive)."""
+    names = {f.name for f in spec.fields}
+    unknown = sorted((set(mapping.fields) | set(mapping.constants)) - names)
+    if unknown:
+        raise InvalidInput(f"layer {spec.name} has no field {', '.join(unknown)}; "
+                           f"its fields are: {', '.join(sorted(names))}")
+    missing = sorted(c for c in mapping.fields.values() if c not in columns)
+    if missing:
+        raise InvalidInput(f"the file has no column {', '.join(repr(m) for m in missing)}; "
+                           f"its columns are: {', '.join(columns)}")
+    by_lower = {c.lower(): c for c in columns}
+    resolved = dict(mapping.fields)
+    for f in spec.fields:
+        if f.name not in resolved and f.name not in mapping.constants and f.name.lower() in by_lower:
+            resolved[f.name] = by_lower[f.name.lower()]
+    absent = [f.name for f in spec.fields
+              if f.required and f.default is None and f.name not in resolved and f.name not in mapping.constants]
+    if absent:
+        raise InvalidInput(f"required field(s) {', '.join(absent)} of layer {spec.name} have no source: "
+                           f"map them with --map FIELD=COLUMN or set them with --set FIELD=VALUE "
+                           f"(columns are: {', '.join(columns)})")
+    return resolved

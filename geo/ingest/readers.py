@@ -1,0 +1,150 @@
+"""Read GeoJSON, GeoPackage, Shapefile (plain or zipped) and CSV into a GeoDataFrame.
+
+CSV geometry comes from lon/lat columns or a WKT column; rows whose geometry cannot be parsed keep
+an empty geometry and a :class:`RowError`, so validation can report every bad row at once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from ..errors import InvalidInput, RowError
+
+VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb"}
+LON_NAMES = ("lon", "lng", "long", "longitude", "x")
+LAT_NAMES = ("lat", "latitude", "y")
+WKT_NAMES = ("wkt", "geometry", "geom", "the_geom")
+
+
+@dataclass
+class Source:
+    """A file read into memory: its rows (in file order), CRS, and rows already found bad."""
+
+    name: str
+    frame: gpd.GeoDataFrame
+    crs: CRS
+    errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CsvGeometry:
+    """Which CSV columns hold the geometry; None means: find them by their usual names."""
+
+    lon: str | None = None
+    lat: str | None = None
+    wkt: str | None = None
+
+
+def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | None = None,
+                csv: CsvGeometry = CsvGeometry(), encoding: str | None = None) -> Source:
+    """Read a layer file; ``srid`` is used when the file declares no CRS.
+
+    A file whose declared CRS differs from a given ``srid`` is refused, since one of the two is wrong.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(f"file not found: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        frame, errors = _read_csv(path, csv, encoding)
+        declared = None
+    elif suffix in VECTOR_SUFFIXES:
+        frame, errors = _read_vector(path, sublayer, encoding), []
+        declared = frame.crs
+    else:
+        raise InvalidInput(f"unsupported file type {suffix!r}: use GeoJSON, GeoPackage, Shapefile "
+                           "(.shp or .zip), FlatGeobuf or CSV")
+    crs = _resolve_crs(declared, srid, path.name)
+    frame = frame.set_crs(crs, allow_override=True)
+    return Source(name=path.name, frame=frame.reset_index(drop=True), crs=crs, errors=errors)
+
+
+def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
+    given = None
+    if srid is not None:
+        try:
+            given = CRS.from_epsg(int(srid))
+        except (CRSError, ValueError) as exc:
+            raise InvalidInput(f"EPSG:{srid} is not a known coordinate reference system") from exc
+    if declared is None and given is None:
+        raise InvalidInput(f"{name} declares no coordinate reference system: give its EPSG code "
+                           "(--srid 4326 for longitude/latitude)")
+    if declared is not None and given is not None and not CRS(declared).equals(given):
+        raise InvalidInput(f"{name} declares {CRS(declared).to_string()} but EPSG:{srid} was given; "
+                           "drop --srid or fix the file")
+    return CRS(declared) if declared is not None else given
+
+
+def _read_vector(path: Path, sublayer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+    try:
+        layers = pyogrio.list_layers(path)
+        if sublayer is None and len(layers) > 1:
+            names = ", ".join(str(n) for n in layers[:, 0])
+            raise InvalidInput(f"{path.name} holds several layers ({names}): choose one with --sublayer")
+        kwargs = {"encoding": encoding} if encoding else {}
+        return pyogrio.read_dataframe(path, layer=sublayer, **kwargs)
+    except InvalidInput:
+        raise
+    except Exception as exc:  # GDAL reports unreadable files with its own exception types
+        raise InvalidInput(f"cannot read {path.name}: {exc}") from exc
+
+
+def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise InvalidInput(f"cannot read {path.name} as CSV: {exc}") from exc
+    wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
+    if wkt:
+        if wkt not in table:
+            raise InvalidInput(f"{path.name} has no column {wkt!r} for WKT geometry")
+        geoms, errors = _parse_wkt(table[wkt], wkt)
+        table = table.drop(columns=[wkt])
+    else:
+        lon, lat = geometry.lon or _find(table, LON_NAMES), geometry.lat or _find(table, LAT_NAMES)
+        if not lon or not lat or lon not in table or lat not in table:
+            raise InvalidInput(f"{path.name}: no geometry columns found; name them with --lon/--lat "
+                               f"or --wkt (columns are: {', '.join(table.columns)})")
+        geoms, errors = _parse_lonlat(table[lon], table[lat], lon, lat)
+    return gpd.GeoDataFrame(table, geometry=geoms), errors
+
+
+def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
+    lower = {c.lower().strip(): c for c in table.columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
+    errors: list[RowError] = []
+    x = pd.to_numeric(lon.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    y = pd.to_numeric(lat.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    for values, raw, name in ((x, lon, lon_name), (y, lat, lat_name)):
+        for i in np.flatnonzero(np.isnan(values)):
+            reason = "missing coordinate" if not raw.iloc[i].strip() else f"not a number: {raw.iloc[i]!r}"
+            errors.append(RowError(int(i) + 1, name, reason))
+    ok = ~(np.isnan(x) | np.isnan(y))
+    geoms = np.full(len(x), None, dtype=object)
+    geoms[ok] = shapely.points(x[ok], y[ok])
+    return gpd.GeoSeries(geoms), errors
+
+
+def _parse_wkt(text: pd.Series, name: str):
+    errors: list[RowError] = []
+    geoms = np.full(len(text), None, dtype=object)
+    for i, value in enumerate(text):
+        value = value.strip()
+        if not value:
+            continue  # an empty geometry is reported by validation
+        try:
+            geoms[i] = shapely.from_wkt(value)
+        except shapely.errors.GEOSException as exc:
+            errors.append(RowError(i + 1, name, f"not valid WKT: {exc}"))
+    return gpd.GeoSeries(geoms), errors

@@ -1,0 +1,262 @@
+"""Check every row of a source against a layer before anything is stored.
+
+Every problem of every row is collected (row number, field, reason); the caller stores nothing
+when the list is not empty. Values come out typed and geometries in EPSG:4326.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping as MappingType
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.validation import explain_validity
+
+from ..crs import STORAGE_CRS
+from ..errors import InvalidInput, RowError
+from ..layers import Field, LayerSpec
+from .readers import Source
+
+ACCEPTED_TYPES = {
+    "Point": {"Point"},
+    "Polygon": {"Polygon"},
+    "MultiPolygon": {"Polygon", "MultiPolygon"},
+    "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
+}
+DAYFIRST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+
+
+@dataclass
+class Prepared:
+    """Rows ready to store: typed columns and geometries (EPSG:4326) in file order."""
+
+    columns: dict[str, list]
+    geometry: np.ndarray
+    count: int
+
+
+def timezone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from exc
+
+
+def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
+             constants: MappingType[str, str], *, tz: ZoneInfo,
+             refs: MappingType[str, MappingType[str, int]] | None = None) -> tuple[Prepared, list[RowError]]:
+    """Validate all rows; return the prepared rows and every error found (sorted by row)."""
+    n = len(source.frame)
+    errors = list(source.errors)
+    out: dict[str, list] = {}
+    for f in spec.fields:
+        if f.name in constants:
+            raw = pd.Series([constants[f.name]] * n, dtype=object)
+            label = f"{f.name} (--set)"
+        elif f.name in columns:
+            raw = source.frame[columns[f.name]]
+            label = columns[f.name]
+        elif f.default is not None:
+            raw, label = pd.Series([f.default] * n, dtype=object), f.name
+        else:
+            continue
+        values, field_errors = convert(raw, f, label=label, tz=tz, refs=(refs or {}).get(f.name))
+        errors += field_errors
+        out[f.column] = values
+    errors += _cross_field(spec, out, n)
+    geometry, geom_errors = check_geometry(source.frame, spec)
+    errors += geom_errors
+    errors.sort(key=lambda e: (e.row, e.field))
+    return Prepared(out, geometry, n), errors
+
+
+def _texts(raw: pd.Series) -> list[str | None]:
+    cleaned = []
+    for v in raw.tolist():
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            cleaned.append(None)
+            continue
+        s = str(v).strip()
+        cleaned.append(s or None)
+    return cleaned
+
+
+def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
+            refs: MappingType[str, int] | None = None) -> tuple[list, list[RowError]]:
+    """One column converted to the field's type, with an error for each bad value."""
+    texts = _texts(raw)
+    errors: list[RowError] = []
+    values: list = [None] * len(texts)
+    parse = _PARSERS[f.type]
+    parsed = parse(texts, tz=tz, refs=refs, f=f)
+    for i, (text, value) in enumerate(zip(texts, parsed)):
+        row = i + 1
+        if text is None:
+            if f.required:
+                errors.append(RowError(row, label, "required value is missing"))
+            continue
+        if isinstance(value, _Bad):
+            errors.append(RowError(row, label, value.reason))
+            continue
+        if f.choices is not None:
+            canonical = {c.lower(): c for c in f.choices}.get(str(value).lower())
+            if canonical is None:
+                errors.append(RowError(row, label, f"{text!r} is not one of: {', '.join(f.choices)}"))
+                continue
+            value = canonical
+        if f.minimum is not None and value < f.minimum:
+            errors.append(RowError(row, label, f"{value} is below the minimum {f.minimum:g}"))
+            continue
+        values[i] = value
+    return values, errors
+
+
+class _Bad:
+    __slots__ = ("reason",)
+
+    def __init__(self, reason: str):
+        self.reason = reason
+
+
+def _parse_text(texts, **_):
+    return texts
+
+
+def _parse_number(texts, *, f, **_):
+    numbers = pd.to_numeric(pd.Series([t.replace(",", ".") if t else t for t in texts], dtype=object),
+                            errors="coerce")
+    out = []
+    for text, number in zip(texts, numbers):
+        if text is None:
+            out.append(None)
+        elif pd.isna(number) or not np.isfinite(number):
+            out.append(_Bad(f"not a number: {text!r}"))
+        elif f.type == "int":
+            out.append(int(number) if float(number).is_integer() else _Bad(f"not a whole number: {text!r}"))
+        else:
+            out.append(float(number))
+    return out
+
+
+def _parse_times(texts, *, tz, f, **_):
+    series = pd.Series([t for t in texts], dtype=object)
+    parsed = pd.to_datetime(series, errors="coerce", format="ISO8601", utc=False)
+    out = []
+    for text, value in zip(texts, parsed):
+        if text is None:
+            out.append(None)
+            continue
+        if pd.isna(value):
+            value = _dayfirst(text)
+        if value is None or pd.isna(value):
+            what = "date" if f.type == "date" else "date and time"
+            out.append(_Bad(f"cannot read {text!r} as a {what} (use ISO 8601, e.g. 2024-05-01T18:30)"))
+            continue
+        ts = pd.Timestamp(value)
+        if f.type == "date":
+            out.append(ts.date())
+        else:
+            out.append((ts.tz_localize(tz) if ts.tzinfo is None else ts).to_pydatetime())
+    return out
+
+
+def _dayfirst(text: str):
+    for fmt in DAYFIRST_FORMATS:
+        value = pd.to_datetime(text, format=fmt, errors="coerce")
+        if not pd.isna(value):
+            return value
+    return None
+
+
+def _parse_ref(texts, *, refs, f, **_):
+    refs = refs or {}
+    out = []
+    for text in texts:
+        if text is None:
+            out.append(None)
+        elif text in refs:
+            out.append(refs[text])
+        else:
+            out.append(_Bad(f"no {f.ref} named or numbered {text!r}"))
+    return out
+
+
+def _parse_point(texts, **_):
+    out = []
+    for text in texts:
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            parts = text.replace(",", " ").split()
+            geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
+                    else shapely.from_wkt(text))
+        except (ValueError, shapely.errors.GEOSException):
+            out.append(_Bad(f"not a point (give 'lon lat' or WKT): {text!r}"))
+            continue
+        if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
+            out.append(_Bad(f"not a longitude/latitude point: {text!r}"))
+        else:
+            out.append(geom)
+    return out
+
+
+_PARSERS = {"text": _parse_text, "int": _parse_number, "float": _parse_number, "date": _parse_times,
+            "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
+
+
+def _in_range(geom) -> bool:
+    minx, miny, maxx, maxy = geom.bounds
+    return -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90
+
+
+def _cross_field(spec: LayerSpec, out: dict[str, list], n: int) -> list[RowError]:
+    errors = []
+    for group in spec.all_or_none:
+        cols = [spec.field(name).column for name in group]
+        for i in range(n):
+            present = [out.get(c, [None] * n)[i] is not None for c in cols]
+            if any(present) and not all(present):
+                missing = [name for name, p in zip(group, present) if not p]
+                errors.append(RowError(i + 1, ", ".join(missing),
+                                       f"{', '.join(group)} go together: give all or none"))
+    for first, second in spec.ordered:
+        a, b = out.get(first), out.get(second)
+        if a is None or b is None:
+            continue
+        for i in range(n):
+            if a[i] is not None and b[i] is not None and not a[i] < b[i]:
+                errors.append(RowError(i + 1, second, f"{second} must be after {first}"))
+    return errors
+
+
+def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec) -> tuple[np.ndarray, list[RowError]]:
+    """Geometries in EPSG:4326, promoted to the layer's type; every unusable one reported."""
+    geoms = frame.geometry.to_crs(STORAGE_CRS).to_numpy() if len(frame) else np.empty(0, dtype=object)
+    accepted = ACCEPTED_TYPES[spec.geometry]
+    errors: list[RowError] = []
+    label = "geometry"
+    for i, geom in enumerate(geoms):
+        row = i + 1
+        if geom is None or geom.is_empty:
+            errors.append(RowError(row, label, "geometry is missing or empty"))
+            continue
+        kind = geom.geom_type
+        if kind not in accepted:
+            errors.append(RowError(row, label, f"a {kind} does not fit layer {spec.name} "
+                                               f"(expects {' or '.join(sorted(accepted))})"))
+            continue
+        coords = shapely.get_coordinates(geom)
+        if not np.isfinite(coords).all() or not _in_range(geom):
+            errors.append(RowError(row, label, "coordinates outside the valid range "
+                                               "(longitude -180..180, latitude -90..90)"))
+            continue
+        if not geom.is_valid:
+            errors.append(RowError(row, label, f"invalid geometry: {explain_validity(geom)}"))
+            continue
+        if spec.geometry == "MultiPolygon" and kind == "Polygon":
+            geoms[i] = shapely.MultiPolygon([geom])
+    return geoms, errors

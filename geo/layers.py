@@ -1,0 +1,128 @@
+"""The catalogue of kuzet's map layers: their fields, geometry and closed sets.
+
+Import, the API and the map all read this one catalogue, so a layer is described once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
+
+FieldType = Literal["text", "int", "float", "date", "datetime", "ref", "point"]
+
+
+@dataclass(frozen=True)
+class Field:
+    """A column of a layer as import and the API see it.
+
+    ``ref`` fields hold the id or the exact name of a row of layer ``ref``; ``point`` fields hold
+    a secondary point geometry given as WKT or "lon lat".
+    """
+
+    name: str
+    type: FieldType = "text"
+    required: bool = False
+    choices: tuple[str, ...] | None = None
+    default: str | None = None
+    ref: str | None = None
+    minimum: float | None = None
+    tooltip: bool = True
+
+    @property
+    def column(self) -> str:
+        return f"{self.name}_id" if self.type == "ref" else self.name
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer: a table with one main geometry column and typed fields."""
+
+    name: str
+    title: str
+    geometry: Literal["Point", "MultiPolygon", "Polygon", "Geometry"]
+    fields: tuple[Field, ...]
+    item: str | None = None
+    all_or_none: tuple[tuple[str, ...], ...] = ()
+    ordered: tuple[tuple[str, str], ...] = ()
+    geometry_column: str = "geom"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def table(self) -> str:
+        return self.name
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.required)
+
+
+NAME = Field("name", required=True)
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.name: spec
+    for spec in (
+        LayerSpec(
+            "district", "Districts", "MultiPolygon",
+            (NAME, Field("name_ru"), Field("name_kk"), Field("kato"), Field("city")),
+        ),
+        LayerSpec(
+            "police_unit", "Police units", "MultiPolygon",
+            (NAME, Field("district", "ref", ref="district"), Field("station", "point", tooltip=False),
+             Field("phone")),
+            geometry_column="jurisdiction",
+        ),
+        LayerSpec(
+            "public_place", "Public places", "Geometry",
+            (NAME, Field("kind", required=True, choices=values(PublicPlaceKind)), Field("osm_id")),
+            item="8.1",
+        ),
+        LayerSpec("pasture", "Pastures", "MultiPolygon", (NAME, Field("osm_id")), item="8.5"),
+        LayerSpec("crop_field", "Crop fields", "MultiPolygon",
+                  (NAME, Field("crop"), Field("osm_id")), item="8.6"),
+        LayerSpec(
+            "campus", "Educational institutions", "MultiPolygon",
+            (NAME, Field("kind", required=True, choices=values(CampusKind)),
+             Field("buffer_m", "float", minimum=0), Field("osm_id")),
+            item="8.7",
+        ),
+        LayerSpec(
+            "patrol_zone", "Patrol zones", "Polygon",
+            (NAME, Field("police_unit", "ref", ref="police_unit"), Field("note")),
+        ),
+        LayerSpec(
+            "event", "Events", "Polygon",
+            (NAME, Field("kind", required=True, choices=values(EventKind)),
+             Field("starts_at", "datetime", required=True), Field("ends_at", "datetime", required=True),
+             Field("expected_attendance", "int", required=True, minimum=0),
+             Field("venue")),
+            item="8.1", ordered=(("starts_at", "ends_at"),),
+        ),
+        LayerSpec(
+            "formation", "Formations", "MultiPolygon",
+            (NAME, Field("base_type", required=True, choices=values(FormationBase)),
+             Field("base_address"), Field("notified_unit", "ref", ref="police_unit"),
+             Field("notified_on", "date"), Field("notification_ref")),
+            item="7", all_or_none=(("notified_unit", "notified_on", "notification_ref"),),
+            geometry_column="home_area",
+        ),
+        LayerSpec(
+            "incident", "Incidents", "Point",
+            (Field("occurred_at", "datetime", required=True), Field("reported_at", "datetime"),
+             Field("category", required=True), Field("description"),
+             Field("source", choices=values(IncidentSource), default=IncidentSource.IMPORT.value),
+             Field("external_id")),
+        ),
+    )
+}
+
+
+def layer(name: str) -> LayerSpec:
+    """The spec of a layer by name; raises KeyError for an unknown one."""
+    return LAYERS[name]

@@ -1,0 +1,123 @@
+"""Use cases, one function each, called alike by the web app, the CLI and notebooks.
+
+Each takes a SQLAlchemy ``Session`` and never commits: the caller commits once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from .db import queries, writes
+from .domain import DEFAULT_TIMEZONE
+from .errors import InvalidInput, NotFound
+from .ingest.mapping import Mapping, resolve_columns
+from .ingest.readers import CsvGeometry, Source, read_source
+from .ingest.validate import timezone, validate
+from .layers import LAYERS, LayerSpec
+from .progress import ProgressFactory, silent
+
+MAX_PAGE = 10_000
+
+
+def layer_spec(name: str) -> LayerSpec:
+    """The layer called ``name``; NotFound names the layers that exist."""
+    try:
+        return LAYERS[name]
+    except KeyError:
+        raise NotFound(f"no layer {name!r}; layers are: {', '.join(LAYERS)}") from None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    layer: str
+    source_name: str
+    source_crs: str
+    rows: int
+    import_id: int
+
+
+def import_layer(session, layer: str, path: str | Path, *, mapping: Mapping = Mapping(),
+                 progress: ProgressFactory = silent) -> ImportResult:
+    """Read, validate and store a layer file; all rows in the caller's transaction, or none.
+
+    Raises ``InvalidInput`` listing every bad row (row number, field, reason) before storing anything.
+
+    Examples
+    --------
+    >>> import_layer(session, "incident", "sf.csv",
+    ...              mapping=Mapping(fields={"occurred_at": "Date"}, timezone="America/Los_Angeles"))
+    """
+    spec = layer_spec(layer)
+    source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
+                         csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt))
+    return import_source(session, spec, source, mapping=mapping, progress=progress)
+
+
+def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, mapping: Mapping = Mapping(),
+                 progress: ProgressFactory = silent) -> ImportResult:
+    """Store an in-memory GeoDataFrame through the same validation as a file import."""
+    if frame.crs is None:
+        raise InvalidInput(f"{name}: the frame has no CRS")
+    source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
+    return import_source(session, layer_spec(layer), source, mapping=mapping, progress=progress)
+
+
+def import_source(session, spec: LayerSpec, source: Source, *, mapping: Mapping,
+                  progress: ProgressFactory = silent) -> ImportResult:
+    columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
+                              mapping)
+    refs = {f.name: queries.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
+            if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
+    tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
+    prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs)
+    if errors:
+        bad_rows = len({e.row for e in errors})
+        raise InvalidInput(f"{source.name}: {bad_rows} of {prepared.count} rows are not valid for layer "
+                           f"{spec.name}; nothing was stored", rows=errors)
+    if prepared.count == 0:
+        raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
+    crs_name = source.crs.to_string()
+    batch = writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
+                                 row_count=prepared.count)
+    columns_out = dict(prepared.columns)
+    columns_out[spec.geometry_column] = prepared.geometry
+    if spec.name == "incident":
+        columns_out["import_id"] = [batch.id] * prepared.count
+    geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
+    bar = progress(total=prepared.count, desc=f"storing {spec.name}")
+    try:
+        writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
+                         on_progress=bar.update)
+    finally:
+        bar.close()
+    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id)
+
+
+def layer_features(session, layer: str, *, bbox=None, limit: int = 1000, offset: int = 0) -> queries.Page:
+    """One page of a layer's features, optionally within a bbox (lon/lat)."""
+    spec = layer_spec(layer)
+    if not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
+    if bbox is not None:
+        bbox = parse_bbox(bbox)
+    return queries.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset)
+
+
+def parse_bbox(value) -> tuple[float, float, float, float]:
+    """``"minlon,minlat,maxlon,maxlat"`` (or a 4-sequence) checked for order and range."""
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    if len(parts) != 4:
+        raise InvalidInput("bbox needs four numbers: minlon,minlat,maxlon,maxlat")
+    try:
+        minx, miny, maxx, maxy = (float(p) for p in parts)
+    except (TypeError, ValueError):
+        raise InvalidInput("bbox values must be numbers: minlon,minlat,maxlon,maxlat") from None
+    if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
+        raise InvalidInput("bbox is outside longitude -180..180 / latitude -90..90")
+    if minx > maxx or miny > maxy:
+        raise InvalidInput("bbox minimum is greater than its maximum")
+    return minx, miny, maxx, maxy

@@ -1,0 +1,73 @@
+"""Fixtures over a real PostGIS: a migrated test database, rolled-back sessions, the app."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from geo.db import make_engine, migrate
+
+ROOT = Path(__file__).resolve().parents[1]
+TEST_URL = os.environ.get("KUZET_TEST_DATABASE_URL", "postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet_test")
+SHARED_DATA = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def reset_schema(engine) -> None:
+    """An empty public schema, then the migrations: every run starts from the same database."""
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    migrate.upgrade(engine.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture(scope="session")
+def engine():
+    engine = make_engine(TEST_URL)
+    try:
+        with engine.connect():
+            pass
+    except Exception as exc:  # the database must be there; `make test` starts it
+        pytest.exit(f"test database {TEST_URL} is not reachable ({exc}); run the tests with `make test`",
+                    returncode=3)
+    reset_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine):
+    """A connection in a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection) -> Session:
+    """A session whose commits become savepoints of the test's rolled-back transaction."""
+    with Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def app(connection):
+    from web import create_app
+
+    factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    return create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data not found at {SHARED_DATA} (../shared/data beside the project)")
+    return SHARED_DATA

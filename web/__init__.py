@@ -1,0 +1,26 @@
+"""The kuzet web app: thin views over geo.services."""
+from __future__ import annotations
+
+from flask import Flask
+
+from .config import DEFAULTS
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: defaults, then ``KUZET_*`` environment, then ``test_config``."""
+    app = Flask(__name__)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env("KUZET")
+    if test_config:
+        app.config.update(test_config)
+
+    from . import db, errors, i18n
+    from .api import bp as api_bp
+    from .maps import bp as maps_bp
+
+    db.init_app(app)
+    errors.init_app(app)
+    i18n.init_app(app)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(maps_bp)
+    return app

@@ -1,0 +1,8 @@
+"""The JSON/GeoJSON API under /api/v1."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import layers  # noqa: E402,F401  (routes register on bp)

@@ -1,0 +1,52 @@
+"""Layers as GeoJSON, filtered by bbox and paged."""
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from geo import services
+from geo.errors import InvalidInput
+from geo.layers import LAYERS
+
+from ..db import get_session
+from ..geojson import feature_collection, geojson_response
+from . import bp
+
+DEFAULT_LIMIT = 1000
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InvalidInput(f"{name} must be a whole number, got {raw!r}") from None
+
+
+@bp.get("/layers")
+def list_layers():
+    """The layers that exist, with their fields and geometry type."""
+    return jsonify({"layers": [
+        {"name": s.name, "title": s.title, "geometry": s.geometry, "item": s.item,
+         "fields": [f.name for f in s.fields],
+         "href": url_for("api.layer_items", layer=s.name, _external=False)}
+        for s in LAYERS.values()
+    ]})
+
+
+@bp.get("/layers/<layer>")
+def layer_items(layer: str):
+    """GeoJSON of one layer; ``bbox=minlon,minlat,maxlon,maxlat``, ``limit``, ``offset``."""
+    limit = _int_arg("limit", DEFAULT_LIMIT)
+    offset = _int_arg("offset", 0)
+    bbox = request.args.get("bbox") or None
+    page = services.layer_features(get_session(), layer, bbox=bbox, limit=limit, offset=offset)
+    returned = len(page.frame)
+    links = []
+    if offset + returned < page.matched:
+        args = {k: v for k, v in request.args.items() if k != "offset"}
+        links.append({"rel": "next", "type": "application/geo+json",
+                      "href": url_for("api.layer_items", layer=layer, offset=offset + returned, **args)})
+    return geojson_response(feature_collection(page.frame, numberMatched=page.matched,
+                                               numberReturned=returned, links=links))

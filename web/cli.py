@@ -1,0 +1,137 @@
+"""The ``kuzet`` command line: migrations, imports, demo data and the server."""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+from tqdm import tqdm
+
+from geo import services
+from geo.db import make_engine, make_sessionmaker, migrate
+from geo.errors import InvalidInput, KuzetError
+from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
+from geo.layers import LAYERS
+
+from .config import DEFAULTS
+
+REPORT_LIMIT = 200
+
+
+def database_url(ctx_url: str | None) -> str:
+    return ctx_url or os.environ.get("KUZET_DATABASE_URL") or DEFAULTS["DATABASE_URL"]
+
+
+def terminal_progress(*, total: int, desc: str):
+    return tqdm(total=total, desc=desc, unit="row", file=sys.stderr, disable=None, dynamic_ncols=True)
+
+
+@click.group()
+@click.option("--database-url", envvar="KUZET_DATABASE_URL", default=None,
+              help="PostGIS URL (default: the project-local cluster).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """kuzet: patrol and incident mapping under MIA Order No. 641."""
+    ctx.obj = {"url": database_url}
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+@click.pass_context
+def db_upgrade(ctx: click.Context, revision: str) -> None:
+    """Apply the migrations (alembic upgrade)."""
+    migrate.upgrade(database_url(ctx.obj["url"]), revision=revision)
+    click.echo(f"database at revision {revision}")
+
+
+def _session(ctx: click.Context):
+    return make_sessionmaker(make_engine(database_url(ctx.obj["url"])))()
+
+
+@main.command("import")
+@click.argument("layer", type=click.Choice(sorted(LAYERS)))
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--srid", type=int, help="EPSG code of the file when it declares none.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Source column of a layer field.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
+@click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt).")
+@click.option("--timezone", help="Zone of times without an offset (default Asia/Almaty).")
+@click.option("--lon", help="CSV longitude (or x) column.")
+@click.option("--lat", help="CSV latitude (or y) column.")
+@click.option("--wkt", help="CSV WKT geometry column.")
+@click.option("--sublayer", help="Layer inside a GeoPackage or multi-layer file.")
+@click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
+@click.pass_context
+def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, dry_run):
+    """Validate every row of PATH and store it in LAYER, all rows or none."""
+    try:
+        options = Mapping(fields=parse_pairs(maps, "--map"), constants=parse_pairs(sets, "--set"),
+                          srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer)
+        mapping = load_mapping(mapping_file).merged(options) if mapping_file else options
+        session = _session(ctx)
+        started = datetime.now()
+        with session.begin():
+            result = services.import_layer(session, layer, path, mapping=mapping, progress=terminal_progress)
+            if dry_run:
+                session.rollback()
+    except InvalidInput as exc:
+        click.echo(exc.report(limit=REPORT_LIMIT), err=True)
+        sys.exit(1)
+    except KuzetError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    seconds = (datetime.now() - started).total_seconds()
+    verb = "validated (dry run, nothing stored)" if dry_run else "stored"
+    click.echo(f"{result.rows} rows of {result.source_name} ({result.source_crs}) {verb} in layer "
+               f"{result.layer} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/data"),
+              show_default=True, help="The shared real data (Almaty layers).")
+@click.option("--seed", type=int, default=641, show_default=True, help="Seed of the synthetic incidents.")
+@click.option("--force", is_flag=True, help="Load again even when demo data is present.")
+@click.pass_context
+def demo(ctx, data_dir: Path, seed: int, force: bool) -> None:
+    """Load the Almaty demo: real layers and synthetic incidents (labelled as such)."""
+    from geo.demo import demo_loaded, load_demo
+
+    session = _session(ctx)
+    try:
+        with session.begin():
+            if demo_loaded(session) and not force:
+                click.echo("demo data already loaded (use --force to load it again)")
+                return
+            summary = load_demo(session, data_dir, seed=seed, progress=terminal_progress, replace=force)
+    except KuzetError as exc:
+        click.echo(getattr(exc, "report", lambda **_: exc.message)(limit=REPORT_LIMIT), err=True)
+        sys.exit(1)
+    for layer_name, count in summary.items():
+        click.echo(f"{layer_name:>14}: {count}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--debug", is_flag=True)
+@click.pass_context
+def serve(ctx, host: str, port: int, debug: bool) -> None:
+    """Serve the web app."""
+    from . import create_app
+
+    config = {"DATABASE_URL": database_url(ctx.obj["url"])}
+    app = create_app(config)
+    click.echo(f"kuzet serving on http://{host}:{port}/")
+    app.run(host=host, port=port, debug=debug, use_reloader=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""One table from geo.errors to HTTP status; JSON under /api, HTML elsewhere."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from geo.errors import Forbidden, InvalidInput, KuzetError, NotFound
+
+STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400}
+
+
+def status_of(error: KuzetError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def handle_kuzet_error(error: KuzetError):
+    status = status_of(error)
+    if wants_json():
+        body = {"error": error.message}
+        if isinstance(error, InvalidInput) and error.rows:
+            body["rows"] = [r.as_dict() for r in error.rows]
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=error.message), status
+
+
+def handle_http_error(error: HTTPException):
+    if wants_json():
+        return jsonify({"error": error.description}), error.code
+    return render_template("error.html", status=error.code, message=error.description), error.code
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(KuzetError, handle_kuzet_error)
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,8 @@
+"""Map pages."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("maps", __name__)
+
+from . import views  # noqa: E402,F401
