@@ -27,6 +27,7 @@ class Field:
     default: str | None = None
     ref: str | None = None
     minimum: float | None = None
+    unique: bool = False
     tooltip: bool = True
 
     @property
@@ -64,17 +65,18 @@ class LayerSpec:
 
 
 NAME = Field("name", required=True)
+UNIQUE_NAME = Field("name", required=True, unique=True)
 
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
     for spec in (
         LayerSpec(
             "district", "Districts", "MultiPolygon",
-            (NAME, Field("name_ru"), Field("name_kk"), Field("kato"), Field("city")),
+            (UNIQUE_NAME, Field("name_ru"), Field("name_kk"), Field("kato"), Field("city")),
         ),
         LayerSpec(
             "police_unit", "Police units", "MultiPolygon",
-            (NAME, Field("district", "ref", ref="district"), Field("station", "point", tooltip=False),
+            (UNIQUE_NAME, Field("district", "ref", ref="district"), Field("station", "point", tooltip=False),
              Field("phone")),
             geometry_column="jurisdiction",
         ),

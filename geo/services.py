@@ -71,7 +71,9 @@ def import_source(session, spec: LayerSpec, source: Source, *, mapping: Mapping,
     refs = {f.name: queries.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
             if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
     tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
-    prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs)
+    existing = {f.name: queries.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
+    prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
+                                repair=bool(mapping.repair), existing=existing)
     if errors:
         bad_rows = len({e.row for e in errors})
         raise InvalidInput(f"{source.name}: {bad_rows} of {prepared.count} rows are not valid for layer "
@@ -90,6 +92,8 @@ def import_source(session, spec: LayerSpec, source: Source, *, mapping: Mapping,
     try:
         writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
                          on_progress=bar.update)
+    except writes.RefusedByDatabase as exc:
+        raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
     finally:
         bar.close()
     return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id)
@@ -121,3 +125,22 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     if minx > maxx or miny > maxy:
         raise InvalidInput("bbox minimum is greater than its maximum")
     return minx, miny, maxx, maxy
+
+
+def map_layers(session, *, limit: int) -> dict[str, queries.Page]:
+    """Every layer of the catalogue for the overview map: at most ``limit`` features each.
+
+    Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
+    ``notified_unit``) holding the referenced row's name, so a map can show names, not ids.
+    """
+    names: dict[str, dict[int, str]] = {}
+    pages = {}
+    for name, spec in LAYERS.items():
+        page = layer_features(session, name, limit=limit)
+        for f in spec.fields:
+            if f.type == "ref":
+                if f.ref not in names:
+                    names[f.ref] = queries.names_by_id(session, layer_spec(f.ref))
+                page.frame[f.name] = page.frame[f.column].map(names[f.ref])
+        pages[name] = page
+    return pages

@@ -305,10 +305,11 @@ cmd_createdb() {
         if ! psql_bin >/dev/null || ! create_database "$url"; then
             say "warning: could not create database '$name' with postgis and btree_gist on the server of"
             say "  $url (no psql here, or no right to); create it there yourself"
+            return 0
         fi
-        return 0
+    else
+        create_database "$url" || die "could not create database '$name' (is the cluster running? scripts/pg.sh start)"
     fi
-    create_database "$url" || die "could not create database '$name' (is the cluster running? make run / scripts/pg.sh start)"
     say "database '$name' ready (postgis, btree_gist)"
 }
 

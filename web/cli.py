@@ -68,13 +68,16 @@ def _session(ctx: click.Context):
 @click.option("--lat", help="CSV latitude (or y) column.")
 @click.option("--wkt", help="CSV WKT geometry column.")
 @click.option("--sublayer", help="Layer inside a GeoPackage or multi-layer file.")
+@click.option("--repair", is_flag=True, default=None, help="Make invalid geometries valid where possible.")
 @click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
 @click.pass_context
-def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, dry_run):
+def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, repair,
+               dry_run):
     """Validate every row of PATH and store it in LAYER, all rows or none."""
     try:
         options = Mapping(fields=parse_pairs(maps, "--map"), constants=parse_pairs(sets, "--set"),
-                          srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer)
+                          srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer,
+                          repair=repair)
         mapping = load_mapping(mapping_file).merged(options) if mapping_file else options
         session = _session(ctx)
         started = datetime.now()

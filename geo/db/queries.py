@@ -28,6 +28,12 @@ def name_lookup(session: Session, spec: LayerSpec) -> dict[str, int]:
     return lookup
 
 
+def existing_values(session: Session, spec: LayerSpec, field_name: str) -> set:
+    """The values of one column already stored in a layer (for uniqueness checks)."""
+    column = getattr(model_of(spec), spec.field(field_name).column)
+    return set(session.scalars(select(column).where(column.is_not(None))))
+
+
 def count_rows(session: Session, spec: LayerSpec) -> int:
     return session.scalar(select(func.count()).select_from(model_of(spec)))
 
@@ -73,3 +79,9 @@ def _frame(session: Session, stmt: Select) -> gpd.GeoDataFrame:
             table[col] = gpd.GeoSeries(shapely.from_wkb([bytes(b) if b is not None else None
                                                           for b in table[col]]), crs=STORAGE_SRID)
     return gpd.GeoDataFrame(table, geometry=geometry, crs=STORAGE_SRID)
+
+
+def names_by_id(session: Session, spec: LayerSpec) -> dict[int, str]:
+    """Id → name of every row of a layer (to show ``ref`` fields by name)."""
+    model = model_of(spec)
+    return {row.id: row.name for row in session.execute(select(model.id, model.name))}

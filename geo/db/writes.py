@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
+import psycopg
 import shapely
 from psycopg import sql
 from sqlalchemy.orm import Session
@@ -12,6 +13,10 @@ from ..crs import STORAGE_SRID
 from .models import ImportBatch
 
 CHUNK_ROWS = 5000
+
+
+class RefusedByDatabase(Exception):
+    """A constraint of the database refused rows that passed validation."""
 
 
 def _ewkb(geoms: np.ndarray) -> list[str | None]:
@@ -31,13 +36,17 @@ def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geomet
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names))
     raw = session.connection().connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(statement) as copy:
-        for start in range(0, count, CHUNK_ROWS):
-            stop = min(start + CHUNK_ROWS, count)
-            for i in range(start, stop):
-                copy.write_row(tuple(data[name][i] for name in names))
-            if on_progress:
-                on_progress(stop - start)
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for start in range(0, count, CHUNK_ROWS):
+                stop = min(start + CHUNK_ROWS, count)
+                for i in range(start, stop):
+                    copy.write_row(tuple(data[name][i] for name in names))
+                if on_progress:
+                    on_progress(stop - start)
+    except (psycopg.errors.IntegrityError, psycopg.errors.DataException) as exc:
+        where = f" at {exc.diag.context.strip()}" if exc.diag.context else ""
+        raise RefusedByDatabase(f"{exc.diag.message_primary}{where}") from exc
     return count
 
 

@@ -3,6 +3,7 @@
 A mapping file is TOML or JSON::
 
     srid = 2227                       # used when the file declares no CRS
+    repair = true                     # make invalid geometries valid where possible
     [fields]                          # layer field = source column
     occurred_at = "Date"
     category = "Category"
@@ -30,6 +31,7 @@ class Mapping:
     lat: str | None = None
     wkt: str | None = None
     sublayer: str | None = None
+    repair: bool | None = None
 
     def merged(self, other: "Mapping") -> "Mapping":
         """This mapping with ``other``'s explicit choices taking precedence."""
@@ -37,7 +39,7 @@ class Mapping:
             self,
             fields={**self.fields, **other.fields},
             constants={**self.constants, **other.constants},
-            **{k: getattr(other, k) for k in ("srid", "timezone", "lon", "lat", "wkt", "sublayer")
+            **{k: getattr(other, k) for k in ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair")
                if getattr(other, k) is not None},
         )
 
@@ -52,13 +54,14 @@ def load_mapping(path: str | Path) -> Mapping:
         raise InvalidInput(f"mapping file not found: {path}") from exc
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"mapping file {path.name} is not valid: {exc}") from exc
-    unknown = set(data) - {"fields", "set", "srid", "timezone", "lon", "lat", "wkt", "sublayer"}
+    unknown = set(data) - {"fields", "set", "srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair"}
     if unknown:
         raise InvalidInput(f"mapping file {path.name}: unknown keys {sorted(unknown)}")
     return Mapping(fields={k: str(v) for k, v in data.get("fields", {}).items()},
                    constants={k: str(v) for k, v in data.get("set", {}).items()},
                    srid=data.get("srid"), timezone=data.get("timezone"), lon=data.get("lon"),
-                   lat=data.get("lat"), wkt=data.get("wkt"), sublayer=data.get("sublayer"))
+                   lat=data.get("lat"), wkt=data.get("wkt"), sublayer=data.get("sublayer"),
+                   repair=data.get("repair"))
 
 
 def parse_pairs(pairs: tuple[str, ...] | list[str], option: str) -> dict[str, str]:

@@ -16,6 +16,7 @@ import shapely
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
+from ..crs import STORAGE_CRS
 from ..errors import InvalidInput, RowError
 
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb"}
@@ -54,8 +55,7 @@ def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | No
         raise InvalidInput(f"file not found: {path}")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        frame, errors = _read_csv(path, csv, encoding)
-        declared = None
+        frame, errors, declared = _read_csv(path, csv, encoding)
     elif suffix in VECTOR_SUFFIXES:
         frame, errors = _read_vector(path, sublayer, encoding), []
         declared = frame.crs
@@ -97,7 +97,8 @@ def _read_vector(path: Path, sublayer: str | None, encoding: str | None) -> gpd.
         raise InvalidInput(f"cannot read {path.name}: {exc}") from exc
 
 
-def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None) -> tuple[gpd.GeoDataFrame, list[RowError]]:
+def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None):
+    """Rows, parse errors, and the CRS the columns imply (lon/lat names imply WGS 84)."""
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
@@ -108,13 +109,17 @@ def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None) -> tuple[
             raise InvalidInput(f"{path.name} has no column {wkt!r} for WKT geometry")
         geoms, errors = _parse_wkt(table[wkt], wkt)
         table = table.drop(columns=[wkt])
+        declared = None
     else:
         lon, lat = geometry.lon or _find(table, LON_NAMES), geometry.lat or _find(table, LAT_NAMES)
         if not lon or not lat or lon not in table or lat not in table:
             raise InvalidInput(f"{path.name}: no geometry columns found; name them with --lon/--lat "
                                f"or --wkt (columns are: {', '.join(table.columns)})")
         geoms, errors = _parse_lonlat(table[lon], table[lat], lon, lat)
-    return gpd.GeoDataFrame(table, geometry=geoms), errors
+        table = table.drop(columns=[lon, lat])
+        named_lonlat = lon.lower() in LON_NAMES[:4] and lat.lower() in LAT_NAMES[:2]
+        declared = STORAGE_CRS if named_lonlat else None
+    return gpd.GeoDataFrame(table, geometry=geoms), errors, declared
 
 
 def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:

@@ -47,8 +47,13 @@ def timezone(name: str) -> ZoneInfo:
 
 def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
              constants: MappingType[str, str], *, tz: ZoneInfo,
-             refs: MappingType[str, MappingType[str, int]] | None = None) -> tuple[Prepared, list[RowError]]:
-    """Validate all rows; return the prepared rows and every error found (sorted by row)."""
+             refs: MappingType[str, MappingType[str, int]] | None = None,
+             repair: bool = False,
+             existing: MappingType[str, set] | None = None) -> tuple[Prepared, list[RowError]]:
+    """Validate all rows; return the prepared rows and every error found (sorted by row).
+
+    ``existing`` holds, per unique field, the values already stored.
+    """
     n = len(source.frame)
     errors = list(source.errors)
     out: dict[str, list] = {}
@@ -67,7 +72,8 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
         errors += field_errors
         out[f.column] = values
     errors += _cross_field(spec, out, n)
-    geometry, geom_errors = check_geometry(source.frame, spec)
+    errors += _unique(spec, out, existing or {})
+    geometry, geom_errors = check_geometry(source.frame, spec, repair=repair)
     errors += geom_errors
     errors.sort(key=lambda e: (e.row, e.field))
     return Prepared(out, geometry, n), errors
@@ -233,8 +239,32 @@ def _cross_field(spec: LayerSpec, out: dict[str, list], n: int) -> list[RowError
     return errors
 
 
-def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec) -> tuple[np.ndarray, list[RowError]]:
-    """Geometries in EPSG:4326, promoted to the layer's type; every unusable one reported."""
+def _unique(spec: LayerSpec, out: dict[str, list], existing: MappingType[str, set]) -> list[RowError]:
+    errors = []
+    for f in spec.fields:
+        if not f.unique or f.column not in out:
+            continue
+        first_row: dict = {}
+        stored = existing.get(f.name, set())
+        for i, value in enumerate(out[f.column]):
+            if value is None:
+                continue
+            if value in stored:
+                errors.append(RowError(i + 1, f.name, f"{value!r} already exists in layer {spec.name}"))
+            elif value in first_row:
+                errors.append(RowError(i + 1, f.name, f"{value!r} repeats row {first_row[value]}"))
+            else:
+                first_row[value] = i + 1
+    return errors
+
+
+def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, *,
+                   repair: bool = False) -> tuple[np.ndarray, list[RowError]]:
+    """Geometries in EPSG:4326, promoted to the layer's type; every unusable one reported.
+
+    With ``repair``, an invalid geometry is made valid (GEOS MakeValid) when the result still fits
+    the layer; only what cannot be repaired is reported.
+    """
     geoms = frame.geometry.to_crs(STORAGE_CRS).to_numpy() if len(frame) else np.empty(0, dtype=object)
     accepted = ACCEPTED_TYPES[spec.geometry]
     errors: list[RowError] = []
@@ -255,8 +285,26 @@ def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec) -> tuple[np.ndarray
                                                "(longitude -180..180, latitude -90..90)"))
             continue
         if not geom.is_valid:
-            errors.append(RowError(row, label, f"invalid geometry: {explain_validity(geom)}"))
-            continue
+            fixed = _repaired(geom, accepted) if repair else None
+            if fixed is None:
+                hint = "" if repair else " (--repair makes such geometries valid)"
+                errors.append(RowError(row, label, f"invalid geometry: {explain_validity(geom)}{hint}"))
+                continue
+            geoms[i] = geom = fixed
+            kind = geom.geom_type
+        if shapely.has_z(geom):
+            geoms[i] = geom = shapely.force_2d(geom)
         if spec.geometry == "MultiPolygon" and kind == "Polygon":
             geoms[i] = shapely.MultiPolygon([geom])
     return geoms, errors
+
+
+def _repaired(geom, accepted: set[str]):
+    """The valid form of ``geom`` keeping only parts of its own dimension, or None."""
+    fixed = shapely.make_valid(geom)
+    if fixed.geom_type == "GeometryCollection":
+        parts = [p for p in shapely.get_parts(fixed) if p.geom_type.endswith(geom.geom_type.replace("Multi", ""))]
+        fixed = shapely.union_all(parts) if parts else None
+    if fixed is None or fixed.is_empty or fixed.geom_type not in accepted:
+        return None
+    return fixed
