@@ -57,3 +57,17 @@ def test_migrations_go_down_to_nothing_and_up_again(connection):
     migrate.upgrade(connection=connection)
     assert connection.scalar(text("SELECT to_regclass('public.incident')")) is not None
     assert migrate.current(connection) is not None
+
+
+def test_the_models_describe_the_migrated_tables_and_columns(connection):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from geo.db.models import Base
+
+    ctx = MigrationContext.configure(connection, opts={
+        "include_object": lambda obj, name, type_, reflected, compare_to:
+            type_ in ("table", "column") and name not in {"spatial_ref_sys"}})
+    drift = [d for d in compare_metadata(ctx, Base.metadata)
+             if not (isinstance(d, tuple) and d[0] in ("add_index", "remove_index"))]
+    assert drift == []

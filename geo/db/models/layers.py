@@ -5,10 +5,10 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from ..crs import STORAGE_SRID
-from ..domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
+from ...crs import STORAGE_SRID
+from ...domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
 
 
 def geometry(kind: str) -> Geometry:
@@ -21,8 +21,7 @@ def one_of(column: str, enum) -> CheckConstraint:
     return CheckConstraint(f"{column} IN ({quoted})", name=f"{column}_closed_set")
 
 
-class Base(DeclarativeBase):
-    pass
+from .base import Base
 
 
 class Created:
@@ -132,6 +131,7 @@ class Formation(Created, Base):
     notified_unit_id: Mapped[int | None] = mapped_column(ForeignKey("police_unit.id", ondelete="RESTRICT"))
     notified_on: Mapped[date | None] = mapped_column(Date)
     notification_ref: Mapped[str | None] = mapped_column(Text)
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     home_area = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
 
 

@@ -1,0 +1,77 @@
+"""Assignments of formations under police supervision, their members and history."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Text, func
+from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, Range
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ...crs import STORAGE_SRID
+from .base import Base
+
+TARGET_TABLES = ("patrol_zone", "public_place", "event", "pasture", "crop_field", "campus", "emergency_area")
+
+
+class EmergencyArea(Base):
+    __tablename__ = "emergency_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    period: Mapped[Range[datetime] | None] = mapped_column(TSTZRANGE)
+    note: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("POLYGON", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Assignment(Base):
+    __tablename__ = "assignment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    formation_id: Mapped[int] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    patrol_zone_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_zone.id", ondelete="RESTRICT"))
+    public_place_id: Mapped[int | None] = mapped_column(ForeignKey("public_place.id", ondelete="RESTRICT"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="RESTRICT"))
+    pasture_id: Mapped[int | None] = mapped_column(ForeignKey("pasture.id", ondelete="RESTRICT"))
+    crop_field_id: Mapped[int | None] = mapped_column(ForeignKey("crop_field.id", ondelete="RESTRICT"))
+    campus_id: Mapped[int | None] = mapped_column(ForeignKey("campus.id", ondelete="RESTRICT"))
+    emergency_area_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_area.id", ondelete="RESTRICT"))
+    regime: Mapped[str] = mapped_column(Text)
+    activity: Mapped[str] = mapped_column(Text)
+    shift: Mapped[Range[datetime]] = mapped_column(TSTZRANGE)
+    officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(Text, server_default="proposed")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    override_officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="RESTRICT"))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @property
+    def target(self) -> tuple[str, int]:
+        """(target table, id) of the one target the assignment points at."""
+        for table in TARGET_TABLES:
+            value = getattr(self, f"{table}_id")
+            if value is not None:
+                return table, value
+        raise ValueError("assignment without target")
+
+
+class AssignmentMember(Base):
+    __tablename__ = "assignment_member"
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"),
+                                                primary_key=True)
+
+
+class AssignmentHistory(Base):
+    """Append-only: a trigger refuses UPDATE and DELETE."""
+
+    __tablename__ = "assignment_history"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column()
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    action: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSONB)
+    after: Mapped[dict | None] = mapped_column(JSONB)
