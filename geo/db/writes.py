@@ -7,10 +7,11 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
-from .models import ImportBatch
+from .models import MODELS, ImportBatch
 
 CHUNK_ROWS = 5000
 
@@ -56,3 +57,14 @@ def record_import(session: Session, *, layer: str, source_name: str, source_crs:
     session.add(batch)
     session.flush()
     return batch
+
+
+def clear_layers(session: Session, tables: Sequence[str]) -> dict[str, int]:
+    """DELETE every row of the given layer tables, in the order given (referencing tables first).
+
+    Import records (``import_batch``) are kept: they log what was once imported.
+    """
+    deleted: dict[str, int] = {}
+    for table in tables:
+        deleted[table] = session.execute(delete(MODELS[table])).rowcount
+    return deleted
