@@ -4,7 +4,10 @@ A value outside these sets cannot be stored: the database repeats each set as a 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 DEFAULT_TIMEZONE = "Asia/Almaty"
 
@@ -64,3 +67,187 @@ class IncidentSource(StrEnum):
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """The stored values of a closed set, in declaration order."""
     return tuple(member.value for member in enum)
+
+
+# --- Facts the rules of geo/rules/ speak about -------------------------------------------------
+
+
+class ParticipationForm(StrEnum):
+    """The two forms of participation: Order 641 item 5."""
+
+    INDIVIDUAL = "individual"
+    COLLECTIVE = "collective"
+
+
+class TargetKind(StrEnum):
+    """What an assignment is aimed at; one layer each (items 8.1–8.7; incident for 8.2/8.3)."""
+
+    PATROL_ZONE = "patrol_zone"
+    PUBLIC_PLACE = "public_place"
+    EVENT = "event"
+    PASTURE = "pasture"
+    CROP_FIELD = "crop_field"
+    CAMPUS = "campus"
+    EMERGENCY_AREA = "emergency_area"
+    INCIDENT = "incident"
+
+
+class RegistrationStatus(StrEnum):
+    """A participant's registration pipeline: Law 590-II art. 5 (check 30 days, akimat 7 working days)."""
+
+    APPLIED = "applied"
+    POLICE_CHECK = "police-check"
+    REFUSED = "refused"
+    PETITION_TO_AKIMAT = "petition-to-akimat"
+    REGISTERED = "registered"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+    DEREGISTERED = "deregistered"
+
+
+class CertificateStatus(StrEnum):
+    """A participant's certificate and badge (Order 641 item 2.2, Appendix 2)."""
+
+    ISSUED = "issued"
+    RETURNED = "returned"
+    LOST = "lost"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A time range ``[start, end)`` of aware datetimes, as a ``tstzrange`` stores it."""
+
+    start: datetime
+    end: datetime
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is None or self.end.tzinfo is None:
+            raise ValueError("a period needs timezone-aware datetimes")
+        if not self.start < self.end:
+            raise ValueError("a period must start before it ends")
+
+    def contains(self, other: Period) -> bool:
+        """True when ``other`` lies wholly inside this period (edges included)."""
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Period) -> bool:
+        """True when the two periods share time; touching ends do not overlap, as with ``&&``."""
+        return self.start < other.end and other.start < self.end
+
+    def widened(self, *, before: timedelta = timedelta(0), after: timedelta = timedelta(0)) -> Period:
+        """This period extended ``before`` its start and ``after`` its end."""
+        return Period(self.start - before, self.end + after)
+
+
+@dataclass(frozen=True)
+class Shift(Period):
+    """The shift of an assignment."""
+
+    def local_date(self, timezone: str = DEFAULT_TIMEZONE) -> date:
+        """The calendar date the shift starts on, in ``timezone``."""
+        return self.start.astimezone(ZoneInfo(timezone)).date()
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: stable ``code``, the ``item`` it enforces, a ``message`` for the user."""
+
+    code: str
+    item: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"code": self.code, "item": self.item, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Notification:
+    """The notification of the territorial police body a formation made (item 7)."""
+
+    unit_id: int
+    notified_on: date
+    reference: str
+
+
+@dataclass(frozen=True)
+class FormationFacts:
+    """Who is assigned: a formation (collective) or a lone participant (individual, item 6)."""
+
+    id: int
+    name: str
+    is_collective: bool = True
+    notification: Notification | None = None
+
+
+@dataclass(frozen=True)
+class TargetFacts:
+    """What is assigned: a row of a target layer; ``window`` only for events and emergency areas."""
+
+    kind: TargetKind
+    id: int
+    name: str
+    place_kind: str | None = None
+    window: Period | None = None
+
+
+@dataclass(frozen=True)
+class OfficerFacts:
+    """The supervising officer; ``unit_covers_target`` is ST_Covers(unit jurisdiction, target)."""
+
+    id: int
+    name: str
+    active: bool
+    unit_id: int
+    unit_covers_target: bool
+    duty: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class HomeAreaFacts:
+    """Where the target lies against the formation's home area, computed by PostGIS (metres)."""
+
+    inside: bool
+    distance_m: float
+
+
+@dataclass(frozen=True)
+class HomeAreaOverride:
+    """An officer's recorded permission to act outside the home area, with the reason."""
+
+    officer_id: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    """A participant put on an assignment, as the eligibility rule needs them."""
+
+    id: int
+    name: str
+    registration: RegistrationStatus
+    birth_date: date | None
+    certificate: CertificateStatus | None
+    legal_training_on: date | None
+
+
+@dataclass(frozen=True)
+class AssignmentFacts:
+    """Everything the rules need about one proposed assignment, precomputed by the query layer.
+
+    ``overlapping_assignment_ids``: the formation's live assignments whose shift overlaps this one;
+    ``officer_concurrent_formations``: other formations the officer supervises in overlapping shifts;
+    ``target_unit_ids``: police units whose jurisdiction covers the target.
+    """
+
+    formation: FormationFacts
+    target: TargetFacts
+    activity_code: str
+    shift: Shift
+    officer: OfficerFacts | None = None
+    target_unit_ids: tuple[int, ...] = ()
+    home_area: HomeAreaFacts | None = None
+    override: HomeAreaOverride | None = None
+    overlapping_assignment_ids: tuple[int, ...] = ()
+    officer_concurrent_formations: int = 0
+    members: tuple[MemberFacts, ...] = ()

@@ -1,0 +1,22 @@
+"""The legal regime as pure functions over plain facts: no database, no geometry.
+
+Spatial and temporal facts (target inside the home area or a jurisdiction, distances in metres,
+overlapping bookings) are computed by geo/db queries and handed over in ``AssignmentFacts``.
+Each rule returns ``Violation(code, item, message)``s; ``check_assignment`` returns them all.
+
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules import check_assignment
+    >>> from geo.rules.examples import example_facts
+    >>> check_assignment(example_facts(), get_regime())
+    []
+"""
+from __future__ import annotations
+
+from .activity import eligible_activities
+from .check import RULES, FormationFit, check_assignment, explain_formation, rank_formations
+from .messages import Gettext, plain
+from .participants import age_on
+from .supervision import covered_by
+
+__all__ = ["RULES", "FormationFit", "Gettext", "age_on", "check_assignment", "covered_by",
+           "eligible_activities", "explain_formation", "plain", "rank_formations"]

@@ -1,0 +1,126 @@
+"""Rules on the activity type: ``closed-activity-list``, ``collective-only``, ``activity-target``.
+
+Participants have no control or supervisory functions (title of Order 641; Law 590-II art. 7.1.1):
+the regime's activity list is closed, item 8 types belong to formations (items 5–8), and each
+type fits only some targets (item 8, mapping D).
+"""
+from __future__ import annotations
+
+from ..domain import AssignmentFacts, ParticipationForm, Violation
+from ..regimes import ActivityType, Regime
+from .messages import Gettext, plain, target_label, target_labels
+
+
+def closed_activity_list(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """The activity code is on the regime's closed list; nothing else can be assigned.
+
+    Law 590-II art. 7.1.1 and the title of Order 641 (T): participation is "not connected with
+    control and supervising functions", so there is no inspection, document check or the like —
+    only the listed types (items 6 and 8).
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import example_facts
+    >>> closed_activity_list(example_facts(), get_regime())
+    []
+    >>> checks = replace(example_facts(), activity_code="document-check")
+    >>> [v.code for v in closed_activity_list(checks, get_regime())]
+    ['closed-activity-list']
+    """
+    if regime.activity(facts.activity_code) is not None:
+        return []
+    code = "closed-activity-list"
+    return [Violation(code, regime.cite(code), _(
+        "Activity %(code)s is not one of the types of %(regime)s (%(codes)s); citizens have no "
+        "control or supervisory functions.", code=facts.activity_code, regime=regime.title,
+        codes=", ".join(regime.codes())))]
+
+
+def collective_only(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """Only a formation gets a collective (item 8) type; a lone participant does item 6 work.
+
+    Order 641 items 5–8 (T): individual participation is the item 6 assistance; the item 8
+    types are done "collectively". Unknown codes are left to ``closed-activity-list``.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import example_facts
+    >>> facts = example_facts()
+    >>> alone = replace(facts, formation=replace(facts.formation, is_collective=False))
+    >>> [v.item for v in collective_only(alone, get_regime())]
+    ['5-8']
+    >>> collective_only(replace(alone, activity_code="6.1"), get_regime())
+    []
+    """
+    activity = regime.activity(facts.activity_code)
+    if activity is None or activity.form != ParticipationForm.COLLECTIVE or facts.formation.is_collective:
+        return []
+    code = "collective-only"
+    return [Violation(code, regime.cite(code), _(
+        "%(name)s is an individual participant; activity %(code)s (%(title)s) is done only by a "
+        "formation. Individual participants assist by reports and the item 6 types.",
+        name=facts.formation.name, code=activity.code, title=_(activity.title)))]
+
+
+def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """The activity type fits the kind of target (and, for public places, the kind of place).
+
+    Order 641 item 8 (T) with the mapping D of the regime: 8.1 → public place, patrol zone or
+    event; 8.4 → street or thoroughfare, or a zone; 8.5 → pasture; 8.6 → crop field;
+    8.7 → campus; 8.2/8.3 → incident or emergency area; item 6 types → the places the regime
+    lists for them. The violation cites the activity's own item.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import example_facts
+    >>> activity_target(example_facts(), get_regime())
+    []
+    >>> herding = replace(example_facts(), activity_code="8.5")
+    >>> [(v.code, v.item) for v in activity_target(herding, get_regime())]
+    [('activity-target', '8.5')]
+    """
+    activity = regime.activity(facts.activity_code)
+    target = facts.target
+    if activity is None or activity.fits(target.kind, target.place_kind):
+        return []
+    return [Violation("activity-target", activity.item, _(
+        "Activity %(code)s (%(title)s) does not fit %(target)s (%(kind)s); it fits: %(fits)s.",
+        code=activity.code, title=_(activity.title), target=target.name,
+        kind=_describe(target.kind, target.place_kind, _), fits=_fits(activity, _)))]
+
+
+def eligible_activities(regime: Regime, target_kind: str, place_kind: str | None = None, *,
+                        collective: bool = True) -> list[ActivityType]:
+    """The activity types of ``regime`` that may be aimed at a target of this kind.
+
+    ``collective=False`` keeps only the types a lone participant may do (item 6, T items 5–8).
+
+    Examples
+    --------
+    >>> from geo.regimes import get_regime
+    >>> [a.code for a in eligible_activities(get_regime(), "pasture")]
+    ['6.6', '8.5']
+    >>> [a.code for a in eligible_activities(get_regime(), "public_place", "street", collective=False)]
+    ['6.1', '6.2', '6.3', '6.4', '6.5', '6.6', '6.7']
+    """
+    return [a for a in regime.activities
+            if a.fits(target_kind, place_kind)
+            and (collective or a.form == ParticipationForm.INDIVIDUAL)]
+
+
+def _describe(kind: str, place_kind: str | None, _: Gettext) -> str:
+    label = target_label(kind, _)
+    return f"{label}: {place_kind}" if place_kind else label
+
+
+def _fits(activity: ActivityType, _: Gettext) -> str:
+    fits = target_labels(activity.target_kinds, _)
+    if activity.place_kinds is not None:
+        fits += " " + _("(public places of kind %(kinds)s)", kinds=", ".join(sorted(activity.place_kinds)))
+    return fits

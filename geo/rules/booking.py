@@ -1,0 +1,60 @@
+"""Rule ``no-double-booking`` (D): a formation is in one place at a time, and an officer directly
+manages no more formations at once than the regime allows. The database repeats the formation
+half as an ``EXCLUDE USING gist`` constraint, so racing requests cannot break it."""
+from __future__ import annotations
+
+from ..domain import AssignmentFacts, Violation
+from ..regimes import Regime
+from .messages import Gettext, plain
+
+CODE = "no-double-booking"
+
+
+def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """Neither the formation nor (beyond its capacity) the officer is booked in overlapping shifts.
+
+    D (regime.md): the formation has no other live assignment whose shift overlaps this one
+    (``facts.overlapping_assignment_ids``, touching shifts do not overlap, as with ``&&``); the
+    supervising officer, counting this one, directly manages at most
+    ``regime.max_formations_per_officer`` formations at once (``facts.officer_concurrent_formations``
+    counts the others in overlapping shifts).
+
+    Parameters
+    ----------
+    facts : AssignmentFacts
+        Reads ``formation``, ``overlapping_assignment_ids``, ``officer`` and
+        ``officer_concurrent_formations``.
+    regime : Regime
+        Reads ``max_formations_per_officer`` and the citation.
+    _ : callable, keyword-only
+        The gettext function for the user's language.
+
+    Returns
+    -------
+    list of Violation
+        Up to two: the formation's and the officer's.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import example_facts
+    >>> no_double_booking(example_facts(), get_regime())
+    []
+    >>> twice = replace(example_facts(), overlapping_assignment_ids=(40,))
+    >>> [v.message for v in no_double_booking(twice, get_regime())]
+    ['Formation Samal Druzhina is already assigned in an overlapping shift (assignment 40).']
+    """
+    found = []
+    if facts.overlapping_assignment_ids:
+        found.append(Violation(CODE, regime.cite(CODE), _(
+            "Formation %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
+            name=facts.formation.name, ids=", ".join(map(str, facts.overlapping_assignment_ids)))))
+    officer = facts.officer
+    limit = regime.max_formations_per_officer
+    if officer is not None and facts.officer_concurrent_formations + 1 > limit:
+        found.append(Violation(CODE, regime.cite(CODE), _(
+            "Officer %(officer)s already supervises %(count)d formations in overlapping shifts; "
+            "at most %(limit)d at once.", officer=officer.name,
+            count=facts.officer_concurrent_formations, limit=limit)))
+    return found

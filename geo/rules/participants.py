@@ -1,0 +1,98 @@
+"""Rule ``participant-eligible``: who may be put on an assignment (Law 590-II art. 5; Order 641
+items 2.2–2.3). Each failed condition of each member is its own violation, citing its own basis."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..domain import AssignmentFacts, CertificateStatus, MemberFacts, RegistrationStatus, Violation
+from ..regimes import Regime
+from .messages import Gettext, plain
+
+CODE = "participant-eligible"
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years of age on ``day``: one turns N on the birthday itself.
+
+    Someone born on 29 February turns a year older on 1 March in common years.
+
+    Examples
+    --------
+    >>> age_on(date(2008, 5, 9), date(2026, 5, 9)), age_on(date(2008, 5, 10), date(2026, 5, 9))
+    (18, 17)
+    """
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def participant_eligible(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """Every member on the assignment is registered, of age, certified and trained by the shift date.
+
+    - registered by the akimat (T, Law 590-II art. 5);
+    - ``regime.min_age_years`` (18) or older on the shift date (T, Law art. 5); the shift date is
+      the day the shift starts in ``regime.timezone`` (D); an unknown birth date fails;
+    - holds a certificate with status *issued* (T, Order 641 item 2.2, Appendix 2);
+    - legal training recorded on or before the shift date (T, Order 641 item 2.3), and no older
+      than ``regime.legal_training_valid_days`` when that is set (D, default: no expiry).
+
+    Parameters
+    ----------
+    facts : AssignmentFacts
+        Reads ``members`` and ``shift``.
+    regime : Regime
+        Reads the minimum age, training validity, time zone and citations.
+    _ : callable, keyword-only
+        The gettext function for the user's language.
+
+    Returns
+    -------
+    list of Violation
+        One per failed condition per member.
+
+    Examples
+    --------
+    >>> from dataclasses import replace
+    >>> from datetime import date
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import example_facts, member
+    >>> young = replace(example_facts(), members=(member(birth_date=date(2008, 5, 10)),))
+    >>> [(v.code, v.item) for v in participant_eligible(young, get_regime())]
+    [('participant-eligible', 'Law 590-II art. 5')]
+    """
+    day = facts.shift.local_date(regime.timezone)
+    found = []
+    for m in facts.members:
+        found += _member_problems(m, day, regime, _)
+    return found
+
+
+def _member_problems(m: MemberFacts, day: date, regime: Regime, _: Gettext) -> list[Violation]:
+    def violation(check: str, message: str) -> Violation:
+        return Violation(CODE, regime.cite(f"{CODE}:{check}"), message)
+
+    found = []
+    if m.registration != RegistrationStatus.REGISTERED:
+        found.append(violation("registered", _(
+            "%(name)s is not a registered participant (status: %(status)s).",
+            name=m.name, status=_(str(m.registration)))))
+    if m.birth_date is None:
+        found.append(violation("age", _(
+            "%(name)s has no recorded birth date; age %(age)d or older must be shown.",
+            name=m.name, age=regime.min_age_years)))
+    elif age_on(m.birth_date, day) < regime.min_age_years:
+        found.append(violation("age", _(
+            "%(name)s is under %(age)d on %(day)s; persons under %(age)d may not take part.",
+            name=m.name, age=regime.min_age_years, day=day.isoformat())))
+    if m.certificate != CertificateStatus.ISSUED:
+        found.append(violation("certificate", _(
+            "%(name)s holds no issued participant's certificate (status: %(status)s).",
+            name=m.name, status=_(str(m.certificate)) if m.certificate else _("none"))))
+    trained = m.legal_training_on
+    valid_days = regime.legal_training_valid_days
+    if trained is None or trained > day:
+        found.append(violation("training", _(
+            "%(name)s has no legal training recorded by %(day)s.", name=m.name, day=day.isoformat())))
+    elif valid_days is not None and trained + timedelta(days=valid_days) < day:
+        found.append(violation("training", _(
+            "The legal training of %(name)s (%(trained)s) is older than %(days)d days.",
+            name=m.name, trained=trained.isoformat(), days=valid_days)))
+    return found
