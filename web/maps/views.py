@@ -1,12 +1,19 @@
-"""The overview map of every layer (placeholder until the map page lands)."""
+"""The overview map of every layer."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
+from flask_babel import gettext as _
 
-from . import bp
+from geo import services
+
+from ..db import get_session
+from . import bp, render
 
 
 @bp.get("/")
 def index():
     """The map of all layers."""
-    return render_template("error.html", status=200, message="map page under construction")
+    config = current_app.config
+    pages = services.map_layers(get_session(), limit=config["MAP_FEATURE_LIMIT"])
+    folium_map = render.build_map(pages, render.MapOptions.from_config(config))
+    return render_template("map.html", title=_("Map"), parts=render.components(folium_map))

@@ -1,0 +1,66 @@
+"""The map page in a real headless chromium: it draws the layers, logs no error, stays on 127.0.0.1."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = os.environ.get("KUZET_MAP_SCREENSHOT")  # e.g. /tmp/kuzet-map.png, to look at the page
+
+FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def open_map(watched, live_server):
+    page = watched.page
+    page.goto(live_server + "/", wait_until="networkidle")
+    page.wait_for_selector(".leaflet-control-layers")
+    return page
+
+
+def test_the_map_draws_the_district_layer_and_lists_every_overlay(watched, live_server):
+    page = open_map(watched, live_server)
+    labels = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert any(label.strip() == "Districts" for label in labels), labels
+    assert any("Patrol zones" in label for label in labels), labels
+    districts = page.evaluate(f"""() => {{
+        const map = {FIND_MAP};
+        let n = 0;
+        map.eachLayer(l => {{ if (l.feature && l.feature.properties.kato !== undefined) n++; }});
+        return n;
+    }}""")
+    assert districts >= 8
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert page.locator(".kuzet-legend").is_visible()
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT)
+    assert watched.errors == []
+
+
+def test_the_page_requests_nothing_outside_127_0_0_1(watched, live_server):
+    open_map(watched, live_server)
+    outside = [url for url in watched.requests
+               if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"]
+    assert watched.requests and outside == []
+    assert watched.errors == []
+
+
+def test_a_hostile_zone_name_shows_as_text_in_its_tooltip(watched, live_server, hostile_name):
+    page = open_map(watched, live_server)
+    opened = page.evaluate(f"""() => {{
+        const map = {FIND_MAP};
+        let target = null;
+        map.eachLayer(l => {{ if (l.feature && l.feature.properties.note !== undefined
+                                  && String(l.feature.properties.name).includes("onerror")) target = l; }});
+        if (!target) return false;
+        target.fire("mouseover", {{latlng: target.getCenter()}}, true);
+        return true;
+    }}""")
+    assert opened
+    tooltip = page.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert hostile_name in tooltip.inner_text()
+    assert page.locator('img[src="x"]').count() == 0
+    assert watched.errors == []

@@ -1,0 +1,171 @@
+"""The map page `/`: every layer, local assets only, user text escaped, synthetic data labelled."""
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import pytest
+from folium.plugins import Draw, Fullscreen, MarkerCluster
+from shapely.geometry import Point, box
+
+from geo import services
+from geo.layers import LAYERS
+from web.maps import assets
+
+XSS = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+class Links(HTMLParser):
+    """Every URL the page would load: script src, link href, img/iframe src."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"script": "src", "link": "href", "img": "src", "iframe": "src"}.get(tag)
+        for name, value in attrs:
+            if name == wanted and value is not None:
+                self.urls.append(value)
+
+
+def loaded_urls(html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    return parser.urls
+
+
+def geojson_layers(html: str) -> list[dict]:
+    """The FeatureCollections folium embedded in the page (``geo_json_…_add({...})``)."""
+    decoder = json.JSONDecoder()
+    return [decoder.raw_decode(html, m.end())[0] for m in re.finditer(r"geo_json_[0-9a-f]+_add\(", html)]
+
+
+def add(session, layer: str, rows: list[dict], geometries: list) -> None:
+    services.import_frame(session, layer, gpd.GeoDataFrame(rows, geometry=geometries, crs=4326), name="test")
+    session.flush()
+
+
+@pytest.fixture
+def filled(session):
+    """A few rows in most layers, a hostile district and zone name, real and synthetic incidents."""
+    add(session, "district", [{"name": XSS}, {"name": "Almaly", "kato": "751110000"}],
+        [box(76.80, 43.20, 76.85, 43.25), box(76.90, 43.23, 76.95, 43.27)])
+    add(session, "police_unit", [{"name": "Almaly police", "district": "Almaly", "phone": "102",
+                                  "station": "76.93 43.25"}], [box(76.90, 43.23, 76.95, 43.27)])
+    add(session, "patrol_zone", [{"name": XSS, "police_unit": "Almaly police"}],
+        [box(76.91, 43.24, 76.92, 43.25)])
+    add(session, "event", [{"name": "City Day", "kind": "cultural", "starts_at": "2026-09-12 18:00",
+                            "ends_at": "2026-09-12 23:00", "expected_attendance": 20000}],
+        [box(76.94, 43.236, 76.948, 43.24)])
+    add(session, "formation", [{"name": "Volunteers", "base_type": "residence",
+                                "notified_unit": "Almaly police", "notified_on": "2026-01-15",
+                                "notification_ref": "N-12"}],
+        [box(76.90, 43.25, 76.92, 43.26)])
+    add(session, "incident", [{"occurred_at": "2026-11-01 21:00", "category": "theft", "source": source}
+                              for source in ("police-record", "synthetic-demo", "synthetic-demo")],
+        [Point(76.90, 43.26), Point(76.91, 43.26), Point(76.92, 43.26)])
+
+
+def test_the_empty_map_lists_every_layer(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert r.content_type.startswith("text/html")
+    page = r.get_data(as_text=True)
+    for spec in LAYERS.values():
+        assert spec.title in page
+    assert "Districts (empty)" in page
+
+
+def test_the_map_shows_every_layer_with_names_and_times(client, filled):
+    page = client.get("/").get_data(as_text=True)
+    for spec in LAYERS.values():
+        assert spec.title in page
+    features = [f["properties"] for layer in geojson_layers(page) for f in layer["features"]]
+    zone = next(p for p in features if p.get("police_unit") == "Almaly police")
+    assert zone["name"] == ESCAPED
+    event = next(p for p in features if p.get("expected_attendance") == 20000)
+    assert event["starts_at"] == "2026-09-12 18:00"  # Asia/Almaty, as entered
+    formation = next(p for p in features if "notification" in p)
+    assert formation["notification"] == "Almaly police on 2026-01-15, ref. N-12"
+
+
+def test_synthetic_incidents_are_a_layer_that_says_so(client, filled):
+    page = client.get("/").get_data(as_text=True)
+    assert "Incidents (synthetic demo data)" in page
+    incidents = [layer for layer in geojson_layers(page)
+                 if layer["features"] and "category" in layer["features"][0]["properties"]]
+    by_source = {tuple(sorted({f["properties"]["source"] for f in layer["features"]})): layer
+                 for layer in incidents}
+    assert set(by_source) == {("police-record",), ("synthetic-demo",)}
+    synthetic = by_source[("synthetic-demo",)]["features"]
+    assert len(synthetic) == 2
+    assert all("synthetic" in f["properties"]["note"].lower() for f in synthetic)
+
+
+def test_every_script_and_stylesheet_is_served_from_static(client, filled):
+    page = client.get("/").get_data(as_text=True)
+    urls = loaded_urls(page)
+    assert any(u.endswith("leaflet.js") for u in urls)
+    assert [u for u in urls if not u.startswith("/static/")] == []
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_hostile_names_reach_the_page_escaped(client, filled):
+    page = client.get("/").get_data(as_text=True)
+    assert XSS not in page
+    values = [v for layer in geojson_layers(page) for f in layer["features"]
+              for v in f["properties"].values() if isinstance(v, str)]
+    assert ESCAPED in values
+    assert not any("<img" in v for v in values)
+
+
+def test_a_configured_basemap_is_drawn_with_its_attribution(app, client):
+    app.config.update(TILES_URL="/tiles/{z}/{x}/{y}.png", TILES_ATTRIBUTION="Local tiles")
+    page = client.get("/").get_data(as_text=True)
+    assert "L.tileLayer" in page and '"/tiles/{z}/{x}/{y}.png"' in page and "Local tiles" in page
+    assert "No basemap configured" not in page
+
+
+def test_no_basemap_by_default(client):
+    page = client.get("/").get_data(as_text=True)
+    assert "L.tileLayer" not in page
+    assert "No basemap configured" in page
+
+
+def test_plugins_use_vendored_files_and_unknown_assets_fail(app):
+    with app.test_request_context():
+        m = folium.Map(tiles=None)
+        Draw().add_to(m)
+        MarkerCluster().add_to(m)
+        assets.localize(m.get_root())
+        html = m.get_root().render()
+        assert [u for u in loaded_urls(html) if not u.startswith("/static/vendor/")] == []
+        assert "leaflet.draw.js" in html and "leaflet.markercluster.js" in html
+
+        m = folium.Map(tiles=None)
+        Fullscreen().add_to(m)
+        with pytest.raises(assets.UnknownAsset, match="Fullscreen"):
+            assets.localize(m.get_root())
+
+
+def test_every_vendored_asset_is_a_file_and_folium_defaults_stay_untouched(app, client):
+    for filename in assets.VENDORED.values():
+        assert Path(app.static_folder, filename).is_file(), filename
+    client.get("/")
+    assert dict(folium.Map.default_js)["leaflet"].startswith("https://")
+
+
+def test_lines_are_never_filled_and_areas_are():
+    from web.maps.looks import LOOKS
+
+    assert LOOKS["public_place"].style("MultiLineString")["fill"] is False
+    assert LOOKS["public_place"].style("Polygon")["fill"] is True
+    assert LOOKS["incident"].style("Point")["fill"] is True

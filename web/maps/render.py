@@ -1,0 +1,140 @@
+"""The overview map built from folium objects only, and its parts for a Jinja page."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import geopandas as gpd
+from flask import url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
+
+from geo.db.queries import Page
+from geo.layers import LAYERS
+
+from ..geojson import feature_collection
+from . import frames
+from .assets import UnknownAsset, external_links, localize
+from .legend import Legend, LegendEntry
+from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
+
+
+@dataclass(frozen=True)
+class MapOptions:
+    """Where the map opens and which basemap it draws (empty ``tiles_url``: none)."""
+
+    center: tuple[float, float]
+    zoom: int
+    timezone: str
+    tiles_url: str = ""
+    tiles_attribution: str = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "MapOptions":
+        return cls(center=tuple(config["MAP_CENTER"]), zoom=int(config["MAP_ZOOM"]),
+                   timezone=config["TIMEZONE"], tiles_url=config["TILES_URL"] or "",
+                   tiles_attribution=config["TILES_ATTRIBUTION"])
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """The "components" of a rendered folium figure, safe to place in a template."""
+
+    header: Markup
+    html: Markup
+    script: Markup
+
+
+def _overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str) -> None:
+    # Layer names reach the layer control's innerHTML, so they are escaped like any text.
+    name = str(escape(title))
+    if frame.empty:
+        folium.FeatureGroup(name=str(escape(_("%(title)s (empty)", title=title)))).add_to(m)
+        return
+    highlight = {"weight": look.weight + 2, "fillOpacity": min(1.0, look.fill_opacity + 0.2)}
+    fields = [column for column, _label in look.tooltip]
+    folium.GeoJson(
+        feature_collection(frame),
+        name=name,
+        style_function=lambda feature: look.style((feature.get("geometry") or {}).get("type")),
+        highlight_function=lambda _feature: highlight,
+        marker=folium.CircleMarker(radius=look.radius),
+        tooltip=folium.GeoJsonTooltip(fields=fields, sticky=True,
+                                      aliases=[str(escape(label)) for _c, label in look.tooltip]),
+        zoom_on_click=False,
+    ).add_to(m)
+
+
+def _detail(shown: int, matched: int | None) -> str:
+    if matched is None:
+        return _("%(shown)s shown (feature limit reached)", shown=f"{shown:,}")
+    if matched == 0:
+        return _("no features")
+    if shown < matched:
+        return _("%(shown)s of %(matched)s shown", shown=f"{shown:,}", matched=f"{matched:,}")
+    return f"{matched:,}"
+
+
+def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bool,
+           note: str | None = None) -> LegendEntry:
+    return LegendEntry(title=title, colour=look.colour, fill_colour=look.fill_colour or look.colour,
+                       point=point, detail=_detail(shown, matched), note=note)
+
+
+def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
+    """A folium map with one overlay per layer (stations and synthetic incidents apart) and a legend."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True, font_size="0.85rem")
+    if options.tiles_url:
+        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
+                         control=False).add_to(m)
+    entries: list[LegendEntry] = []
+    for name in AREA_ORDER:
+        spec, page, look = LAYERS[name], pages[name], LOOKS[name]
+        _overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title))
+        entries.append(_entry(look, str(look.title), len(page.frame), page.matched,
+                              point=spec.geometry == "Point"))
+    police = pages["police_unit"].frame
+    points = frames.stations(police) if not police.empty else police
+    _overlay(m, frames.prepare(points, LAYERS["police_unit"], STATIONS, timezone=options.timezone),
+             STATIONS, str(STATIONS.title))
+    entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
+    _incidents(m, pages["incident"], options, entries)
+    Legend(_("Layers"), entries, footer=None if options.tiles_url else _("No basemap configured")).add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    districts = pages["district"].frame
+    if not districts.empty:
+        minx, miny, maxx, maxy = districts.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _incidents(m: folium.Map, page: Page, options: MapOptions, entries: list[LegendEntry]) -> None:
+    """Recorded incidents, and synthetic demo incidents as a layer that says so."""
+    spec, look = LAYERS["incident"], LOOKS["incident"]
+    real, synthetic = frames.split_synthetic(page.frame)
+    # A page cut by the feature limit does not tell how the remaining rows split by source.
+    complete = len(page.frame) == page.matched
+    # Recorded incidents get an overlay even when empty, so a demo never looks like real records.
+    _overlay(m, frames.prepare(real, spec, look, timezone=options.timezone), look, str(look.title))
+    entries.append(_entry(look, str(look.title), len(real), len(real) if complete else None, point=True))
+    if len(synthetic):
+        title = str(SYNTHETIC_INCIDENTS.title)
+        _overlay(m, frames.prepare(synthetic, spec, SYNTHETIC_INCIDENTS, timezone=options.timezone),
+                 SYNTHETIC_INCIDENTS, title)
+        entries.append(_entry(SYNTHETIC_INCIDENTS, title, len(synthetic),
+                              len(synthetic) if complete else None, point=True, note=str(SYNTHETIC_NOTE)))
+
+
+def components(m: folium.Map) -> MapParts:
+    """Render ``m`` with local assets only and return its header, body and script."""
+    figure = m.get_root()
+    localize(figure)
+    figure.render()
+    external = external_links(figure, static_prefix=url_for("static", filename=""))
+    if external:
+        raise UnknownAsset(f"the map links assets outside web/static: {external}")
+    return MapParts(header=Markup(figure.header.render()), html=Markup(figure.html.render()),
+                    script=Markup(figure.script.render()))
