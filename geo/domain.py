@@ -205,7 +205,8 @@ class OfficerFacts:
 
 @dataclass(frozen=True)
 class HomeAreaFacts:
-    """Where the target lies against the formation's home area, computed by PostGIS (metres)."""
+    """Where the target lies against the formation's home area (PostGIS): covered, and how far (metres)
+    the target reaches beyond it (0 when covered)."""
 
     inside: bool
     distance_m: float

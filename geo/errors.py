@@ -47,3 +47,15 @@ class InvalidInput(KuzetError):
         if limit is not None and len(self.rows) > limit:
             lines.append(f"  ... and {len(self.rows) - limit} more")
         return "\n".join(lines)
+
+
+class RuleViolation(KuzetError):
+    """An action the regime does not allow; ``violations`` lists every broken rule at once."""
+
+    def __init__(self, message: str, violations: list | tuple = ()):
+        super().__init__(message)
+        self.violations = list(violations)
+
+
+class Conflict(RuleViolation):
+    """A rule the database enforced against a concurrent request (e.g. a double booking)."""

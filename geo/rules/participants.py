@@ -2,6 +2,8 @@
 items 2.2–2.3). Each failed condition of each member is its own violation, citing its own basis."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from datetime import date, timedelta
 
 from ..domain import AssignmentFacts, CertificateStatus, MemberFacts, RegistrationStatus, Violation
@@ -60,9 +62,27 @@ def participant_eligible(facts: AssignmentFacts, regime: Regime, *, _: Gettext =
     """
     day = facts.shift.local_date(regime.timezone)
     found = []
+    if facts.formation.is_collective and not facts.members:
+        found.append(Violation(CODE, regime.cite(CODE), _(
+            "%(formation)s has no eligible member to put on this shift.", formation=facts.formation.name)))
     for m in facts.members:
         found += _member_problems(m, day, regime, _)
     return found
+
+
+def eligible_members(members: Iterable[MemberFacts], day: date, regime: Regime) -> list[MemberFacts]:
+    """The members who may take part on ``day`` (the same checks as ``participant_eligible``).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import member
+    >>> [m.name for m in eligible_members([member(), member(12, "Timur", birth_date=date(2010, 1, 1))],
+    ...                                   date(2026, 5, 9), get_regime())]
+    ['Aigerim Sadykova']
+    """
+    return [m for m in members if not _member_problems(m, day, regime, plain)]
 
 
 def _member_problems(m: MemberFacts, day: date, regime: Regime, _: Gettext) -> list[Violation]:

@@ -1,7 +1,4 @@
-"""Use cases, one function each, called alike by the web app, the CLI and notebooks.
-
-Each takes a SQLAlchemy ``Session`` and never commits: the caller commits once.
-"""
+"""Layers: import files and frames, read pages of features for the API and the map."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,14 +6,14 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from .db import queries, writes
-from .domain import DEFAULT_TIMEZONE
-from .errors import InvalidInput, NotFound
-from .ingest.mapping import Mapping, resolve_columns
-from .ingest.readers import CsvGeometry, Source, read_source
-from .ingest.validate import timezone, validate
-from .layers import LAYERS, LayerSpec
-from .progress import ProgressFactory, silent
+from ..db import queries, writes
+from ..domain import DEFAULT_TIMEZONE
+from ..errors import InvalidInput, NotFound
+from ..ingest.mapping import Mapping, resolve_columns
+from ..ingest.readers import CsvGeometry, Source, read_source
+from ..ingest.validate import timezone, validate
+from ..layers import LAYERS, LayerSpec
+from ..progress import ProgressFactory, silent
 
 MAX_PAGE = 10_000
 

@@ -1,0 +1,155 @@
+"""The queries behind dispatch: the facts the rules need, computed once by PostGIS."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from pathlib import Path
+
+from sqlalchemy import Select, cast, func, select, text
+from sqlalchemy.dialects.postgresql import TSTZRANGE, Range
+from sqlalchemy.orm import Session
+
+from ..domain import Period
+from .models import (Assignment, Campus, CropField, EmergencyArea, Event, Formation, FormationMember,
+                     Officer, OfficerDuty, Participant, Pasture, PatrolZone, PoliceUnit, PublicPlace)
+
+TARGET_MODELS = {"patrol_zone": PatrolZone, "public_place": PublicPlace, "event": Event, "pasture": Pasture,
+                 "crop_field": CropField, "campus": Campus, "emergency_area": EmergencyArea}
+LIVE = ("proposed", "confirmed")
+HOME_AREA_REACH = text((Path(__file__).with_name("sql") / "home_area_reach.sql").read_text(encoding="utf-8"))
+
+
+def shift_range(period: Period):
+    """A ``tstzrange`` literal for a period, half-open like every stored shift."""
+    return cast(func.tstzrange(period.start, period.end, "[)"), TSTZRANGE)
+
+
+def as_period(value: Range) -> Period:
+    return Period(value.lower, value.upper)
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    kind: str
+    id: int
+    name: str
+    place_kind: str | None
+    window: Period | None
+
+
+def target_row(session: Session, kind: str, target_id: int) -> TargetRow | None:
+    """Name, place kind and time window of one target, or None when it does not exist."""
+    model = TARGET_MODELS[kind]
+    row = session.get(model, target_id)
+    if row is None:
+        return None
+    window = None
+    if kind == "event":
+        window = Period(row.starts_at, row.ends_at)
+    elif kind == "emergency_area" and row.period is not None and row.period.lower and row.period.upper:
+        window = as_period(row.period)
+    return TargetRow(kind, row.id, row.name, getattr(row, "kind", None) if kind == "public_place" else None,
+                     window)
+
+
+def _target_geom(kind: str, target_id: int):
+    model = TARGET_MODELS[kind]
+    return select(model.geom).where(model.id == target_id).scalar_subquery()
+
+
+def units_covering(session: Session, kind: str, target_id: int) -> tuple[int, ...]:
+    """Police units whose jurisdiction holds the target's point on surface (D: a street crossing
+    districts belongs to the unit holding its middle)."""
+    point = func.ST_PointOnSurface(_target_geom(kind, target_id))
+    return tuple(session.scalars(select(PoliceUnit.id).where(func.ST_Covers(PoliceUnit.jurisdiction, point))
+                                 .order_by(PoliceUnit.id)))
+
+
+def home_area_facts(session: Session, formation_ids: Sequence[int], kind: str,
+                    target_id: int) -> dict[int, tuple[bool, float]]:
+    """Per formation: does its home area cover the target, and how far (metres) the target reaches
+    beyond it (0 when covered; for a point, its distance)."""
+    target = session.scalar(select(func.ST_AsEWKB(_target_geom(kind, target_id))))
+    rows = session.execute(HOME_AREA_REACH, {"target": bytes(target), "ids": list(formation_ids)})
+    return {r.id: (bool(r.inside), float(r.beyond_m or 0.0)) for r in rows}
+
+
+def formations(session: Session, ids: Iterable[int] | None = None) -> list[Formation]:
+    stmt = select(Formation).order_by(Formation.name)
+    if ids is not None:
+        stmt = stmt.where(Formation.id.in_(list(ids)))
+    return list(session.scalars(stmt))
+
+
+def overlapping_assignments(session: Session, formation_ids: Sequence[int], shift: Period, *,
+                            exclude_id: int | None = None) -> dict[int, tuple[int, ...]]:
+    """Per formation: its live assignments whose shift overlaps ``shift``."""
+    stmt = (select(Assignment.formation_id, Assignment.id)
+            .where(Assignment.formation_id.in_(formation_ids), Assignment.status.in_(LIVE),
+                   Assignment.shift.op("&&")(shift_range(shift))))
+    if exclude_id is not None:
+        stmt = stmt.where(Assignment.id != exclude_id)
+    out: dict[int, tuple[int, ...]] = {}
+    for formation_id, assignment_id in session.execute(stmt.order_by(Assignment.id)):
+        out[formation_id] = out.get(formation_id, ()) + (assignment_id,)
+    return out
+
+
+def officer_load(session: Session, officer_id: int, shift: Period, *, formation_id: int | None,
+                 exclude_id: int | None = None) -> int:
+    """How many other formations the officer supervises in shifts overlapping ``shift``."""
+    stmt = (select(func.count(func.distinct(Assignment.formation_id)))
+            .where(Assignment.officer_id == officer_id, Assignment.status.in_(LIVE),
+                   Assignment.shift.op("&&")(shift_range(shift))))
+    if formation_id is not None:
+        stmt = stmt.where(Assignment.formation_id != formation_id)
+    if exclude_id is not None:
+        stmt = stmt.where(Assignment.id != exclude_id)
+    return int(session.scalar(stmt) or 0)
+
+
+def officer_duty(session: Session, officer_ids: Sequence[int], shift: Period) -> dict[int, tuple[Period, ...]]:
+    """Per officer: duty periods touching ``shift`` (enough to tell whether they cover it)."""
+    stmt = (select(OfficerDuty.officer_id, OfficerDuty.period)
+            .where(OfficerDuty.officer_id.in_(officer_ids),
+                   OfficerDuty.period.op("&&")(func.tstzrange(shift.start, shift.end, "[]")))
+            .order_by(OfficerDuty.officer_id, OfficerDuty.period))
+    out: dict[int, tuple[Period, ...]] = {}
+    for officer_id, period in session.execute(stmt):
+        out[officer_id] = out.get(officer_id, ()) + (as_period(period),)
+    return out
+
+
+def officers_of_units(session: Session, unit_ids: Sequence[int]) -> list[Officer]:
+    return list(session.scalars(select(Officer).where(Officer.police_unit_id.in_(unit_ids))
+                                .order_by(Officer.name)))
+
+
+def current_members(session: Session, formation_id: int, day: date) -> list[Participant]:
+    """Participants who belong to the formation on ``day``."""
+    stmt = (select(Participant).join(FormationMember, FormationMember.participant_id == Participant.id)
+            .where(FormationMember.formation_id == formation_id, FormationMember.joined_on <= day,
+                   (FormationMember.left_on.is_(None)) | (FormationMember.left_on > day))
+            .order_by(Participant.full_name))
+    return list(session.scalars(stmt))
+
+
+def participants(session: Session, ids: Sequence[int]) -> list[Participant]:
+    return list(session.scalars(select(Participant).where(Participant.id.in_(ids)).order_by(Participant.id)))
+
+
+def assignments_in(session: Session, window: Period) -> Select:
+    """Live assignments whose shift overlaps ``window``, newest first."""
+    return (select(Assignment).where(Assignment.shift.op("&&")(shift_range(window)))
+            .order_by(Assignment.shift, Assignment.id))
+
+
+def lock_assignment(session: Session, assignment_id: int) -> Assignment | None:
+    return session.scalar(select(Assignment).where(Assignment.id == assignment_id).with_for_update())
+
+
+def officer(session: Session, officer_id: int) -> Officer | None:
+    return session.get(Officer, officer_id)
+

@@ -1,0 +1,276 @@
+"""Dispatch: assign formations to targets for a shift under police supervision (Order 641 items 7-8).
+
+Every path that stores or changes an assignment runs the regime's rules first and stores nothing
+when any is broken; the database's EXCLUDE constraint settles races the rules cannot see.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..db import dispatch as q
+from ..db import writes_dispatch as w
+from ..db.models import Assignment, Formation, Officer, Participant
+from ..domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, HomeAreaOverride,
+                      MemberFacts, Notification, OfficerFacts, RegistrationStatus, Shift, TargetFacts,
+                      TargetKind, Violation)
+from ..errors import Conflict, InvalidInput, NotFound, RuleViolation
+from ..regimes import Regime, get_regime
+from ..rules import check_assignment, rank_formations
+from ..rules.messages import Gettext, plain
+from ..rules.participants import eligible_members
+from ..rules.supervision import covered_by
+
+DEFAULT_REGIME = "order-641"
+
+
+@dataclass(frozen=True)
+class AssignmentRequest:
+    """What a dispatcher asks for; ``member_ids=None`` puts every eligible member on the shift."""
+
+    formation_id: int
+    target_kind: str
+    target_id: int
+    activity: str
+    starts_at: datetime
+    ends_at: datetime
+    officer_id: int | None = None
+    member_ids: tuple[int, ...] | None = None
+    override_officer_id: int | None = None
+    override_reason: str | None = None
+
+    def shift(self) -> Shift:
+        try:
+            return Shift(self.starts_at, self.ends_at)
+        except ValueError as exc:
+            raise InvalidInput(f"shift: {exc}") from None
+
+
+def _target(session: Session, kind: str, target_id: int) -> q.TargetRow:
+    if kind not in q.TARGET_MODELS:
+        raise InvalidInput(f"unknown target kind {kind!r}; kinds are: {', '.join(q.TARGET_MODELS)}")
+    row = q.target_row(session, kind, target_id)
+    if row is None:
+        raise NotFound(f"no {kind.replace('_', ' ')} {target_id}")
+    return row
+
+
+def _member_facts(p: Participant) -> MemberFacts:
+    return MemberFacts(p.id, p.full_name, RegistrationStatus(p.registration_status), p.birth_date,
+                       CertificateStatus(p.certificate_status) if p.certificate_status else None,
+                       p.legal_training_on)
+
+
+def _formation_facts(f: Formation) -> FormationFacts:
+    notification = (Notification(f.notified_unit_id, f.notified_on, f.notification_ref)
+                    if f.notified_unit_id is not None else None)
+    return FormationFacts(f.id, f.name, is_collective=True, notification=notification)
+
+
+def _officer_facts(session: Session, officer: Officer, shift: Shift, unit_ids: tuple[int, ...]) -> OfficerFacts:
+    duty = q.officer_duty(session, [officer.id], shift).get(officer.id, ())
+    return OfficerFacts(officer.id, officer.name, officer.active, officer.police_unit_id,
+                        officer.police_unit_id in unit_ids, duty)
+
+
+def _members(session: Session, formation: Formation, shift: Shift, member_ids, regime: Regime):
+    current = q.current_members(session, formation.id, shift.local_date(regime.timezone))
+    if member_ids is None:
+        return tuple(eligible_members([_member_facts(p) for p in current], shift.local_date(regime.timezone),
+                                      regime))
+    ids = tuple(dict.fromkeys(int(i) for i in member_ids))
+    known = {p.id: p for p in current}
+    strangers = [i for i in ids if i not in known]
+    if strangers:
+        raise InvalidInput(f"participant(s) {', '.join(map(str, strangers))} are not members of "
+                           f"{formation.name} on the shift date")
+    return tuple(_member_facts(known[i]) for i in ids)
+
+
+def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
+                exclude_id: int | None = None) -> AssignmentFacts:
+    """Everything the rules need about one request, computed by PostGIS in a few queries."""
+    shift = request.shift()
+    formation = session.get(Formation, request.formation_id)
+    if formation is None:
+        raise NotFound(f"no formation {request.formation_id}")
+    target = _target(session, request.target_kind, request.target_id)
+    unit_ids = q.units_covering(session, target.kind, target.id)
+    officer = None
+    if request.officer_id is not None:
+        row = q.officer(session, request.officer_id)
+        if row is None:
+            raise NotFound(f"no officer {request.officer_id}")
+        officer = _officer_facts(session, row, shift, unit_ids)
+    inside, distance_m = q.home_area_facts(session, [formation.id], target.kind, target.id)[formation.id]
+    override = None
+    if request.override_officer_id is not None or request.override_reason:
+        override = HomeAreaOverride(request.override_officer_id or 0, (request.override_reason or "").strip())
+    overlapping = q.overlapping_assignments(session, [formation.id], shift, exclude_id=exclude_id)
+    load = (q.officer_load(session, officer.id, shift, formation_id=formation.id, exclude_id=exclude_id)
+            if officer else 0)
+    return AssignmentFacts(
+        formation=_formation_facts(formation),
+        target=TargetFacts(TargetKind(target.kind), target.id, target.name, target.place_kind, target.window),
+        activity_code=request.activity, shift=shift, officer=officer, target_unit_ids=unit_ids,
+        home_area=HomeAreaFacts(inside, distance_m), override=override,
+        overlapping_assignment_ids=overlapping.get(formation.id, ()),
+        officer_concurrent_formations=load,
+        members=_members(session, formation, shift, request.member_ids, regime),
+    )
+
+
+def _refuse(violations: list[Violation]) -> None:
+    if violations:
+        raise RuleViolation(f"the assignment breaks {len(violations)} rule(s) of the regime; nothing was stored",
+                            violations)
+
+
+def assign_formation(session: Session, request: AssignmentRequest, *, actor: str,
+                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> Assignment:
+    """Check every rule and store a proposed assignment, or raise with every violation.
+
+    Raises ``RuleViolation`` (all broken rules at once, nothing stored), ``Conflict`` when a
+    concurrent request booked the formation first, ``NotFound``/``InvalidInput`` for bad references.
+
+    Examples
+    --------
+    >>> a = assign_formation(session, AssignmentRequest(3, "event", 2, "8.1", start, end, officer_id=5),
+    ...                      actor="dispatcher")  # doctest: +SKIP
+    """
+    regime = get_regime(regime_name)
+    facts = build_facts(session, request, regime)
+    _refuse(check_assignment(facts, regime, gettext=gettext))
+    try:
+        return w.insert_assignment(session, facts, regime=regime.name, actor=actor,
+                                   override=facts.override)
+    except IntegrityError as exc:
+        raise _conflict(exc, facts, regime, gettext) from exc
+
+
+def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gettext: Gettext) -> Conflict:
+    if "assignment_no_double_booking" not in str(exc.orig):
+        raise exc
+    violation = Violation("no-double-booking", regime.cite("no-double-booking"), gettext(
+        "%(formation)s was booked for an overlapping shift by another request a moment ago.",
+        formation=facts.formation.name))
+    return Conflict("the formation is already booked for an overlapping shift; nothing was stored", [violation])
+
+
+
+def _request_of(a: Assignment, members: tuple[int, ...], **changes) -> AssignmentRequest:
+    kind, target_id = a.target
+    base = AssignmentRequest(a.formation_id, kind, target_id, a.activity, a.shift.lower, a.shift.upper,
+                             a.officer_id, members, a.override_officer_id, a.override_reason)
+    return replace(base, **changes)
+
+
+def _live(session: Session, assignment_id: int) -> Assignment:
+    a = q.lock_assignment(session, assignment_id)
+    if a is None:
+        raise NotFound(f"no assignment {assignment_id}")
+    return a
+
+
+def update_assignment(session: Session, assignment_id: int, *, actor: str, gettext: Gettext = plain,
+                      **changes) -> Assignment:
+    """Change a live assignment (shift, officer, members, override, target); every rule is checked again."""
+    a = _live(session, assignment_id)
+    if a.status not in q.LIVE:
+        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed or confirmed ones can change")
+    allowed = {"target_kind", "target_id", "activity", "starts_at", "ends_at", "officer_id", "member_ids",
+               "override_officer_id", "override_reason"}
+    unknown = sorted(set(changes) - allowed)
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(unknown)}")
+    regime = get_regime(a.regime)
+    request = _request_of(a, w.member_ids(session, a.id), **changes)
+    facts = build_facts(session, request, regime, exclude_id=a.id)
+    _refuse(check_assignment(facts, regime, gettext=gettext))
+    try:
+        return w.update_assignment(session, a, facts, actor=actor)
+    except IntegrityError as exc:
+        raise _conflict(exc, facts, regime, gettext) from exc
+
+
+def confirm_assignment(session: Session, assignment_id: int, *, actor: str, officer_id: int,
+                       gettext: Gettext = plain) -> Assignment:
+    """A supervising officer confirms a proposed assignment of their jurisdiction; rules run again."""
+    a = _live(session, assignment_id)
+    if a.status != "proposed":
+        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be confirmed")
+    regime = get_regime(a.regime)
+    facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
+    _in_jurisdiction(session, officer_id, facts)
+    _refuse(check_assignment(facts, regime, gettext=gettext))
+    return w.set_status(session, a, "confirmed", actor=actor, reason=None)
+
+
+def reject_assignment(session: Session, assignment_id: int, *, actor: str, officer_id: int,
+                      reason: str) -> Assignment:
+    """A supervising officer rejects a proposed assignment of their jurisdiction, with a reason."""
+    a = _live(session, assignment_id)
+    if a.status != "proposed":
+        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be rejected")
+    if not (reason or "").strip():
+        raise InvalidInput("a rejection needs a reason")
+    regime = get_regime(a.regime)
+    facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
+    _in_jurisdiction(session, officer_id, facts)
+    return w.set_status(session, a, "rejected", actor=actor, reason=reason.strip())
+
+
+def cancel_assignment(session: Session, assignment_id: int, *, actor: str, reason: str) -> Assignment:
+    """Cancel a live assignment, with a reason; the formation is free for that shift again."""
+    a = _live(session, assignment_id)
+    if a.status not in q.LIVE:
+        raise InvalidInput(f"assignment {a.id} is already {a.status}")
+    if not (reason or "").strip():
+        raise InvalidInput("a cancellation needs a reason")
+    return w.set_status(session, a, "cancelled", actor=actor, reason=reason.strip())
+
+
+def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) -> None:
+    officer = q.officer(session, officer_id)
+    if officer is None:
+        raise NotFound(f"no officer {officer_id}")
+    if officer.police_unit_id not in facts.target_unit_ids:
+        raise NotFound(f"no assignment {facts.target.name!r} in the jurisdiction of {officer.name}")
+
+
+def candidate_formations(session: Session, *, target_kind: str, target_id: int, activity: str,
+                         starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME,
+                         gettext: Gettext = plain) -> list:
+    """Every formation for one target and shift, eligible first; ineligible ones say why.
+
+    The officer is not chosen yet, so ``police-supervision`` is left to ``supervising_officers``.
+    """
+    regime = get_regime(regime_name)
+    candidates = []
+    for formation in q.formations(session):
+        request = AssignmentRequest(formation.id, target_kind, target_id, activity, starts_at, ends_at)
+        candidates.append(build_facts(session, request, regime))
+    return rank_formations(candidates, regime, gettext=gettext, skip=("police-supervision",))
+
+
+def supervising_officers(session: Session, *, target_kind: str, target_id: int, starts_at: datetime,
+                         ends_at: datetime, regime_name: str = DEFAULT_REGIME) -> list[dict]:
+    """Officers of the units covering the target, with whether they are active, on duty all shift,
+    and below their load of formations (the checks ``police-supervision`` makes)."""
+    regime = get_regime(regime_name)
+    shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
+    target = _target(session, target_kind, target_id)
+    unit_ids = q.units_covering(session, target.kind, target.id)
+    officers = q.officers_of_units(session, unit_ids)
+    duty = q.officer_duty(session, [o.id for o in officers], shift)
+    out = []
+    for o in officers:
+        on_duty = covered_by(shift, duty.get(o.id, ()))
+        load = q.officer_load(session, o.id, shift, formation_id=None)
+        out.append({"id": o.id, "name": o.name, "rank": o.rank, "unit_id": o.police_unit_id,
+                    "active": o.active, "on_duty": on_duty, "formations_at_once": load,
+                    "can_supervise": o.active and on_duty and load < regime.max_formations_per_officer})
+    return sorted(out, key=lambda o: (not o["can_supervise"], o["name"]))

@@ -1,0 +1,81 @@
+"""Twenty dispatchers book one formation for overlapping shifts at once: exactly one wins."""
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from geo import services
+from geo.db.models import (Assignment, AssignmentMember, Campus, District, Event, Formation, FormationMember,
+                           Officer, OfficerDuty, Participant, PatrolZone, PoliceUnit, PublicPlace)
+from geo.errors import Conflict, RuleViolation
+from geo.services import AssignmentRequest
+
+from tests.support.dispatch_world import at, build
+
+REQUESTS = 20
+
+
+def test_twenty_concurrent_overlapping_bookings_store_exactly_one(engine):
+    with Session(engine) as setup:
+        world = build(setup, tag=" (race)")
+        setup.commit()
+    barrier = threading.Barrier(REQUESTS)
+    outcomes: list[tuple[str, object]] = [None] * REQUESTS  # type: ignore[list-item]
+
+    def dispatcher(i: int) -> None:
+        start = at("2026-12-05 18:00") + timedelta(minutes=5 * i)  # every pair of shifts overlaps
+        request = AssignmentRequest(world.formation, "patrol_zone", world.zone, "8.1", start,
+                                    start + timedelta(hours=2), officer_id=world.officer)
+        with Session(engine) as session:
+            barrier.wait()
+            try:
+                a = services.assign_formation(session, request, actor=f"dispatcher-{i}")
+                session.commit()
+                outcomes[i] = ("stored", a.id)
+            except RuleViolation as exc:  # Conflict is a RuleViolation too
+                session.rollback()
+                outcomes[i] = (type(exc).__name__, [v.code for v in exc.violations])
+
+    threads = [threading.Thread(target=dispatcher, args=(i,)) for i in range(REQUESTS)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        stored = [o for o in outcomes if o and o[0] == "stored"]
+        refused = [o for o in outcomes if o and o[0] != "stored"]
+        assert len(stored) == 1, outcomes
+        assert len(refused) == REQUESTS - 1
+        assert all(codes == ["no-double-booking"] for _, codes in refused)
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT count(*) FROM assignment WHERE formation_id = :f"),
+                               {"f": world.formation}) == 1
+        print("outcomes:", sorted({o[0] for o in refused}), "conflicts:",
+              sum(o[0] == Conflict.__name__ for o in refused))
+    finally:
+        _remove(engine, world)
+
+
+def _remove(engine, world) -> None:
+    """The world was committed for the threads to see it; take it away again (history stays: append-only)."""
+    with Session(engine) as s:
+        ids = s.scalars(select(Assignment.id).where(Assignment.formation_id.in_([world.formation, world.unnotified])))
+        ids = list(ids)
+        s.execute(delete(AssignmentMember).where(AssignmentMember.assignment_id.in_(ids)))
+        s.execute(delete(Assignment).where(Assignment.id.in_(ids)))
+        s.execute(delete(FormationMember).where(FormationMember.formation_id.in_([world.formation, world.unnotified])))
+        s.execute(delete(Formation).where(Formation.id.in_([world.formation, world.unnotified])))
+        s.execute(delete(Participant).where(Participant.id.in_([world.adult, world.minor])))
+        officers = [world.officer, world.other_officer, world.inactive_officer]
+        s.execute(delete(OfficerDuty).where(OfficerDuty.officer_id.in_(officers)))
+        s.execute(delete(Officer).where(Officer.id.in_(officers)))
+        s.execute(delete(Event).where(Event.id == world.event))
+        s.execute(delete(PublicPlace).where(PublicPlace.id == world.street))
+        s.execute(delete(Campus).where(Campus.id == world.campus))
+        s.execute(delete(PatrolZone).where(PatrolZone.id.in_([world.zone, world.far_zone])))
+        s.execute(delete(PoliceUnit).where(PoliceUnit.id.in_([world.unit, world.other_unit])))
+        s.execute(delete(District).where(District.name.in_(["Centre (race)", "East (race)"])))
+        s.commit()
