@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from geo.errors import Forbidden, InvalidInput, KuzetError, NotFound
+from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
-STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400}
+STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400, Conflict: 409, RuleViolation: 422}
 
 
 def status_of(error: KuzetError) -> int:
@@ -26,6 +26,8 @@ def handle_kuzet_error(error: KuzetError):
         body = {"error": error.message}
         if isinstance(error, InvalidInput) and error.rows:
             body["rows"] = [r.as_dict() for r in error.rows]
+        if isinstance(error, RuleViolation):
+            body["violations"] = [v.as_dict() for v in error.violations]
         return jsonify(body), status
     return render_template("error.html", status=status, message=error.message), status
 
