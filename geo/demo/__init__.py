@@ -15,12 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import services
-from ..db import queries, writes
+from ..db import dispatch as dispatch_queries
+from ..db import queries, writes, writes_people
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
 from ..progress import ProgressFactory, silent
-from . import places, scenario
+from . import people, places, scenario
 from .incidents import incident_anchors, reference_day, synthetic_incidents
 from .sources import AlmatyData, read_almaty
 
@@ -101,7 +102,19 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
             bar.update(1)
     finally:
         bar.close()
+    summary.update(_people(session, seed=seed, today=end.date()))
     return summary
+
+
+def _people(session: Session, *, seed: int, today) -> dict[str, int]:
+    """Officers with duty rosters for every unit, members and leaders for every formation."""
+    units = queries.names_by_id(session, services.layer_spec("police_unit"))
+    officer_ids = writes_people.add_officers(session, people.officers(units, seed=seed))
+    duty = writes_people.add_duty(session, people.duty_periods(officer_ids, today))
+    formations = [{"id": f.id, "base_type": f.base_type, "notified_on": f.notified_on}
+                  for f in dispatch_queries.formations(session)]
+    members = writes_people.add_members(session, people.participants(formations, today, seed=seed))
+    return {"officer": len(officer_ids), "officer_duty": duty, "participant": members}
 
 
 def _builders(data: AlmatyData, defs: dict, *, seed: int,
@@ -149,6 +162,7 @@ def _refuse_if_present(session: Session) -> None:
 def _clear(session: Session) -> None:
     try:
         with session.begin_nested():
+            writes_people.clear_people(session)
             writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
         raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "
