@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from geo import services
@@ -52,7 +53,17 @@ def db_upgrade(ctx: click.Context, revision: str) -> None:
 
 
 def _session(ctx: click.Context):
-    return make_sessionmaker(make_engine(database_url(ctx.obj["url"])))()
+    """A session on a database the migrations have brought up to date (else a clear exit)."""
+    engine = make_engine(database_url(ctx.obj["url"]))
+    try:
+        with engine.connect() as conn:
+            problem = migrate.behind(conn)
+    except OperationalError as exc:
+        raise click.ClickException(f"cannot reach the database {engine.url.render_as_string()}: "
+                                   f"{exc.orig}") from None
+    if problem:
+        raise click.ClickException(problem)
+    return make_sessionmaker(engine)()
 
 
 @main.command("import")
@@ -130,6 +141,7 @@ def serve(ctx, host: str, port: int, debug: bool) -> None:
     """Serve the web app."""
     from . import create_app
 
+    _session(ctx).close()  # refuse to serve a database the migrations have not brought up to date
     config = {"DATABASE_URL": database_url(ctx.obj["url"])}
     app = create_app(config)
     click.echo(f"kuzet serving on http://{host}:{port}/")

@@ -33,3 +33,19 @@ def current(connection: Connection) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
     return MigrationContext.configure(connection).get_current_revision()
+
+
+def head() -> str:
+    """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def behind(connection: Connection) -> str | None:
+    """A message when the database is not at the newest revision, else None."""
+    have, want = current(connection), head()
+    if have == want:
+        return None
+    return (f"the database is at revision {have or 'none (empty)'} but the code needs {want}: "
+            "run `kuzet db upgrade` first")
