@@ -14,13 +14,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import db, errors, i18n
+    from . import cli, db, errors, i18n
     from .api import bp as api_bp
     from .maps import bp as maps_bp
 
     db.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    cli.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     return app

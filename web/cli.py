@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
@@ -21,8 +22,14 @@ from .config import DEFAULTS
 REPORT_LIMIT = 200
 
 
-def database_url(ctx_url: str | None) -> str:
-    return ctx_url or os.environ.get("KUZET_DATABASE_URL") or DEFAULTS["DATABASE_URL"]
+def database_url(ctx: click.Context) -> str:
+    """The URL given to ``kuzet --database-url``, else the Flask app's (under ``flask``), else the env."""
+    given = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
+    if given:
+        return given
+    if current_app:
+        return current_app.config["DATABASE_URL"]
+    return os.environ.get("KUZET_DATABASE_URL") or DEFAULTS["DATABASE_URL"]
 
 
 def terminal_progress(*, total: int, desc: str):
@@ -48,13 +55,13 @@ def db() -> None:
 @click.pass_context
 def db_upgrade(ctx: click.Context, revision: str) -> None:
     """Apply the migrations (alembic upgrade)."""
-    migrate.upgrade(database_url(ctx.obj["url"]), revision=revision)
+    migrate.upgrade(database_url(ctx), revision=revision)
     click.echo(f"database at revision {revision}")
 
 
 def _session(ctx: click.Context):
     """A session on a database the migrations have brought up to date (else a clear exit)."""
-    engine = make_engine(database_url(ctx.obj["url"]))
+    engine = make_engine(database_url(ctx))
     try:
         with engine.connect() as conn:
             problem = migrate.behind(conn)
@@ -142,7 +149,7 @@ def serve(ctx, host: str, port: int, debug: bool) -> None:
     from . import create_app
 
     _session(ctx).close()  # refuse to serve a database the migrations have not brought up to date
-    config = {"DATABASE_URL": database_url(ctx.obj["url"])}
+    config = {"DATABASE_URL": database_url(ctx)}
     app = create_app(config)
     click.echo(f"kuzet serving on http://{host}:{port}/")
     app.run(host=host, port=port, debug=debug, use_reloader=False)
@@ -150,3 +157,10 @@ def serve(ctx, host: str, port: int, debug: bool) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def init_app(app) -> None:
+    """The same commands under ``flask --app web ...`` (they use the app's DATABASE_URL)."""
+    app.cli.add_command(db)
+    app.cli.add_command(import_cmd, name="import")
+    app.cli.add_command(demo)
