@@ -1,11 +1,12 @@
 """The PostGIS layers and records as SQLAlchemy 2 models (the migrations hold the same schema)."""
+from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
 from .layers import (MODELS, Campus, CropField, District, Event, Formation, ImportBatch, Incident, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
+__all__ = ["AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea"]

@@ -1,0 +1,42 @@
+"""Stored hot spot analyses and their result cells."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, SmallInteger, Text, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ...crs import STORAGE_SRID
+from .base import Base
+
+
+class AnalysisRun(Base):
+    __tablename__ = "analysis_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    method: Mapped[str] = mapped_column(Text)
+    parameters: Mapped[dict] = mapped_column(JSONB)
+    selection: Mapped[dict] = mapped_column(JSONB)
+    incident_count: Mapped[int] = mapped_column(Integer)
+    cell_count: Mapped[int] = mapped_column(Integer)
+    island_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    summary: Mapped[dict] = mapped_column(JSONB, server_default="{}")
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+
+
+class AnalysisCell(Base):
+    __tablename__ = "analysis_cell"
+    run_id: Mapped[int] = mapped_column(ForeignKey("analysis_run.id", ondelete="CASCADE"), primary_key=True)
+    cell_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    count: Mapped[float | None] = mapped_column(Float)
+    value: Mapped[float | None] = mapped_column(Float)
+    z: Mapped[float | None] = mapped_column(Float)
+    p: Mapped[float | None] = mapped_column(Float)
+    p_fdr: Mapped[float | None] = mapped_column(Float)
+    class_: Mapped[int | None] = mapped_column("class", SmallInteger)
+    quadrant: Mapped[str | None] = mapped_column(Text)
+    island: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
