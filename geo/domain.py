@@ -252,3 +252,27 @@ class AssignmentFacts:
     overlapping_assignment_ids: tuple[int, ...] = ()
     officer_concurrent_formations: int = 0
     members: tuple[MemberFacts, ...] = ()
+
+
+class Role(StrEnum):
+    """What a user may do in kuzet (our design; the Order knows no software roles)."""
+
+    ADMIN = "admin"
+    DISPATCHER = "dispatcher"
+    ANALYST = "analyst"
+    SUPERVISOR = "supervisor"  # a police officer: signs off what lies in their unit's jurisdiction
+    LEADER = "leader"  # a formation's leader: sees their own formation only
+
+
+class ReportCategory(StrEnum):
+    """What participants report from the field: the activities of participants listed in
+    Law 590-II (the article is not in our copy). A report is information for the police,
+    not a registered crime."""
+
+    OFFENCE_PREVENTED = "offence-prevented"  # offence prevented or suppressed
+    ORDER_DEMAND = "order-demand"  # demand to keep public order
+    PERSON_HANDED_OVER = "person-handed-over"  # person detained and handed over to the police
+    AID_TO_VICTIMS = "aid-to-victims"  # aid to victims of offences
+    ACCIDENT_OR_EMERGENCY = "accident-or-emergency"  # aid at road accidents or emergencies
+    PREVENTION_TALK = "prevention-talk"  # prevention talk
+    CRIME_INFORMATION = "crime-information"  # information about a crime

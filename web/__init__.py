@@ -15,7 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
 
     from . import cli, db, errors, i18n
+    from .analysis import bp as analysis_bp
     from .api import bp as api_bp
+    from .dispatch import bp as dispatch_bp
     from .maps import bp as maps_bp
 
     db.init_app(app)
@@ -24,4 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
+    app.register_blueprint(dispatch_bp)
+    app.register_blueprint(analysis_bp)
     return app

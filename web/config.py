@@ -12,4 +12,7 @@ DEFAULTS = {
     "MAP_ZOOM": 11,
     "MAP_FEATURE_LIMIT": 10_000,
     "BABEL_DEFAULT_LOCALE": "en",
+    # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
+    "ZONE_MIN_AREA_M2": 2_000.0,
+    "ZONE_MAX_AREA_M2": 50_000_000.0,
 }

@@ -85,6 +85,20 @@ def eligible_members(members: Iterable[MemberFacts], day: date, regime: Regime) 
     return [m for m in members if not _member_problems(m, day, regime, plain)]
 
 
+def member_violations(member: MemberFacts, day: date, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
+    """Why one member may not take part on ``day``: the per-member checks of ``participant_eligible``.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules.examples import member
+    >>> member_violations(member(), date(2026, 5, 9), get_regime())
+    []
+    """
+    return _member_problems(member, day, regime, _)
+
+
 def _member_problems(m: MemberFacts, day: date, regime: Regime, _: Gettext) -> list[Violation]:
     def violation(check: str, message: str) -> Violation:
         return Violation(CODE, regime.cite(f"{CODE}:{check}"), message)

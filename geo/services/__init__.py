@@ -2,12 +2,26 @@
 
 Each takes a SQLAlchemy ``Session`` and never commits: the caller commits once.
 """
+from .assignments import (STATUSES, assignment_feature, cancel_feature, confirm_feature, list_assignments,
+                          list_officers, propose_feature, reject_feature, statuses_of, update_feature)
 from .dispatch import (AssignmentRequest, assign_formation, build_facts, cancel_assignment, candidate_formations,
                        confirm_assignment, reject_assignment, supervising_officers, update_assignment)
+from .dispatch_map import DispatchDay, day_window, dispatch_day
+from .dispatch_options import dispatch_options, formation_roster
+from .analysis_runs import (AnalystPage, analysis_run, analyst_choices, analyst_page, compare_runs, incident_series,
+                            list_runs, run_csv, run_geojson, run_summary)
+from .hotspots import HotspotResult, hotspots
 from .layers import (MAX_PAGE, ImportResult, import_frame, import_layer, import_source, layer_features,
                      layer_spec, map_layers, parse_bbox)
+from .zones import DEFAULT_MAX_AREA_M2, DEFAULT_MIN_AREA_M2, draw_emergency_area, draw_patrol_zone
 
 __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assignment", "candidate_formations",
            "confirm_assignment", "reject_assignment", "supervising_officers", "update_assignment",
+           "STATUSES", "assignment_feature", "cancel_feature", "confirm_feature", "list_assignments",
+           "list_officers", "propose_feature", "reject_feature", "statuses_of", "update_feature",
+           "DispatchDay", "day_window", "dispatch_day", "dispatch_options", "formation_roster",
            "MAX_PAGE", "ImportResult", "import_frame", "import_layer", "import_source", "layer_features",
-           "layer_spec", "map_layers", "parse_bbox"]
+           "layer_spec", "map_layers", "parse_bbox",
+           "DEFAULT_MAX_AREA_M2", "DEFAULT_MIN_AREA_M2", "draw_emergency_area", "draw_patrol_zone",
+           "HotspotResult", "hotspots", "analysis_run", "analyst_choices", "compare_runs", "incident_series",
+           "list_runs", "run_csv", "run_geojson", "run_summary", "AnalystPage", "analyst_page"]

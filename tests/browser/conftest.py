@@ -19,6 +19,8 @@ from geo import services
 from geo.db import make_engine, migrate
 from geo.progress import silent
 
+from tests.support.demo_people import ensure_people
+
 DEMO_URL = os.environ.get("KUZET_TEST_DEMO_DATABASE_URL",
                           "postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet_test_demo")
 CHROMIUM = os.environ.get("KUZET_CHROMIUM", "/usr/bin/chromium")
@@ -67,6 +69,7 @@ def fill(session: Session, data_dir: Path) -> None:
         demo.load_demo(session, data_dir, seed=641, progress=silent, replace=True)
     else:
         fill_small(session, data_dir)
+    ensure_people(session)  # a demo without officers and members still lets the dispatcher work
     _add(session, "patrol_zone", [{"name": XSS, "note": XSS}], [box(76.80, 43.05, 76.82, 43.07)])
 
 

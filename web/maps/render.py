@@ -47,17 +47,21 @@ class MapParts:
     script: Markup
 
 
-def _overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str) -> None:
+def overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str, *,
+            show: bool = True) -> folium.GeoJson | None:
+    """One layer's prepared frame as a GeoJson overlay with tooltips; an empty frame gets a named
+    empty group (None is returned then)."""
     # Layer names reach the layer control's innerHTML, so they are escaped like any text.
     name = str(escape(title))
     if frame.empty:
-        folium.FeatureGroup(name=str(escape(_("%(title)s (empty)", title=title)))).add_to(m)
-        return
+        folium.FeatureGroup(name=str(escape(_("%(title)s (empty)", title=title))), show=show).add_to(m)
+        return None
     highlight = {"weight": look.weight + 2, "fillOpacity": min(1.0, look.fill_opacity + 0.2)}
     fields = [column for column, _label in look.tooltip]
-    folium.GeoJson(
+    return folium.GeoJson(
         feature_collection(frame),
         name=name,
+        show=show,
         style_function=lambda feature: look.style((feature.get("geometry") or {}).get("type")),
         highlight_function=lambda _feature: highlight,
         marker=folium.CircleMarker(radius=look.radius),
@@ -93,12 +97,12 @@ def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
     entries: list[LegendEntry] = []
     for name in AREA_ORDER:
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
-        _overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title))
+        overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title))
         entries.append(_entry(look, str(look.title), len(page.frame), page.matched,
                               point=spec.geometry == "Point"))
     police = pages["police_unit"].frame
     points = frames.stations(police) if not police.empty else police
-    _overlay(m, frames.prepare(points, LAYERS["police_unit"], STATIONS, timezone=options.timezone),
+    overlay(m, frames.prepare(points, LAYERS["police_unit"], STATIONS, timezone=options.timezone),
              STATIONS, str(STATIONS.title))
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
     _incidents(m, pages["incident"], options, entries)
@@ -118,11 +122,11 @@ def _incidents(m: folium.Map, page: Page, options: MapOptions, entries: list[Leg
     # A page cut by the feature limit does not tell how the remaining rows split by source.
     complete = len(page.frame) == page.matched
     # Recorded incidents get an overlay even when empty, so a demo never looks like real records.
-    _overlay(m, frames.prepare(real, spec, look, timezone=options.timezone), look, str(look.title))
+    overlay(m, frames.prepare(real, spec, look, timezone=options.timezone), look, str(look.title))
     entries.append(_entry(look, str(look.title), len(real), len(real) if complete else None, point=True))
     if len(synthetic):
         title = str(SYNTHETIC_INCIDENTS.title)
-        _overlay(m, frames.prepare(synthetic, spec, SYNTHETIC_INCIDENTS, timezone=options.timezone),
+        overlay(m, frames.prepare(synthetic, spec, SYNTHETIC_INCIDENTS, timezone=options.timezone),
                  SYNTHETIC_INCIDENTS, title)
         entries.append(_entry(SYNTHETIC_INCIDENTS, title, len(synthetic),
                               len(synthetic) if complete else None, point=True, note=str(SYNTHETIC_NOTE)))

@@ -1,4 +1,5 @@
 """The PostGIS layers and records as SQLAlchemy 2 models (the migrations hold the same schema)."""
+from .accounts import AuditLog, FieldReport, LoginAttempt, UserAccount, WebSession
 from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
 from .layers import (MODELS, Campus, CropField, District, Event, Formation, ImportBatch, Incident, Pasture,
@@ -6,7 +7,7 @@ from .layers import (MODELS, Campus, CropField, District, Event, Formation, Impo
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
+__all__ = ["AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea"]

@@ -1,0 +1,85 @@
+"""Stored hot spot analyses: one ``analysis_run`` row per run, its cells COPied into ``analysis_cell``."""
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import numpy as np
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session, aliased
+
+from .models import AnalysisCell, AnalysisRun
+from .queries import _frame
+from .writes import copy_rows
+
+# The columns of a run's cells, in storing order; ``class`` is a reserved word, quoted by COPY.
+CELL_COLUMNS = ("cell_id", "count", "value", "z", "p", "p_fdr", "class", "quadrant", "island")
+
+
+def insert_run(session: Session, **fields) -> AnalysisRun:
+    """Add the run's row (the fields of :class:`AnalysisRun`) and flush to get its id."""
+    run = AnalysisRun(**fields)
+    session.add(run)
+    session.flush()
+    return run
+
+
+def _nullable(values, cast) -> list:
+    # NaN would pass as 'NaN' and break the CHECKs (NaN > 1 in PostgreSQL): missing is NULL.
+    return [None if v is None or (isinstance(v, float) and math.isnan(v)) else cast(v) for v in values]
+
+
+def copy_cells(session: Session, run_id: int, cells: gpd.GeoDataFrame, *, on_progress=None) -> int:
+    """COPY a run's cells (columns :data:`CELL_COLUMNS` and geometry) in the caller's transaction."""
+    n = len(cells)
+    columns = {
+        "run_id": [run_id] * n,
+        "cell_id": cells["cell_id"].astype(int).tolist(),
+        **{c: _nullable(cells[c].astype(float).tolist(), float) for c in ("count", "value", "z", "p", "p_fdr")},
+        "class": _nullable(cells["class"].astype(float).tolist(), int),
+        "quadrant": [q if isinstance(q, str) and q else None for q in cells["quadrant"]],
+        "island": cells["island"].astype(bool).tolist(),
+        "geom": np.asarray(cells.geometry.values, dtype=object),
+    }
+    return copy_rows(session, "analysis_cell", columns, ["geom"], count=n, on_progress=on_progress)
+
+
+def get_run(session: Session, run_id: int) -> AnalysisRun | None:
+    return session.get(AnalysisRun, run_id)
+
+
+def run_cells(session: Session, run_id: int) -> gpd.GeoDataFrame:
+    """A run's cells by ``cell_id`` as a GeoDataFrame in EPSG:4326 (columns :data:`CELL_COLUMNS`)."""
+    c = AnalysisCell
+    stmt = (select(c.cell_id, c.count, c.value, c.z, c.p, c.p_fdr, c.class_.label("class"), c.quadrant,
+                   c.island, func.ST_AsBinary(c.geom).label("geometry"))
+            .where(c.run_id == run_id).order_by(c.cell_id))
+    return _frame(session, stmt)
+
+
+def list_runs(session: Session, *, limit: int, offset: int = 0) -> tuple[list[AnalysisRun], int]:
+    """The newest runs first, and how many there are."""
+    total = session.scalar(select(func.count()).select_from(AnalysisRun))
+    runs = session.scalars(select(AnalysisRun).order_by(AnalysisRun.id.desc()).limit(limit).offset(offset))
+    return list(runs), total
+
+
+def matched_cells(session: Session, run_a: int, run_b: int) -> list:
+    """Pairs of cells of two runs that are the same polygon, with both runs' class and quadrant.
+
+    Grids are anchored at multiples of the cell size, so two runs over overlapping areas share the
+    cells they have in common bit for bit; ``&&`` lets the GiST index find the candidates.
+    """
+    a, b = aliased(AnalysisCell), aliased(AnalysisCell)
+    stmt = (select(a.cell_id.label("cell_a"), b.cell_id.label("cell_b"), a.class_.label("class_a"),
+                   b.class_.label("class_b"), a.quadrant.label("quadrant_a"), b.quadrant.label("quadrant_b"),
+                   a.p_fdr.label("p_fdr_a"), b.p_fdr.label("p_fdr_b"), a.count.label("count_a"),
+                   b.count.label("count_b"),
+                   func.ST_X(func.ST_Centroid(a.geom)).label("lon"), func.ST_Y(func.ST_Centroid(a.geom)).label("lat"))
+            .join(b, and_(b.run_id == run_b, a.geom.op("&&")(b.geom), func.ST_Equals(a.geom, b.geom)))
+            .where(a.run_id == run_a).order_by(a.cell_id))
+    return list(session.execute(stmt))
+
+
+def cell_count(session: Session, run_id: int) -> int:
+    return session.scalar(select(func.count()).select_from(AnalysisCell).where(AnalysisCell.run_id == run_id))

@@ -1,0 +1,75 @@
+"""Reading assignments back: each with its target's name and geometry, formation, officer and members."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Row, and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from .dispatch import TARGET_MODELS
+from .models import Assignment, AssignmentMember, Formation, Officer, PoliceUnit
+
+STATUSES = ("proposed", "confirmed", "rejected", "cancelled")
+
+
+def _target_columns():
+    """target kind, id, name and geometry of an assignment: the one target column that is set."""
+    refs = {kind: getattr(Assignment, f"{kind}_id") for kind in TARGET_MODELS}
+    kind = case(*[(ref.is_not(None), literal(name)) for name, ref in refs.items()])
+    target_id = func.coalesce(*refs.values())
+    name = func.coalesce(*[model.name for model in TARGET_MODELS.values()])
+    geom = func.coalesce(*[model.geom for model in TARGET_MODELS.values()])
+    return kind.label("target_kind"), target_id.label("target_id"), name.label("target_name"), geom
+
+
+def _members_count():
+    return (select(func.count()).where(AssignmentMember.assignment_id == Assignment.id)
+            .correlate(Assignment).scalar_subquery())
+
+
+def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, starts_before: datetime | None = None,
+                    ends_after: datetime | None = None, statuses: Sequence[str] | None = None,
+                    jurisdiction_unit_id: int | None = None) -> list[Row]:
+    """Assignments with their target, formation and officer names and member count, by shift start.
+
+    ``ends_after``/``starts_before`` keep shifts overlapping that window (either end may be open);
+    ``jurisdiction_unit_id`` keeps those whose target's point on surface lies in the unit's
+    jurisdiction (how ``units_covering`` decides whose target it is).
+    """
+    kind, target_id, name, geom = _target_columns()
+    stmt = (select(Assignment.id, Assignment.formation_id, Formation.name.label("formation_name"), kind,
+                   target_id, name, Assignment.activity, Assignment.regime,
+                   func.lower(Assignment.shift).label("starts_at"), func.upper(Assignment.shift).label("ends_at"),
+                   Assignment.officer_id, Officer.name.label("officer_name"), Assignment.status,
+                   Assignment.status_reason, Assignment.override_officer_id, Assignment.override_reason,
+                   Assignment.created_by, Assignment.created_at, _members_count().label("members"),
+                   func.ST_AsBinary(geom).label("geometry"))
+            .join(Formation, Formation.id == Assignment.formation_id)
+            .outerjoin(Officer, Officer.id == Assignment.officer_id))
+    for kind_name, model in TARGET_MODELS.items():
+        stmt = stmt.outerjoin(model, model.id == getattr(Assignment, f"{kind_name}_id"))
+    where = []
+    if ids is not None:
+        where.append(Assignment.id.in_(list(ids)))
+    if ends_after is not None:
+        where.append(func.upper(Assignment.shift) > ends_after)
+    if starts_before is not None:
+        where.append(func.lower(Assignment.shift) < starts_before)
+    if statuses is not None:
+        where.append(Assignment.status.in_(list(statuses)))
+    if jurisdiction_unit_id is not None:
+        jurisdiction = (select(PoliceUnit.jurisdiction).where(PoliceUnit.id == jurisdiction_unit_id)
+                        .scalar_subquery())
+        where.append(func.ST_Covers(jurisdiction, func.ST_PointOnSurface(geom)))
+    stmt = stmt.where(and_(True, *where)).order_by(Assignment.shift, Assignment.id)
+    return list(session.execute(stmt))
+
+
+def officer_rows(session: Session) -> list[Row]:
+    """Every officer with their unit's name, by unit then name."""
+    stmt = (select(Officer.id, Officer.name, Officer.rank, Officer.active, Officer.police_unit_id,
+                   PoliceUnit.name.label("unit_name"))
+            .join(PoliceUnit, PoliceUnit.id == Officer.police_unit_id)
+            .order_by(PoliceUnit.name, Officer.name))
+    return list(session.execute(stmt))

@@ -1,0 +1,185 @@
+"""Stored hot spot runs: reopen, list, compare, export; the selection's incidents over time; the analyst's page."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from ..db import analysis_runs as runs
+from ..db import incidents as db
+from ..domain import DEFAULT_TIMEZONE
+from ..errors import InvalidInput, NotFound
+from .hotspot_statistics import ALPHA, quadrants
+from .hotspots import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
+from .hotspot_options import selection
+from .layers import layer_features
+
+FLOAT_COLUMNS = ("count", "value", "z", "p", "p_fdr", "class")
+MAX_RUNS_PAGE = 500
+
+
+def _stored(session: Session, run_id: int):
+    run = runs.get_run(session, run_id)
+    if run is None:
+        raise NotFound(f"no analysis run {run_id}")
+    return run
+
+
+def _typed(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Stored cells in the dtypes a fresh run has (NULL as NaN or None)."""
+    cells = cells.copy()
+    cells["cell_id"] = cells["cell_id"].astype(int)
+    for column in FLOAT_COLUMNS:
+        cells[column] = pd.to_numeric(cells[column], errors="coerce").astype(float)
+    cells["quadrant"] = quadrants(cells["quadrant"].astype(object).where(cells["quadrant"].notna(), None))
+    cells["island"] = cells["island"].astype(bool)
+    return cells
+
+
+def analysis_run(session: Session, run_id: int) -> HotspotResult:
+    """A stored run with its cells, as :func:`geo.services.hotspots` returned it; NotFound if none."""
+    run = _stored(session, run_id)
+    return HotspotResult(run.id, run.method, _typed(runs.run_cells(session, run_id)), run.summary,
+                         run.parameters, run.selection, run.created_by, run.created_at, run.duration_ms)
+
+
+def run_summary(session: Session, run_id: int) -> dict:
+    """A stored run without its cells (as ``HotspotResult.as_json``); NotFound if none."""
+    run = _stored(session, run_id)
+    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
+    return HotspotResult(run.id, run.method, empty, run.summary, run.parameters, run.selection, run.created_by,
+                         run.created_at, run.duration_ms).as_json()
+
+
+def run_brief(run) -> dict:
+    """One line of the list of runs."""
+    area = (run.summary or {}).get("area") or {}
+    return {"id": run.id, "method": run.method, "created_at": run.created_at and run.created_at.isoformat(),
+            "created_by": run.created_by, "incidents": run.incident_count, "cells": run.cell_count,
+            "islands": run.island_count, "duration_ms": run.duration_ms, "area": area.get("name") or area.get("kind"),
+            "categories": (run.selection or {}).get("categories")}
+
+
+def list_runs(session: Session, *, limit: int = 50, offset: int = 0) -> dict:
+    """The newest runs first: ``{"runs": [...], "total": n}``."""
+    if not 1 <= limit <= MAX_RUNS_PAGE:
+        raise InvalidInput(f"limit must be between 1 and {MAX_RUNS_PAGE}")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
+    found, total = runs.list_runs(session, limit=limit, offset=offset)
+    return {"runs": [run_brief(r) for r in found], "total": total}
+
+
+def _label(method: str, row, side: str) -> str:
+    if method == "gi_star":
+        value = getattr(row, f"class_{side}")
+        return str(int(value)) if value is not None else "island"
+    quadrant, p = getattr(row, f"quadrant_{side}"), getattr(row, f"p_fdr_{side}")
+    if quadrant is None:
+        return "island"
+    return quadrant if p is not None and p < ALPHA else "ns"
+
+
+def compare_runs(session: Session, run_a: int, run_b: int) -> dict:
+    """Cells two Gi* or two Local Moran runs share (same polygon), and those whose class changed.
+
+    A Gi* class is -3..3 (``"island"`` for an island); a Local Moran class is the quadrant where
+    the FDR-adjusted p is below 0.05, else ``"ns"``.
+    """
+    a, b = _stored(session, run_a), _stored(session, run_b)
+    if a.method != b.method or a.method == "kde":
+        raise InvalidInput("runs compare cell by cell when both are Gi* or both are Local Moran "
+                           f"(run {a.id} is {a.method}, run {b.id} is {b.method})")
+    pairs = runs.matched_cells(session, a.id, b.id)
+    changed = []
+    for row in pairs:
+        before, after = _label(a.method, row, "a"), _label(a.method, row, "b")
+        if before != after:
+            changed.append({"cell_a": row.cell_a, "cell_b": row.cell_b, "from": before, "to": after,
+                            "count_a": row.count_a, "count_b": row.count_b, "lon": row.lon, "lat": row.lat})
+    return {"a": a.id, "b": b.id, "method": a.method, "shared": len(pairs), "changed": len(changed),
+            "only_a": a.cell_count - len(pairs), "only_b": b.cell_count - len(pairs), "cells": changed}
+
+
+def run_geojson(session: Session, run_id: int) -> dict:
+    """A run's cells as a GeoJSON FeatureCollection (feature id = ``cell_id``), with the run's summary."""
+    result = analysis_run(session, run_id)
+    cells = result.cells
+    collection = json.loads(cells.to_json(na="null", show_bbox=False, drop_id=True)) if len(cells) else \
+        {"type": "FeatureCollection", "features": []}
+    for feature in collection["features"]:
+        feature["id"] = feature["properties"]["cell_id"]
+        if feature["properties"]["class"] is not None:
+            feature["properties"]["class"] = int(feature["properties"]["class"])
+    collection["run"] = result.as_json()
+    return collection
+
+
+def run_csv(session: Session, run_id: int) -> str:
+    """A run's cells as CSV: the stored columns, the centroid's lon/lat and the polygon as WKT."""
+    cells = analysis_run(session, run_id).cells
+    table = pd.DataFrame(cells.drop(columns=cells.geometry.name))
+    table["class"] = table["class"].astype("Int64")
+    if table["count"].notna().all() and (table["count"] % 1 == 0).all():
+        table["count"] = table["count"].astype("Int64")
+    centres = cells.geometry.representative_point() if len(cells) else cells.geometry
+    table["lon"], table["lat"] = centres.x.round(7), centres.y.round(7)
+    table["wkt"] = cells.geometry.to_wkt(rounding_precision=7) if len(cells) else []
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def incident_series(session: Session, *, interval: str = "day", timezone: str = DEFAULT_TIMEZONE,
+                    **selected) -> dict:
+    """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
+
+    ``selected`` takes the selection options of :func:`geo.services.hotspots`. Each bucket says how
+    many of its incidents are synthetic demo data.
+    """
+    if interval not in ("day", "hour"):
+        raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
+    chosen = selection(timezone=timezone, **selected)
+    _area, geometry = resolve_area(session, chosen.area)
+    incidents = selected_incidents(session, chosen, geometry)
+    series = series_of(incidents, chosen.timezone, chosen.start, chosen.end)
+    synthetic = incidents["source"] == SYNTHETIC
+    if interval == "day":
+        buckets = [{"t": d, "count": n, "synthetic": s}
+                   for d, n, s in zip(series["days"], series["per_day"], series["synthetic_per_day"])]
+    else:
+        hours = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(chosen.timezone).dt.hour
+        synthetic_hours = hours[synthetic.to_numpy()].value_counts()
+        buckets = [{"t": h, "count": n, "synthetic": int(synthetic_hours.get(h, 0))}
+                   for h, n in enumerate(series["per_hour"])]
+    return {"interval": interval, "timezone": chosen.timezone, "total": len(incidents),
+            "synthetic": int(synthetic.sum()), "selection": chosen.as_json(), "buckets": buckets}
+
+
+def analyst_choices(session: Session) -> dict:
+    """What the analyst's form offers: categories with counts, districts, patrol zones, the time span."""
+    first, last = db.time_range(session)
+    return {"categories": db.category_counts(session), "districts": db.area_names(session, "district"),
+            "patrol_zones": db.area_names(session, "patrol_zone"), "first": first, "last": last,
+            "sources": db.source_counts(session), "extent": db.extent(session)}
+
+
+@dataclass(frozen=True)
+class AnalystPage:
+    """What the analyst's page shows: the form's choices, districts and zones, recent runs, a run."""
+
+    choices: dict
+    districts: gpd.GeoDataFrame
+    patrol_zones: gpd.GeoDataFrame
+    recent: list[dict]
+    run: HotspotResult | None
+
+
+def analyst_page(session: Session, *, run_id: int | None = None, limit: int = 1000,
+                 recent: int = 8) -> AnalystPage:
+    """Everything the page needs in one session; NotFound when ``run_id`` names no run."""
+    run = analysis_run(session, run_id) if run_id is not None else None
+    return AnalystPage(analyst_choices(session), layer_features(session, "district", limit=limit).frame,
+                       layer_features(session, "patrol_zone", limit=limit).frame,
+                       list_runs(session, limit=recent)["runs"], run)

@@ -1,0 +1,126 @@
+"""Assignments as the API and the dispatcher's map show them: GeoJSON features of their targets.
+
+The ``*_feature`` functions run one dispatch use case (:mod:`.dispatch`) and answer with the
+assignment as a feature, so a view makes one call; they never commit.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import shapely
+from shapely.geometry import mapping
+from sqlalchemy.orm import Session
+
+from ..db import assignments as qa
+from ..db import dispatch as q
+from ..domain import DEFAULT_TIMEZONE
+from ..errors import InvalidInput, NotFound
+from ..rules.messages import Gettext, plain
+from .dispatch import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
+                       reject_assignment, update_assignment)
+
+STATUSES = qa.STATUSES
+LIVE = q.LIVE
+
+
+def _iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    return moment.astimezone(tz).isoformat() if moment is not None else None
+
+
+def _feature(row, tz: ZoneInfo) -> dict:
+    geometry = shapely.from_wkb(bytes(row.geometry)) if row.geometry is not None else None
+    return {"type": "Feature", "id": row.id, "geometry": mapping(geometry) if geometry is not None else None,
+            "properties": {
+                "id": row.id, "formation_id": row.formation_id, "formation": row.formation_name,
+                "target_kind": row.target_kind, "target_id": row.target_id, "target_name": row.target_name,
+                "activity": row.activity, "regime": row.regime, "starts_at": _iso(row.starts_at, tz),
+                "ends_at": _iso(row.ends_at, tz), "officer_id": row.officer_id, "officer": row.officer_name,
+                "status": row.status, "status_reason": row.status_reason,
+                "override_officer_id": row.override_officer_id, "override_reason": row.override_reason,
+                "members": int(row.members), "created_by": row.created_by,
+                "created_at": _iso(row.created_at, tz)}}
+
+
+def statuses_of(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """``"proposed,confirmed"`` (or a sequence) checked against the closed set; None or "" is None."""
+    if value is None or value == "":
+        return None
+    names = [s.strip() for s in value.split(",")] if isinstance(value, str) else list(value)
+    unknown = [s for s in names if s not in STATUSES]
+    if unknown:
+        raise InvalidInput(f"unknown status {', '.join(map(repr, unknown))}; statuses are: {', '.join(STATUSES)}")
+    return tuple(dict.fromkeys(names))
+
+
+def list_assignments(session: Session, *, start: datetime | None = None, end: datetime | None = None,
+                     statuses: Sequence[str] | None = LIVE, jurisdiction_of: int | None = None,
+                     timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """A FeatureCollection of the assignments whose shift overlaps ``[start, end)`` (open ends allowed).
+
+    ``statuses=None`` keeps every status; ``jurisdiction_of`` (an officer id) keeps those whose target
+    lies in the jurisdiction of the officer's unit. Times are ISO 8601 in ``timezone``.
+    """
+    if start is not None and end is not None and not start < end:
+        raise InvalidInput("from must be before to")
+    unit_id = None
+    if jurisdiction_of is not None:
+        officer = q.officer(session, jurisdiction_of)
+        if officer is None:
+            raise NotFound(f"no officer {jurisdiction_of}")
+        unit_id = officer.police_unit_id
+    rows = qa.assignment_rows(session, ends_after=start, starts_before=end,
+                              statuses=None if statuses is None else statuses_of(statuses),
+                              jurisdiction_unit_id=unit_id)
+    tz = ZoneInfo(timezone)
+    return {"type": "FeatureCollection", "features": [_feature(r, tz) for r in rows]}
+
+
+def assignment_feature(session: Session, assignment_id: int, *, timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """One assignment as a GeoJSON feature; NotFound when there is none."""
+    rows = qa.assignment_rows(session, ids=[assignment_id])
+    if not rows:
+        raise NotFound(f"no assignment {assignment_id}")
+    return _feature(rows[0], ZoneInfo(timezone))
+
+
+def propose_feature(session: Session, request: AssignmentRequest, *, actor: str, gettext: Gettext = plain,
+                    timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """:func:`assign_formation`, answered as the stored assignment's feature."""
+    a = assign_formation(session, request, actor=actor, gettext=gettext)
+    return assignment_feature(session, a.id, timezone=timezone)
+
+
+def update_feature(session: Session, assignment_id: int, *, actor: str, gettext: Gettext = plain,
+                   timezone: str = DEFAULT_TIMEZONE, **changes) -> dict:
+    """:func:`update_assignment` (every rule again), answered as the assignment's feature."""
+    a = update_assignment(session, assignment_id, actor=actor, gettext=gettext, **changes)
+    return assignment_feature(session, a.id, timezone=timezone)
+
+
+def confirm_feature(session: Session, assignment_id: int, *, actor: str, officer_id: int,
+                    gettext: Gettext = plain, timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """:func:`confirm_assignment`, answered as the assignment's feature."""
+    a = confirm_assignment(session, assignment_id, actor=actor, officer_id=officer_id, gettext=gettext)
+    return assignment_feature(session, a.id, timezone=timezone)
+
+
+def reject_feature(session: Session, assignment_id: int, *, actor: str, officer_id: int, reason: str,
+                   timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """:func:`reject_assignment`, answered as the assignment's feature."""
+    a = reject_assignment(session, assignment_id, actor=actor, officer_id=officer_id, reason=reason)
+    return assignment_feature(session, a.id, timezone=timezone)
+
+
+def cancel_feature(session: Session, assignment_id: int, *, actor: str, reason: str,
+                   timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """:func:`cancel_assignment`, answered as the assignment's feature."""
+    a = cancel_assignment(session, assignment_id, actor=actor, reason=reason)
+    return assignment_feature(session, a.id, timezone=timezone)
+
+
+def list_officers(session: Session) -> list[dict]:
+    """Every officer with their unit, for choosing who supervises (until accounts exist)."""
+    return [{"id": r.id, "name": r.name, "rank": r.rank, "active": r.active, "unit_id": r.police_unit_id,
+             "unit": r.unit_name} for r in qa.officer_rows(session)]

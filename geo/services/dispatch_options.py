@@ -1,0 +1,91 @@
+"""What a dispatcher may choose for one target and shift: activities, formations, officers, members."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from ..db import dispatch as q
+from ..db.models import Formation
+from ..domain import ParticipationForm
+from ..errors import NotFound
+from ..regimes import get_regime
+from ..rules import eligible_activities
+from ..rules.messages import Gettext, plain
+from ..rules.participants import member_violations
+from .dispatch import (DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, candidate_formations,
+                       supervising_officers)
+
+
+def _activity_dict(a, gettext: Gettext) -> dict:
+    return {"code": a.code, "item": a.item, "title": gettext(a.title), "form": str(a.form),
+            "needs_supervisor": a.needs_supervisor}
+
+
+def _default_activity(activities) -> str | None:
+    """The first collective (item 8) type the target allows, else its first type."""
+    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE]
+    chosen = (collective or activities or [None])[0]
+    return chosen.code if chosen else None
+
+
+def _officer_reasons(o: dict, gettext: Gettext) -> list[str]:
+    reasons = []
+    if not o["active"]:
+        reasons.append(gettext("not active"))
+    if not o["on_duty"]:
+        reasons.append(gettext("not on duty for the whole shift"))
+    if o["active"] and o["on_duty"] and not o["can_supervise"]:
+        reasons.append(gettext("already supervises %(n)d formation(s) at that time", n=o["formations_at_once"]))
+    return reasons
+
+
+def dispatch_options(session: Session, *, target_kind: str, target_id: int, starts_at: datetime,
+                     ends_at: datetime, activity: str | None = None, regime_name: str = DEFAULT_REGIME,
+                     gettext: Gettext = plain, timezone: str | None = None) -> dict:
+    """For one target and shift: the activities it allows, the formations ranked eligible first
+    (ineligible ones with their violations) and the officers of the covering units (who can supervise).
+
+    ``activity`` defaults to the first collective type the target allows. Raises ``NotFound`` or
+    ``InvalidInput`` for an unknown target or a bad shift.
+    """
+    regime = get_regime(regime_name)
+    tz = ZoneInfo(timezone or regime.timezone)
+    shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
+    target = _target(session, target_kind, target_id)
+    activities = eligible_activities(regime, target.kind, target.place_kind)
+    chosen = activity or _default_activity(activities)
+    formations = []
+    if chosen:
+        formations = [f.as_dict() for f in candidate_formations(
+            session, target_kind=target.kind, target_id=target.id, activity=chosen, starts_at=shift.start,
+            ends_at=shift.end, regime_name=regime.name, gettext=gettext)]
+    officers = supervising_officers(session, target_kind=target.kind, target_id=target.id,
+                                    starts_at=shift.start, ends_at=shift.end, regime_name=regime.name)
+    for o in officers:
+        o["reasons"] = _officer_reasons(o, gettext)
+    window = ({"starts_at": target.window.start.astimezone(tz).isoformat(),
+               "ends_at": target.window.end.astimezone(tz).isoformat()} if target.window else None)
+    return {"target": {"kind": target.kind, "id": target.id, "name": target.name,
+                       "place_kind": target.place_kind, "window": window},
+            "shift": {"starts_at": shift.start.astimezone(tz).isoformat(),
+                      "ends_at": shift.end.astimezone(tz).isoformat()},
+            "activity": chosen, "activities": [_activity_dict(a, gettext) for a in activities],
+            "formations": formations, "officers": officers}
+
+
+def formation_roster(session: Session, formation_id: int, *, day: date, regime_name: str = DEFAULT_REGIME,
+                     gettext: Gettext = plain) -> dict:
+    """The members of a formation on ``day``, each with whether they may be put on a shift and why not."""
+    regime = get_regime(regime_name)
+    formation = session.get(Formation, formation_id)
+    if formation is None:
+        raise NotFound(f"no formation {formation_id}")
+    members = []
+    for p in q.current_members(session, formation.id, day):
+        problems = member_violations(_member_facts(p), day, regime, _=gettext)
+        members.append({"id": p.id, "name": p.full_name, "eligible": not problems,
+                        "leader": p.id == formation.leader_id,
+                        "violations": [v.as_dict() for v in problems]})
+    return {"formation_id": formation.id, "name": formation.name, "date": day.isoformat(), "members": members}

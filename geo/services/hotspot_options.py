@@ -1,0 +1,227 @@
+"""The options of a hot spot analysis, checked before anything is read or stored.
+
+Two frozen records: :class:`Selection` (which incidents) and :class:`Parameters` (how they are
+counted and tested). Both come back as JSON to be stored with the run, so a run says exactly what
+it did. Every problem is an ``InvalidInput`` naming the option.
+
+Times: a ``datetime`` or an ISO 8601 string; one without an offset is read in the selection's
+``timezone``. A date without a time means the whole day: ``start`` from its first moment, ``end``
+up to the end of it (the stored ``end`` is the next midnight, exclusive).
+"""
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..analysis.selection import hour_band_mask
+from ..domain import DEFAULT_TIMEZONE, IncidentSource, values
+from ..errors import InvalidInput
+
+METHODS = ("gi_star", "local_moran", "kde")
+AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone")
+NEIGHBOURS = ("queen", "rook", "distance")
+WEIGHTS = ("binary", "row")
+KERNELS = ("quartic", "gaussian")
+AREA_KINDS = ("district", "patrol_zone", "polygon")
+MIN_CELL_SIZE_M = 10.0
+MAX_CELL_SIZE_M = 20_000.0
+MAX_BANDWIDTH_M = 20_000.0
+MAX_DISTANCE_M = 50_000.0
+MAX_PERMUTATIONS = 9_999
+
+
+@dataclass(frozen=True)
+class Area:
+    """A district or patrol zone by id, or a polygon drawn on the map (a GeoJSON geometry)."""
+
+    kind: str
+    id: int | None = None
+    geometry: dict | None = None
+
+    def as_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which incidents: SQL filters time, category, area and source; weekday and hour follow."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    weekdays: tuple[int, ...] | None = None
+    hour_band: tuple[int, int] | None = None
+    categories: tuple[str, ...] | None = None
+    area: Area | None = None
+    sources: tuple[str, ...] | None = None
+    exclude_sources: tuple[str, ...] | None = None
+    timezone: str = DEFAULT_TIMEZONE
+    deduplicate: bool = False
+
+    def as_json(self) -> dict:
+        out = asdict(self)
+        out["start"] = self.start and self.start.isoformat()
+        out["end"] = self.end and self.end.isoformat()
+        out["area"] = self.area and self.area.as_json()
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items()}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """How incidents are counted and tested; fields a method does not use stay None."""
+
+    aggregation: str | None = None
+    cell_size_m: float | None = None
+    neighbours: str | None = None
+    distance_m: float | None = None
+    weights: str | None = None
+    permutations: int = 0
+    seed: int | None = None
+    bandwidth_m: float | None = None
+    kernel: str | None = None
+
+    def as_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+def _choice(value, allowed: tuple[str, ...], name: str) -> str:
+    if value not in allowed:
+        raise InvalidInput(f"unknown {name} {value!r}; use one of: {', '.join(allowed)}")
+    return value
+
+
+def _number(value, name: str, lo: float, hi: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InvalidInput(f"{name} must be a number")
+    above = value > lo if lo == 0 else value >= lo  # a lower bound of 0 is exclusive: no 0 m bandwidth
+    if not (above and value <= hi):
+        low = f"more than {lo:g}" if lo == 0 else f"at least {lo:g}"
+        raise InvalidInput(f"{name} must be {low} and at most {hi:g}, got {value:g}")
+    return float(value)
+
+
+def _whole(value, name: str, lo: int, hi: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise InvalidInput(f"{name} must be a whole number from {lo} to {hi}")
+    return value
+
+
+def _zone(name) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from None
+
+
+def moment(value, name: str, zone: ZoneInfo, *, end: bool = False) -> datetime | None:
+    """A datetime from a datetime, a date or an ISO string; naive ones in ``zone``; see the module."""
+    if value is None or value == "":
+        return None
+    whole_day = isinstance(value, date) and not isinstance(value, datetime)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            whole_day = len(text) == 10
+            value = date.fromisoformat(text) if whole_day else datetime.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(f"{name} is not an ISO 8601 date or date-time: {text!r}") from None
+    if whole_day:
+        value = datetime.combine(value + timedelta(days=1 if end else 0), time())
+    if not isinstance(value, datetime):
+        raise InvalidInput(f"{name} must be a date or date-time")
+    return value if value.tzinfo is not None else value.replace(tzinfo=zone)
+
+
+def _texts(value, name: str, allowed: tuple[str, ...] | None = None) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise InvalidInput(f"{name} must be a list of strings")
+    items = tuple(dict.fromkeys(value))
+    if not all(isinstance(v, str) and v for v in items):
+        raise InvalidInput(f"{name} must be a list of non-empty strings")
+    for v in items if allowed else ():
+        _choice(v, allowed, name[:-1] if name.endswith("s") else name)
+    return items or None  # an empty list chooses nothing in particular: everything
+
+
+def area_of(value) -> Area | None:
+    """``{"kind": "district"|"patrol_zone", "id": n}`` or ``{"kind": "polygon", "geometry": {...}}``."""
+    if value is None:
+        return None
+    if isinstance(value, Area):
+        return value
+    if not isinstance(value, Mapping):
+        raise InvalidInput("area must be an object: {kind, id} or {kind: polygon, geometry}")
+    kind = _choice(value.get("kind"), AREA_KINDS, "area kind")
+    unknown = set(value) - {"kind", "id", "geometry"}
+    if unknown:
+        raise InvalidInput(f"area has unknown field(s): {', '.join(sorted(unknown))}")
+    if kind == "polygon":
+        if not isinstance(value.get("geometry"), Mapping):
+            raise InvalidInput("a drawn area needs its GeoJSON geometry")
+        return Area(kind, geometry=dict(value["geometry"]))
+    return Area(kind, id=_whole(value.get("id"), "area id", 1, 2**31 - 1))
+
+
+def selection(*, start=None, end=None, weekdays=None, hour_band=None, categories=None, area=None,
+              sources=None, exclude_sources=None, timezone: str = DEFAULT_TIMEZONE,
+              deduplicate: bool = False) -> Selection:
+    """The checked :class:`Selection`; see the module for how times are read."""
+    zone = _zone(timezone)
+    start, end = moment(start, "start", zone), moment(end, "end", zone, end=True)
+    if start is not None and end is not None and end <= start:
+        raise InvalidInput(f"end ({end.isoformat()}) must come after start ({start.isoformat()})")
+    if weekdays is not None:
+        if isinstance(weekdays, (str, bytes)) or not isinstance(weekdays, Iterable):
+            raise InvalidInput("weekdays must be a list of days 0 (Monday) to 6 (Sunday)")
+        weekdays = tuple(sorted({_whole(d, "weekday", 0, 6) for d in weekdays})) or None
+        weekdays = None if weekdays == tuple(range(7)) else weekdays
+    if hour_band is not None:
+        if isinstance(hour_band, (str, bytes)) or not isinstance(hour_band, Iterable) or len(list(hour_band)) != 2:
+            raise InvalidInput("hour_band must be two hours [from, to], e.g. [22, 4]")
+        band = tuple(_whole(h, "hour_band", 0, 24) for h in hour_band)
+        hour_band_mask([0], band)  # raises on a band that is not one
+        hour_band = None if band == (0, 24) else band
+    source_names = values(IncidentSource)
+    if not isinstance(deduplicate, bool):
+        raise InvalidInput("deduplicate must be true or false")
+    return Selection(start, end, weekdays, hour_band, _texts(categories, "categories"), area_of(area),
+                     _texts(sources, "sources", source_names), _texts(exclude_sources, "exclude_sources", source_names),
+                     zone.key, deduplicate)
+
+
+def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, neighbours: str = "queen",
+               distance_m=None, weights: str | None = None, permutations=0, seed=None, bandwidth_m=None,
+               kernel: str = "quartic") -> Parameters:
+    """The checked :class:`Parameters` of ``method``; a permutation run without a seed gets one."""
+    _choice(method, METHODS, "method")
+    if method == "kde":
+        bandwidth = _number(250.0 if bandwidth_m is None else bandwidth_m, "bandwidth_m", 0, MAX_BANDWIDTH_M)
+        cell = _number(bandwidth / 10 if cell_size_m is None else cell_size_m, "cell_size_m",
+                       MIN_CELL_SIZE_M / 2, MAX_CELL_SIZE_M)
+        if cell > bandwidth:
+            raise InvalidInput(f"cells of {cell:g} m are coarser than the bandwidth of {bandwidth:g} m; "
+                               "choose cells smaller than the bandwidth")
+        return Parameters(cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"))
+    aggregation = _choice(aggregation, AGGREGATIONS, "aggregation")
+    grid = aggregation in ("square", "hexagon")
+    cell = _number(250.0 if cell_size_m is None else cell_size_m, "cell_size_m", MIN_CELL_SIZE_M,
+                   MAX_CELL_SIZE_M) if grid else None
+    neighbours = _choice(neighbours, NEIGHBOURS, "neighbour rule")
+    distance = None
+    if neighbours == "distance":
+        if distance_m is None:
+            raise InvalidInput("a distance band needs distance_m")
+        distance = _number(distance_m, "distance_m", 0, MAX_DISTANCE_M)
+    weights = _choice(weights or ("binary" if method == "gi_star" else "row"), WEIGHTS, "weights")
+    permutations = _whole(permutations or 0, "permutations", 0, MAX_PERMUTATIONS)
+    if seed is not None:
+        seed = _whole(seed, "seed", 0, 2**32 - 1)
+    elif permutations:
+        seed = secrets.randbelow(2**31)  # recorded, so the run can be repeated exactly
+    return Parameters(aggregation, cell, neighbours, distance, weights, permutations,
+                      seed if permutations else None)

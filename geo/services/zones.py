@@ -1,0 +1,140 @@
+"""Areas a dispatcher draws on the map: patrol zones and emergency areas (items 8.1, 8.2-8.3).
+
+A drawn area is stored only when it is one valid, closed polygon without self-intersection, lies
+wholly inside the districts of the city, and is of a sensible size (metres², measured on the
+spheroid); otherwise ``InvalidInput`` says why and nothing is stored.
+"""
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shapely.geometry import Polygon, mapping
+from shapely.validation import explain_validity
+from sqlalchemy.orm import Session
+
+from ..db import zones as z
+from ..domain import DEFAULT_TIMEZONE
+from ..errors import InvalidInput, NotFound
+
+DEFAULT_MIN_AREA_M2 = 2_000.0
+DEFAULT_MAX_AREA_M2 = 50_000_000.0  # 50 km²
+MAX_NAME_LENGTH = 200
+
+
+def _position(value, where: str) -> tuple[float, float]:
+    if (not isinstance(value, (list, tuple)) or len(value) not in (2, 3)
+            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c)
+                       for c in value)):
+        raise InvalidInput(f"geometry: {where} is not a position [longitude, latitude]")
+    lon, lat = float(value[0]), float(value[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise InvalidInput(f"geometry: {where} lies outside longitude -180..180 / latitude -90..90")
+    return lon, lat
+
+
+def _ring(value, number: int) -> list[tuple[float, float]]:
+    label = "the outer ring" if number == 0 else f"hole {number}"
+    if not isinstance(value, (list, tuple)) or len(value) < 4:
+        raise InvalidInput(f"geometry: {label} needs at least 4 positions (a closed triangle)")
+    ring = [_position(p, f"position {i + 1} of {label}") for i, p in enumerate(value)]
+    if ring[0] != ring[-1]:
+        raise InvalidInput(f"geometry: {label} is not closed (its last position must repeat the first)")
+    return ring
+
+
+def polygon_from_geojson(geometry) -> Polygon:
+    """A valid 2-D shapely Polygon from a GeoJSON Polygon geometry, or InvalidInput saying what is wrong.
+
+    Examples
+    --------
+    >>> polygon_from_geojson({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}).area
+    0.5
+    """
+    if not isinstance(geometry, dict):
+        raise InvalidInput("geometry must be a GeoJSON Polygon object")
+    kind = geometry.get("type")
+    if kind != "Polygon":
+        raise InvalidInput(f"geometry must be a GeoJSON Polygon, got {kind!r}")
+    rings = geometry.get("coordinates")
+    if not isinstance(rings, (list, tuple)) or not rings:
+        raise InvalidInput("geometry: a Polygon needs coordinates: a list of rings")
+    shell, *holes = [_ring(r, i) for i, r in enumerate(rings)]
+    polygon = Polygon(shell, holes)
+    if polygon.is_empty or not polygon.is_valid:
+        raise InvalidInput(f"geometry is not a valid polygon: {explain_validity(polygon)}")
+    return polygon
+
+
+def _name(name) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("name is required")
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"name is longer than {MAX_NAME_LENGTH} characters")
+    return name.strip()
+
+
+def _placed(session: Session, polygon: Polygon, *, min_area_m2: float, max_area_m2: float) -> z.Placement:
+    where = z.placement(session, polygon)
+    if not where.inside_districts:
+        raise InvalidInput("geometry: the area is not inside the districts of the city; draw it within them")
+    if where.area_m2 < min_area_m2:
+        raise InvalidInput(f"geometry: the area is too small: {where.area_m2:,.0f} m² "
+                           f"(at least {min_area_m2:,.0f} m²)")
+    if where.area_m2 > max_area_m2:
+        raise InvalidInput(f"geometry: the area is too large: {where.area_m2 / 1e6:,.2f} km² "
+                           f"(at most {max_area_m2 / 1e6:,.2f} km²)")
+    return where
+
+
+def _feature(kind: str, row, polygon: Polygon, **properties) -> dict:
+    return {"type": "Feature", "id": row.id, "geometry": mapping(polygon),
+            "properties": {"target_kind": kind, "target_id": row.id, "id": row.id, "name": row.name,
+                           "note": row.note, **properties}}
+
+
+def draw_patrol_zone(session: Session, *, name, geometry, police_unit_id: int | None = None,
+                     note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
+                     max_area_m2: float = DEFAULT_MAX_AREA_M2) -> dict:
+    """Store a patrol zone drawn on the map and return it as a GeoJSON feature.
+
+    Without ``police_unit_id`` the zone belongs to the unit whose jurisdiction holds its point on
+    surface. Raises ``InvalidInput`` (bad polygon, outside the districts, too small or large) or
+    ``NotFound`` (unknown unit); nothing is stored then.
+
+    Examples
+    --------
+    >>> draw_patrol_zone(session, name="Arbat", geometry=polygon_geojson)  # doctest: +SKIP
+    {'type': 'Feature', 'id': 12, ...}
+    """
+    name = _name(name)
+    polygon = polygon_from_geojson(geometry)
+    if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
+        raise NotFound(f"no police unit {police_unit_id}")
+    where = _placed(session, polygon, min_area_m2=min_area_m2, max_area_m2=max_area_m2)
+    unit_id = police_unit_id if police_unit_id is not None else where.unit_id
+    zone = z.insert_patrol_zone(session, name=name, polygon=polygon, police_unit_id=unit_id, note=note)
+    return _feature("patrol_zone", zone, polygon, police_unit_id=unit_id, area_m2=round(where.area_m2, 1))
+
+
+def draw_emergency_area(session: Session, *, name, geometry, starts_at: datetime, ends_at: datetime | None = None,
+                        note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
+                        max_area_m2: float = DEFAULT_MAX_AREA_M2, timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """Store an emergency area (items 8.2-8.3) with its period (open-ended without ``ends_at``).
+
+    Raises ``InvalidInput`` like :func:`draw_patrol_zone`, or when the period ends before it starts.
+    """
+    name = _name(name)
+    polygon = polygon_from_geojson(geometry)
+    if starts_at.tzinfo is None or (ends_at is not None and ends_at.tzinfo is None):
+        raise InvalidInput("period: times need a time zone")
+    if ends_at is not None and not starts_at < ends_at:
+        raise InvalidInput("period: the emergency must start before it ends")
+    where = _placed(session, polygon, min_area_m2=min_area_m2, max_area_m2=max_area_m2)
+    area = z.insert_emergency_area(session, name=name, polygon=polygon, starts_at=starts_at, ends_at=ends_at,
+                                   note=note)
+    tz = ZoneInfo(timezone)
+    return _feature("emergency_area", area, polygon, area_m2=round(where.area_m2, 1),
+                    starts_at=starts_at.astimezone(tz).isoformat(),
+                    ends_at=ends_at.astimezone(tz).isoformat() if ends_at else None)

@@ -1,0 +1,100 @@
+"""The analyst's page in headless chromium: run Gi* and KDE on the demo, see the map, legend and table."""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = os.environ.get("KUZET_ANALYSIS_SCREENSHOT")  # e.g. /tmp/kuzet-analysis.png, to look at the page
+FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+COLOURED = f"""() => {{
+    const map = {FIND_MAP};
+    let n = 0;
+    map.eachLayer(l => {{ if (l.feature && l.feature.properties.colour) n++; }});
+    return n;
+}}"""
+
+
+def open_page(watched, live_server):
+    page = watched.page
+    page.goto(live_server + "/analysis", wait_until="networkidle")
+    page.wait_for_selector("#analysis-form")
+    return page
+
+
+def run(page, method: str = "gi_star", **fields) -> None:
+    page.select_option("select[name=method]", method)
+    for name, value in fields.items():
+        page.fill(f"input[name={name}]", str(value))
+    with page.expect_navigation(url="**/analysis?run=*", timeout=60_000):
+        page.click("#run")
+        # the run takes a few hundred milliseconds on the demo: long enough to see the progress line
+        assert page.locator("#progress").is_visible() and "Running" in page.locator("#status").inner_text()
+        assert page.locator("#run").is_disabled()
+    page.wait_for_selector("#result")
+    page.wait_for_load_state("networkidle")
+
+
+def outside(watched) -> list[str]:
+    return [url for url in watched.requests
+            if not url.startswith(("data:", "blob:")) and urlsplit(url).hostname != "127.0.0.1"]
+
+
+def test_gi_star_on_the_demo_draws_a_choropleth_with_a_legend_naming_confidence_and_fdr(watched, live_server):
+    page = open_page(watched, live_server)
+    page.click("details summary")  # the categories fold away
+    page.check("input[name=categories][value=theft]")
+    run(page, "gi_star", cell_size_m=300)
+    legend = page.locator(".kuzet-legend")
+    assert legend.is_visible()
+    text = legend.inner_text()
+    assert "Gi*" in text and "99 % confidence" in text and "false discovery rate" in text
+    assert page.evaluate(COLOURED) > 0
+    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert page.locator("table.hotspots tbody tr").count() >= 1
+    assert page.locator("figure.chart rect").count() > 30  # one bar per day of the demo's months
+    assert "synthetic demo data" in page.locator(".synthetic-note").inner_text()
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT)
+    assert watched.errors == []
+    assert outside(watched) == []
+
+
+def test_kde_shows_density_bands_in_incidents_per_km2(watched, live_server):
+    page = open_page(watched, live_server)
+    run(page, "kde", bandwidth_m=400, kde_cell_size_m=40)
+    assert "incidents per km²" in page.locator(".kuzet-legend").inner_text()
+    assert page.evaluate(COLOURED) >= 3
+    assert page.locator("script[src*='heat']").count() == 0  # a density surface, not Leaflet.heat
+    if SCREENSHOT:
+        page.screenshot(path=SCREENSHOT.replace(".png", "-kde.png"))
+    assert watched.errors == []
+
+
+def test_a_polygon_drawn_on_the_map_becomes_the_area_of_the_run(watched, live_server):
+    page = open_page(watched, live_server)
+    page.evaluate(f"""() => {{
+        const map = {FIND_MAP};
+        const layer = L.rectangle([[43.225, 76.90], [43.27, 76.96]]);
+        map.fire("draw:created", {{layer: layer, layerType: "rectangle"}});
+    }}""")
+    assert page.input_value("select[name=area]") == "polygon"
+    run(page, "gi_star", cell_size_m=200)
+    assert "drawn polygon" in page.locator("#result").inner_text()
+    assert watched.errors == []
+
+
+def test_a_bad_request_says_why_and_stays_on_the_form(watched, live_server):
+    page = open_page(watched, live_server)
+    page.fill("input[name=start]", "2026-10-01")
+    page.fill("input[name=end]", "2026-09-01")
+    page.click("#run")
+    error = page.locator("#analysis-error")
+    error.wait_for()
+    page.wait_for_function("document.getElementById('analysis-error').textContent.length > 0")
+    assert "must come after start" in error.inner_text()
+    assert page.locator("#progress").is_hidden()
+    assert "run=" not in page.url

@@ -1,0 +1,234 @@
+"""The dispatcher in a real chromium on the demo: click a target, propose, see it on the map; see violations."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pytest
+import shapely
+from sqlalchemy.orm import Session
+
+from geo import services
+from geo.crs import utm_crs_for
+from geo.db import make_engine
+
+from tests.browser.conftest import DEMO_URL
+
+pytestmark = pytest.mark.browser
+
+SCREENSHOT = os.environ.get("KUZET_DISPATCH_SCREENSHOT")  # e.g. /tmp/kuzet-dispatch.png
+ALMATY = ZoneInfo("Asia/Almaty")
+KINDS = ("patrol_zone", "campus", "public_place")  # targets of supervised item 8.1 / 8.7 work
+CLEAR_M = 30.0  # the clicked point is this far from every other target drawn
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A target the dispatcher can click without hitting another, on a day the demo's officers are on duty."""
+
+    day: date
+    kind: str
+    target_id: int
+    name: str
+    lat: float
+    lon: float
+    officer_id: int
+
+
+def _clear_point(frames: dict, kind: str, row) -> shapely.Point | None:
+    """A point of the target at least CLEAR_M from every other drawn target (streets are hidden)."""
+    crs = utm_crs_for(row.geometry.centroid.x, row.geometry.centroid.y)
+    others = []
+    for name, frame in frames.items():
+        shown = frame[frame["kind"] != "street"] if name == "public_place" else frame
+        shown = shown[~((name == kind) & (shown["id"] == row.id))]
+        others.append(shown.to_crs(crs).geometry)
+    mine = frames[kind].loc[frames[kind]["id"] == row.id].to_crs(crs).geometry.iloc[0]
+    blocked = shapely.union_all([g.buffer(CLEAR_M) for series in others for g in series if mine.distance(g) < 1000])
+    free = mine.difference(blocked) if blocked is not None else mine
+    if free.is_empty or free.area < 400:
+        return None
+    return gpd.GeoSeries([free.representative_point()], crs=crs).to_crs(4326).iloc[0]
+
+
+@pytest.fixture(scope="module")
+def plan(demo_app) -> Plan:
+    day = datetime.now(ALMATY).date() + timedelta(days=1)
+    start, end = datetime.combine(day, time(18), ALMATY), datetime.combine(day, time(22), ALMATY)
+    engine = make_engine(DEMO_URL)
+    try:
+        with Session(engine) as session:
+            data = services.dispatch_day(session, day, limit=10_000)
+            frames = {**data.targets}
+            for kind in KINDS:
+                for row in frames[kind].itertuples():
+                    if kind == "public_place" and row.kind == "street":
+                        continue
+                    options = services.dispatch_options(session, target_kind=kind, target_id=int(row.id),
+                                                        starts_at=start, ends_at=end)
+                    officers = [o for o in options["officers"] if o["can_supervise"]]
+                    if not (officers and any(f["eligible"] for f in options["formations"])):
+                        continue
+                    point = _clear_point(frames, kind, row)
+                    if point is not None:
+                        return Plan(day, kind, int(row.id), row.name, point.y, point.x, officers[0]["id"])
+    finally:
+        engine.dispose()
+    pytest.fail("the demo has no target with an eligible formation and a free officer tomorrow evening")
+
+
+FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
+
+
+def open_dispatch(watched, live_server, day: date):
+    page = watched.page
+    page.goto(f"{live_server}/dispatch?date={day.isoformat()}", wait_until="networkidle")
+    page.wait_for_selector(".leaflet-draw-toolbar")
+    return page
+
+
+def click_at(page, lat: float, lon: float) -> None:
+    """Centre the map on a point at street zoom and click it with the mouse, as a dispatcher would."""
+    x, y = page.evaluate(f"""([lat, lon]) => {{
+        const map = {FIND_MAP};
+        map.setView([lat, lon], 17, {{animate: false}});
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }}""", [lat, lon])
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+
+
+def ready(page, name: str) -> None:
+    """Wait until the options of the target called ``name`` are shown."""
+    page.locator("#assign-form[data-state='ready'] #target").filter(has_text=name).wait_for()
+
+
+def assignment_ids(page) -> list[int]:
+    return page.evaluate(f"""() => {{
+        const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
+        const ids = [];
+        window[setup.assignments].eachLayer(l => ids.push(l.feature.properties.id));
+        return ids;
+    }}""")
+
+
+def errors(watched, *, refused: tuple[int, ...] = ()) -> list[str]:
+    """Console and page errors, less chromium's note on each API answer the test expects to be a refusal."""
+    expected = tuple(f"the server responded with a status of {status} " for status in refused)
+    return [e for e in watched.errors if not (e.startswith("console: Failed to load resource") and
+                                              any(x in e for x in expected))]
+
+
+def outside(watched) -> list[str]:
+    return [url for url in watched.requests if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"]
+
+
+def test_the_dispatcher_proposes_an_assignment_and_then_sees_a_violation(watched, live_server, plan):
+    page = open_dispatch(watched, live_server, plan.day)
+    click_at(page, plan.lat, plan.lon)
+    ready(page, plan.name)
+    page.locator("#formations li.eligible input").first.wait_for()
+    assert page.locator("#formations li.eligible input:checked").count() == 1
+    page.locator(f"#officers input[value='{plan.officer_id}']").check()
+    page.locator("#members summary").click()
+    page.locator("#members li").first.wait_for()
+    before = assignment_ids(page)
+    page.locator("#propose").click()
+    page.locator("#outcome.ok").wait_for()
+    if SCREENSHOT:  # mid-flow: the new assignment on the map, the form ready for the next one
+        page.evaluate(f"() => {{ {FIND_MAP}.setZoom(15, {{animate: false}}); }}")
+        ready(page, plan.name)
+        page.screenshot(path=SCREENSHOT)
+    created = [i for i in assignment_ids(page) if i not in before]
+    assert len(created) == 1, page.locator("#outcome").inner_text()
+    assert plan.name in page.locator("#outcome").inner_text()
+    assert page.locator("#violations li").count() == 0
+    ready(page, plan.name)  # the options were asked again: the formation is booked now
+
+    # the same target and shift with a formation that never notified the police (item 7)
+    unnotified = page.locator("#formations li[data-codes~='formation-notified'] input").first
+    unnotified.check()
+    page.locator("#propose").click()
+    violation = page.locator("#violations li[data-code='formation-notified']")
+    violation.wait_for()
+    assert "has not notified the territorial police body" in violation.inner_text()
+    assert "7" in violation.locator(".item").inner_text()
+    assert len(assignment_ids(page)) == len(before) + 1  # nothing more was stored
+    assert errors(watched, refused=(422,)) == []
+    assert outside(watched) == []
+
+
+def test_a_shift_beyond_the_officers_duty_is_refused_with_the_reason(watched, live_server, plan):
+    page = open_dispatch(watched, live_server, plan.day)
+    click_at(page, plan.lat, plan.lon)
+    ready(page, plan.name)
+    beyond_roster = (plan.day + timedelta(days=30)).isoformat()  # demo duty runs two weeks ahead
+    page.fill("input[name=starts_at]", f"{beyond_roster}T18:00")
+    page.fill("input[name=ends_at]", f"{beyond_roster}T22:00")
+    page.locator("input[name=ends_at]").dispatch_event("change")
+    ready(page, plan.name)
+    officer = page.locator(f"#officers li:has(input[value='{plan.officer_id}'])")
+    officer.filter(has_text="not on duty for the whole shift").wait_for()
+    officer.locator("input").check()
+    page.locator("#propose").click()
+    violation = page.locator("#violations li[data-code='police-supervision']").first
+    violation.wait_for()
+    assert "not on duty for the whole shift" in violation.inner_text()
+    assert errors(watched, refused=(422,)) == []
+
+
+def test_a_drawn_patrol_zone_is_saved_and_becomes_the_target(watched, live_server, plan):
+    page = open_dispatch(watched, live_server, plan.day)
+    page.evaluate(f"([lat, lon]) => {{ {FIND_MAP}.setView([lat, lon], 16, {{animate: false}}); }}",
+                  [plan.lat, plan.lon])
+    box = page.locator(".folium-map").bounding_box()
+    page.locator(".leaflet-draw-draw-rectangle").click()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 60, y - 40)
+    page.mouse.down()
+    page.mouse.move(x + 60, y + 40, steps=8)
+    page.mouse.up()
+    page.locator("#new-area").wait_for(state="visible")
+    page.fill("#area-form input[name=name]", "Drawn by the browser test")
+    page.locator("#area-form button[type=submit]").click()
+    page.locator("#target").filter(has_text="Drawn by the browser test").wait_for()
+    assert page.locator("#new-area").is_hidden()
+    assert errors(watched) == []
+
+
+def test_a_hostile_target_name_is_shown_as_text(watched, live_server, plan, hostile_name):
+    page = open_dispatch(watched, live_server, plan.day)
+    selected = page.evaluate(f"""() => {{
+        const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
+        let hit = null;
+        setup.targets.forEach(n => window[n] && window[n].eachLayer && window[n].eachLayer(l => {{
+            if (l.feature && String(l.feature.properties.name).includes("onerror")) hit = [n, l];
+        }}));
+        if (!hit) return false;
+        window[hit[0]].fire("click", {{layer: hit[1], latlng: hit[1].getCenter()}});
+        return true;
+    }}""")
+    assert selected
+    page.locator("#target").filter(has_text=hostile_name).wait_for()
+    assert page.locator('img[src="x"]').count() == 0
+    assert errors(watched) == []
+
+
+def test_the_supervisor_confirms_a_proposal_of_their_jurisdiction(watched, live_server, plan):
+    page = watched.page
+    page.goto(f"{live_server}/supervise?officer_id={plan.officer_id}", wait_until="networkidle")
+    rows = page.locator("#proposals tr[data-id]")
+    rows.first.wait_for()
+    first = rows.first
+    assignment_id = first.get_attribute("data-id")
+    first.locator("button", has_text="Confirm").click()
+    page.locator("#status").filter(has_text=f"Assignment {assignment_id} confirmed").wait_for()
+    page.locator(f"#proposals tr[data-id='{assignment_id}']").wait_for(state="detached")
+    assert errors(watched) == []
+    assert outside(watched) == []

@@ -1,0 +1,100 @@
+"""The analyst's page /analysis: answers on the demo and on imported SF incidents, local assets, escaped text."""
+from __future__ import annotations
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, box
+
+from geo import demo, services
+from geo.ingest.mapping import Mapping
+from geo.progress import silent
+from tests.web.test_map_page import ESCAPED, XSS, geojson_layers, loaded_urls
+
+SF_MAPPING = Mapping(fields={"occurred_at": "Date", "category": "Category", "external_id": "IncidntNum"},
+                     constants={"source": "police-record"}, timezone="America/Los_Angeles")
+
+
+def page_of(client, path: str = "/analysis") -> str:
+    r = client.get(path)
+    assert r.status_code == 200 and r.mimetype == "text/html"
+    return r.get_data(as_text=True)
+
+
+def assert_local(html: str) -> None:
+    urls = loaded_urls(html)
+    assert urls and all(u.startswith("/static/") for u in urls), urls
+
+
+def coloured(html: str) -> int:
+    return sum(1 for layer in geojson_layers(html) for f in layer.get("features", [])
+               if "colour" in f.get("properties", {}))
+
+
+@pytest.fixture
+def demo_data(session, shared_data):
+    demo.load_demo(session, shared_data, seed=641, progress=silent, replace=True)
+    session.flush()
+
+
+def test_the_page_answers_with_an_empty_database(client):
+    html = page_of(client)
+    assert 'id="analysis-form"' in html and "/static/analysis.js" in html
+    assert_local(html)
+
+
+@pytest.mark.realdata
+def test_the_page_answers_on_the_demo_and_shows_a_gi_star_run(client, demo_data):
+    html = page_of(client)
+    assert 'value="theft"' in html and 'value="district:' in html and "Almaly" in html
+    run = client.post("/api/v1/analyses", json={"method": "gi_star", "categories": ["theft"]}).get_json()
+    html = page_of(client, f"/analysis?run={run['id']}")
+    assert "Gi* hot and cold spots" in html and "99 % confidence" in html and "false discovery rate" in html
+    assert "synthetic demo data, not real records" in html
+    assert html.count("<tr data-lat=") == len(run["summary"]["top"]) > 0
+    assert "<svg" in html and "<rect" in html
+    assert coloured(html) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")
+    assert 'value="theft" checked' in html  # the form repeats the run's selection
+    assert_local(html)
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("options", [{"method": "local_moran", "aggregation": "hexagon", "cell_size_m": 500},
+                                     {"method": "kde", "bandwidth_m": 500, "cell_size_m": 50}])
+def test_local_moran_and_kde_runs_have_their_own_legends(client, demo_data, options):
+    run = client.post("/api/v1/analyses", json=options).get_json()
+    html = page_of(client, f"/analysis?run={run['id']}")
+    legend = "High-high cluster (HH)" if options["method"] == "local_moran" else "incidents per km²"
+    assert legend in html and coloured(html) > 0
+    assert "leaflet-heat" not in html and "HeatMap" not in html
+
+
+@pytest.mark.realdata
+def test_the_page_answers_on_imported_san_francisco_incidents(client, session, shared_data):
+    services.import_layer(session, "incident", shared_data / "sf_crime_2012/sf_crime_jul_dec_2012_points.csv",
+                          mapping=SF_MAPPING)
+    session.flush()
+    html = page_of(client)
+    assert 'value="DRUG/NARCOTIC"' in html and 'name="start" value="2012-07-01"' in html
+    run = client.post("/api/v1/analyses", json={"method": "gi_star", "categories": ["DRUG/NARCOTIC"],
+                                                 "timezone": "America/Los_Angeles"}).get_json()
+    html = page_of(client, f"/analysis?run={run['id']}")
+    assert "America/Los_Angeles" in html and "synthetic demo data, not real records" not in html
+    assert coloured(html) > 0
+    assert_local(html)
+
+
+def test_hostile_names_reach_the_page_as_text(client, session):
+    services.import_frame(session, "patrol_zone", gpd.GeoDataFrame(
+        {"name": [XSS], "note": [XSS]}, geometry=[box(76.90, 43.24, 76.91, 43.25)], crs=4326), name="test")
+    services.import_frame(session, "incident", gpd.GeoDataFrame(
+        {"occurred_at": ["2026-02-01 10:00"] * 3, "category": [XSS] * 3},
+        geometry=[Point(76.901, 43.241), Point(76.902, 43.242), Point(76.905, 43.245)], crs=4326), name="test")
+    session.flush()
+    html = page_of(client)
+    assert XSS not in html
+    assert ESCAPED in html
+
+
+def test_an_unknown_run_is_a_404_page(client):
+    r = client.get("/analysis?run=987654")
+    assert r.status_code == 404 and r.mimetype == "text/html"

@@ -1,0 +1,8 @@
+"""The analyst's page: hot spots of the selected incidents, on a map, in a table and over time."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("analysis", __name__)
+
+from . import views  # noqa: E402,F401

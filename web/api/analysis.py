@@ -1,0 +1,111 @@
+"""Hot spot analyses: run one (stored), list, reopen, cells as GeoJSON, CSV export; incidents over time."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, current_app, jsonify, request, url_for
+
+from geo import services
+from geo.errors import InvalidInput
+
+from ..db import get_session
+from ..geojson import geojson_response
+from . import bp
+from .bodies import arg, fields, json_object
+
+# No accounts yet (issue 6): the actor is the role the page plays.
+ANALYST = "analyst (web)"
+# Every option of geo.services.hotspots; the service checks the values and names the bad one.
+ANALYSIS_FIELDS = {name: "any" for name in (
+    "start", "end", "weekdays", "hour_band", "categories", "area", "cell_size_m", "distance_m", "permutations",
+    "seed", "bandwidth_m", "sources", "exclude_sources", "deduplicate")}
+ANALYSIS_FIELDS |= {name: "text" for name in ("method", "aggregation", "neighbours", "weights", "kernel",
+                                              "timezone")}
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+@bp.post("/analyses")
+def create_analysis():
+    """Run and store a hot spot analysis: 201 with the run's summary and its Location; 400 names the problem."""
+    values = fields(json_object(), ANALYSIS_FIELDS, required=("method",), nullable=tuple(ANALYSIS_FIELDS))
+    values = {k: v for k, v in values.items() if v is not None}
+    values.setdefault("timezone", _zone())
+    session = get_session()
+    result = services.hotspots(session, **values, actor=ANALYST)
+    session.commit()
+    response = jsonify(result.as_json())
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_analysis", run_id=result.run_id)
+    return response
+
+
+@bp.get("/analyses")
+def list_analyses():
+    """Stored runs, newest first; ``limit`` (default 50) and ``offset``."""
+    return jsonify(services.list_runs(get_session(), limit=arg("limit", "int") or 50,
+                                      offset=arg("offset", "int") or 0))
+
+
+@bp.get("/analyses/<int:run_id>")
+def get_analysis(run_id: int):
+    """One stored run: parameters, selection and summary (404 if unknown)."""
+    return jsonify(services.run_summary(get_session(), run_id))
+
+
+@bp.get("/analyses/<int:run_id>/cells")
+def analysis_cells(run_id: int):
+    """A run's cells as GeoJSON (``application/geo+json``)."""
+    return geojson_response(services.run_geojson(get_session(), run_id))
+
+
+@bp.get("/analyses/<int:run_id>/export.csv")
+def analysis_csv(run_id: int):
+    """A run's cells as CSV, one row per cell with its polygon as WKT."""
+    body = services.run_csv(get_session(), run_id)
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=kuzet-analysis-{run_id}.csv"})
+
+
+def _numbers(name: str) -> list[int] | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return [int(part) for part in raw.split(",")]
+    except ValueError:
+        raise InvalidInput(f"{name} must be whole numbers separated by commas, got {raw!r}") from None
+
+
+def _listed(name: str) -> list[str] | None:
+    raw = request.args.get(name, "").strip()
+    return [part.strip() for part in raw.split(",") if part.strip()] if raw else None
+
+
+def _area() -> dict | None:
+    given = [kind for kind in ("district", "patrol_zone", "polygon") if request.args.get(kind)]
+    if len(given) > 1:
+        raise InvalidInput("give at most one of district, patrol_zone and polygon")
+    if not given:
+        return None
+    if given[0] == "polygon":
+        try:
+            return {"kind": "polygon", "geometry": json.loads(request.args["polygon"])}
+        except ValueError:
+            raise InvalidInput("polygon must be a GeoJSON Polygon geometry") from None
+    return {"kind": given[0], "id": arg(given[0], "int")}
+
+
+@bp.get("/incidents/series")
+def incident_series():
+    """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
+    categories = request.args.getlist("category") or None
+    series = services.incident_series(
+        get_session(), interval=request.args.get("interval", "day"), timezone=request.args.get("timezone") or _zone(),
+        start=request.args.get("start") or None, end=request.args.get("end") or None,
+        weekdays=_numbers("weekdays"), hour_band=_numbers("hour_band"), categories=categories, area=_area(),
+        sources=_listed("sources"), exclude_sources=_listed("exclude_sources"),
+        deduplicate=request.args.get("deduplicate") in ("1", "true"))
+    return jsonify(series)

@@ -1,0 +1,58 @@
+"""Pages of dispatch: the dispatcher's map and form, the supervisor's list of proposals."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+
+from geo import services
+from geo.errors import InvalidInput
+
+from ..db import get_session
+from ..maps.render import MapOptions, components
+from . import bp, render
+from .strings import dispatch_strings, supervise_strings
+
+
+def _api_root() -> str:
+    """Where /api/v1 is served (behind a proxy prefix too), for the pages' scripts."""
+    return url_for("api.openapi").rsplit("/", 1)[0]
+
+
+def _day() -> date:
+    raw = request.args.get("date", "").strip()
+    if not raw:
+        return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(_("date must be YYYY-MM-DD, got %(raw)s", raw=raw)) from None
+
+
+@bp.get("/dispatch")
+def dispatch():
+    """The dispatcher's map of a day: click a target, choose a formation and officer, propose."""
+    config = current_app.config
+    day = _day()
+    data = services.dispatch_day(get_session(), day, limit=config["MAP_FEATURE_LIMIT"],
+                                 timezone=config["TIMEZONE"])
+    built = render.build_dispatch_map(data, MapOptions.from_config(config))
+    setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,
+             "styles": render.ASSIGNMENT_STYLES, "api": _api_root(),
+             "day": day.isoformat(), "strings": dispatch_strings()}
+    return render_template("dispatch.html", title=_("Dispatch"), parts=components(built.map), day=day,
+                           setup=setup)
+
+
+@bp.get("/supervise")
+def supervise():
+    """Proposed assignments in an officer's jurisdiction, to confirm or reject with a reason."""
+    officers = services.list_officers(get_session())
+    chosen = request.args.get("officer_id", type=int)
+    officer = next((o for o in officers if o["id"] == chosen), None)
+    setup = {"api": _api_root(), "officer_id": officer and officer["id"],
+             "strings": supervise_strings()}
+    return render_template("supervise.html", title=_("Supervise"), officers=officers, officer=officer,
+                           chosen=chosen, setup=setup)

@@ -1,0 +1,287 @@
+/* The dispatcher's page: click a target, see what may be assigned, propose; draw and save areas.
+ * Data is only ever put into the page as text (textContent), never as HTML. */
+(function () {
+  "use strict";
+  var setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
+  var T = setup.strings;
+  var map = window[setup.map];
+  var assignments = window[setup.assignments];
+  var form = document.getElementById("assign-form");
+  var outcome = document.getElementById("outcome");
+  var violations = document.getElementById("violations");
+  var selection = L.layerGroup().addTo(map);
+  var drawn = L.geoJSON(null, {style: {color: "#00897b", weight: 2, fillOpacity: 0.15},
+                               onEachFeature: function (feature, layer) {
+                                 layer.bindTooltip(el("span", {text: feature.properties.name}), {sticky: true});
+                               }}).addTo(map);
+  var target = null;      // {kind, id}
+  var pendingArea = null; // a layer drawn with Leaflet.draw, not saved yet
+  var optionsAsked = 0;   // answers to older questions about options are dropped
+
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) {
+      if (key === "text") node.textContent = props[key];
+      else if (key === "className") node.className = props[key];
+      else node.setAttribute(key, props[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.append(child); });
+    return node;
+  }
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
+  function say(text, good) {
+    outcome.textContent = text;
+    outcome.className = "outcome " + (good ? "ok" : "bad");
+  }
+  function showViolations(list) {
+    clear(violations);
+    (list || []).forEach(function (v) {
+      violations.append(el("li", {"data-code": v.code}, [
+        el("code", {text: v.code}), el("span", {className: "item", text: v.item}), document.createTextNode(v.message)]));
+    });
+  }
+  function request(method, url, body) {
+    var init = {method: method, headers: {"Accept": "application/json"}};
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(setup.api + url, init).then(function (response) {
+      return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
+    });
+  }
+
+  /* The day's assignments: styled by status, each with a tooltip built from text nodes. */
+  function describe(p) {
+    var rows = [["formation", p.formation], ["target", p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"],
+                ["activity", p.activity], ["shift", local(p.starts_at) + " – " + local(p.ends_at)],
+                ["officer", p.officer || T.none], ["members", p.members],
+                ["status", T.statuses[p.status] || p.status]];
+    return el("dl", {className: "assignment-tip"}, rows.reduce(function (out, row) {
+      return out.concat([el("dt", {text: T.labels[row[0]]}), el("dd", {text: String(row[1])})]);
+    }, []));
+  }
+  function assignmentStyle(feature) { return setup.styles[feature.properties.status] || setup.styles.proposed; }
+  function dressAssignment(feature, layer) { layer.bindTooltip(describe(feature.properties), {sticky: true}); }
+  var folded = assignments.options.onEachFeature;
+  assignments.options.style = assignmentStyle;
+  assignments.options.onEachFeature = function (feature, layer) {
+    if (folded) folded(feature, layer);
+    dressAssignment(feature, layer);
+  };
+  assignments.setStyle(assignmentStyle);
+  assignments.eachLayer(function (layer) { dressAssignment(layer.feature, layer); });
+
+  /* Choosing a target: every target layer (and the assignments, which point at theirs) is clickable. */
+  function onFeatureClick(event) {
+    var feature = event.layer && event.layer.feature;
+    if (!feature || !feature.properties.target_kind || pendingArea) return;
+    selectTarget(feature.properties.target_kind, feature.properties.target_id, feature);
+  }
+  setup.targets.concat([setup.assignments]).forEach(function (name) {
+    if (window[name]) window[name].on("click", onFeatureClick);
+  });
+  drawn.on("click", onFeatureClick);
+
+  function selectTarget(kind, id, feature) {
+    target = {kind: kind, id: id};
+    form.dataset.targetKind = kind;
+    form.dataset.targetId = id;
+    selection.clearLayers();
+    if (feature) {
+      L.geoJSON(feature, {interactive: false, style: {color: "#000", weight: 3, fill: false, dashArray: "2 4"},
+                          pointToLayer: function (_, latlng) { return L.circleMarker(latlng, {radius: 10}); }})
+        .addTo(selection);
+    }
+    showViolations([]);
+    clear(form.elements.activity);  // the server proposes the new target's first activity
+    loadOptions();
+  }
+
+  function shiftValues() {
+    return {starts_at: form.elements.starts_at.value, ends_at: form.elements.ends_at.value};
+  }
+
+  function loadOptions() {
+    if (!target) return;
+    var shift = shiftValues();
+    if (!shift.starts_at || !shift.ends_at || shift.starts_at >= shift.ends_at) {
+      optionsAsked++;
+      say(T.shift_order, false);
+      return;
+    }
+    var query = new URLSearchParams({target_kind: target.kind, target_id: target.id,
+                                     starts_at: shift.starts_at, ends_at: shift.ends_at});
+    if (form.elements.activity.value) query.set("activity", form.elements.activity.value);
+    document.getElementById("target").textContent = T.loading;
+    form.dataset.state = "loading";
+    var asked = ++optionsAsked;
+    return request("GET", "/dispatch/options?" + query).then(function (answer) {
+      if (asked !== optionsAsked) return;  // a newer question is on its way
+      form.dataset.state = "ready";
+      if (!answer.ok) { say(fmt(T.no_options, {error: answer.data.error}), false); return; }
+      renderOptions(answer.data);
+    });
+  }
+
+  function renderOptions(options) {
+    var t = options.target;
+    document.getElementById("target").textContent = t.name + " · " + (T.kinds[t.kind] || t.kind);
+    document.getElementById("target-window").textContent =
+      t.window ? fmt(T.window, {start: local(t.window.starts_at), end: local(t.window.ends_at)}) : "";
+    var select = form.elements.activity;
+    clear(select);
+    options.activities.forEach(function (a) {
+      select.append(el("option", {value: a.code, text: a.code + " · " + a.title}));
+    });
+    select.value = options.activity || "";
+    select.disabled = options.activities.length === 0;
+    renderFormations(options.formations);
+    renderOfficers(options.officers);
+    clear(document.querySelector("#members .choices"));
+  }
+
+  function reasonsList(items) {
+    if (!items.length) return null;
+    return el("ul", {className: "reasons"}, items.map(function (text) { return el("li", {text: text}); }));
+  }
+
+  function choice(name, value, label, good, reasons, extra) {
+    var input = el("input", {type: name === "member" ? "checkbox" : "radio", name: name, value: value});
+    var badge = el("span", {className: "badge " + (good ? "ok" : "no"), text: good ? T.eligible : T.not_eligible});
+    var item = el("li", {className: good ? "eligible" : "ineligible"},
+                  [el("label", {}, [input, document.createTextNode(" " + label), extra || null, badge]),
+                   reasonsList(reasons)]);
+    return item;
+  }
+
+  function renderFormations(formations) {
+    var list = document.querySelector("#formations .choices");
+    clear(list);
+    if (!formations.length) list.append(el("li", {className: "hint", text: T.no_formations}));
+    formations.forEach(function (f) {
+      var reasons = f.violations.map(function (v) { return v.item + " · " + v.message; });
+      var item = choice("formation_id", f.formation_id, f.name, f.eligible, reasons);
+      item.dataset.codes = f.failed_codes.join(" ");
+      list.append(item);
+    });
+    var first = list.querySelector("li.eligible input");
+    if (first) { first.checked = true; loadMembers(); }
+  }
+
+  function renderOfficers(officers) {
+    var list = document.querySelector("#officers .choices");
+    clear(list);
+    var none = el("li", {}, [el("label", {}, [el("input", {type: "radio", name: "officer_id", value: ""}),
+                                              document.createTextNode(" " + T.no_officer)])]);
+    list.append(none);
+    if (!officers.length) list.append(el("li", {className: "hint", text: T.no_officers}));
+    officers.forEach(function (o) {
+      var label = o.name + (o.rank ? ", " + o.rank : "");
+      list.append(choice("officer_id", o.id, label, o.can_supervise, o.reasons));
+    });
+    var first = list.querySelector("li.eligible input") || none.querySelector("input");
+    first.checked = true;
+  }
+
+  function loadMembers() {
+    var chosen = form.querySelector("input[name=formation_id]:checked");
+    var list = document.querySelector("#members .choices");
+    clear(list);
+    if (!chosen) return;
+    var day = shiftValues().starts_at.slice(0, 10);
+    request("GET", "/formations/" + chosen.value + "/members?date=" + encodeURIComponent(day)).then(function (answer) {
+      if (!answer.ok) return;
+      if (!answer.data.members.length) list.append(el("li", {className: "hint", text: T.no_members}));
+      answer.data.members.forEach(function (m) {
+        var reasons = m.violations.map(function (v) { return v.message; });
+        var extra = m.leader ? el("em", {text: " (" + T.leader + ")"}) : null;
+        list.append(choice("member", m.id, m.name, m.eligible, reasons, extra));
+      });
+    });
+  }
+
+  function checkedValue(name) {
+    var input = form.querySelector("input[name=" + name + "]:checked");
+    return input && input.value !== "" ? Number(input.value) : null;
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    showViolations([]);
+    if (!target) { say(T.pick_target, false); return; }
+    var formationId = checkedValue("formation_id");
+    if (formationId === null) { say(T.choose_formation, false); return; }
+    var shift = shiftValues();
+    var body = {formation_id: formationId, target_kind: target.kind, target_id: target.id,
+                activity: form.elements.activity.value, starts_at: shift.starts_at, ends_at: shift.ends_at,
+                officer_id: checkedValue("officer_id")};
+    var members = Array.prototype.map.call(form.querySelectorAll("input[name=member]:checked"),
+                                           function (input) { return Number(input.value); });
+    if (members.length) body.member_ids = members;
+    var reason = form.elements.override_reason.value.trim();
+    if (reason) { body.override_officer_id = body.officer_id; body.override_reason = reason; }
+    request("POST", "/assignments", body).then(function (answer) {
+      if (answer.ok) {
+        var p = answer.data.properties;
+        assignments.addData(answer.data);
+        say(fmt(T.proposed_ok, {id: p.id, formation: p.formation, target: p.target_name,
+                                start: local(p.starts_at), end: local(p.ends_at)}), true);
+        loadOptions();
+      } else if (answer.data.violations) {
+        say(T.refused, false);
+        showViolations(answer.data.violations);
+      } else {
+        say(fmt(T.failed, {error: answer.data.error}), false);
+      }
+    });
+  }
+
+  form.addEventListener("submit", submit);
+  form.elements.activity.addEventListener("change", loadOptions);
+  form.elements.starts_at.addEventListener("change", loadOptions);
+  form.elements.ends_at.addEventListener("change", loadOptions);
+  document.getElementById("formations").addEventListener("change", loadMembers);
+
+  /* Drawing a patrol zone or an emergency area, saved through the API (validated by the server). */
+  var areaBox = document.getElementById("new-area");
+  var areaForm = document.getElementById("area-form");
+  var areaError = document.getElementById("area-error");
+  function areaKind() { return areaForm.querySelector("input[name=area_kind]:checked").value; }
+  function closeArea() {
+    if (pendingArea) pendingArea.remove();
+    pendingArea = null;
+    areaBox.hidden = true;
+    areaError.textContent = "";
+  }
+  map.on(L.Draw.Event.CREATED, function (event) {
+    if (pendingArea) pendingArea.remove();
+    pendingArea = event.layer;
+    areaBox.hidden = false;
+    areaForm.elements.name.focus();
+  });
+  areaForm.addEventListener("change", function () {
+    areaForm.querySelector(".period").hidden = areaKind() !== "emergency_area";
+  });
+  document.getElementById("area-discard").addEventListener("click", closeArea);
+  areaForm.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!pendingArea) return;
+    var kind = areaKind();
+    var body = {name: areaForm.elements.name.value, geometry: pendingArea.toGeoJSON().geometry};
+    if (kind === "emergency_area") {
+      body.period = {starts_at: areaForm.elements.period_start.value, ends_at: areaForm.elements.period_end.value || null};
+    }
+    request("POST", kind === "patrol_zone" ? "/patrol_zones" : "/emergency_areas", body).then(function (answer) {
+      if (!answer.ok) { areaError.textContent = answer.data.error; return; }
+      closeArea();
+      drawn.addData(answer.data);
+      say(fmt(T.area_saved, {name: answer.data.properties.name}), true);
+      selectTarget(answer.data.properties.target_kind, answer.data.properties.target_id, answer.data);
+    });
+  });
+})();

@@ -1,0 +1,86 @@
+/* The supervisor's page: proposed assignments of the officer's jurisdiction, confirmed or rejected
+ * through the API; the list is fetched again after every decision. Data goes in as text only. */
+(function () {
+  "use strict";
+  var setup = JSON.parse(document.getElementById("supervise-setup").textContent);
+  var T = setup.strings;
+  var body = document.getElementById("proposals");
+  var status = document.getElementById("status");
+  var chooser = document.querySelector(".officer-choice select");
+  if (chooser) chooser.addEventListener("change", function () { chooser.form.submit(); });
+  if (!setup.officer_id || !body) return;
+
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+  function el(tag, props, children) {
+    var node = document.createElement(tag);
+    Object.keys(props || {}).forEach(function (key) {
+      if (key === "text") node.textContent = props[key];
+      else if (key === "className") node.className = props[key];
+      else node.setAttribute(key, props[key]);
+    });
+    (children || []).forEach(function (child) { if (child) node.append(child); });
+    return node;
+  }
+  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
+  function request(method, url, payload) {
+    var init = {method: method, headers: {"Accept": "application/json"}};
+    if (payload !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(payload);
+    }
+    return fetch(setup.api + url, init).then(function (response) {
+      return response.json().then(function (data) { return {ok: response.ok, data: data}; });
+    });
+  }
+
+  function problem(cell, answer) {
+    var items = (answer.data.violations || []).map(function (v) {
+      return el("li", {text: v.code + " (" + v.item + "): " + v.message});
+    });
+    cell.append(el("div", {className: "problem", text: fmt(T.failed, {error: answer.data.error})},
+                   [items.length ? el("ul", {}, items) : null]));
+  }
+
+  function decide(id, action, payload, cell, done) {
+    request("POST", "/assignments/" + id + "/" + action, payload).then(function (answer) {
+      if (!answer.ok) { problem(cell, answer); return; }
+      status.textContent = fmt(done, {id: id});
+      load();
+    });
+  }
+
+  function row(feature) {
+    var p = feature.properties;
+    var decision = el("td", {className: "decision"});
+    var confirm = el("button", {type: "button", text: T.confirm});
+    var reason = el("input", {type: "text", placeholder: T.reason, "aria-label": T.reason});
+    var reject = el("button", {type: "button", text: T.reject});
+    confirm.addEventListener("click", function () {
+      decide(p.id, "confirm", {officer_id: setup.officer_id}, decision, T.confirmed);
+    });
+    reject.addEventListener("click", function () {
+      if (!reason.value.trim()) { reason.focus(); status.textContent = T.reason_needed; return; }
+      decide(p.id, "reject", {officer_id: setup.officer_id, reason: reason.value}, decision, T.rejected);
+    });
+    decision.append(confirm, reason, reject);
+    return el("tr", {"data-id": p.id}, [
+      el("td", {text: local(p.starts_at) + " – " + local(p.ends_at)}),
+      el("td", {text: p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"}),
+      el("td", {text: p.formation}), el("td", {text: p.activity}), el("td", {text: p.officer || T.none}),
+      el("td", {text: String(p.members)}), decision]);
+  }
+
+  function load() {
+    var query = new URLSearchParams({status: "proposed", jurisdiction_of: setup.officer_id});
+    request("GET", "/assignments?" + query).then(function (answer) {
+      while (body.firstChild) body.removeChild(body.firstChild);
+      if (!answer.ok) { status.textContent = fmt(T.failed, {error: answer.data.error}); return; }
+      if (!answer.data.features.length) body.append(el("tr", {}, [el("td", {colspan: 7, text: T.empty})]));
+      answer.data.features.forEach(function (feature) { body.append(row(feature)); });
+    });
+  }
+
+  load();
+})();
