@@ -150,6 +150,12 @@ def lock_assignment(session: Session, assignment_id: int) -> Assignment | None:
     return session.scalar(select(Assignment).where(Assignment.id == assignment_id).with_for_update())
 
 
+def lock_officer(session: Session, officer_id: int) -> Officer | None:
+    """The officer's row, locked until the transaction ends: assignments under one officer are
+    checked one at a time, so concurrent requests cannot exceed the officer's load together."""
+    return session.scalar(select(Officer).where(Officer.id == officer_id).with_for_update())
+
+
 def officer(session: Session, officer_id: int) -> Officer | None:
     return session.get(Officer, officer_id)
 

@@ -101,7 +101,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     unit_ids = q.units_covering(session, target.kind, target.id)
     officer = None
     if request.officer_id is not None:
-        row = q.officer(session, request.officer_id)
+        row = q.lock_officer(session, request.officer_id)
         if row is None:
             raise NotFound(f"no officer {request.officer_id}")
         officer = _officer_facts(session, row, shift, unit_ids)

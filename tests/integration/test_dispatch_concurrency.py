@@ -77,5 +77,66 @@ def _remove(engine, world) -> None:
         s.execute(delete(Campus).where(Campus.id == world.campus))
         s.execute(delete(PatrolZone).where(PatrolZone.id.in_([world.zone, world.far_zone])))
         s.execute(delete(PoliceUnit).where(PoliceUnit.id.in_([world.unit, world.other_unit])))
-        s.execute(delete(District).where(District.name.in_(["Centre (race)", "East (race)"])))
+        s.execute(delete(District).where(District.name.like("% (%race)")))
         s.commit()
+
+
+def test_concurrent_bookings_never_give_an_officer_more_formations_than_the_regime_allows(engine):
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import MultiPolygon, box
+
+    from geo.regimes import get_regime
+
+    capacity = get_regime().max_formations_per_officer
+    requests = capacity + 3
+    with Session(engine) as setup:
+        world = build(setup, tag=" (officer race)")
+        extra = []
+        for i in range(requests):
+            f = Formation(name=f"Squad {i} (officer race)", base_type="residence",
+                          home_area=from_shape(MultiPolygon([box(76.91, 43.23, 76.95, 43.27)]), srid=4326),
+                          notified_unit_id=world.unit, notified_on=world_date(), notification_ref=f"N-{i}")
+            setup.add(f)
+            setup.flush()
+            setup.add(FormationMember(formation_id=f.id, participant_id=world.adult, joined_on=world_date()))
+            extra.append(f.id)
+        setup.commit()
+    barrier = threading.Barrier(requests)
+    stored: list[int] = []
+    refused: list[list[str]] = []
+
+    def dispatcher(formation_id: int) -> None:
+        request = AssignmentRequest(formation_id, "patrol_zone", world.zone, "8.1", at("2026-12-05 18:00"),
+                                    at("2026-12-05 22:00"), officer_id=world.officer)
+        with Session(engine) as session:
+            barrier.wait()
+            try:
+                stored.append(services.assign_formation(session, request, actor="d").id)
+                session.commit()
+            except RuleViolation as exc:
+                session.rollback()
+                refused.append([v.code for v in exc.violations])
+
+    threads = [threading.Thread(target=dispatcher, args=(f,)) for f in extra]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert len(stored) == capacity
+        assert len(refused) == requests - capacity and all(c == ["no-double-booking"] for c in refused)
+    finally:
+        with Session(engine) as s:
+            ids = list(s.scalars(select(Assignment.id).where(Assignment.formation_id.in_(extra))))
+            s.execute(delete(AssignmentMember).where(AssignmentMember.assignment_id.in_(ids)))
+            s.execute(delete(Assignment).where(Assignment.id.in_(ids)))
+            s.execute(delete(FormationMember).where(FormationMember.formation_id.in_(extra)))
+            s.execute(delete(Formation).where(Formation.id.in_(extra)))
+            s.commit()
+        _remove(engine, world)
+
+
+def world_date():
+    from datetime import date
+
+    return date(2026, 1, 1)
