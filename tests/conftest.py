@@ -53,17 +53,50 @@ def session(connection) -> Session:
         yield s
 
 
-@pytest.fixture
-def app(connection):
+TEST_PASSWORD = "a test password"
+
+
+def make_app(connection, **config):
+    """The app on the test's rolled-back connection (CSRF off unless a test turns it on)."""
     from web import create_app
 
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    return create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL})
+    return create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL,
+                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", **config})
 
 
 @pytest.fixture
-def client(app):
+def app(connection):
+    return make_app(connection)
+
+
+def add_user(session, login: str, roles, **links) -> int:
+    """A stored user with TEST_PASSWORD (created as the system would)."""
+    from geo.access import SYSTEM
+    from geo.services.accounts import create_user
+
+    return create_user(session, SYSTEM, login=login, full_name=login.title(), password=TEST_PASSWORD,
+                       roles=list(roles), **links)
+
+
+def sign_in(client, login: str):
+    response = client.post("/login", data={"login": login, "password": TEST_PASSWORD})
+    assert response.status_code == 302, response.data[:500]
+    return client
+
+
+@pytest.fixture
+def anonymous(app):
+    """A client that has not signed in."""
     return app.test_client()
+
+
+@pytest.fixture
+def client(app, session):
+    """A client signed in as an administrator (every role)."""
+    add_user(session, "admin", ["admin"])
+    session.commit()
+    return sign_in(app.test_client(), "admin")
 
 
 @pytest.fixture(scope="session")

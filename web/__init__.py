@@ -14,7 +14,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
 
-    from . import cli, db, errors, i18n
+    from . import auth, cli, db, errors, i18n
     from .analysis import bp as analysis_bp
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
+    auth.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(dispatch_bp)

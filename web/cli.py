@@ -120,23 +120,108 @@ def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, 
               show_default=True, help="The shared real data (Almaty layers).")
 @click.option("--seed", type=int, default=641, show_default=True, help="Seed of the synthetic incidents.")
 @click.option("--force", is_flag=True, help="Load again even when demo data is present.")
+@click.option("--accounts-file", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("var/demo-accounts.txt"), show_default=True,
+              help="Where the demo accounts' passwords are kept (readable by you only).")
 @click.pass_context
-def demo(ctx, data_dir: Path, seed: int, force: bool) -> None:
-    """Load the Almaty demo: real layers and synthetic incidents (labelled as such)."""
+def demo(ctx, data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
+    """Load the Almaty demo: real layers, people, accounts, synthetic incidents (labelled as such)."""
     from geo.demo import demo_loaded, load_demo
+    from geo.demo.accounts import create_demo_accounts
 
     session = _session(ctx)
     try:
         with session.begin():
             if demo_loaded(session) and not force:
                 click.echo("demo data already loaded (use --force to load it again)")
+                _show_accounts(accounts_file)
                 return
             summary = load_demo(session, data_dir, seed=seed, progress=terminal_progress, replace=force)
+            accounts = create_demo_accounts(session)
     except KuzetError as exc:
         click.echo(getattr(exc, "report", lambda **_: exc.message)(limit=REPORT_LIMIT), err=True)
         sys.exit(1)
     for layer_name, count in summary.items():
         click.echo(f"{layer_name:>14}: {count}")
+    _keep_accounts(accounts_file, accounts)
+    _show_accounts(accounts_file)
+
+
+def _keep_accounts(path: Path, accounts: list[dict]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["Demo accounts (sign in at http://127.0.0.1:5000/login):"]
+    lines += [f"  {a['login']:<11} {a['password']:<18} {', '.join(a['roles'])}"
+              + (f" ({a['linked']})" if a["linked"] else "") for a in accounts]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _show_accounts(path: Path) -> None:
+    if path.exists():
+        click.echo(path.read_text(encoding="utf-8").rstrip())
+    else:
+        click.echo(f"(no {path}: set a password with `kuzet user reset-password LOGIN`)")
+
+
+@main.group()
+def user() -> None:
+    """Accounts: create, reset passwords, list."""
+
+
+@user.command("create")
+@click.argument("login")
+@click.option("--full-name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice(["admin", "dispatcher", "analyst", "supervisor", "leader"]))
+@click.option("--officer-id", type=int, help="The officer a supervisor is.")
+@click.option("--formation-id", type=int, help="The formation a leader leads.")
+@click.password_option()
+@click.pass_context
+def user_create(ctx, login, full_name, roles, officer_id, formation_id, password) -> None:
+    """Create a user (the password is asked for twice)."""
+    from geo.access import SYSTEM
+    from geo.services.accounts import create_user
+
+    session = _session(ctx)
+    try:
+        with session.begin():
+            create_user(session, SYSTEM, login=login, full_name=full_name, password=password, roles=roles,
+                        officer_id=officer_id, formation_id=formation_id)
+    except KuzetError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"user {login.strip().lower()} created")
+
+
+@user.command("reset-password")
+@click.argument("login")
+@click.password_option()
+@click.pass_context
+def user_reset_password(ctx, login, password) -> None:
+    """Set a new password for a user."""
+    from geo.access import SYSTEM
+    from geo.services.accounts import reset_password
+
+    session = _session(ctx)
+    try:
+        with session.begin():
+            reset_password(session, SYSTEM, login=login, password=password)
+    except KuzetError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"password of {login} changed")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx) -> None:
+    """List the users and their roles."""
+    from geo.access import SYSTEM
+    from geo.services.accounts import list_users
+
+    with _session(ctx) as session:
+        for u in list_users(session, SYSTEM):
+            links = f" officer {u['officer_id']}" if u["officer_id"] else ""
+            links += f" formation {u['formation_id']}" if u["formation_id"] else ""
+            click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else ' (inactive)'}")
 
 
 @main.command()
@@ -164,3 +249,4 @@ def init_app(app) -> None:
     app.cli.add_command(db)
     app.cli.add_command(import_cmd, name="import")
     app.cli.add_command(demo)
+    app.cli.add_command(user)

@@ -5,7 +5,7 @@ from sqlalchemy import delete, insert, update
 from sqlalchemy.dialects.postgresql import Range
 from sqlalchemy.orm import Session
 
-from .models import Formation, FormationMember, Officer, OfficerDuty, Participant
+from .models import Assignment, AssignmentMember, FieldReport, Formation, FormationMember, Officer, OfficerDuty, Participant, UserAccount
 
 PARTICIPANT_COLUMNS = ("full_name", "birth_date", "iin", "registration_status", "applied_on", "registered_on",
                        "certificate_number", "certificate_status", "legal_training_on", "briefing_on")
@@ -40,7 +40,13 @@ def add_members(session: Session, rows: list[dict]) -> int:
 
 
 def clear_people(session: Session) -> None:
-    """Delete every officer, duty period, participant and membership (before the layers they name)."""
+    """Delete every officer, duty period, participant and membership (before the layers they name),
+    with the assignments, accounts and field reports tied to them."""
+    session.execute(delete(FieldReport))
+    session.execute(delete(AssignmentMember))
+    session.execute(delete(Assignment))
+    session.execute(delete(UserAccount).where((UserAccount.officer_id.is_not(None))
+                                              | (UserAccount.formation_id.is_not(None))))
     session.execute(update(Formation).values(leader_id=None))
     for model in (FormationMember, OfficerDuty, Officer, Participant):
         session.execute(delete(model))

@@ -19,6 +19,7 @@ from geo import services
 from geo.db import make_engine, migrate
 from geo.progress import silent
 
+from tests.conftest import TEST_PASSWORD, add_user
 from tests.support.demo_people import ensure_people
 
 DEMO_URL = os.environ.get("KUZET_TEST_DEMO_DATABASE_URL",
@@ -70,6 +71,7 @@ def fill(session: Session, data_dir: Path) -> None:
     else:
         fill_small(session, data_dir)
     ensure_people(session)  # a demo without officers and members still lets the dispatcher work
+    add_user(session, "admin", ["admin"])
     _add(session, "patrol_zone", [{"name": XSS, "note": XSS}], [box(76.80, 43.05, 76.82, 43.07)])
 
 
@@ -131,10 +133,21 @@ class Watched:
     requests: list[str] = field(default_factory=list)
 
 
+def sign_in(page, base: str, login: str, password: str = TEST_PASSWORD) -> None:
+    """Sign in through the login form, as a person would."""
+    page.goto(f"{base}/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
 @pytest.fixture
-def watched(browser) -> Iterator[Watched]:
+def watched(browser, live_server) -> Iterator[Watched]:
+    """A page signed in as the administrator, watched for errors and outside requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
+    sign_in(page, live_server, "admin")
     w = Watched(page)
     page.on("console", lambda msg: w.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: w.errors.append(f"pageerror: {exc}"))

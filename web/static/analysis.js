@@ -2,6 +2,11 @@
  * A polygon drawn with Leaflet.draw becomes the area. Text only ever goes in as textContent. */
 (function () {
   "use strict";
+  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
   var setup = JSON.parse(document.getElementById("analysis-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -106,7 +111,7 @@
     var request;
     try { request = body(); } catch (error) { problem.textContent = error.message; return; }
     busy(true, request.method);
-    fetch(setup.api, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json"},
+    fetch(setup.api, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken()},
                       body: JSON.stringify(request)})
       .then(function (response) {
         return response.json().then(function (data) { return {ok: response.ok, data: data}; });

@@ -2,6 +2,11 @@
  * Data is only ever put into the page as text (textContent), never as HTML. */
 (function () {
   "use strict";
+  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
   var setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -45,7 +50,7 @@
     });
   }
   function request(method, url, body) {
-    var init = {method: method, headers: {"Accept": "application/json"}};
+    var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);

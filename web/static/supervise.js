@@ -2,6 +2,11 @@
  * through the API; the list is fetched again after every decision. Data goes in as text only. */
 (function () {
   "use strict";
+  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
   var setup = JSON.parse(document.getElementById("supervise-setup").textContent);
   var T = setup.strings;
   var body = document.getElementById("proposals");
@@ -25,7 +30,7 @@
   }
   function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
   function request(method, url, payload) {
-    var init = {method: method, headers: {"Accept": "application/json"}};
+    var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
     if (payload !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(payload);

@@ -61,7 +61,8 @@ def upgrade() -> None:
         "audit_log",
         sa.Column("id", sa.BigInteger, primary_key=True),
         sa.Column("at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
-        sa.Column("user_id", sa.Integer, sa.ForeignKey("user_account.id", ondelete="SET NULL")),
+        # No foreign key: an append-only log is never rewritten by a cascade; `actor` keeps the login.
+        sa.Column("user_id", sa.Integer),
         sa.Column("actor", sa.Text, nullable=False),
         sa.Column("action", sa.Text, nullable=False),
         sa.Column("entity", sa.Text, nullable=False),

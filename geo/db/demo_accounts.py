@@ -1,0 +1,28 @@
+"""Lookups the demo accounts need."""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ..errors import InvalidInput
+from .models import Formation, Officer, PatrolZone, UserAccount
+
+
+def first_active_officer_of_zone(session: Session, zone_name: str) -> Officer:
+    officer = session.scalar(select(Officer).join(PatrolZone, PatrolZone.police_unit_id == Officer.police_unit_id)
+                             .where(PatrolZone.name == zone_name, Officer.active).order_by(Officer.id).limit(1))
+    if officer is None:
+        raise InvalidInput(f"no active officer for the demo zone {zone_name!r}")
+    return officer
+
+
+def formation_id(session: Session, name: str) -> int:
+    found = session.scalar(select(Formation.id).where(Formation.name == name))
+    if found is None:
+        raise InvalidInput(f"no demo formation {name!r}")
+    return found
+
+
+def drop_accounts(session: Session, logins: list[str]) -> None:
+    """Delete accounts by login (the demo's, before it makes them again)."""
+    session.execute(delete(UserAccount).where(UserAccount.login.in_(logins)))

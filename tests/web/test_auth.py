@@ -1,0 +1,90 @@
+"""Signing in and out, server-side sessions, CSRF on every change, limited failures."""
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from geo.db.models import WebSession
+from geo.services.accounts import LoginPolicy
+from tests.conftest import TEST_PASSWORD, add_user, make_app, sign_in
+
+
+def test_without_signing_in_pages_redirect_to_login_and_the_api_answers_401(anonymous):
+    page = anonymous.get("/dispatch")
+    assert page.status_code == 302 and "/login" in page.headers["Location"]
+    api = anonymous.get("/api/v1/layers/district")
+    assert api.status_code == 401 and api.is_json
+    assert anonymous.get("/login").status_code == 200
+    assert anonymous.get("/api/v1/openapi.json").status_code == 200  # the document is public
+
+
+def test_a_session_lives_on_the_server_and_ends_at_logout(app, session):
+    add_user(session, "disp", ["dispatcher"])
+    client = sign_in(app.test_client(), "disp")
+    cookie = client.get_cookie("session")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{40,}", cookie.value)  # an opaque id, no data in the cookie
+    assert session.scalar(select(func.count()).select_from(WebSession).where(WebSession.id == cookie.value)) == 1
+    assert client.get("/dispatch").status_code == 200
+    client.post("/logout")
+    assert client.get("/dispatch").status_code == 302
+    assert session.scalar(select(func.count()).select_from(WebSession).where(WebSession.id == cookie.value)) == 0
+
+
+def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(anonymous, session):
+    add_user(session, "disp", ["dispatcher"])
+    for login in ("disp", "nobody"):
+        r = anonymous.post("/login", data={"login": login, "password": "not the password"})
+        assert r.status_code == 401 and b"Wrong login or password." in r.data
+
+
+def test_failed_logins_are_rate_limited(connection, session):
+    app = make_app(connection, LOGIN_POLICY=LoginPolicy(max_failures=3))
+    add_user(session, "disp", ["dispatcher"])
+    client = app.test_client()
+    for _ in range(3):
+        assert client.post("/login", data={"login": "disp", "password": "guess"}).status_code == 401
+    r = client.post("/login", data={"login": "disp", "password": TEST_PASSWORD})
+    assert r.status_code == 429 and b"too many failed logins" in r.data
+
+
+def test_a_change_without_csrf_token_is_refused_and_with_the_page_token_it_passes(connection, session):
+    app = make_app(connection, WTF_CSRF_ENABLED=True)
+    add_user(session, "disp", ["dispatcher"])
+    client = app.test_client()
+    page = client.get("/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page.data).group(1).decode()
+    assert client.post("/login", data={"login": "disp", "password": TEST_PASSWORD}).status_code == 400
+    assert client.post("/login", data={"login": "disp", "password": TEST_PASSWORD,
+                                       "csrf_token": token}).status_code == 302
+    body = {"formation_id": 1}
+    refused = client.post("/api/v1/assignments", json=body)
+    assert refused.status_code == 400 and "CSRF" in refused.get_json()["error"]
+    meta = re.search(rb'name="csrf-token" content="([^"]+)"', client.get("/dispatch").data).group(1).decode()
+    passed = client.post("/api/v1/assignments", json=body, headers={"X-CSRFToken": meta})
+    assert passed.status_code != 400 or "CSRF" not in passed.get_json()["error"]
+    assert client.post("/logout").status_code == 400  # signing out is a change too
+
+
+def test_the_cli_creates_users_and_resets_passwords(engine):
+    from sqlalchemy import text
+
+    from web.cli import main
+
+    url = engine.url.render_as_string(hide_password=False)
+    runner = CliRunner()
+    try:
+        out = runner.invoke(main, ["--database-url", url, "user", "create", "cli.user", "--full-name", "CLI User",
+                                   "--role", "analyst"], input="long enough pw\nlong enough pw\n")
+        assert out.exit_code == 0, out.output
+        out = runner.invoke(main, ["--database-url", url, "user", "create", "cli.user", "--full-name", "Again",
+                                   "--role", "analyst"], input="long enough pw\nlong enough pw\n")
+        assert out.exit_code == 1 and "is taken" in out.output
+        out = runner.invoke(main, ["--database-url", url, "user", "reset-password", "cli.user"],
+                            input="another long pw\nanother long pw\n")
+        assert out.exit_code == 0, out.output
+        assert "cli.user" in runner.invoke(main, ["--database-url", url, "user", "list"]).output
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM user_account WHERE login = 'cli.user'"))
