@@ -20,6 +20,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db import make_engine, migrate
 from geo.ingest.mapping import Mapping
 
@@ -34,7 +35,7 @@ def kuzet_import(engine) -> tuple[float, int]:
     with engine.connect() as conn:
         tx = conn.begin()
         start = time.perf_counter()
-        result = services.import_layer(Session(bind=conn), "incident", CSV, mapping=MAPPING)
+        result = services.import_layer(Session(bind=conn), "incident", CSV, actor=SYSTEM, mapping=MAPPING)
         seconds = time.perf_counter() - start
         tx.rollback()
     return seconds, result.rows

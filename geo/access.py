@@ -1,8 +1,35 @@
 """Who is asking: the principal every service is handed, and the checks all routes share.
 
 Authorisation lives here and in geo/services, not in views, so the API, pages, exports and any
-later tile layer obey one rule. A thing a user may not see is reported as NotFound, never as
-someone else's data.
+later tile layer obey one rule. Every service that reads or changes data takes ``viewer=`` (reads)
+or ``actor=`` (changes); views pass ``web.auth.current_principal()``, the CLI and notebooks pass
+``SYSTEM`` or a principal of their own.
+
+The policy (admins hold every role; a user with several roles gets the union):
+
+    what                                          admin   dispatcher  analyst  supervisor  leader
+    overview map; districts, police units         all     all         all      all         all
+    target layers (zones, places, events, ...)    all     all         all      all         own targets (1)
+    formation layer                               all     all         all      all         own formation
+    incidents, incident series, stored runs       yes     yes         yes      yes         403 (2)
+    run analyses; the analyst's page              yes     403         yes      403         403
+    read assignments                              all     all         all      own unit's  own formation's
+    propose/change/cancel, draw areas, options,   yes     yes         403      403         403
+      the dispatcher's page
+    confirm/reject; the supervisor's page         yes (3) 403         403      own unit's  403
+    formation roster (members)                    all     all         403      403         own formation
+    accounts, imports                             yes     403         403      403         403
+
+    (1) the targets of their formation's assignments, whatever the status
+    (2) not even aggregated: a formation's leader is a citizen, incidents are police records
+    (3) an admin names the officer who signs; a supervisor always signs as their own officer
+    "own unit's": the assignment's target lies in the jurisdiction of the supervisor's unit
+
+How a refusal answers: **403 Forbidden** when the role may never do this kind of thing (checked
+first, before any id is looked at, so the answer is the same for every id and leaks nothing);
+**404 NotFound** when the role may do it but this particular row lies outside the viewer's scope,
+worded and answered exactly like an id that does not exist. Which rows are in scope is
+``geo.visibility.scope_of``; ``geo.db.scopes`` turns it into SQL so every query filters alike.
 """
 from __future__ import annotations
 
@@ -59,3 +86,32 @@ def require(principal: Principal, *roles: Role) -> None:
     if not principal.has(*roles):
         wanted = ", ".join(r.value for r in roles)
         raise Forbidden(f"this needs the role {wanted}")
+
+
+# Who may do what (admins hold every role); the table in the module docstring, as data.
+PLANNERS = (Role.DISPATCHER,)  # propose, change, cancel assignments; draw areas; dispatch options
+SIGNERS = (Role.SUPERVISOR,)  # confirm or reject assignments in their unit's jurisdiction
+ANALYSTS = (Role.ANALYST,)  # run hot spot analyses; the analyst's page
+POLICE_STAFF = (Role.DISPATCHER, Role.ANALYST, Role.SUPERVISOR)  # every layer, incidents, stored runs
+ROSTER_READERS = (Role.DISPATCHER, Role.LEADER)  # a leader only their own formation's
+PUBLIC_LAYERS = ("district", "police_unit")  # reference geography every signed-in user sees
+
+
+def may(principal: Principal, roles: tuple[Role, ...]) -> bool:
+    """True when the principal holds one of ``roles`` (admins hold every role)."""
+    return principal.has(*roles)
+
+
+def signing_officer(actor: Principal, officer_id: int | None) -> int:
+    """The officer who signs off: an admin may name one; a supervisor signs as their own officer.
+
+    Forbidden for anyone else, for a supervisor naming another officer, and for an admin naming none.
+    """
+    require(actor, *SIGNERS)
+    if officer_id is not None and Role.ADMIN in actor.roles:
+        return officer_id
+    if Role.SUPERVISOR in actor.roles and actor.officer_id is not None:
+        if officer_id is not None and officer_id != actor.officer_id:
+            raise Forbidden("a supervisor signs off as their own officer")
+        return actor.officer_id
+    raise Forbidden("name the officer who signs off")

@@ -19,6 +19,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
     from .maps import bp as maps_bp
+    from .planning import bp as planning_bp
+    from .accountability import bp as accountability_bp
+    from .leader import bp as leader_bp
+    from .reports import bp as reports_bp
 
     db.init_app(app)
     errors.init_app(app)
@@ -28,5 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(dispatch_bp)
+    app.register_blueprint(planning_bp)
     app.register_blueprint(analysis_bp)
+    app.register_blueprint(leader_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(accountability_bp)
     return app

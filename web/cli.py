@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from tqdm import tqdm
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db import make_engine, make_sessionmaker, migrate
 from geo.errors import InvalidInput, KuzetError
 from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
@@ -100,7 +101,8 @@ def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, 
         session = _session(ctx)
         started = datetime.now()
         with session.begin():
-            result = services.import_layer(session, layer, path, mapping=mapping, progress=terminal_progress)
+            result = services.import_layer(session, layer, path, actor=SYSTEM, mapping=mapping,
+                                           progress=terminal_progress)
             if dry_run:
                 session.rollback()
     except InvalidInput as exc:
@@ -179,7 +181,6 @@ def user() -> None:
 @click.pass_context
 def user_create(ctx, login, full_name, roles, officer_id, formation_id, password) -> None:
     """Create a user (the password is asked for twice)."""
-    from geo.access import SYSTEM
     from geo.services.accounts import create_user
 
     session = _session(ctx)
@@ -198,7 +199,6 @@ def user_create(ctx, login, full_name, roles, officer_id, formation_id, password
 @click.pass_context
 def user_reset_password(ctx, login, password) -> None:
     """Set a new password for a user."""
-    from geo.access import SYSTEM
     from geo.services.accounts import reset_password
 
     session = _session(ctx)
@@ -214,7 +214,6 @@ def user_reset_password(ctx, login, password) -> None:
 @click.pass_context
 def user_list(ctx) -> None:
     """List the users and their roles."""
-    from geo.access import SYSTEM
     from geo.services.accounts import list_users
 
     with _session(ctx) as session:

@@ -8,7 +8,7 @@ from sqlalchemy import Row, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from .dispatch import TARGET_MODELS
-from .models import Assignment, AssignmentMember, Formation, Officer, PoliceUnit
+from .models import Assignment, AssignmentMember, Formation, Officer, PoliceUnit, UserAccount
 
 STATUSES = ("proposed", "confirmed", "rejected", "cancelled")
 
@@ -30,12 +30,13 @@ def _members_count():
 
 def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, starts_before: datetime | None = None,
                     ends_after: datetime | None = None, statuses: Sequence[str] | None = None,
-                    jurisdiction_unit_id: int | None = None) -> list[Row]:
+                    jurisdiction_unit_id: int | None = None, visible=None) -> list[Row]:
     """Assignments with their target, formation and officer names and member count, by shift start.
 
     ``ends_after``/``starts_before`` keep shifts overlapping that window (either end may be open);
     ``jurisdiction_unit_id`` keeps those whose target's point on surface lies in the unit's
-    jurisdiction (how ``units_covering`` decides whose target it is).
+    jurisdiction (how ``units_covering`` decides whose target it is); ``visible`` (a clause of
+    ``geo.db.scopes``) keeps those a viewer may see.
     """
     kind, target_id, name, geom = _target_columns()
     stmt = (select(Assignment.id, Assignment.formation_id, Formation.name.label("formation_name"), kind,
@@ -44,12 +45,14 @@ def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, start
                    Assignment.officer_id, Officer.name.label("officer_name"), Assignment.status,
                    Assignment.status_reason, Assignment.override_officer_id, Assignment.override_reason,
                    Assignment.created_by, Assignment.created_at, _members_count().label("members"),
-                   func.ST_AsBinary(geom).label("geometry"))
+                   func.ST_AsBinary(geom).label("geometry"), Assignment.acknowledged_at,
+                   UserAccount.full_name.label("acknowledged_by"))
             .join(Formation, Formation.id == Assignment.formation_id)
-            .outerjoin(Officer, Officer.id == Assignment.officer_id))
+            .outerjoin(Officer, Officer.id == Assignment.officer_id)
+            .outerjoin(UserAccount, UserAccount.id == Assignment.acknowledged_by))
     for kind_name, model in TARGET_MODELS.items():
         stmt = stmt.outerjoin(model, model.id == getattr(Assignment, f"{kind_name}_id"))
-    where = []
+    where = [] if visible is None else [visible]
     if ids is not None:
         where.append(Assignment.id.in_(list(ids)))
     if ends_after is not None:
@@ -66,10 +69,12 @@ def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, start
     return list(session.execute(stmt))
 
 
-def officer_rows(session: Session) -> list[Row]:
-    """Every officer with their unit's name, by unit then name."""
+def officer_rows(session: Session, *, ids: Sequence[int] | None = None) -> list[Row]:
+    """Every officer (or those of ``ids``) with their unit's name, by unit then name."""
     stmt = (select(Officer.id, Officer.name, Officer.rank, Officer.active, Officer.police_unit_id,
                    PoliceUnit.name.label("unit_name"))
             .join(PoliceUnit, PoliceUnit.id == Officer.police_unit_id)
             .order_by(PoliceUnit.name, Officer.name))
+    if ids is not None:
+        stmt = stmt.where(Officer.id.in_(list(ids)))
     return list(session.execute(stmt))

@@ -146,8 +146,21 @@ def assignments_in(session: Session, window: Period) -> Select:
             .order_by(Assignment.shift, Assignment.id))
 
 
-def lock_assignment(session: Session, assignment_id: int) -> Assignment | None:
-    return session.scalar(select(Assignment).where(Assignment.id == assignment_id).with_for_update())
+def lock_assignment(session: Session, assignment_id: int, *, visible=None) -> Assignment | None:
+    """The assignment locked until the transaction ends; None when missing or not ``visible``
+    (a clause of ``geo.db.scopes``)."""
+    stmt = select(Assignment).where(Assignment.id == assignment_id)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    return session.scalar(stmt.with_for_update(of=Assignment))
+
+
+def formation(session: Session, formation_id: int, *, visible=None) -> Formation | None:
+    """One formation; None when missing or not ``visible`` (a clause of ``geo.db.scopes``)."""
+    stmt = select(Formation).where(Formation.id == formation_id)
+    if visible is not None:
+        stmt = stmt.where(visible)
+    return session.scalar(stmt)
 
 
 def lock_officer(session: Session, officer_id: int) -> Officer | None:

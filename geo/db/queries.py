@@ -7,7 +7,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from geoalchemy2 import functions as gfunc
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -54,11 +54,17 @@ def _columns(spec: LayerSpec):
 
 
 def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
-               limit: int, offset: int = 0) -> Page:
-    """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count."""
+               limit: int, offset: int = 0, visible: ColumnElement[bool] | None = None,
+               feature_id: int | None = None) -> Page:
+    """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count.
+
+    ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``feature_id`` keeps one row.
+    """
     model = model_of(spec)
     geom = getattr(model, spec.geometry_column)
-    where = []
+    where = [] if visible is None else [visible]
+    if feature_id is not None:
+        where.append(model.id == feature_id)
     if bbox is not None:
         where.append(geom.intersects(gfunc.ST_MakeEnvelope(*bbox, STORAGE_SRID)))
     matched = session.scalar(select(func.count()).select_from(model).where(*where))

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from .. import services
+from ..access import SYSTEM
 from ..db import dispatch as dispatch_queries
 from ..db import queries, writes, writes_people
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
@@ -95,8 +96,9 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
     try:
         for layer in DEMO_LAYERS:
             frame, mapping = builders[layer]()
+            # The demo is stored as the system (an admin), like the demo accounts.
             result = services.import_frame(session, layer, frame, name=SOURCE_NAME.format(layer=layer),
-                                           mapping=mapping,
+                                           actor=SYSTEM, mapping=mapping,
                                            progress=progress if layer == "incident" else silent)
             summary[layer] = result.rows
             bar.update(1)

@@ -1,4 +1,8 @@
-"""Stored hot spot runs: reopen, list, compare, export; the selection's incidents over time; the analyst's page."""
+"""Stored hot spot runs: reopen, list, compare, export; the selection's incidents over time; the analyst's page.
+
+Stored runs and incident series are for the police staff (``geo.access.POLICE_STAFF``), never for
+formation leaders; the analyst's page is for analysts.
+"""
 from __future__ import annotations
 
 import json
@@ -8,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from ..access import ANALYSTS, POLICE_STAFF, Principal, require
 from ..db import analysis_runs as runs
 from ..db import incidents as db
 from ..domain import DEFAULT_TIMEZONE
@@ -21,7 +26,8 @@ FLOAT_COLUMNS = ("count", "value", "z", "p", "p_fdr", "class")
 MAX_RUNS_PAGE = 500
 
 
-def _stored(session: Session, run_id: int):
+def _stored(session: Session, run_id: int, viewer: Principal):
+    require(viewer, *POLICE_STAFF)
     run = runs.get_run(session, run_id)
     if run is None:
         raise NotFound(f"no analysis run {run_id}")
@@ -39,16 +45,16 @@ def _typed(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return cells
 
 
-def analysis_run(session: Session, run_id: int) -> HotspotResult:
+def analysis_run(session: Session, run_id: int, *, viewer: Principal) -> HotspotResult:
     """A stored run with its cells, as :func:`geo.services.hotspots` returned it; NotFound if none."""
-    run = _stored(session, run_id)
+    run = _stored(session, run_id, viewer)
     return HotspotResult(run.id, run.method, _typed(runs.run_cells(session, run_id)), run.summary,
                          run.parameters, run.selection, run.created_by, run.created_at, run.duration_ms)
 
 
-def run_summary(session: Session, run_id: int) -> dict:
+def run_summary(session: Session, run_id: int, *, viewer: Principal) -> dict:
     """A stored run without its cells (as ``HotspotResult.as_json``); NotFound if none."""
-    run = _stored(session, run_id)
+    run = _stored(session, run_id, viewer)
     empty = gpd.GeoDataFrame(geometry=[], crs=4326)
     return HotspotResult(run.id, run.method, empty, run.summary, run.parameters, run.selection, run.created_by,
                          run.created_at, run.duration_ms).as_json()
@@ -63,8 +69,9 @@ def run_brief(run) -> dict:
             "categories": (run.selection or {}).get("categories")}
 
 
-def list_runs(session: Session, *, limit: int = 50, offset: int = 0) -> dict:
+def list_runs(session: Session, *, viewer: Principal, limit: int = 50, offset: int = 0) -> dict:
     """The newest runs first: ``{"runs": [...], "total": n}``."""
+    require(viewer, *POLICE_STAFF)
     if not 1 <= limit <= MAX_RUNS_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_RUNS_PAGE}")
     if offset < 0:
@@ -83,13 +90,13 @@ def _label(method: str, row, side: str) -> str:
     return quadrant if p is not None and p < ALPHA else "ns"
 
 
-def compare_runs(session: Session, run_a: int, run_b: int) -> dict:
+def compare_runs(session: Session, run_a: int, run_b: int, *, viewer: Principal) -> dict:
     """Cells two Gi* or two Local Moran runs share (same polygon), and those whose class changed.
 
     A Gi* class is -3..3 (``"island"`` for an island); a Local Moran class is the quadrant where
     the FDR-adjusted p is below 0.05, else ``"ns"``.
     """
-    a, b = _stored(session, run_a), _stored(session, run_b)
+    a, b = _stored(session, run_a, viewer), _stored(session, run_b, viewer)
     if a.method != b.method or a.method == "kde":
         raise InvalidInput("runs compare cell by cell when both are Gi* or both are Local Moran "
                            f"(run {a.id} is {a.method}, run {b.id} is {b.method})")
@@ -104,9 +111,9 @@ def compare_runs(session: Session, run_a: int, run_b: int) -> dict:
             "only_a": a.cell_count - len(pairs), "only_b": b.cell_count - len(pairs), "cells": changed}
 
 
-def run_geojson(session: Session, run_id: int) -> dict:
+def run_geojson(session: Session, run_id: int, *, viewer: Principal) -> dict:
     """A run's cells as a GeoJSON FeatureCollection (feature id = ``cell_id``), with the run's summary."""
-    result = analysis_run(session, run_id)
+    result = analysis_run(session, run_id, viewer=viewer)
     cells = result.cells
     collection = json.loads(cells.to_json(na="null", show_bbox=False, drop_id=True)) if len(cells) else \
         {"type": "FeatureCollection", "features": []}
@@ -118,9 +125,9 @@ def run_geojson(session: Session, run_id: int) -> dict:
     return collection
 
 
-def run_csv(session: Session, run_id: int) -> str:
+def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
     """A run's cells as CSV: the stored columns, the centroid's lon/lat and the polygon as WKT."""
-    cells = analysis_run(session, run_id).cells
+    cells = analysis_run(session, run_id, viewer=viewer).cells
     table = pd.DataFrame(cells.drop(columns=cells.geometry.name))
     table["class"] = table["class"].astype("Int64")
     if table["count"].notna().all() and (table["count"] % 1 == 0).all():
@@ -131,13 +138,14 @@ def run_csv(session: Session, run_id: int) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
-def incident_series(session: Session, *, interval: str = "day", timezone: str = DEFAULT_TIMEZONE,
-                    **selected) -> dict:
+def incident_series(session: Session, *, viewer: Principal, interval: str = "day",
+                    timezone: str = DEFAULT_TIMEZONE, **selected) -> dict:
     """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
 
     ``selected`` takes the selection options of :func:`geo.services.hotspots`. Each bucket says how
     many of its incidents are synthetic demo data.
     """
+    require(viewer, *POLICE_STAFF)
     if interval not in ("day", "hour"):
         raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
     chosen = selection(timezone=timezone, **selected)
@@ -157,8 +165,9 @@ def incident_series(session: Session, *, interval: str = "day", timezone: str = 
             "synthetic": int(synthetic.sum()), "selection": chosen.as_json(), "buckets": buckets}
 
 
-def analyst_choices(session: Session) -> dict:
+def analyst_choices(session: Session, *, viewer: Principal) -> dict:
     """What the analyst's form offers: categories with counts, districts, patrol zones, the time span."""
+    require(viewer, *ANALYSTS)
     first, last = db.time_range(session)
     return {"categories": db.category_counts(session), "districts": db.area_names(session, "district"),
             "patrol_zones": db.area_names(session, "patrol_zone"), "first": first, "last": last,
@@ -176,10 +185,11 @@ class AnalystPage:
     run: HotspotResult | None
 
 
-def analyst_page(session: Session, *, run_id: int | None = None, limit: int = 1000,
+def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = None, limit: int = 1000,
                  recent: int = 8) -> AnalystPage:
     """Everything the page needs in one session; NotFound when ``run_id`` names no run."""
-    run = analysis_run(session, run_id) if run_id is not None else None
-    return AnalystPage(analyst_choices(session), layer_features(session, "district", limit=limit).frame,
-                       layer_features(session, "patrol_zone", limit=limit).frame,
-                       list_runs(session, limit=recent)["runs"], run)
+    choices = analyst_choices(session, viewer=viewer)
+    run = analysis_run(session, run_id, viewer=viewer) if run_id is not None else None
+    return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit).frame,
+                       layer_features(session, "patrol_zone", viewer=viewer, limit=limit).frame,
+                       list_runs(session, viewer=viewer, limit=recent)["runs"], run)

@@ -1,7 +1,8 @@
 """Assignments as the API and the dispatcher's map show them: GeoJSON features of their targets.
 
 The ``*_feature`` functions run one dispatch use case (:mod:`.dispatch`) and answer with the
-assignment as a feature, so a view makes one call; they never commit.
+assignment as a feature, so a view makes one call; they never commit. Every read keeps what the
+viewer may see (``geo.visibility.scope_of``): one outside it answers NotFound like a missing id.
 """
 from __future__ import annotations
 
@@ -13,11 +14,14 @@ import shapely
 from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
+from ..access import PLANNERS, SIGNERS, Principal, require, signing_officer
 from ..db import assignments as qa
 from ..db import dispatch as q
-from ..domain import DEFAULT_TIMEZONE
+from ..db import scopes
+from ..domain import DEFAULT_TIMEZONE, Role
 from ..errors import InvalidInput, NotFound
 from ..rules.messages import Gettext, plain
+from ..visibility import scope_of
 from .dispatch import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
                        reject_assignment, update_assignment)
 
@@ -40,7 +44,9 @@ def _feature(row, tz: ZoneInfo) -> dict:
                 "status": row.status, "status_reason": row.status_reason,
                 "override_officer_id": row.override_officer_id, "override_reason": row.override_reason,
                 "members": int(row.members), "created_by": row.created_by,
-                "created_at": _iso(row.created_at, tz)}}
+                "created_at": _iso(row.created_at, tz),
+                # the formation leader's acknowledgement (issue 6); None until they acknowledge
+                "acknowledged_at": _iso(row.acknowledged_at, tz), "acknowledged_by": row.acknowledged_by}}
 
 
 def statuses_of(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -54,10 +60,11 @@ def statuses_of(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(names))
 
 
-def list_assignments(session: Session, *, start: datetime | None = None, end: datetime | None = None,
-                     statuses: Sequence[str] | None = LIVE, jurisdiction_of: int | None = None,
-                     timezone: str = DEFAULT_TIMEZONE) -> dict:
-    """A FeatureCollection of the assignments whose shift overlaps ``[start, end)`` (open ends allowed).
+def list_assignments(session: Session, *, viewer: Principal, start: datetime | None = None,
+                     end: datetime | None = None, statuses: Sequence[str] | None = LIVE,
+                     jurisdiction_of: int | None = None, timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """A FeatureCollection of the assignments ``viewer`` may see whose shift overlaps ``[start, end)``
+    (open ends allowed).
 
     ``statuses=None`` keeps every status; ``jurisdiction_of`` (an officer id) keeps those whose target
     lies in the jurisdiction of the officer's unit. Times are ISO 8601 in ``timezone``.
@@ -72,55 +79,73 @@ def list_assignments(session: Session, *, start: datetime | None = None, end: da
         unit_id = officer.police_unit_id
     rows = qa.assignment_rows(session, ends_after=start, starts_before=end,
                               statuses=None if statuses is None else statuses_of(statuses),
-                              jurisdiction_unit_id=unit_id)
+                              jurisdiction_unit_id=unit_id, visible=scopes.assignment_visible(scope_of(viewer)))
     tz = ZoneInfo(timezone)
     return {"type": "FeatureCollection", "features": [_feature(r, tz) for r in rows]}
 
 
-def assignment_feature(session: Session, assignment_id: int, *, timezone: str = DEFAULT_TIMEZONE) -> dict:
-    """One assignment as a GeoJSON feature; NotFound when there is none."""
-    rows = qa.assignment_rows(session, ids=[assignment_id])
+def assignment_feature(session: Session, assignment_id: int, *, viewer: Principal,
+                       timezone: str = DEFAULT_TIMEZONE) -> dict:
+    """One assignment as a GeoJSON feature; NotFound when there is none or ``viewer`` may not see it."""
+    rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)))
     if not rows:
         raise NotFound(f"no assignment {assignment_id}")
     return _feature(rows[0], ZoneInfo(timezone))
 
 
-def propose_feature(session: Session, request: AssignmentRequest, *, actor: str, gettext: Gettext = plain,
+def propose_feature(session: Session, request: AssignmentRequest, *, actor: Principal, gettext: Gettext = plain,
                     timezone: str = DEFAULT_TIMEZONE) -> dict:
     """:func:`assign_formation`, answered as the stored assignment's feature."""
     a = assign_formation(session, request, actor=actor, gettext=gettext)
-    return assignment_feature(session, a.id, timezone=timezone)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 
-def update_feature(session: Session, assignment_id: int, *, actor: str, gettext: Gettext = plain,
+def update_feature(session: Session, assignment_id: int, *, actor: Principal, gettext: Gettext = plain,
                    timezone: str = DEFAULT_TIMEZONE, **changes) -> dict:
     """:func:`update_assignment` (every rule again), answered as the assignment's feature."""
     a = update_assignment(session, assignment_id, actor=actor, gettext=gettext, **changes)
-    return assignment_feature(session, a.id, timezone=timezone)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 
-def confirm_feature(session: Session, assignment_id: int, *, actor: str, officer_id: int,
+def confirm_feature(session: Session, assignment_id: int, *, actor: Principal, officer_id: int | None = None,
                     gettext: Gettext = plain, timezone: str = DEFAULT_TIMEZONE) -> dict:
     """:func:`confirm_assignment`, answered as the assignment's feature."""
     a = confirm_assignment(session, assignment_id, actor=actor, officer_id=officer_id, gettext=gettext)
-    return assignment_feature(session, a.id, timezone=timezone)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 
-def reject_feature(session: Session, assignment_id: int, *, actor: str, officer_id: int, reason: str,
-                   timezone: str = DEFAULT_TIMEZONE) -> dict:
+def reject_feature(session: Session, assignment_id: int, *, actor: Principal, reason: str,
+                   officer_id: int | None = None, timezone: str = DEFAULT_TIMEZONE) -> dict:
     """:func:`reject_assignment`, answered as the assignment's feature."""
     a = reject_assignment(session, assignment_id, actor=actor, officer_id=officer_id, reason=reason)
-    return assignment_feature(session, a.id, timezone=timezone)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 
-def cancel_feature(session: Session, assignment_id: int, *, actor: str, reason: str,
+def cancel_feature(session: Session, assignment_id: int, *, actor: Principal, reason: str,
                    timezone: str = DEFAULT_TIMEZONE) -> dict:
     """:func:`cancel_assignment`, answered as the assignment's feature."""
     a = cancel_assignment(session, assignment_id, actor=actor, reason=reason)
-    return assignment_feature(session, a.id, timezone=timezone)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 
-def list_officers(session: Session) -> list[dict]:
-    """Every officer with their unit, for choosing who supervises (until accounts exist)."""
-    return [{"id": r.id, "name": r.name, "rank": r.rank, "active": r.active, "unit_id": r.police_unit_id,
-             "unit": r.unit_name} for r in qa.officer_rows(session)]
+def _officer(r) -> dict:
+    return {"id": r.id, "name": r.name, "rank": r.rank, "active": r.active, "unit_id": r.police_unit_id,
+            "unit": r.unit_name}
+
+
+def list_officers(session: Session, *, viewer: Principal) -> list[dict]:
+    """Every officer with their unit, for planners choosing who supervises."""
+    require(viewer, *PLANNERS)
+    return [_officer(r) for r in qa.officer_rows(session)]
+
+
+def supervision_page(session: Session, *, viewer: Principal, officer_id: int | None = None) -> dict:
+    """Who signs off on the supervisor's page: a supervisor is their own officer (naming another is
+    Forbidden); an admin chooses among ``officers``. ``officer`` is None when none is chosen or known."""
+    require(viewer, *SIGNERS)
+    if Role.ADMIN in viewer.roles:
+        officers, chosen = [_officer(r) for r in qa.officer_rows(session)], officer_id
+    else:
+        officers, chosen = None, signing_officer(viewer, officer_id)
+    found = qa.officer_rows(session, ids=[chosen]) if chosen is not None else []
+    return {"officers": officers, "chosen": chosen, "officer": _officer(found[0]) if found else None}

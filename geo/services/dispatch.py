@@ -1,7 +1,9 @@
 """Dispatch: assign formations to targets for a shift under police supervision (Order 641 items 7-8).
 
 Every path that stores or changes an assignment runs the regime's rules first and stores nothing
-when any is broken; the database's EXCLUDE constraint settles races the rules cannot see.
+when any is broken; the database's EXCLUDE constraint settles races the rules cannot see. Only
+planners (``geo.access.PLANNERS``) propose, change and cancel; supervisors sign off what lies in
+their unit's jurisdiction. Each change is written to the audit log with before and after.
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..access import PLANNERS, Principal, require, signing_officer
 from ..db import dispatch as q
+from ..db import scopes
 from ..db import writes_dispatch as w
 from ..db.models import Assignment, Formation, Officer, Participant
 from ..domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, HomeAreaOverride,
@@ -19,10 +23,11 @@ from ..domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAr
                       TargetKind, Violation)
 from ..errors import Conflict, InvalidInput, NotFound, RuleViolation
 from ..regimes import Regime, get_regime
-from ..rules import check_assignment, rank_formations
+from ..rules import check_assignment
 from ..rules.messages import Gettext, plain
 from ..rules.participants import eligible_members
-from ..rules.supervision import covered_by
+from ..visibility import scope_of
+from .audit import record
 
 DEFAULT_REGIME = "order-641"
 
@@ -92,7 +97,10 @@ def _members(session: Session, formation: Formation, shift: Shift, member_ids, r
 
 def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
                 exclude_id: int | None = None) -> AssignmentFacts:
-    """Everything the rules need about one request, computed by PostGIS in a few queries."""
+    """Everything the rules need about one request, computed by PostGIS in a few queries.
+
+    A building block of the use cases here and in :mod:`.dispatch_options`, which check access first.
+    """
     shift = request.shift()
     formation = session.get(Formation, request.formation_id)
     if formation is None:
@@ -129,7 +137,7 @@ def _refuse(violations: list[Violation]) -> None:
                             violations)
 
 
-def assign_formation(session: Session, request: AssignmentRequest, *, actor: str,
+def assign_formation(session: Session, request: AssignmentRequest, *, actor: Principal,
                      regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> Assignment:
     """Check every rule and store a proposed assignment, or raise with every violation.
 
@@ -139,16 +147,19 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: str
     Examples
     --------
     >>> a = assign_formation(session, AssignmentRequest(3, "event", 2, "8.1", start, end, officer_id=5),
-    ...                      actor="dispatcher")  # doctest: +SKIP
+    ...                      actor=SYSTEM)  # doctest: +SKIP
     """
+    require(actor, *PLANNERS)
     regime = get_regime(regime_name)
     facts = build_facts(session, request, regime)
     _refuse(check_assignment(facts, regime, gettext=gettext))
     try:
-        return w.insert_assignment(session, facts, regime=regime.name, actor=actor,
-                                   override=facts.override)
+        a = w.insert_assignment(session, facts, regime=regime.name, actor=actor.actor,
+                                override=facts.override)
     except IntegrityError as exc:
         raise _conflict(exc, facts, regime, gettext) from exc
+    record(session, actor, "create", "assignment", a.id, None, w.snapshot(session, a))
+    return a
 
 
 def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gettext: Gettext) -> Conflict:
@@ -168,17 +179,24 @@ def _request_of(a: Assignment, members: tuple[int, ...], **changes) -> Assignmen
     return replace(base, **changes)
 
 
-def _live(session: Session, assignment_id: int) -> Assignment:
-    a = q.lock_assignment(session, assignment_id)
+def _live(session: Session, assignment_id: int, actor: Principal) -> Assignment:
+    """The assignment, locked; NotFound when there is none or ``actor`` may not see it."""
+    a = q.lock_assignment(session, assignment_id, visible=scopes.assignment_visible(scope_of(actor)))
     if a is None:
         raise NotFound(f"no assignment {assignment_id}")
     return a
 
 
-def update_assignment(session: Session, assignment_id: int, *, actor: str, gettext: Gettext = plain,
+def _changed(session: Session, actor: Principal, action: str, a: Assignment, before: dict) -> Assignment:
+    record(session, actor, action, "assignment", a.id, before, w.snapshot(session, a))
+    return a
+
+
+def update_assignment(session: Session, assignment_id: int, *, actor: Principal, gettext: Gettext = plain,
                       **changes) -> Assignment:
     """Change a live assignment (shift, officer, members, override, target); every rule is checked again."""
-    a = _live(session, assignment_id)
+    require(actor, *PLANNERS)
+    a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:
         raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed or confirmed ones can change")
     allowed = {"target_kind", "target_id", "activity", "starts_at", "ends_at", "officer_id", "member_ids",
@@ -190,29 +208,39 @@ def update_assignment(session: Session, assignment_id: int, *, actor: str, gette
     request = _request_of(a, w.member_ids(session, a.id), **changes)
     facts = build_facts(session, request, regime, exclude_id=a.id)
     _refuse(check_assignment(facts, regime, gettext=gettext))
+    before = w.snapshot(session, a)
     try:
-        return w.update_assignment(session, a, facts, actor=actor)
+        w.update_assignment(session, a, facts, actor=actor.actor)
     except IntegrityError as exc:
         raise _conflict(exc, facts, regime, gettext) from exc
+    return _changed(session, actor, "update", a, before)
 
 
-def confirm_assignment(session: Session, assignment_id: int, *, actor: str, officer_id: int,
+def confirm_assignment(session: Session, assignment_id: int, *, actor: Principal, officer_id: int | None = None,
                        gettext: Gettext = plain) -> Assignment:
-    """A supervising officer confirms a proposed assignment of their jurisdiction; rules run again."""
-    a = _live(session, assignment_id)
+    """A supervising officer confirms a proposed assignment of their jurisdiction; rules run again.
+
+    A supervisor signs as their own officer; an admin names ``officer_id``. NotFound when the
+    assignment lies outside the signing officer's jurisdiction.
+    """
+    officer_id = signing_officer(actor, officer_id)
+    a = _live(session, assignment_id, actor)
     if a.status != "proposed":
         raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be confirmed")
     regime = get_regime(a.regime)
     facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
     _in_jurisdiction(session, officer_id, facts)
     _refuse(check_assignment(facts, regime, gettext=gettext))
-    return w.set_status(session, a, "confirmed", actor=actor, reason=None)
+    before = w.snapshot(session, a)
+    return _changed(session, actor, "confirmed", w.set_status(session, a, "confirmed", actor=actor.actor,
+                                                               reason=None), before)
 
 
-def reject_assignment(session: Session, assignment_id: int, *, actor: str, officer_id: int,
-                      reason: str) -> Assignment:
+def reject_assignment(session: Session, assignment_id: int, *, actor: Principal, reason: str,
+                      officer_id: int | None = None) -> Assignment:
     """A supervising officer rejects a proposed assignment of their jurisdiction, with a reason."""
-    a = _live(session, assignment_id)
+    officer_id = signing_officer(actor, officer_id)
+    a = _live(session, assignment_id, actor)
     if a.status != "proposed":
         raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be rejected")
     if not (reason or "").strip():
@@ -220,17 +248,22 @@ def reject_assignment(session: Session, assignment_id: int, *, actor: str, offic
     regime = get_regime(a.regime)
     facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
     _in_jurisdiction(session, officer_id, facts)
-    return w.set_status(session, a, "rejected", actor=actor, reason=reason.strip())
+    before = w.snapshot(session, a)
+    return _changed(session, actor, "rejected", w.set_status(session, a, "rejected", actor=actor.actor,
+                                                              reason=reason.strip()), before)
 
 
-def cancel_assignment(session: Session, assignment_id: int, *, actor: str, reason: str) -> Assignment:
+def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal, reason: str) -> Assignment:
     """Cancel a live assignment, with a reason; the formation is free for that shift again."""
-    a = _live(session, assignment_id)
+    require(actor, *PLANNERS)
+    a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:
         raise InvalidInput(f"assignment {a.id} is already {a.status}")
     if not (reason or "").strip():
         raise InvalidInput("a cancellation needs a reason")
-    return w.set_status(session, a, "cancelled", actor=actor, reason=reason.strip())
+    before = w.snapshot(session, a)
+    return _changed(session, actor, "cancelled", w.set_status(session, a, "cancelled", actor=actor.actor,
+                                                               reason=reason.strip()), before)
 
 
 def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) -> None:
@@ -239,38 +272,3 @@ def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) 
         raise NotFound(f"no officer {officer_id}")
     if officer.police_unit_id not in facts.target_unit_ids:
         raise NotFound(f"no assignment {facts.target.name!r} in the jurisdiction of {officer.name}")
-
-
-def candidate_formations(session: Session, *, target_kind: str, target_id: int, activity: str,
-                         starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME,
-                         gettext: Gettext = plain) -> list:
-    """Every formation for one target and shift, eligible first; ineligible ones say why.
-
-    The officer is not chosen yet, so ``police-supervision`` is left to ``supervising_officers``.
-    """
-    regime = get_regime(regime_name)
-    candidates = []
-    for formation in q.formations(session):
-        request = AssignmentRequest(formation.id, target_kind, target_id, activity, starts_at, ends_at)
-        candidates.append(build_facts(session, request, regime))
-    return rank_formations(candidates, regime, gettext=gettext, skip=("police-supervision",))
-
-
-def supervising_officers(session: Session, *, target_kind: str, target_id: int, starts_at: datetime,
-                         ends_at: datetime, regime_name: str = DEFAULT_REGIME) -> list[dict]:
-    """Officers of the units covering the target, with whether they are active, on duty all shift,
-    and below their load of formations (the checks ``police-supervision`` makes)."""
-    regime = get_regime(regime_name)
-    shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
-    target = _target(session, target_kind, target_id)
-    unit_ids = q.units_covering(session, target.kind, target.id)
-    officers = q.officers_of_units(session, unit_ids)
-    duty = q.officer_duty(session, [o.id for o in officers], shift)
-    out = []
-    for o in officers:
-        on_duty = covered_by(shift, duty.get(o.id, ()))
-        load = q.officer_load(session, o.id, shift, formation_id=None)
-        out.append({"id": o.id, "name": o.name, "rank": o.rank, "unit_id": o.police_unit_id,
-                    "active": o.active, "on_duty": on_duty, "formations_at_once": load,
-                    "can_supervise": o.active and on_duty and load < regime.max_formations_per_officer})
-    return sorted(out, key=lambda o: (not o["can_supervise"], o["name"]))

@@ -9,6 +9,7 @@ import geopandas as gpd
 import shapely
 from sqlalchemy.orm import Session
 
+from ..access import PLANNERS, Principal, require
 from ..crs import STORAGE_SRID
 from ..db import queries
 from ..db import zones as z
@@ -50,19 +51,21 @@ def _emergency_frame(session: Session, start: datetime, end: datetime) -> gpd.Ge
                             geometry=gpd.GeoSeries(geometry, crs=STORAGE_SRID), crs=STORAGE_SRID)
 
 
-def dispatch_day(session: Session, day: date, *, limit: int, timezone: str = DEFAULT_TIMEZONE) -> DispatchDay:
+def dispatch_day(session: Session, day: date, *, viewer: Principal, limit: int,
+                 timezone: str = DEFAULT_TIMEZONE) -> DispatchDay:
     """Every target layer (at most ``limit`` features each; patrol zones with their unit's name),
-    the emergency areas of ``day`` and the live assignments overlapping it."""
+    the emergency areas of ``day`` and the live assignments overlapping it: the planner's map."""
+    require(viewer, *PLANNERS)
     start, end = day_window(day, timezone)
     targets, matched = {}, {}
     units = None
     for name in TARGET_LAYERS:
-        page = layer_features(session, name, limit=limit)
+        page = layer_features(session, name, viewer=viewer, limit=limit)
         frame = page.frame
         if name == "patrol_zone":
             units = units or queries.names_by_id(session, layer_spec("police_unit"))
             frame["police_unit"] = frame["police_unit_id"].map(units)
         targets[name], matched[name] = frame, page.matched
-    districts = layer_features(session, "district", limit=limit).frame[["name", "geometry"]]
+    districts = layer_features(session, "district", viewer=viewer, limit=limit).frame[["name", "geometry"]]
     return DispatchDay(day, start, end, districts, targets, matched, _emergency_frame(session, start, end),
-                       list_assignments(session, start=start, end=end, timezone=timezone))
+                       list_assignments(session, viewer=viewer, start=start, end=end, timezone=timezone))

@@ -1,4 +1,7 @@
-"""What a dispatcher may choose for one target and shift: activities, formations, officers, members."""
+"""What a dispatcher may choose for one target and shift: activities, formations, officers, members.
+
+Planners only (``geo.access.PLANNERS``); a formation's roster is also open to its own leader.
+"""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,16 +9,55 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from ..access import PLANNERS, ROSTER_READERS, Principal, require
 from ..db import dispatch as q
-from ..db.models import Formation
+from ..db import scopes
 from ..domain import ParticipationForm
 from ..errors import NotFound
 from ..regimes import get_regime
-from ..rules import eligible_activities
+from ..rules import eligible_activities, rank_formations
 from ..rules.messages import Gettext, plain
 from ..rules.participants import member_violations
-from .dispatch import (DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, candidate_formations,
-                       supervising_officers)
+from ..rules.supervision import covered_by
+from ..visibility import scope_of
+from .dispatch import DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, build_facts
+
+
+def candidate_formations(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
+                         activity: str, starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME,
+                         gettext: Gettext = plain) -> list:
+    """Every formation for one target and shift, eligible first; ineligible ones say why.
+
+    The officer is not chosen yet, so ``police-supervision`` is left to ``supervising_officers``.
+    """
+    require(viewer, *PLANNERS)
+    regime = get_regime(regime_name)
+    candidates = []
+    for formation in q.formations(session):
+        request = AssignmentRequest(formation.id, target_kind, target_id, activity, starts_at, ends_at)
+        candidates.append(build_facts(session, request, regime))
+    return rank_formations(candidates, regime, gettext=gettext, skip=("police-supervision",))
+
+
+def supervising_officers(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
+                         starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME) -> list[dict]:
+    """Officers of the units covering the target, with whether they are active, on duty all shift,
+    and below their load of formations (the checks ``police-supervision`` makes)."""
+    require(viewer, *PLANNERS)
+    regime = get_regime(regime_name)
+    shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
+    target = _target(session, target_kind, target_id)
+    unit_ids = q.units_covering(session, target.kind, target.id)
+    officers = q.officers_of_units(session, unit_ids)
+    duty = q.officer_duty(session, [o.id for o in officers], shift)
+    out = []
+    for o in officers:
+        on_duty = covered_by(shift, duty.get(o.id, ()))
+        load = q.officer_load(session, o.id, shift, formation_id=None)
+        out.append({"id": o.id, "name": o.name, "rank": o.rank, "unit_id": o.police_unit_id,
+                    "active": o.active, "on_duty": on_duty, "formations_at_once": load,
+                    "can_supervise": o.active and on_duty and load < regime.max_formations_per_officer})
+    return sorted(out, key=lambda o: (not o["can_supervise"], o["name"]))
 
 
 def _activity_dict(a, gettext: Gettext) -> dict:
@@ -41,15 +83,16 @@ def _officer_reasons(o: dict, gettext: Gettext) -> list[str]:
     return reasons
 
 
-def dispatch_options(session: Session, *, target_kind: str, target_id: int, starts_at: datetime,
-                     ends_at: datetime, activity: str | None = None, regime_name: str = DEFAULT_REGIME,
-                     gettext: Gettext = plain, timezone: str | None = None) -> dict:
+def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
+                     starts_at: datetime, ends_at: datetime, activity: str | None = None,
+                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, timezone: str | None = None) -> dict:
     """For one target and shift: the activities it allows, the formations ranked eligible first
     (ineligible ones with their violations) and the officers of the covering units (who can supervise).
 
     ``activity`` defaults to the first collective type the target allows. Raises ``NotFound`` or
     ``InvalidInput`` for an unknown target or a bad shift.
     """
+    require(viewer, *PLANNERS)
     regime = get_regime(regime_name)
     tz = ZoneInfo(timezone or regime.timezone)
     shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
@@ -59,9 +102,10 @@ def dispatch_options(session: Session, *, target_kind: str, target_id: int, star
     formations = []
     if chosen:
         formations = [f.as_dict() for f in candidate_formations(
-            session, target_kind=target.kind, target_id=target.id, activity=chosen, starts_at=shift.start,
+            session, viewer=viewer, target_kind=target.kind, target_id=target.id, activity=chosen,
+            starts_at=shift.start,
             ends_at=shift.end, regime_name=regime.name, gettext=gettext)]
-    officers = supervising_officers(session, target_kind=target.kind, target_id=target.id,
+    officers = supervising_officers(session, viewer=viewer, target_kind=target.kind, target_id=target.id,
                                     starts_at=shift.start, ends_at=shift.end, regime_name=regime.name)
     for o in officers:
         o["reasons"] = _officer_reasons(o, gettext)
@@ -75,13 +119,17 @@ def dispatch_options(session: Session, *, target_kind: str, target_id: int, star
             "formations": formations, "officers": officers}
 
 
-def formation_roster(session: Session, formation_id: int, *, day: date, regime_name: str = DEFAULT_REGIME,
-                     gettext: Gettext = plain) -> dict:
-    """The members of a formation on ``day``, each with whether they may be put on a shift and why not."""
-    regime = get_regime(regime_name)
-    formation = session.get(Formation, formation_id)
+def formation_roster(session: Session, formation_id: int, *, viewer: Principal, day: date,
+                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> dict:
+    """The members of a formation on ``day``, each with whether they may be put on a shift and why not.
+
+    Planners see every formation's, a leader their own; NotFound for one the viewer may not see.
+    """
+    require(viewer, *ROSTER_READERS)
+    formation = q.formation(session, formation_id, visible=scopes.formation_visible(scope_of(viewer)))
     if formation is None:
         raise NotFound(f"no formation {formation_id}")
+    regime = get_regime(regime_name)
     members = []
     for p in q.current_members(session, formation.id, day):
         problems = member_violations(_member_facts(p), day, regime, _=gettext)

@@ -3,6 +3,7 @@
 One call, one stored ``analysis_run`` with its cells (COPied in bulk), in the caller's transaction:
 every option is checked and every statistic computed before anything is written, so a refused run
 stores nothing. Reopen, list, compare and export runs with ``geo.services.analysis_runs``.
+Only analysts run analyses (``geo.access.ANALYSTS``).
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
+from ..access import ANALYSTS, Principal, require
 from ..analysis.selection import select_incidents
 from ..db import analysis_runs as runs
 from ..db import incidents as db
@@ -54,7 +56,7 @@ def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None,
              hour_band=None, categories=None, area=None, aggregation: str = "square", cell_size_m=None,
              neighbours: str = "queen", distance_m=None, weights: str | None = None, permutations=0,
              seed=None, bandwidth_m=None, kernel: str = "quartic", sources=None, exclude_sources=None,
-             deduplicate: bool = False, timezone: str = DEFAULT_TIMEZONE, actor: str = "analyst",
+             deduplicate: bool = False, timezone: str = DEFAULT_TIMEZONE, actor: Principal,
              progress: ProgressFactory = silent, top: int = 10) -> HotspotResult:
     """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
 
@@ -72,13 +74,15 @@ def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None,
     bandwidth_m, kernel, cell_size_m : the kernel density (incidents per km²).
     sources, exclude_sources : keep only, or leave out, incidents of these sources.
     deduplicate : count incidents sharing an ``external_id`` once (one row per offence in SF data).
+    actor : who runs it (an analyst or an admin; Forbidden otherwise); the run is stored under their login.
 
     Examples
     --------
     >>> result = hotspots(session, method="gi_star", categories=["drugs"], cell_size_m=250,
-    ...                   area={"kind": "district", "id": 3}, actor="analyst")  # doctest: +SKIP
+    ...                   area={"kind": "district", "id": 3}, actor=SYSTEM)  # doctest: +SKIP
     >>> result.summary["top"][0]["z"], result.run_id  # doctest: +SKIP
     """
+    require(actor, *ANALYSTS)
     began = time.perf_counter()
     chosen = selection(start=start, end=end, weekdays=weekdays, hour_band=hour_band, categories=categories,
                        area=area, sources=sources, exclude_sources=exclude_sources, timezone=timezone,
@@ -86,8 +90,6 @@ def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None,
     params = parameters(method, aggregation=aggregation, cell_size_m=cell_size_m, neighbours=neighbours,
                         distance_m=distance_m, weights=weights, permutations=permutations, seed=seed,
                         bandwidth_m=bandwidth_m, kernel=kernel)
-    if not isinstance(actor, str) or not actor.strip():
-        raise InvalidInput("a run needs the name of who asked for it (actor)")
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
         area_info, area_geom = resolve_area(session, chosen.area)
@@ -104,7 +106,7 @@ def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None,
         run = runs.insert_run(session, method=method, parameters=params.as_json(), selection=chosen.as_json(),
                               incident_count=len(incidents), cell_count=len(found.cells),
                               island_count=int(found.cells["island"].sum()), summary=summary,
-                              created_by=actor.strip())
+                              created_by=actor.login)
         runs.copy_cells(session, run.id, found.cells)
         run.duration_ms = int((time.perf_counter() - began) * 1000)
         session.flush()

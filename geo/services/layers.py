@@ -1,4 +1,9 @@
-"""Layers: import files and frames, read pages of features for the API and the map."""
+"""Layers: import files and frames, read pages of features for the API and the map.
+
+Reading obeys ``geo.access``: police staff see every layer whole; a leader sees districts and
+police units, their own formation and the targets of their formation's assignments, and no
+incidents at all (Forbidden). Importing is for admins and is written to the audit log.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,14 +11,17 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from ..db import queries, writes
-from ..domain import DEFAULT_TIMEZONE
+from ..access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
+from ..db import queries, scopes, writes
+from ..domain import DEFAULT_TIMEZONE, Role
 from ..errors import InvalidInput, NotFound
 from ..ingest.mapping import Mapping, resolve_columns
 from ..ingest.readers import CsvGeometry, Source, read_source
 from ..ingest.validate import timezone, validate
 from ..layers import LAYERS, LayerSpec
 from ..progress import ProgressFactory, silent
+from ..visibility import Scope, scope_of
+from .audit import record
 
 MAX_PAGE = 10_000
 
@@ -35,7 +43,7 @@ class ImportResult:
     import_id: int
 
 
-def import_layer(session, layer: str, path: str | Path, *, mapping: Mapping = Mapping(),
+def import_layer(session, layer: str, path: str | Path, *, actor: Principal, mapping: Mapping = Mapping(),
                  progress: ProgressFactory = silent) -> ImportResult:
     """Read, validate and store a layer file; all rows in the caller's transaction, or none.
 
@@ -43,26 +51,29 @@ def import_layer(session, layer: str, path: str | Path, *, mapping: Mapping = Ma
 
     Examples
     --------
-    >>> import_layer(session, "incident", "sf.csv",
+    >>> import_layer(session, "incident", "sf.csv", actor=SYSTEM,
     ...              mapping=Mapping(fields={"occurred_at": "Date"}, timezone="America/Los_Angeles"))
     """
+    require(actor, Role.ADMIN)
     spec = layer_spec(layer)
     source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
                          csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt))
-    return import_source(session, spec, source, mapping=mapping, progress=progress)
+    return import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress)
 
 
-def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, mapping: Mapping = Mapping(),
-                 progress: ProgressFactory = silent) -> ImportResult:
+def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, actor: Principal,
+                 mapping: Mapping = Mapping(), progress: ProgressFactory = silent) -> ImportResult:
     """Store an in-memory GeoDataFrame through the same validation as a file import."""
+    require(actor, Role.ADMIN)
     if frame.crs is None:
         raise InvalidInput(f"{name}: the frame has no CRS")
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
-    return import_source(session, layer_spec(layer), source, mapping=mapping, progress=progress)
+    return import_source(session, layer_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
 
 
-def import_source(session, spec: LayerSpec, source: Source, *, mapping: Mapping,
+def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
                   progress: ProgressFactory = silent) -> ImportResult:
+    require(actor, Role.ADMIN)
     columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
                               mapping)
     refs = {f.name: queries.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
@@ -93,19 +104,47 @@ def import_source(session, spec: LayerSpec, source: Source, *, mapping: Mapping,
         raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
     finally:
         bar.close()
+    record(session, actor, "import", "import_batch", batch.id, None,
+           {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count})
     return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id)
 
 
-def layer_features(session, layer: str, *, bbox=None, limit: int = 1000, offset: int = 0) -> queries.Page:
-    """One page of a layer's features, optionally within a bbox (lon/lat)."""
+def _scope(viewer: Principal, spec: LayerSpec) -> Scope:
+    """Which rows of ``spec`` the viewer sees; Forbidden for incidents outside the police staff."""
+    if spec.name == "incident":
+        require(viewer, *POLICE_STAFF)
+    if may(viewer, POLICE_STAFF) or spec.name in PUBLIC_LAYERS:
+        return Scope(everything=True)
+    return scope_of(viewer)
+
+
+def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
+    """The layers of the catalogue the viewer may read (incidents only for the police staff)."""
+    return [spec for spec in LAYERS.values() if spec.name != "incident" or may(viewer, POLICE_STAFF)]
+
+
+def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
+                   offset: int = 0) -> queries.Page:
+    """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
     spec = layer_spec(layer)
+    visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     if offset < 0:
         raise InvalidInput("offset must not be negative")
     if bbox is not None:
         bbox = parse_bbox(bbox)
-    return queries.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset)
+    return queries.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
+
+
+def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> queries.Page:
+    """One feature of a layer; NotFound when there is none or ``viewer`` may not see it."""
+    spec = layer_spec(layer)
+    visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
+    page = queries.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
+    if page.frame.empty:
+        raise NotFound(f"no {spec.name.replace('_', ' ')} {feature_id}")
+    return page
 
 
 def parse_bbox(value) -> tuple[float, float, float, float]:
@@ -124,20 +163,20 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, limit: int) -> dict[str, queries.Page]:
-    """Every layer of the catalogue for the overview map: at most ``limit`` features each.
+def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, queries.Page]:
+    """Every layer ``viewer`` may read, for the overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
     ``notified_unit``) holding the referenced row's name, so a map can show names, not ids.
     """
     names: dict[str, dict[int, str]] = {}
     pages = {}
-    for name, spec in LAYERS.items():
-        page = layer_features(session, name, limit=limit)
+    for spec in visible_layers(viewer=viewer):
+        page = layer_features(session, spec.name, viewer=viewer, limit=limit)
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
                     names[f.ref] = queries.names_by_id(session, layer_spec(f.ref))
                 page.frame[f.name] = page.frame[f.column].map(names[f.ref])
-        pages[name] = page
+        pages[spec.name] = page
     return pages

@@ -2,7 +2,8 @@
 
 A drawn area is stored only when it is one valid, closed polygon without self-intersection, lies
 wholly inside the districts of the city, and is of a sensible size (metres², measured on the
-spheroid); otherwise ``InvalidInput`` says why and nothing is stored.
+spheroid); otherwise ``InvalidInput`` says why and nothing is stored. Only planners draw
+(``geo.access.PLANNERS``); each stored area is written to the audit log.
 """
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ from shapely.geometry import Polygon, mapping
 from shapely.validation import explain_validity
 from sqlalchemy.orm import Session
 
+from ..access import PLANNERS, Principal, require
 from ..db import zones as z
 from ..domain import DEFAULT_TIMEZONE
 from ..errors import InvalidInput, NotFound
+from .audit import record
 
 DEFAULT_MIN_AREA_M2 = 2_000.0
 DEFAULT_MAX_AREA_M2 = 50_000_000.0  # 50 km²
@@ -94,7 +97,7 @@ def _feature(kind: str, row, polygon: Polygon, **properties) -> dict:
                            "note": row.note, **properties}}
 
 
-def draw_patrol_zone(session: Session, *, name, geometry, police_unit_id: int | None = None,
+def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, police_unit_id: int | None = None,
                      note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
                      max_area_m2: float = DEFAULT_MAX_AREA_M2) -> dict:
     """Store a patrol zone drawn on the map and return it as a GeoJSON feature.
@@ -105,9 +108,10 @@ def draw_patrol_zone(session: Session, *, name, geometry, police_unit_id: int | 
 
     Examples
     --------
-    >>> draw_patrol_zone(session, name="Arbat", geometry=polygon_geojson)  # doctest: +SKIP
+    >>> draw_patrol_zone(session, actor=SYSTEM, name="Arbat", geometry=polygon_geojson)  # doctest: +SKIP
     {'type': 'Feature', 'id': 12, ...}
     """
+    require(actor, *PLANNERS)
     name = _name(name)
     polygon = polygon_from_geojson(geometry)
     if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
@@ -115,16 +119,19 @@ def draw_patrol_zone(session: Session, *, name, geometry, police_unit_id: int | 
     where = _placed(session, polygon, min_area_m2=min_area_m2, max_area_m2=max_area_m2)
     unit_id = police_unit_id if police_unit_id is not None else where.unit_id
     zone = z.insert_patrol_zone(session, name=name, polygon=polygon, police_unit_id=unit_id, note=note)
-    return _feature("patrol_zone", zone, polygon, police_unit_id=unit_id, area_m2=round(where.area_m2, 1))
+    feature = _feature("patrol_zone", zone, polygon, police_unit_id=unit_id, area_m2=round(where.area_m2, 1))
+    return _recorded(session, actor, feature)
 
 
-def draw_emergency_area(session: Session, *, name, geometry, starts_at: datetime, ends_at: datetime | None = None,
+def draw_emergency_area(session: Session, *, actor: Principal, name, geometry, starts_at: datetime,
+                        ends_at: datetime | None = None,
                         note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
                         max_area_m2: float = DEFAULT_MAX_AREA_M2, timezone: str = DEFAULT_TIMEZONE) -> dict:
     """Store an emergency area (items 8.2-8.3) with its period (open-ended without ``ends_at``).
 
     Raises ``InvalidInput`` like :func:`draw_patrol_zone`, or when the period ends before it starts.
     """
+    require(actor, *PLANNERS)
     name = _name(name)
     polygon = polygon_from_geojson(geometry)
     if starts_at.tzinfo is None or (ends_at is not None and ends_at.tzinfo is None):
@@ -135,6 +142,13 @@ def draw_emergency_area(session: Session, *, name, geometry, starts_at: datetime
     area = z.insert_emergency_area(session, name=name, polygon=polygon, starts_at=starts_at, ends_at=ends_at,
                                    note=note)
     tz = ZoneInfo(timezone)
-    return _feature("emergency_area", area, polygon, area_m2=round(where.area_m2, 1),
-                    starts_at=starts_at.astimezone(tz).isoformat(),
-                    ends_at=ends_at.astimezone(tz).isoformat() if ends_at else None)
+    return _recorded(session, actor, _feature("emergency_area", area, polygon, area_m2=round(where.area_m2, 1),
+                                              starts_at=starts_at.astimezone(tz).isoformat(),
+                                              ends_at=ends_at.astimezone(tz).isoformat() if ends_at else None))
+
+
+def _recorded(session: Session, actor: Principal, feature: dict) -> dict:
+    """The drawn area in the audit log (its properties and geometry), then the feature unchanged."""
+    after = {**feature["properties"], "geometry": feature["geometry"]}
+    record(session, actor, "create", feature["properties"]["target_kind"], feature["id"], None, after)
+    return feature

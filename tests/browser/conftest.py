@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db import make_engine, migrate
 from geo.progress import silent
 
@@ -35,14 +36,15 @@ def _frame(rows: list[dict], geometries: list) -> gpd.GeoDataFrame:
 
 
 def _add(session: Session, layer: str, rows: list[dict], geometries: list) -> None:
-    services.import_frame(session, layer, _frame(rows, geometries), name=f"browser-test {layer}")
+    services.import_frame(session, layer, _frame(rows, geometries), name=f"browser-test {layer}", actor=SYSTEM)
 
 
 def fill_small(session: Session, data_dir: Path) -> None:
     """Almaty's districts and a few rows of the other layers (until geo.demo.load_demo exists)."""
-    services.import_layer(session, "district", data_dir / "almaty" / "almaty_districts.geojson")
+    services.import_layer(session, "district", data_dir / "almaty" / "almaty_districts.geojson", actor=SYSTEM)
     session.flush()
-    almaly = services.layer_features(session, "district", limit=20).frame.set_index("name").geometry["Almaly"]
+    districts = services.layer_features(session, "district", limit=20, viewer=SYSTEM).frame
+    almaly = districts.set_index("name").geometry["Almaly"]
     _add(session, "police_unit", [{"name": "Almaly district police", "district": "Almaly", "phone": "102",
                          "station": "76.9286 43.2567"}], [almaly])
     _add(session, "public_place", [{"name": "Republic Square", "kind": "square"}], [Point(76.9458, 43.2381)])

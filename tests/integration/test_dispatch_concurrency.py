@@ -8,6 +8,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db.models import (Assignment, AssignmentMember, Campus, District, Event, Formation, FormationMember,
                            Officer, OfficerDuty, Participant, PatrolZone, PoliceUnit, PublicPlace)
 from geo.errors import Conflict, RuleViolation
@@ -32,7 +33,7 @@ def test_twenty_concurrent_overlapping_bookings_store_exactly_one(engine):
         with Session(engine) as session:
             barrier.wait()
             try:
-                a = services.assign_formation(session, request, actor=f"dispatcher-{i}")
+                a = services.assign_formation(session, request, actor=SYSTEM)
                 session.commit()
                 outcomes[i] = ("stored", a.id)
             except RuleViolation as exc:  # Conflict is a RuleViolation too
@@ -111,7 +112,7 @@ def test_concurrent_bookings_never_give_an_officer_more_formations_than_the_regi
         with Session(engine) as session:
             barrier.wait()
             try:
-                stored.append(services.assign_formation(session, request, actor="d").id)
+                stored.append(services.assign_formation(session, request, actor=SYSTEM).id)
                 session.commit()
             except RuleViolation as exc:
                 session.rollback()

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db.models import Assignment, AssignmentHistory, AssignmentMember
 from geo.errors import InvalidInput, NotFound, RuleViolation
 from geo.services import AssignmentRequest
@@ -34,12 +35,12 @@ def codes(exc: RuleViolation) -> set[str]:
 
 
 def test_a_lawful_assignment_is_stored_with_its_eligible_members_and_history(session, world):
-    a = services.assign_formation(session, request(world), actor="dispatcher")
+    a = services.assign_formation(session, request(world), actor=SYSTEM)
     assert a.status == "proposed" and a.patrol_zone_id == world.zone
     members = session.scalars(select(AssignmentMember.participant_id).where(AssignmentMember.assignment_id == a.id))
     assert list(members) == [world.adult]  # the 17-year-old is left off by default (Law 590-II art. 5)
     history = session.scalars(select(AssignmentHistory).where(AssignmentHistory.assignment_id == a.id)).all()
-    assert [(h.action, h.actor) for h in history] == [("create", "dispatcher")]
+    assert [(h.action, h.actor) for h in history] == [("create", "system")]
     assert history[0].after["activity"] == "8.1"
 
 
@@ -47,7 +48,7 @@ def test_a_request_breaking_many_rules_stores_nothing_and_names_every_violation(
     bad = request(world, formation_id=world.unnotified, target_id=world.far_zone, officer_id=world.inactive_officer,
                   activity="8.6", member_ids=(world.adult,))
     with pytest.raises(RuleViolation) as refused:
-        services.assign_formation(session, bad, actor="dispatcher")
+        services.assign_formation(session, bad, actor=SYSTEM)
     found = codes(refused.value)
     assert {"formation-notified", "formation-home-area", "activity-target"} <= found
     assert all(v.item for v in refused.value.violations)
@@ -56,35 +57,35 @@ def test_a_request_breaking_many_rules_stores_nothing_and_names_every_violation(
 
 def test_a_minor_named_on_the_shift_is_refused_item_law_590_art_5(session, world):
     with pytest.raises(RuleViolation) as refused:
-        services.assign_formation(session, request(world, member_ids=(world.adult, world.minor)), actor="d")
+        services.assign_formation(session, request(world, member_ids=(world.adult, world.minor)), actor=SYSTEM)
     assert [v.code for v in refused.value.violations] == ["participant-eligible"]
     assert "under 18" in refused.value.violations[0].message
 
 
 def test_officer_of_another_unit_or_off_duty_fails_police_supervision_item_8_1(session, world):
     with pytest.raises(RuleViolation) as refused:
-        services.assign_formation(session, request(world, officer_id=world.other_officer), actor="d")
+        services.assign_formation(session, request(world, officer_id=world.other_officer), actor=SYSTEM)
     assert codes(refused.value) == {"police-supervision"}
     with pytest.raises(RuleViolation) as refused:
         services.assign_formation(session, request(world, starts_at=at("2026-12-06 06:00"),
-                                                   ends_at=at("2026-12-06 10:00")), actor="d")
+                                                   ends_at=at("2026-12-06 10:00")), actor=SYSTEM)
     assert codes(refused.value) == {"police-supervision"}
 
 
 def test_an_event_shift_must_lie_in_the_event_window(session, world):
     with pytest.raises(RuleViolation) as refused:
         services.assign_formation(session, request(world, target_kind="event", target_id=world.event,
-                                                   starts_at=at("2026-12-05 16:00")), actor="d")
+                                                   starts_at=at("2026-12-05 16:00")), actor=SYSTEM)
     assert codes(refused.value) == {"event-window"}
     assert services.assign_formation(session, request(world, target_kind="event", target_id=world.event),
-                                     actor="d").event_id == world.event
+                                     actor=SYSTEM).event_id == world.event
 
 
 def test_double_booking_is_a_violation_before_the_database_is_asked(session, world):
-    services.assign_formation(session, request(world), actor="d")
+    services.assign_formation(session, request(world), actor=SYSTEM)
     with pytest.raises(RuleViolation) as refused:
         services.assign_formation(session, request(world, target_kind="event", target_id=world.event,
-                                                   starts_at=at("2026-12-05 19:00")), actor="d")
+                                                   starts_at=at("2026-12-05 19:00")), actor=SYSTEM)
     assert codes(refused.value) == {"no-double-booking"}
     assert stored(session) == 1
 
@@ -93,52 +94,54 @@ def test_home_area_override_needs_the_supervisor_and_a_reason_item_7(session, wo
     outside = dict(target_kind="public_place", target_id=world.street, activity="8.4")
     # the street runs beyond the home area
     with pytest.raises(RuleViolation) as refused:
-        services.assign_formation(session, request(world, **outside), actor="d")
+        services.assign_formation(session, request(world, **outside), actor=SYSTEM)
     assert codes(refused.value) == {"formation-home-area"}
     a = services.assign_formation(session, request(world, override_officer_id=world.officer,
-                                                   override_reason="road works detour", **outside), actor="d")
+                                                   override_reason="road works detour", **outside), actor=SYSTEM)
     assert a.override_reason == "road works detour"
 
 
 def test_confirm_reject_cancel_and_update_go_through_the_rules(session, world):
-    a = services.assign_formation(session, request(world), actor="dispatcher")
+    a = services.assign_formation(session, request(world), actor=SYSTEM)
     with pytest.raises(NotFound):  # another unit's officer cannot see it
-        services.confirm_assignment(session, a.id, actor="serikov", officer_id=world.other_officer)
-    services.confirm_assignment(session, a.id, actor="abenov", officer_id=world.officer)
+        services.confirm_assignment(session, a.id, actor=SYSTEM, officer_id=world.other_officer)
+    services.confirm_assignment(session, a.id, actor=SYSTEM, officer_id=world.officer)
     assert a.status == "confirmed"
     with pytest.raises(RuleViolation) as refused:
-        services.update_assignment(session, a.id, actor="dispatcher", ends_at=at("2026-12-06 09:00"))
+        services.update_assignment(session, a.id, actor=SYSTEM, ends_at=at("2026-12-06 09:00"))
     assert codes(refused.value) == {"police-supervision"}
     assert a.shift.upper == at("2026-12-05 22:00")  # unchanged
-    services.update_assignment(session, a.id, actor="dispatcher", starts_at=at("2026-12-05 19:00"))
+    services.update_assignment(session, a.id, actor=SYSTEM, starts_at=at("2026-12-05 19:00"))
     assert a.shift.lower == at("2026-12-05 19:00")
     with pytest.raises(InvalidInput, match="needs a reason"):
-        services.cancel_assignment(session, a.id, actor="dispatcher", reason="  ")
-    services.cancel_assignment(session, a.id, actor="dispatcher", reason="event moved")
+        services.cancel_assignment(session, a.id, actor=SYSTEM, reason="  ")
+    services.cancel_assignment(session, a.id, actor=SYSTEM, reason="event moved")
     assert a.status == "cancelled"
     # the formation is free again for that shift
-    assert services.assign_formation(session, request(world), actor="dispatcher").status == "proposed"
+    assert services.assign_formation(session, request(world), actor=SYSTEM).status == "proposed"
     actions = session.scalars(select(AssignmentHistory.action).where(AssignmentHistory.assignment_id == a.id)
                               .order_by(AssignmentHistory.id)).all()
     assert actions == ["create", "confirmed", "update", "cancelled"]
 
 
 def test_reject_needs_a_reason(session, world):
-    a = services.assign_formation(session, request(world), actor="dispatcher")
+    a = services.assign_formation(session, request(world), actor=SYSTEM)
     with pytest.raises(InvalidInput, match="needs a reason"):
-        services.reject_assignment(session, a.id, actor="abenov", officer_id=world.officer, reason="")
-    services.reject_assignment(session, a.id, actor="abenov", officer_id=world.officer, reason="too few members")
+        services.reject_assignment(session, a.id, actor=SYSTEM, officer_id=world.officer, reason="")
+    services.reject_assignment(session, a.id, actor=SYSTEM, officer_id=world.officer, reason="too few members")
     assert (a.status, a.status_reason) == ("rejected", "too few members")
 
 
 def test_formations_are_ranked_eligible_first_and_officers_say_who_can_supervise(session, world):
     fits = services.candidate_formations(session, target_kind="patrol_zone", target_id=world.zone, activity="8.1",
-                                         starts_at=at("2026-12-05 18:00"), ends_at=at("2026-12-05 22:00"))
+                                         starts_at=at("2026-12-05 18:00"), ends_at=at("2026-12-05 22:00"),
+                                         viewer=SYSTEM)
     by_name = {f.name: f for f in fits}
     assert fits[0].name == "Samal" and fits[0].eligible
     assert by_name["Aksai"].failed_codes == ("formation-notified",)
     officers = services.supervising_officers(session, target_kind="patrol_zone", target_id=world.zone,
-                                             starts_at=at("2026-12-05 18:00"), ends_at=at("2026-12-05 22:00"))
+                                             starts_at=at("2026-12-05 18:00"), ends_at=at("2026-12-05 22:00"),
+                                             viewer=SYSTEM)
     assert [(o["name"], o["can_supervise"]) for o in officers] == [("Capt. Abenov", True), ("Lt. Ospanov", False)]
 
 
@@ -151,5 +154,5 @@ def test_formations_are_ranked_eligible_first_and_officers_say_who_can_supervise
 ])
 def test_bad_references_and_shifts_are_clear_errors(session, world, changes, error):
     with pytest.raises(error):
-        services.assign_formation(session, request(world, **changes), actor="d")
+        services.assign_formation(session, request(world, **changes), actor=SYSTEM)
     assert stored(session) == 0

@@ -12,7 +12,9 @@ from scipy.spatial import cKDTree
 from shapely.geometry import Point, box, mapping
 
 from geo import services
+from geo.access import SYSTEM, Principal
 from geo.crs import metric_crs_for
+from geo.domain import Role
 from geo.errors import InvalidInput, NotFound
 from geo.ingest.mapping import Mapping
 
@@ -20,7 +22,8 @@ SF_CSV = "sf_crime_2012/sf_crime_jul_dec_2012_points.csv"
 SF_MAPPING = Mapping(fields={"occurred_at": "Date", "category": "Category", "description": "PdDistrict",
                              "external_id": "IncidntNum"},
                      constants={"source": "police-record"}, timezone="America/Los_Angeles")
-SF = {"timezone": "America/Los_Angeles", "actor": "test analyst"}
+ANALYST = Principal(None, "test analyst", frozenset({Role.ANALYST}))
+SF = {"timezone": "America/Los_Angeles", "actor": ANALYST}
 DRUGS = "DRUG/NARCOTIC"
 TENDERLOIN = box(-122.4185, 37.7805, -122.4075, 37.7875)  # around Boeddeker Park
 
@@ -36,7 +39,7 @@ def sf_table(shared_data) -> gpd.GeoDataFrame:
 @pytest.fixture
 def sf(session, shared_data):
     """The 13,472 San Francisco incidents, PdDistrict in ``description``, in the test's transaction."""
-    services.import_layer(session, "incident", shared_data / SF_CSV, mapping=SF_MAPPING)
+    services.import_layer(session, "incident", shared_data / SF_CSV, mapping=SF_MAPPING, actor=SYSTEM)
     session.flush()
     return session
 
@@ -51,7 +54,7 @@ def district_of(point: Point, incidents: gpd.GeoDataFrame, k: int = 25) -> str:
 
 
 def stored(session) -> int:
-    return services.list_runs(session)["total"]
+    return services.list_runs(session, viewer=SYSTEM)["total"]
 
 
 def test_the_strongest_drug_hot_spot_through_the_service_lies_in_the_tenderloin(sf, sf_table):
@@ -88,7 +91,7 @@ def test_a_run_is_stored_and_reopens_identical(sf):
     result = services.hotspots(sf, method="local_moran", categories=[DRUGS], aggregation="hexagon",
                                cell_size_m=300, start="2012-07-01", end="2012-09-30", **SF)
     sf.expire_all()
-    again = services.analysis_run(sf, result.run_id)
+    again = services.analysis_run(sf, result.run_id, viewer=SYSTEM)
     assert_geodataframe_equal(result.cells, again.cells, check_less_precise=False)
     assert (again.summary, again.parameters, again.selection) == (result.summary, result.parameters,
                                                                   result.selection)
@@ -96,12 +99,12 @@ def test_a_run_is_stored_and_reopens_identical(sf):
     assert again.selection["end"] == "2012-10-01T00:00:00-07:00"  # a date means its whole day
     assert again.created_by == "test analyst" and again.duration_ms >= 0
     assert set(again.cells["quadrant"].dropna()) <= {"HH", "LL", "HL", "LH"}
-    assert services.list_runs(sf)["runs"][0]["id"] == result.run_id
+    assert services.list_runs(sf, viewer=SYSTEM)["runs"][0]["id"] == result.run_id
 
 
 def test_exports_have_one_feature_and_one_row_per_cell(sf):
     result = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=400, **SF)
-    collection = services.run_geojson(sf, result.run_id)
+    collection = services.run_geojson(sf, result.run_id, viewer=SYSTEM)
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == len(result.cells)
     feature = collection["features"][0]
     assert feature["geometry"]["type"] == "Polygon"
@@ -109,7 +112,7 @@ def test_exports_have_one_feature_and_one_row_per_cell(sf):
                                           "island"}
     assert collection["run"]["id"] == result.run_id
     json.dumps(collection, allow_nan=False)  # valid JSON: no NaN
-    table = pd.read_csv(io.StringIO(services.run_csv(sf, result.run_id)))
+    table = pd.read_csv(io.StringIO(services.run_csv(sf, result.run_id, viewer=SYSTEM)))
     assert list(table.columns) == ["cell_id", "count", "value", "z", "p", "p_fdr", "class", "quadrant", "island",
                                    "lon", "lat", "wkt"]
     assert len(table) == len(result.cells) and table["count"].sum() == result.summary["incidents"]
@@ -124,20 +127,20 @@ def test_a_drawn_polygon_limits_the_incidents_and_the_grid(sf, sf_table):
     assert result.summary["incidents"] == len(inside) > 500
     assert result.summary["area"] == {"kind": "polygon"}
     assert result.cells.union_all().buffer(1e-9).covers(TENDERLOIN)
-    assert services.analysis_run(sf, result.run_id).selection["area"]["geometry"]["type"] == "Polygon"
+    assert services.analysis_run(sf, result.run_id, viewer=SYSTEM).selection["area"]["geometry"]["type"] == "Polygon"
 
 
 def test_two_runs_compare_cell_by_cell(sf):
     drugs = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
     same = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
     robbery = services.hotspots(sf, method="gi_star", categories=["ROBBERY"], cell_size_m=250, **SF)
-    assert services.compare_runs(sf, drugs.run_id, same.run_id)["changed"] == 0
-    compared = services.compare_runs(sf, drugs.run_id, robbery.run_id)
+    assert services.compare_runs(sf, drugs.run_id, same.run_id, viewer=SYSTEM)["changed"] == 0
+    compared = services.compare_runs(sf, drugs.run_id, robbery.run_id, viewer=SYSTEM)
     assert compared["shared"] > 1000 and 0 < compared["changed"] < compared["shared"]
     assert {c["from"] for c in compared["cells"]} <= {"3", "2", "1", "0", "-1", "-2", "-3", "island"}
     kde = services.hotspots(sf, method="kde", categories=[DRUGS], **SF)
     with pytest.raises(InvalidInput, match="both are Gi"):
-        services.compare_runs(sf, drugs.run_id, kde.run_id)
+        services.compare_runs(sf, drugs.run_id, kde.run_id, viewer=SYSTEM)
 
 
 def test_permutations_with_a_seed_repeat_exactly(sf):
@@ -197,14 +200,15 @@ def test_bad_input_is_refused_with_its_reason_and_stores_nothing(sf, options, me
 
 def test_an_unknown_run_is_not_found(session):
     with pytest.raises(NotFound):
-        services.analysis_run(session, 123456)
+        services.analysis_run(session, 123456, viewer=SYSTEM)
 
 
 def test_the_series_counts_incidents_per_day_and_hour(sf, sf_table):
     series = services.incident_series(sf, categories=[DRUGS], start="2012-07-01", end="2012-07-31",
-                                      timezone="America/Los_Angeles")
+                                      timezone="America/Los_Angeles", viewer=SYSTEM)
     assert len(series["buckets"]) == 31 and series["buckets"][0]["t"] == "2012-07-01"
     july = sf_table[(sf_table["Category"] == DRUGS) & sf_table["Date"].str.startswith("2012-07")]
     assert sum(b["count"] for b in series["buckets"]) == series["total"] == len(july)
-    hours = services.incident_series(sf, interval="hour", categories=[DRUGS], timezone="America/Los_Angeles")
+    hours = services.incident_series(sf, interval="hour", categories=[DRUGS], timezone="America/Los_Angeles",
+                                     viewer=SYSTEM)
     assert [b["count"] for b in hours["buckets"]][0] == 3897  # dates only: every incident at midnight

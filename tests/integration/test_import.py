@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select, text
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db.models import District, Incident, ImportBatch
 from geo.errors import InvalidInput
 from geo.ingest.mapping import Mapping, load_mapping
@@ -25,7 +26,7 @@ def count(session, model) -> int:
 @pytest.mark.realdata
 def test_the_san_francisco_incident_csv_stores_13472_rows(session, shared_data):
     result = services.import_layer(session, "incident", shared_data / "sf_crime_2012/sf_crime_jul_dec_2012_points.csv",
-                                   mapping=SF_MAPPING)
+                                   mapping=SF_MAPPING, actor=SYSTEM)
     assert result.rows == 13472
     assert count(session, Incident) == 13472
     bounds = session.execute(text("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
@@ -44,8 +45,8 @@ def test_a_state_plane_shapefile_is_reprojected_and_a_zipped_one_reads_the_same(
         for part in ("shp", "shx", "dbf", "prj"):
             zf.write(drugs.with_suffix(f".{part}"), f"sf_drugs.{part}")
     mapping = Mapping(fields={"occurred_at": "Date", "category": "Category"}, timezone="America/Los_Angeles")
-    plain = services.import_layer(session, "incident", drugs, mapping=mapping)
-    zipped = services.import_layer(session, "incident", archive, mapping=mapping)
+    plain = services.import_layer(session, "incident", drugs, mapping=mapping, actor=SYSTEM)
+    zipped = services.import_layer(session, "incident", archive, mapping=mapping, actor=SYSTEM)
     assert plain.rows == zipped.rows == len(gpd.read_file(drugs)) > 3000
     assert "2227" in plain.source_crs
     same = session.scalar(text(
@@ -60,14 +61,14 @@ def test_a_state_plane_shapefile_is_reprojected_and_a_zipped_one_reads_the_same(
 def test_almaty_districts_from_a_geopackage_and_kazakh_regions_with_repair(session, shared_data, tmp_path):
     gpkg = tmp_path / "almaty.gpkg"
     gpd.read_file(shared_data / "almaty/almaty_districts.geojson").to_file(gpkg, layer="districts", driver="GPKG")
-    assert services.import_layer(session, "district", gpkg).rows == 8
+    assert services.import_layer(session, "district", gpkg, actor=SYSTEM).rows == 8
     regions = shared_data / "kazakhstan/kz-adm1.geojson"
     with pytest.raises(InvalidInput) as bad:
-        services.import_layer(session, "district", regions, mapping=Mapping(fields={"name": "ADM1_EN"}))
+        services.import_layer(session, "district", regions, mapping=Mapping(fields={"name": "ADM1_EN"}), actor=SYSTEM)
     assert [(e.row, e.field) for e in bad.value.rows] == [(20, "geometry")]
     assert count(session, District) == 8
     result = services.import_layer(session, "district", regions,
-                                   mapping=Mapping(fields={"name": "ADM1_EN"}, repair=True))
+                                   mapping=Mapping(fields={"name": "ADM1_EN"}, repair=True), actor=SYSTEM)
     assert result.rows == 20
     assert session.scalar(text("SELECT bool_and(ST_IsValid(geom)) FROM district")) is True
 
@@ -86,7 +87,7 @@ def test_a_file_with_bad_rows_stores_none_and_lists_each(session, tmp_path):
         "76.96,43.26,2026-11-02 09:00,robbery,import\n",             # 8 good
         encoding="utf-8")
     with pytest.raises(InvalidInput) as bad:
-        services.import_layer(session, "incident", csv)
+        services.import_layer(session, "incident", csv, actor=SYSTEM)
     rows = {e.row: (e.field, e.reason) for e in bad.value.rows}
     assert sorted(rows) == [2, 3, 4, 5, 6, 7]
     assert rows[2] == ("lon", "missing coordinate")
@@ -106,7 +107,7 @@ def test_a_csv_with_wkt_and_a_mapping_file(session, tmp_path):
                    encoding="utf-8")
     toml = tmp_path / "zones.toml"
     toml.write_text('srid = 4326\nwkt = "shape"\n[fields]\nname = "zone"\n[set]\nnote = "drawn by hand"\n')
-    result = services.import_layer(session, "patrol_zone", csv, mapping=load_mapping(toml))
+    result = services.import_layer(session, "patrol_zone", csv, mapping=load_mapping(toml), actor=SYSTEM)
     assert result.rows == 1
     assert session.execute(text("SELECT name, note, GeometryType(geom) FROM patrol_zone")).one() == (
         "Station square", "drawn by hand", "POLYGON")
@@ -116,9 +117,9 @@ def test_a_file_without_crs_needs_an_epsg_code(session, tmp_path):
     csv = tmp_path / "xy.csv"
     csv.write_text("x,y,name\n500000,4790000,A\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="declares no coordinate reference system"):
-        services.import_layer(session, "district", csv)
+        services.import_layer(session, "district", csv, actor=SYSTEM)
     with pytest.raises(InvalidInput) as bad:
-        services.import_layer(session, "district", csv, mapping=Mapping(srid=32643))
+        services.import_layer(session, "district", csv, mapping=Mapping(srid=32643), actor=SYSTEM)
     assert "a Point does not fit layer district" in bad.value.rows[0].reason
 
 

@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo import services
+from geo.access import SYSTEM
 
 CLUSTER = (76.93, 43.25)
 
@@ -19,7 +20,7 @@ def incidents(session):
     """Two districts; 300 thefts spread over them and 120 more packed around one corner (seeded)."""
     services.import_frame(session, "district", gpd.GeoDataFrame(
         {"name": ["West", "East"]}, geometry=[box(76.88, 43.22, 76.92, 43.28), box(76.92, 43.22, 76.96, 43.28)],
-        crs=4326), name="test districts")
+        crs=4326), name="test districts", actor=SYSTEM)
     rng = np.random.default_rng(641)
     spread = np.column_stack([rng.uniform(76.885, 76.955, 300), rng.uniform(43.225, 43.275, 300)])
     packed = np.column_stack([rng.normal(CLUSTER[0], 0.002, 120), rng.normal(CLUSTER[1], 0.0015, 120)])
@@ -29,7 +30,7 @@ def incidents(session):
                               "category": ["theft"] * len(points),
                               "source": ["police-record" if i % 3 else "synthetic-demo" for i in range(len(points))]},
                              geometry=[Point(xy) for xy in points], crs=4326)
-    services.import_frame(session, "incident", frame, name="test incidents")
+    services.import_frame(session, "incident", frame, name="test incidents", actor=SYSTEM)
     session.flush()
     return frame
 
@@ -112,7 +113,7 @@ def test_a_body_that_is_not_json_is_400(client):
 
 
 def test_the_series_counts_the_selection_per_day_and_per_hour(client, session, incidents):
-    districts = services.layer_features(session, "district", limit=10).frame.set_index("name")
+    districts = services.layer_features(session, "district", limit=10, viewer=SYSTEM).frame.set_index("name")
     east = int(districts.loc["East", "id"])
     r = client.get(f"/api/v1/incidents/series?start=2026-02-01&end=2026-02-28&category=theft&district={east}")
     assert r.status_code == 200 and r.is_json

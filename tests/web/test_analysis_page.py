@@ -6,6 +6,7 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo import demo, services
+from geo.access import SYSTEM
 from geo.ingest.mapping import Mapping
 from geo.progress import silent
 from tests.web.test_map_page import ESCAPED, XSS, geojson_layers, loaded_urls
@@ -71,7 +72,7 @@ def test_local_moran_and_kde_runs_have_their_own_legends(client, demo_data, opti
 @pytest.mark.realdata
 def test_the_page_answers_on_imported_san_francisco_incidents(client, session, shared_data):
     services.import_layer(session, "incident", shared_data / "sf_crime_2012/sf_crime_jul_dec_2012_points.csv",
-                          mapping=SF_MAPPING)
+                          mapping=SF_MAPPING, actor=SYSTEM)
     session.flush()
     html = page_of(client)
     assert 'value="DRUG/NARCOTIC"' in html and 'name="start" value="2012-07-01"' in html
@@ -85,10 +86,12 @@ def test_the_page_answers_on_imported_san_francisco_incidents(client, session, s
 
 def test_hostile_names_reach_the_page_as_text(client, session):
     services.import_frame(session, "patrol_zone", gpd.GeoDataFrame(
-        {"name": [XSS], "note": [XSS]}, geometry=[box(76.90, 43.24, 76.91, 43.25)], crs=4326), name="test")
+        {"name": [XSS], "note": [XSS]}, geometry=[box(76.90, 43.24, 76.91, 43.25)], crs=4326), name="test",
+        actor=SYSTEM)
     services.import_frame(session, "incident", gpd.GeoDataFrame(
         {"occurred_at": ["2026-02-01 10:00"] * 3, "category": [XSS] * 3},
-        geometry=[Point(76.901, 43.241), Point(76.902, 43.242), Point(76.905, 43.245)], crs=4326), name="test")
+        geometry=[Point(76.901, 43.241), Point(76.902, 43.242), Point(76.905, 43.245)], crs=4326), name="test",
+        actor=SYSTEM)
     session.flush()
     html = page_of(client)
     assert XSS not in html

@@ -6,6 +6,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo import services
+from geo.access import SYSTEM
 
 
 @pytest.fixture
@@ -13,7 +14,7 @@ def incidents(session):
     frame = gpd.GeoDataFrame(
         {"occurred_at": [f"2026-11-0{i + 1} 20:00" for i in range(5)], "category": ["theft"] * 5},
         geometry=[Point(76.90 + 0.01 * i, 43.25) for i in range(5)], crs=4326)
-    services.import_frame(session, "incident", frame, name="test")
+    services.import_frame(session, "incident", frame, name="test", actor=SYSTEM)
     session.flush()
 
 

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from geo import services
+from geo.access import SYSTEM
 from geo.db.models import Assignment
 from geo.errors import RuleViolation
 from geo.services import AssignmentRequest
@@ -68,7 +69,7 @@ def test_a_violating_request_is_422_with_every_violation_and_stores_nothing(clie
     with pytest.raises(RuleViolation) as expected:  # the service's own verdict on the same request
         services.assign_formation(session, AssignmentRequest(
             world.unnotified, "patrol_zone", world.far_zone, "8.6", at("2026-12-05 18:00"), at("2026-12-05 22:00"),
-            world.inactive_officer, (world.adult,)), actor="test")
+            world.inactive_officer, (world.adult,)), actor=SYSTEM)
     assert answer["violations"] == [v.as_dict() for v in expected.value.violations]
     assert {"formation-notified", "formation-home-area", "activity-target", "police-supervision"} <= {
         v["code"] for v in answer["violations"]}

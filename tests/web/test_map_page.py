@@ -13,6 +13,7 @@ from folium.plugins import Draw, Fullscreen, MarkerCluster
 from shapely.geometry import Point, box
 
 from geo import services
+from geo.access import SYSTEM
 from geo.layers import LAYERS
 from web.maps import assets
 
@@ -47,7 +48,8 @@ def geojson_layers(html: str) -> list[dict]:
 
 
 def add(session, layer: str, rows: list[dict], geometries: list) -> None:
-    services.import_frame(session, layer, gpd.GeoDataFrame(rows, geometry=geometries, crs=4326), name="test")
+    services.import_frame(session, layer, gpd.GeoDataFrame(rows, geometry=geometries, crs=4326), name="test",
+                          actor=SYSTEM)
     session.flush()
 
 

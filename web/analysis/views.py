@@ -12,6 +12,7 @@ from geo import services
 from geo.analysis.selection import WEEKDAYS
 from geo.domain import IncidentSource
 
+from ..auth import current_principal
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp, charts, render
@@ -95,7 +96,7 @@ def p_value(value) -> str:
 def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
     config = current_app.config
-    page = services.analyst_page(get_session(), run_id=request.args.get("run", type=int),
+    page = services.analyst_page(get_session(), viewer=current_principal(), run_id=request.args.get("run", type=int),
                                  limit=config["MAP_FEATURE_LIMIT"])
     built = render.build_analysis_map(page, MapOptions.from_config(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}

@@ -8,13 +8,12 @@ from flask import Response, current_app, jsonify, request, url_for
 from geo import services
 from geo.errors import InvalidInput
 
+from ..auth import current_principal
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
 from .bodies import arg, fields, json_object
 
-# No accounts yet (issue 6): the actor is the role the page plays.
-ANALYST = "analyst (web)"
 # Every option of geo.services.hotspots; the service checks the values and names the bad one.
 ANALYSIS_FIELDS = {name: "any" for name in (
     "start", "end", "weekdays", "hour_band", "categories", "area", "cell_size_m", "distance_m", "permutations",
@@ -34,7 +33,7 @@ def create_analysis():
     values = {k: v for k, v in values.items() if v is not None}
     values.setdefault("timezone", _zone())
     session = get_session()
-    result = services.hotspots(session, **values, actor=ANALYST)
+    result = services.hotspots(session, **values, actor=current_principal())
     session.commit()
     response = jsonify(result.as_json())
     response.status_code = 201
@@ -45,26 +44,26 @@ def create_analysis():
 @bp.get("/analyses")
 def list_analyses():
     """Stored runs, newest first; ``limit`` (default 50) and ``offset``."""
-    return jsonify(services.list_runs(get_session(), limit=arg("limit", "int") or 50,
+    return jsonify(services.list_runs(get_session(), viewer=current_principal(), limit=arg("limit", "int") or 50,
                                       offset=arg("offset", "int") or 0))
 
 
 @bp.get("/analyses/<int:run_id>")
 def get_analysis(run_id: int):
     """One stored run: parameters, selection and summary (404 if unknown)."""
-    return jsonify(services.run_summary(get_session(), run_id))
+    return jsonify(services.run_summary(get_session(), run_id, viewer=current_principal()))
 
 
 @bp.get("/analyses/<int:run_id>/cells")
 def analysis_cells(run_id: int):
     """A run's cells as GeoJSON (``application/geo+json``)."""
-    return geojson_response(services.run_geojson(get_session(), run_id))
+    return geojson_response(services.run_geojson(get_session(), run_id, viewer=current_principal()))
 
 
 @bp.get("/analyses/<int:run_id>/export.csv")
 def analysis_csv(run_id: int):
     """A run's cells as CSV, one row per cell with its polygon as WKT."""
-    body = services.run_csv(get_session(), run_id)
+    body = services.run_csv(get_session(), run_id, viewer=current_principal())
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=kuzet-analysis-{run_id}.csv"})
 
@@ -103,7 +102,8 @@ def incident_series():
     """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
     categories = request.args.getlist("category") or None
     series = services.incident_series(
-        get_session(), interval=request.args.get("interval", "day"), timezone=request.args.get("timezone") or _zone(),
+        get_session(), viewer=current_principal(), interval=request.args.get("interval", "day"),
+        timezone=request.args.get("timezone") or _zone(),
         start=request.args.get("start") or None, end=request.args.get("end") or None,
         weekdays=_numbers("weekdays"), hour_band=_numbers("hour_band"), categories=categories, area=_area(),
         sources=_listed("sources"), exclude_sources=_listed("exclude_sources"),

@@ -7,13 +7,12 @@ from flask_babel import gettext
 from geo import services
 from geo.services import AssignmentRequest
 
+from ..auth import current_principal
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
 from .bodies import arg, fields, json_object
 
-# No accounts yet (issue 6): the actor is the role the page plays.
-DISPATCHER = "dispatcher (web)"
 ASSIGNMENT_FIELDS = {"formation_id": "int", "target_kind": "text", "target_id": "int", "activity": "text",
                      "starts_at": "moment", "ends_at": "moment", "officer_id": "int", "member_ids": "ints",
                      "override_officer_id": "int", "override_reason": "text"}
@@ -25,16 +24,12 @@ def _zone() -> str:
     return current_app.config["TIMEZONE"]
 
 
-def _officer_actor(officer_id: int) -> str:
-    return f"officer {officer_id} (web)"
-
-
 @bp.get("/assignments")
 def list_assignments():
     """Assignments overlapping ``from``..``to`` as GeoJSON; ``status`` (comma-separated or ``all``)."""
     status = request.args.get("status", DEFAULT_STATUSES)
     collection = services.list_assignments(
-        get_session(), start=arg("from", "moment"), end=arg("to", "moment"),
+        get_session(), viewer=current_principal(), start=arg("from", "moment"), end=arg("to", "moment"),
         statuses=None if status == "all" else services.statuses_of(status or DEFAULT_STATUSES),
         jurisdiction_of=arg("jurisdiction_of", "int"), timezone=_zone())
     return geojson_response(collection)
@@ -43,7 +38,8 @@ def list_assignments():
 @bp.get("/assignments/<int:assignment_id>")
 def get_assignment(assignment_id: int):
     """One assignment as a GeoJSON feature."""
-    return geojson_response(services.assignment_feature(get_session(), assignment_id, timezone=_zone()))
+    return geojson_response(services.assignment_feature(get_session(), assignment_id, viewer=current_principal(),
+                                                        timezone=_zone()))
 
 
 @bp.post("/assignments")
@@ -52,8 +48,8 @@ def create_assignment():
     values = fields(json_object(), ASSIGNMENT_FIELDS, nullable=OPTIONAL,
                     required=("formation_id", "target_kind", "target_id", "activity", "starts_at", "ends_at"))
     session = get_session()
-    feature = services.propose_feature(session, AssignmentRequest(**values), actor=DISPATCHER, gettext=gettext,
-                                       timezone=_zone())
+    feature = services.propose_feature(session, AssignmentRequest(**values), actor=current_principal(),
+                                       gettext=gettext, timezone=_zone())
     session.commit()
     response = geojson_response(feature, status=201)
     response.headers["Location"] = url_for("api.get_assignment", assignment_id=feature["id"])
@@ -65,7 +61,7 @@ def patch_assignment(assignment_id: int):
     """Change a live assignment; every rule runs again (422 lists the violations)."""
     changes = fields(json_object(), ASSIGNMENT_FIELDS, nullable=OPTIONAL)
     session = get_session()
-    feature = services.update_feature(session, assignment_id, actor=DISPATCHER, gettext=gettext,
+    feature = services.update_feature(session, assignment_id, actor=current_principal(), gettext=gettext,
                                       timezone=_zone(), **changes)
     session.commit()
     return geojson_response(feature)
@@ -73,22 +69,24 @@ def patch_assignment(assignment_id: int):
 
 @bp.post("/assignments/<int:assignment_id>/confirm")
 def confirm_assignment(assignment_id: int):
-    """A supervising officer of the target's unit confirms a proposed assignment."""
-    officer_id = fields(json_object(), {"officer_id": "int"}, required=("officer_id",))["officer_id"]
+    """A supervisor of the target's unit confirms a proposed assignment (an admin names ``officer_id``)."""
+    officer_id = fields(json_object(), {"officer_id": "int"}, nullable=("officer_id",)).get("officer_id")
     session = get_session()
-    feature = services.confirm_feature(session, assignment_id, actor=_officer_actor(officer_id),
-                                       officer_id=officer_id, gettext=gettext, timezone=_zone())
+    feature = services.confirm_feature(session, assignment_id, actor=current_principal(), officer_id=officer_id,
+                                       gettext=gettext, timezone=_zone())
     session.commit()
     return geojson_response(feature)
 
 
 @bp.post("/assignments/<int:assignment_id>/reject")
 def reject_assignment(assignment_id: int):
-    """A supervising officer of the target's unit rejects a proposed assignment, with a reason."""
-    values = fields(json_object(), {"officer_id": "int", "reason": "text"}, required=("officer_id", "reason"))
+    """A supervisor of the target's unit rejects a proposed assignment, with a reason (an admin names
+    ``officer_id``)."""
+    values = fields(json_object(), {"officer_id": "int", "reason": "text"}, required=("reason",),
+                    nullable=("officer_id",))
     session = get_session()
-    feature = services.reject_feature(session, assignment_id, actor=_officer_actor(values["officer_id"]),
-                                      officer_id=values["officer_id"], reason=values["reason"], timezone=_zone())
+    feature = services.reject_feature(session, assignment_id, actor=current_principal(),
+                                      officer_id=values.get("officer_id"), reason=values["reason"], timezone=_zone())
     session.commit()
     return geojson_response(feature)
 
@@ -98,7 +96,8 @@ def cancel_assignment(assignment_id: int):
     """Cancel a live assignment, with a reason."""
     reason = fields(json_object(), {"reason": "text"}, required=("reason",))["reason"]
     session = get_session()
-    feature = services.cancel_feature(session, assignment_id, actor=DISPATCHER, reason=reason, timezone=_zone())
+    feature = services.cancel_feature(session, assignment_id, actor=current_principal(), reason=reason,
+                                      timezone=_zone())
     session.commit()
     return geojson_response(feature)
 
@@ -107,7 +106,7 @@ def cancel_assignment(assignment_id: int):
 def dispatch_options():
     """Allowed activities, ranked formations and supervising officers for a target and shift."""
     return jsonify(services.dispatch_options(
-        get_session(), target_kind=arg("target_kind", "text", required=True),
+        get_session(), viewer=current_principal(), target_kind=arg("target_kind", "text", required=True),
         target_id=arg("target_id", "int", required=True), starts_at=arg("starts_at", "moment", required=True),
         ends_at=arg("ends_at", "moment", required=True), activity=arg("activity", "text"), gettext=gettext,
         timezone=_zone()))
@@ -116,5 +115,5 @@ def dispatch_options():
 @bp.get("/formations/<int:formation_id>/members")
 def formation_members(formation_id: int):
     """The formation's members on ``date`` and whether each may be put on a shift."""
-    return jsonify(services.formation_roster(get_session(), formation_id, day=arg("date", "date", required=True),
-                                             gettext=gettext))
+    return jsonify(services.formation_roster(get_session(), formation_id, viewer=current_principal(),
+                                             day=arg("date", "date", required=True), gettext=gettext))

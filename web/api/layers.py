@@ -5,8 +5,8 @@ from flask import jsonify, request, url_for
 
 from geo import services
 from geo.errors import InvalidInput
-from geo.layers import LAYERS
 
+from ..auth import current_principal
 from ..db import get_session
 from ..geojson import feature_collection, geojson_response
 from . import bp
@@ -26,12 +26,12 @@ def _int_arg(name: str, default: int) -> int:
 
 @bp.get("/layers")
 def list_layers():
-    """The layers that exist, with their fields and geometry type."""
+    """The layers the signed-in user may read, with their fields and geometry type."""
     return jsonify({"layers": [
         {"name": s.name, "title": s.title, "geometry": s.geometry, "item": s.item,
          "fields": [f.name for f in s.fields],
          "href": url_for("api.layer_items", layer=s.name, _external=False)}
-        for s in LAYERS.values()
+        for s in services.visible_layers(viewer=current_principal())
     ]})
 
 
@@ -41,7 +41,8 @@ def layer_items(layer: str):
     limit = _int_arg("limit", DEFAULT_LIMIT)
     offset = _int_arg("offset", 0)
     bbox = request.args.get("bbox") or None
-    page = services.layer_features(get_session(), layer, bbox=bbox, limit=limit, offset=offset)
+    page = services.layer_features(get_session(), layer, viewer=current_principal(), bbox=bbox, limit=limit,
+                                   offset=offset)
     returned = len(page.frame)
     links = []
     if offset + returned < page.matched:
@@ -50,3 +51,10 @@ def layer_items(layer: str):
                       "href": url_for("api.layer_items", layer=layer, offset=offset + returned, **args)})
     return geojson_response(feature_collection(page.frame, numberMatched=page.matched,
                                                numberReturned=returned, links=links))
+
+
+@bp.get("/layers/<layer>/<int:feature_id>")
+def layer_item(layer: str, feature_id: int):
+    """One feature of a layer as GeoJSON; 404 when there is none or the user may not see it."""
+    page = services.layer_feature(get_session(), layer, feature_id, viewer=current_principal())
+    return geojson_response(feature_collection(page.frame)["features"][0])

@@ -5,6 +5,7 @@ from flask import current_app
 
 from geo import services
 
+from ..auth import current_principal
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
@@ -22,7 +23,7 @@ def create_patrol_zone():
     values = fields(json_object(), {"name": "any", "geometry": "any", "police_unit_id": "int", "note": "text"},
                     required=("name", "geometry"), nullable=("police_unit_id", "note"))
     session = get_session()
-    feature = services.draw_patrol_zone(session, **values, **_limits())
+    feature = services.draw_patrol_zone(session, actor=current_principal(), **values, **_limits())
     session.commit()
     return geojson_response(feature, status=201)
 
@@ -34,7 +35,7 @@ def create_emergency_area():
                     required=("name", "geometry", "period"), nullable=("note",))
     period = values.pop("period")
     session = get_session()
-    feature = services.draw_emergency_area(session, **values, **period, **_limits(),
+    feature = services.draw_emergency_area(session, actor=current_principal(), **values, **period, **_limits(),
                                            timezone=current_app.config["TIMEZONE"])
     session.commit()
     return geojson_response(feature, status=201)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.errors import InvalidInput
 
+from ..auth import current_principal
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp, render
@@ -36,7 +37,7 @@ def dispatch():
     """The dispatcher's map of a day: click a target, choose a formation and officer, propose."""
     config = current_app.config
     day = _day()
-    data = services.dispatch_day(get_session(), day, limit=config["MAP_FEATURE_LIMIT"],
+    data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config["MAP_FEATURE_LIMIT"],
                                  timezone=config["TIMEZONE"])
     built = render.build_dispatch_map(data, MapOptions.from_config(config))
     setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,
@@ -48,11 +49,10 @@ def dispatch():
 
 @bp.get("/supervise")
 def supervise():
-    """Proposed assignments in an officer's jurisdiction, to confirm or reject with a reason."""
-    officers = services.list_officers(get_session())
-    chosen = request.args.get("officer_id", type=int)
-    officer = next((o for o in officers if o["id"] == chosen), None)
-    setup = {"api": _api_root(), "officer_id": officer and officer["id"],
-             "strings": supervise_strings()}
-    return render_template("supervise.html", title=_("Supervise"), officers=officers, officer=officer,
-                           chosen=chosen, setup=setup)
+    """Proposed assignments in the signed-in officer's jurisdiction (an admin chooses the officer)."""
+    page = services.supervision_page(get_session(), viewer=current_principal(),
+                                     officer_id=request.args.get("officer_id", type=int))
+    officer = page["officer"]
+    setup = {"api": _api_root(), "officer_id": officer and officer["id"], "strings": supervise_strings()}
+    return render_template("supervise.html", title=_("Supervise"), officers=page["officers"], officer=officer,
+                           chosen=page["chosen"], setup=setup)

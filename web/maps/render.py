@@ -88,14 +88,15 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
 
 
 def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
-    """A folium map with one overlay per layer (stations and synthetic incidents apart) and a legend."""
+    """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
+    a legend; a layer the viewer may not read is simply not in ``pages``."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
                    control_scale=True, font_size="0.85rem")
     if options.tiles_url:
         folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
                          control=False).add_to(m)
     entries: list[LegendEntry] = []
-    for name in AREA_ORDER:
+    for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
         overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title))
         entries.append(_entry(look, str(look.title), len(page.frame), page.matched,
@@ -105,7 +106,8 @@ def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
     overlay(m, frames.prepare(points, LAYERS["police_unit"], STATIONS, timezone=options.timezone),
              STATIONS, str(STATIONS.title))
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
-    _incidents(m, pages["incident"], options, entries)
+    if "incident" in pages:
+        _incidents(m, pages["incident"], options, entries)
     Legend(_("Layers"), entries, footer=None if options.tiles_url else _("No basemap configured")).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     districts = pages["district"].frame

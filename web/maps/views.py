@@ -6,14 +6,15 @@ from flask_babel import gettext as _
 
 from geo import services
 
+from ..auth import current_principal
 from ..db import get_session
 from . import bp, render
 
 
 @bp.get("/")
 def index():
-    """The map of all layers."""
+    """The map of every layer the signed-in user may see."""
     config = current_app.config
-    pages = services.map_layers(get_session(), limit=config["MAP_FEATURE_LIMIT"])
+    pages = services.map_layers(get_session(), viewer=current_principal(), limit=config["MAP_FEATURE_LIMIT"])
     folium_map = render.build_map(pages, render.MapOptions.from_config(config))
     return render_template("map.html", title=_("Map"), parts=render.components(folium_map))

@@ -1,0 +1,56 @@
+"""The numbers of the quarterly activity summary: per formation, confirmed shifts and their hours within a
+period, and field reports by category."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Row, cast, false, func, or_, select, true
+from sqlalchemy.dialects.postgresql import TSTZRANGE
+from sqlalchemy.orm import Session
+
+from ..visibility import Scope
+from .models import Assignment, FieldReport, Formation
+
+
+def _visible(scope: Scope) -> ColumnElement[bool]:
+    """Formations ``scope`` admits: a leader's own, those notified to a supervisor's unit (item 7)."""
+    if scope.everything:
+        return true()
+    allowed = []
+    if scope.formation_id is not None:
+        allowed.append(Formation.id == scope.formation_id)
+    if scope.unit_id is not None:
+        allowed.append(Formation.notified_unit_id == scope.unit_id)
+    return or_(*allowed) if allowed else false()
+
+
+def formations(session: Session, scope: Scope) -> list[Row]:
+    return list(session.execute(select(Formation.id, Formation.name).where(_visible(scope))
+                                .order_by(Formation.name, Formation.id)))
+
+
+def duty(session: Session, formation_ids: list[int], *, start: datetime, end: datetime) -> dict[int, tuple[int, float]]:
+    """Per formation: confirmed assignments whose shift overlaps ``[start, end)`` and the hours of those
+    shifts that fall within it."""
+    period = cast(func.tstzrange(start, end, "[)"), TSTZRANGE)
+    clipped = Assignment.shift.op("*")(period)
+    seconds = func.extract("epoch", func.upper(clipped) - func.lower(clipped))
+    stmt = (select(Assignment.formation_id, func.count().label("assignments"),
+                   func.coalesce(func.sum(seconds), 0).label("seconds"))
+            .where(Assignment.formation_id.in_(formation_ids), Assignment.status == "confirmed",
+                   Assignment.shift.op("&&")(period))
+            .group_by(Assignment.formation_id))
+    return {r.formation_id: (int(r.assignments), float(r.seconds) / 3600.0) for r in session.execute(stmt)}
+
+
+def reports(session: Session, formation_ids: list[int], *, start: datetime,
+            end: datetime) -> dict[int, dict[str, int]]:
+    """Per formation and category: reports of things observed within ``[start, end)``."""
+    stmt = (select(FieldReport.formation_id, FieldReport.category, func.count().label("n"))
+            .where(FieldReport.formation_id.in_(formation_ids), FieldReport.observed_at >= start,
+                   FieldReport.observed_at < end)
+            .group_by(FieldReport.formation_id, FieldReport.category))
+    out: dict[int, dict[str, int]] = {}
+    for r in session.execute(stmt):
+        out.setdefault(r.formation_id, {})[r.category] = int(r.n)
+    return out

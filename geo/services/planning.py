@@ -1,0 +1,187 @@
+"""Propose a shift plan and accept it (issue 5): formations to zones, places and events, within the rules.
+
+``propose_plan`` reads the demand and supply of the shift (``plan_demand``), asks the regime's rules
+which formation may go where (``plan_mask``), has HiGHS find the best plan
+(``geo.analysis.planning.plan_shift``: events staffed first, then the most incident weight covered,
+then the shortest travel and the fairest load), gives every item a free supervising officer and
+answers a ``Proposal``. Nothing is stored until ``accept_plan`` stores items through
+``assign_formation``, which checks every rule again: a plan never bypasses a rule.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+
+import geopandas as gpd
+import numpy as np
+from sqlalchemy.orm import Session
+
+from ..access import PLANNERS, Principal, require
+from ..analysis.planning import ShiftPlan, plan_shift
+from ..errors import InvalidInput, KuzetError, RuleViolation
+from ..regimes import get_regime
+from ..rules.messages import Gettext, plain
+from .dispatch import DEFAULT_REGIME, AssignmentRequest, assign_formation
+from .layers import layer_features
+from .plan_demand import number, shift_demand, shift_supply
+from .plan_mask import Mask, eligibility
+from .plan_report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal, explain, outcomes
+
+
+def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, ends_at: datetime,
+                 kind: str | Sequence[str] = "patrol_zone", lookback_days: int = 56, near_m: float = 150.0,
+                 include_synthetic: bool = True, members_per_1000_attendees: float = 1.0,
+                 members_per_target: int = 4, time_limit_s: float = 10.0, regime_name: str = DEFAULT_REGIME,
+                 gettext: Gettext = plain, timezone: str | None = None) -> Proposal:
+    """The best plan for a shift that the regime's rules allow, with what it leaves uncovered and why.
+
+    Options are those of ``shift_demand``; ``time_limit_s`` bounds the solver. Planners only.
+    An empty instance (no demand, no formation with members) answers a proposal without items
+    whose ``explanation`` says why; nothing is stored.
+
+    Examples
+    --------
+    >>> proposal = propose_plan(session, viewer=dispatcher, starts_at=start, ends_at=end)  # doctest: +SKIP
+    >>> proposal.coverage_percent, [i.formation for i in proposal.items]  # doctest: +SKIP
+    (75.0, ['Green Bazaar Traders', 'KBTU Volunteer Patrol'])
+    """
+    require(viewer, *PLANNERS)
+    if not 0 < number(time_limit_s, "time_limit_s") <= 120:
+        raise InvalidInput("time_limit_s must be above 0 and at most 120 seconds")
+    began, regime = time.perf_counter(), get_regime(regime_name)
+    demand = shift_demand(session, viewer=viewer, starts_at=starts_at, ends_at=ends_at, kind=kind,
+                          lookback_days=lookback_days, near_m=near_m, include_synthetic=include_synthetic,
+                          members_per_1000_attendees=members_per_1000_attendees,
+                          members_per_target=members_per_target, timezone=timezone, regime_name=regime.name)
+    supply = shift_supply(session, viewer=viewer, starts_at=starts_at, ends_at=ends_at, regime_name=regime.name)
+    staffed = tuple(f for f in supply if f.capacity)
+    # an ordinary target without recent incidents gains nothing from a formation: leave it out
+    worth = tuple(t for t in demand.targets if t.is_event or t.weight > 0)
+    if not worth or not staffed:
+        return empty_proposal(demand, supply, regime=regime, began=began, gettext=gettext)
+    mask = eligibility(session, viewer=viewer, targets=worth, supply=staffed, planned=demand.shift,
+                       regime=regime, gettext=gettext)
+    allowed, deadline = mask.eligible.copy(), began + time_limit_s
+    for _round in range(len(staffed) + 1):
+        plan = plan_shift(formation_members=np.array([f.capacity for f in staffed]),
+                          target_need=np.array([t.need for t in worth]),
+                          target_weight=np.array([t.weight for t in worth]),
+                          target_is_event=np.array([t.is_event for t in worth]),
+                          eligible=allowed, distance_m=mask.travel_m,
+                          time_limit_s=max(1.0, deadline - time.perf_counter()))
+        officers, unplaced = hand_out_officers(plan, worth, mask)
+        if not unplaced:
+            break
+        allowed[tuple(np.array(unplaced).T)] = False  # the plan's own items took every free officer
+    items = tuple(_item(a, worth, staffed, mask, officers) for a in plan.assignments)
+    shown = outcomes(worth, plan, items, mask, allowed, gettext=gettext)
+    planned = {(t.kind, t.id) for t in worth}
+    shown += tuple(TargetOutcome(t, NO_DEMAND, 0) for t in demand.targets if (t.kind, t.id) not in planned)
+    lines = explain(demand, staffed, plan, shown, mask, allowed, gettext=gettext)
+    return Proposal(shift=demand.shift, items=items, targets=shown, coverage_percent=plan.coverage_percent,
+                    covered_demand=plan.covered_demand, total_demand=demand.total_weight, status=plan.status,
+                    mip_gap=plan.mip_gap, runtime_s=time.perf_counter() - began, explanation=lines,
+                    formations=len(staffed), formations_total=len(supply),
+                    eligible_pairs=int(allowed.sum()), options=demand.options | {"time_limit_s": time_limit_s})
+
+
+def hand_out_officers(plan: ShiftPlan, targets, mask: Mask) -> tuple[dict, list[tuple[int, int]]]:
+    """A supervising officer for as many items of the plan as possible, events first, then by demand.
+
+    Each officer takes at most as many more formations as they are free for (the regime's limit less
+    those they already supervise). Items are placed in order; one that finds every officer of its
+    target full moves earlier items to other officers where it can (augmenting paths of a bipartite
+    b-matching), so no earlier item loses its officer. An officer already at the same target is
+    preferred. Items left without one are returned as (formation row, target column) pairs; a
+    target no officer may supervise at all passed the mask, so its activity needs none (None).
+    """
+    free: dict[int, int] = {}
+    officer_of: dict[int, dict] = {}
+    for pool in mask.officers:
+        for o in pool:
+            free[o["id"]] = min(free.get(o["id"], o["free"]), o["free"])
+            officer_of[o["id"]] = o
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    chosen: dict[tuple[int, int], dict | None] = {}
+
+    def candidates(pair):
+        target = pair[1]
+        return sorted((o["id"] for o in mask.officers[target]),
+                      key=lambda i: (not any(p[1] == target for p in held[i]), len(held[i]) - free[i],
+                                     officer_of[i]["name"], i))
+
+    def place(pair, seen: set[int]) -> bool:
+        for i in candidates(pair):
+            if i in seen:
+                continue
+            seen.add(i)
+            if len(held[i]) < free[i]:
+                held[i].append(pair)
+                chosen[pair] = officer_of[i]
+                return True
+            for other in list(held[i]):
+                if place(other, seen):  # ``other`` moved to another officer: its place here is free
+                    held[i].remove(other)
+                    held[i].append(pair)
+                    chosen[pair] = officer_of[i]
+                    return True
+        return False
+
+    unplaced = []
+    order = sorted(plan.assignments, key=lambda a: (not targets[a.target].is_event, -targets[a.target].weight,
+                                                    a.target, a.formation))
+    for a in order:
+        pair = (a.formation, a.target)
+        if not mask.officers[a.target]:
+            chosen[pair] = None
+        elif not place(pair, set()):
+            unplaced.append(pair)
+    return chosen, unplaced
+
+
+def _item(a, targets, staffed, mask: Mask, officers: dict) -> PlanItem:
+    t, f, officer = targets[a.target], staffed[a.formation], officers[(a.formation, a.target)]
+    members = mask.members[(a.formation, a.target)][: a.members]
+    return PlanItem(formation_id=f.id, formation=f.name, target_kind=t.kind, target_id=t.id, target_name=t.name,
+                    activity=mask.activities[a.target], starts_at=t.shift.start, ends_at=t.shift.end,
+                    officer_id=officer and officer["id"], officer=officer and officer["name"],
+                    members=len(members), member_ids=tuple(m.id for m in members), travel_m=a.distance_m,
+                    is_event=t.is_event)
+
+
+def accept_plan(session: Session, *, actor: Principal, items: Sequence[AssignmentRequest],
+                regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> list[dict]:
+    """Store each item through ``assign_formation`` (every rule checked again), each on its own.
+
+    An item that breaks a rule, or names what does not exist, stores nothing and is reported with
+    its violations; the others are stored. Never commits: the caller commits once.
+
+    Examples
+    --------
+    >>> results = accept_plan(session, actor=dispatcher, items=[i.request() for i in proposal.items])  # doctest: +SKIP
+    >>> [r["stored"] for r in results]  # doctest: +SKIP
+    [True, True]
+    """
+    require(actor, *PLANNERS)
+    results = []
+    for index, request in enumerate(items):
+        outcome = {"index": index, "formation_id": request.formation_id, "target_kind": request.target_kind,
+                   "target_id": request.target_id}
+        try:
+            with session.begin_nested():
+                stored = assign_formation(session, request, actor=actor, regime_name=regime_name, gettext=gettext)
+            results.append(outcome | {"stored": True, "assignment_id": stored.id, "violations": []})
+        except RuleViolation as exc:  # Conflict too: another request booked the formation first
+            results.append(outcome | {"stored": False, "error": exc.message,
+                                      "violations": [v.as_dict() for v in exc.violations]})
+        except KuzetError as exc:  # NotFound, InvalidInput: nothing of this item was stored
+            results.append(outcome | {"stored": False, "error": exc.message, "violations": []})
+    return results
+
+
+def plan_page(session: Session, *, viewer: Principal, limit: int) -> gpd.GeoDataFrame:
+    """The districts the planner's map is drawn over (``name``, geometry); planners only."""
+    require(viewer, *PLANNERS)
+    return layer_features(session, "district", viewer=viewer, limit=limit).frame[["name", "geometry"]]

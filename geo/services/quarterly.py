@@ -1,0 +1,94 @@
+"""The quarterly activity summary per formation, by which akimat commissions decide incentives.
+
+For each formation the viewer may see (admins, dispatchers, analysts: all; a leader: their own; a
+supervisor: those that notified their unit, Order 641 item 7): confirmed assignments whose shift
+overlaps the quarter, the hours of those shifts inside the quarter, and field reports of things
+observed in the quarter, by category. Quarters are calendar quarters in the area's time zone.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from ..access import Principal
+from ..db import quarterly as q
+from ..domain import DEFAULT_TIMEZONE, ReportCategory
+from ..errors import InvalidInput
+from ..rules.messages import Gettext, plain
+from ..visibility import scope_of
+
+CATEGORIES = tuple(c.value for c in ReportCategory)
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """Calendar quarter ``number`` (1-4) of ``year``."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if not 2000 <= self.year <= 2100 or self.number not in (1, 2, 3, 4):
+            raise InvalidInput("a quarter is a year 2000..2100 and a number 1..4")
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls(day.year, (day.month - 1) // 3 + 1)
+
+    def bounds(self, timezone_name: str = DEFAULT_TIMEZONE) -> tuple[datetime, datetime]:
+        """``[start, end)`` as aware datetimes at local midnight."""
+        tz = ZoneInfo(timezone_name)
+        first = date(self.year, 3 * self.number - 2, 1)
+        last = date(self.year + 1, 1, 1) if self.number == 4 else date(self.year, 3 * self.number + 1, 1)
+        return datetime.combine(first, time(), tz), datetime.combine(last, time(), tz)
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.number}"
+
+
+def quarterly_summary(session: Session, viewer: Principal, quarter: Quarter, *,
+                      timezone_name: str = DEFAULT_TIMEZONE) -> list[dict]:
+    """One row per formation ``viewer`` may see, by name.
+
+    Examples
+    --------
+    >>> quarterly_summary(session, admin, Quarter(2026, 4))[0]  # doctest: +SKIP
+    {'formation_id': 3, 'formation': 'Samal', 'assignments': 2, 'hours_on_duty': 8.0,
+     'reports': {'offence-prevented': 1, ...}, 'reports_total': 1}
+    """
+    start, end = quarter.bounds(timezone_name)
+    formations = q.formations(session, scope_of(viewer))
+    ids = [f.id for f in formations]
+    duty = q.duty(session, ids, start=start, end=end) if ids else {}
+    reports = q.reports(session, ids, start=start, end=end) if ids else {}
+    rows = []
+    for f in formations:
+        assignments, hours = duty.get(f.id, (0, 0.0))
+        by_category = {c: reports.get(f.id, {}).get(c, 0) for c in CATEGORIES}
+        rows.append({"formation_id": f.id, "formation": f.name, "assignments": assignments,
+                     "hours_on_duty": round(hours, 2), "reports": by_category,
+                     "reports_total": sum(by_category.values())})
+    return rows
+
+
+def quarterly_csv(session: Session, viewer: Principal, quarter: Quarter, *, gettext: Gettext = plain,
+                  timezone_name: str = DEFAULT_TIMEZONE) -> str:
+    """The summary as CSV, one column per report category; a ``#`` line names the quarter."""
+    out = io.StringIO()
+    out.write("# " + gettext("Quarterly activity of formations, %(quarter)s; reports are information for "
+                             "the police, not registered crimes.", quarter=str(quarter)) + "\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["formation_id", "formation", "assignments", "hours_on_duty",
+                     *[f"reports_{c}" for c in CATEGORIES], "reports_total"])
+    for row in quarterly_summary(session, viewer, quarter, timezone_name=timezone_name):
+        name = row["formation"]
+        if name[:1] in ("=", "+", "-", "@"):
+            name = "'" + name  # not a spreadsheet formula
+        writer.writerow([row["formation_id"], name, row["assignments"], f"{row['hours_on_duty']:.2f}",
+                         *[row["reports"][c] for c in CATEGORIES], row["reports_total"]])
+    return out.getvalue()

@@ -1,0 +1,198 @@
+"""Reports from the field: leaders and dispatchers record what they saw and did (Law 590-II).
+
+A report is information for the police, not a registered crime: every answer carries that ``note``.
+Bad input stores nothing and names every problem at once. Who sees a report follows
+:func:`geo.visibility.scope_of`: a leader their formation's, a supervisor those in their unit's
+jurisdiction, admins, dispatchers and analysts all of them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from ..access import Principal, require
+from ..db import reports as q
+from ..domain import DEFAULT_TIMEZONE, ReportCategory, Role
+from ..errors import InvalidInput, NotFound, RowError
+from ..rules.messages import Gettext, plain
+from ..visibility import scope_of
+from .audit import record
+
+LOCATION_SOURCES = ("map", "device")
+MAX_DESCRIPTION = 4000
+
+
+@dataclass(frozen=True)
+class ReportLimits:
+    """How old an observation may be when reported, and how far ahead of the server a device clock may
+    run (an observation up to ``clock_skew`` "in the future" is taken as observed now)."""
+
+    max_age: timedelta = timedelta(days=30)
+    clock_skew: timedelta = timedelta(minutes=2)
+
+
+def report_note(gettext: Gettext = plain) -> str:
+    """What every report says about itself."""
+    return gettext("Information for the police, not a registered crime.")
+
+
+def category_labels(gettext: Gettext = plain) -> dict[str, str]:
+    """The Law's list of what participants report, as users read it."""
+    return {
+        ReportCategory.OFFENCE_PREVENTED: gettext("Offence prevented or suppressed"),
+        ReportCategory.ORDER_DEMAND: gettext("Demand to keep public order"),
+        ReportCategory.PERSON_HANDED_OVER: gettext("Person detained and handed over to the police"),
+        ReportCategory.AID_TO_VICTIMS: gettext("Aid to victims of offences"),
+        ReportCategory.ACCIDENT_OR_EMERGENCY: gettext("Aid at a road accident or emergency"),
+        ReportCategory.PREVENTION_TALK: gettext("Prevention talk"),
+        ReportCategory.CRIME_INFORMATION: gettext("Information about a crime"),
+    }
+
+
+def filing_categories(actor: Principal, gettext: Gettext = plain) -> dict[str, str]:
+    """The categories to choose from, for those who may file reports (leaders, dispatchers)."""
+    require(actor, Role.LEADER, Role.DISPATCHER)
+    return category_labels(gettext)
+
+
+def _number(value) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value)
+
+
+def _problems(session: Session, *, category, lon, lat, observed_at, description, location_source, now,
+              limits: ReportLimits, gettext: Gettext) -> list[RowError]:
+    out = []
+
+    def bad(field: str, reason: str) -> None:
+        out.append(RowError(1, field, reason))
+
+    if category not in {c.value for c in ReportCategory}:
+        bad("category", gettext("choose a category from the list: %(names)s",
+                                names=", ".join(c.value for c in ReportCategory)))
+    x, y = _number(lon), _number(lat)
+    if x is None or y is None:
+        bad("place", gettext("mark the place on the map or use the device's location"))
+    elif not (-180 <= x <= 180 and -90 <= y <= 90):
+        bad("place", gettext("the place is not a longitude/latitude pair"))
+    elif not q.in_districts(session, x, y):
+        bad("place", gettext("the place lies outside the districts kuzet covers"))
+    if not isinstance(observed_at, datetime) or observed_at.tzinfo is None:
+        bad("observed_at", gettext("give the date and time the event was observed"))
+    elif observed_at > now + limits.clock_skew:
+        bad("observed_at", gettext("the time observed is in the future"))
+    elif observed_at < now - limits.max_age:
+        bad("observed_at", gettext("the time observed is more than %(days)s days ago",
+                                   days=limits.max_age.days))
+    if not isinstance(description, str) or not description.strip():
+        bad("description", gettext("describe what happened"))
+    elif len(description) > MAX_DESCRIPTION:
+        bad("description", gettext("the description is longer than %(n)s characters", n=MAX_DESCRIPTION))
+    if location_source not in LOCATION_SOURCES:
+        bad("location_source", gettext("the place comes from the map or the device"))
+    return out
+
+
+def file_report(session: Session, actor: Principal, *, category: str, lon: float | None, lat: float | None,
+                observed_at: datetime | None, description: str, location_source: str = "map",
+                assignment_id: int | None = None, now: datetime | None = None,
+                limits: ReportLimits = ReportLimits(), gettext: Gettext = plain,
+                timezone_name: str = DEFAULT_TIMEZONE) -> dict:
+    """Store a report by a leader (for their formation) or a dispatcher; reported at server time.
+
+    Raises ``InvalidInput`` listing every bad field (nothing stored); ``NotFound`` for an assignment the
+    actor may not see.
+    """
+    require(actor, Role.LEADER, Role.DISPATCHER)
+    now = now or datetime.now(timezone.utc)
+    problems = _problems(session, category=category, lon=lon, lat=lat, observed_at=observed_at,
+                         description=description, location_source=location_source, now=now, limits=limits,
+                         gettext=gettext)
+    if problems:
+        raise InvalidInput(gettext("The report was not stored: %(reasons)s",
+                                   reasons="; ".join(p.reason for p in problems)), rows=problems)
+    formation_id = actor.formation_id if Role.LEADER in actor.roles else None
+    if assignment_id is not None:
+        owner = q.assignment_formation(session, assignment_id)
+        if owner is None or (scope_of(actor).formation_id is not None and owner != formation_id):
+            raise NotFound(f"no assignment {assignment_id}")
+        formation_id = owner
+    stored = q.insert_report(session, category=category, observed_at=min(observed_at, now), reported_at=now,
+                             description=description.strip(), formation_id=formation_id,
+                             assignment_id=assignment_id, reported_by=actor.user_id,
+                             location_source=location_source, lon=float(lon), lat=float(lat))
+    shown = report(session, actor, stored.id, gettext=gettext, timezone_name=timezone_name)
+    record(session, actor, "create", "field_report", stored.id, None,
+           {k: v for k, v in shown.items() if k != "note"})
+    return shown
+
+
+def _dict(row, tz: ZoneInfo, gettext: Gettext) -> dict:
+    return {"id": row.id, "category": row.category,
+            "category_label": category_labels(gettext).get(row.category, row.category),
+            "observed_at": row.observed_at.astimezone(tz).isoformat(),
+            "reported_at": row.reported_at.astimezone(tz).isoformat(), "description": row.description,
+            "formation_id": row.formation_id, "formation": row.formation, "assignment_id": row.assignment_id,
+            "reported_by": row.reported_by, "location_source": row.location_source,
+            "lon": float(row.lon), "lat": float(row.lat), "note": report_note(gettext)}
+
+
+def list_reports(session: Session, viewer: Principal, *, since: datetime | None = None,
+                 category: str | None = None, limit: int = 500, gettext: Gettext = plain,
+                 timezone_name: str = DEFAULT_TIMEZONE) -> list[dict]:
+    """Reports ``viewer`` may see, newest first; ``since`` keeps those reported from then on."""
+    if category is not None and category not in {c.value for c in ReportCategory}:
+        raise InvalidInput(f"unknown category {category!r}")
+    tz = ZoneInfo(timezone_name)
+    rows = q.report_rows(session, scope_of(viewer), reported_after=since, category=category, limit=limit)
+    return [_dict(r, tz, gettext) for r in rows]
+
+
+def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gettext = plain,
+           timezone_name: str = DEFAULT_TIMEZONE) -> dict:
+    """One report; NotFound when there is none or ``viewer`` may not see it."""
+    rows = q.report_rows(session, scope_of(viewer), ids=[report_id], limit=1)
+    if not rows:
+        raise NotFound(f"no report {report_id}")
+    return _dict(rows[0], ZoneInfo(timezone_name), gettext)
+
+
+CSV_COLUMNS = ("id", "category", "observed_at", "reported_at", "formation", "assignment_id", "reported_by",
+               "location_source", "lon", "lat", "description", "note")
+
+
+def reports_csv(session: Session, viewer: Principal, *, since: datetime | None = None, gettext: Gettext = plain,
+                timezone_name: str = DEFAULT_TIMEZONE) -> str:
+    """The reports ``viewer`` may see as CSV; the first line says what they are (a ``#`` comment)."""
+    out = io.StringIO()
+    out.write("# " + gettext("Field reports: information for the police, not registered crimes.") + "\n")
+    writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in list_reports(session, viewer, since=since, limit=100_000, gettext=gettext,
+                            timezone_name=timezone_name):
+        writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()
+
+
+def _cell(value):
+    """Text a spreadsheet would run as a formula is quoted with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def new_reports(session: Session, viewer: Principal, *, days: int = 7, now: datetime | None = None,
+                gettext: Gettext = plain, timezone_name: str = DEFAULT_TIMEZONE) -> list[dict]:
+    """For a supervisor: reports of the last ``days`` days placed in their unit's jurisdiction, newest first."""
+    require(viewer, Role.SUPERVISOR)
+    if not 1 <= days <= 366:
+        raise InvalidInput("days must be between 1 and 366")
+    since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
+    return list_reports(session, viewer, since=since, gettext=gettext, timezone_name=timezone_name)

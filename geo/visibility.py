@@ -1,0 +1,41 @@
+"""What part of the records a principal may see, as plain data the query layer can filter by.
+
+One rule for every use case built on it (reports, my shifts, the audit trail, the quarterly summary):
+admins, dispatchers and analysts see everything; a leader sees their own formation; a supervisor
+sees what lies in their unit's jurisdiction. A user holding both of the last two roles sees both.
+Rows outside the scope are simply absent, so asking for one by id answers NotFound.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .access import Principal
+from .domain import Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """``everything``, or the rows of ``formation_id`` and/or within the jurisdiction of ``unit_id``."""
+
+    everything: bool = False
+    formation_id: int | None = None
+    unit_id: int | None = None
+
+    @property
+    def nothing(self) -> bool:
+        """True when the scope admits no row at all."""
+        return not self.everything and self.formation_id is None and self.unit_id is None
+
+
+def scope_of(viewer: Principal) -> Scope:
+    """The scope of ``viewer``.
+
+    Examples
+    --------
+    >>> scope_of(Principal(7, "samal", frozenset({Role.LEADER}), formation_id=3))
+    Scope(everything=False, formation_id=3, unit_id=None)
+    """
+    if viewer.sees_everything:
+        return Scope(everything=True)
+    return Scope(formation_id=viewer.formation_id if Role.LEADER in viewer.roles else None,
+                 unit_id=viewer.unit_id if Role.SUPERVISOR in viewer.roles else None)

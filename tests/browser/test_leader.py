@@ -1,0 +1,219 @@
+"""The formation leader and the supervisor in a real chromium on the demo: "My shifts" on a phone,
+acknowledging a shift (the dispatcher sees it), confirming on /supervise, filing a report by a map click.
+
+The accounts and shifts are stored in the committed demo database for this module and removed after
+it (the audit log keeps its rows: it is append-only).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import Range
+from sqlalchemy.orm import Session
+
+from geo import services
+from geo.access import SYSTEM
+from geo.db import make_engine
+from geo.db.demo_accounts import first_active_officer_of_zone, formation_id
+from geo.db.dispatch import current_members
+from geo.db.models import Assignment, AssignmentMember, FieldReport, PatrolZone, UserAccount
+from geo.demo.accounts import LED_FORMATION, SUPERVISED_ZONE
+
+from tests.browser.conftest import DEMO_URL, sign_in
+from tests.conftest import add_user
+
+pytestmark = pytest.mark.browser
+
+ALMATY = ZoneInfo("Asia/Almaty")
+SCREENSHOTS = os.environ.get("KUZET_LEADER_SCREENSHOTS")  # a folder, e.g. /tmp/kuzet-shots
+LOGINS = {"leader": "browser.leader", "supervisor": "browser.supervisor", "dispatcher": "browser.dispatcher"}
+PHONE = {"width": 375, "height": 740}
+
+
+@dataclass(frozen=True)
+class People:
+    formation: int
+    zone: int
+    zone_name: str
+    officer: int
+    day: date
+    acknowledge: int   # a confirmed shift the leader acknowledges
+    proposed: int      # a proposed shift the supervisor confirms
+    leader_name: str
+
+
+def _at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, time(hour), ALMATY)
+
+
+def _store(session: Session) -> People:
+    officer = first_active_officer_of_zone(session, SUPERVISED_ZONE)
+    formation = formation_id(session, LED_FORMATION)
+    zone = session.scalar(select(PatrolZone.id).where(PatrolZone.name == SUPERVISED_ZONE))
+    add_user(session, LOGINS["leader"], ["leader"], formation_id=formation)
+    add_user(session, LOGINS["supervisor"], ["supervisor"], officer_id=officer.id)
+    add_user(session, LOGINS["dispatcher"], ["dispatcher"])
+    day = datetime.now(ALMATY).date() + timedelta(days=3)  # clear of the dispatcher test's shifts (tomorrow)
+    confirmed = Assignment(formation_id=formation, patrol_zone_id=zone, regime="order-641", activity="8.1",
+                           shift=Range(_at(day, 9), _at(day, 11), bounds="[)"), officer_id=officer.id,
+                           status="confirmed", created_by="browser test")
+    session.add(confirmed)
+    session.flush()
+    for member in current_members(session, formation, day)[:3]:
+        session.add(AssignmentMember(assignment_id=confirmed.id, participant_id=member.id))
+    request = services.AssignmentRequest(formation, "patrol_zone", zone, "8.1", _at(day, 12), _at(day, 15),
+                                         officer_id=officer.id)
+    proposed = services.assign_formation(session, request, actor=SYSTEM)
+    return People(formation, zone, SUPERVISED_ZONE, officer.id, day, confirmed.id, proposed.id,
+                  LOGINS["leader"].title())
+
+
+def _remove(session: Session, people: People) -> None:
+    users = select(UserAccount.id).where(UserAccount.login.in_(list(LOGINS.values())))
+    session.execute(delete(FieldReport).where(FieldReport.reported_by.in_(users)))
+    session.execute(delete(Assignment).where(Assignment.id.in_([people.acknowledge, people.proposed])))
+    session.execute(delete(UserAccount).where(UserAccount.login.in_(list(LOGINS.values()))))
+
+
+@pytest.fixture(scope="module")
+def people(demo_app):
+    engine = make_engine(DEMO_URL)
+    with Session(engine) as session:
+        stored = _store(session)
+        session.commit()
+    yield stored
+    with Session(engine) as session:
+        _remove(session, stored)
+        session.commit()
+    engine.dispose()
+
+
+def _page(browser, base: str, login: str, **context):
+    ctx = browser.new_context(**({"viewport": {"width": 1280, "height": 860}} | context))
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    sign_in(page, base, login)
+    return ctx, page, errors
+
+
+def _shot(page, name: str) -> None:
+    if SCREENSHOTS:
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
+
+
+def _formation_shift_ids(formation: int) -> set[int]:
+    engine = make_engine(DEMO_URL)
+    try:
+        with Session(engine) as session:
+            return set(session.scalars(select(Assignment.id).where(Assignment.formation_id == formation)))
+    finally:
+        engine.dispose()
+
+
+def test_a_leader_sees_exactly_their_shifts_on_a_phone_and_acknowledges_one(browser, live_server, people):
+    ctx, page, errors = _page(browser, live_server, LOGINS["leader"], viewport=PHONE, is_mobile=True,
+                              has_touch=True)
+    try:
+        page.goto(f"{live_server}/my/shifts", wait_until="networkidle")
+        shown = {int(i) for i in page.locator("article.shift").evaluate_all("els => els.map(e => e.dataset.id)")}
+        assert shown == _formation_shift_ids(people.formation)
+        card = page.locator(f"#shift-{people.acknowledge}")
+        assert people.zone_name in card.locator("h2").inner_text()
+        assert card.locator(".leaflet-container").count() == 1 and card.locator("path").count() >= 1
+        certificates = card.locator(".members .certificate")
+        assert not certificates.first.is_visible()  # shown on request
+        card.locator(".members summary").click()
+        assert certificates.first.is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        _shot(page, "my-shifts-phone.png")
+        card.locator("form.acknowledge button").click()
+        page.wait_for_url(f"**/my/shifts#shift-{people.acknowledge}")
+        acknowledged = page.locator(f"#shift-{people.acknowledge} .acknowledged")
+        assert people.leader_name in acknowledged.inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        assert errors == []
+    finally:
+        ctx.close()
+    ctx, page, _errors = _page(browser, live_server, LOGINS["dispatcher"])
+    try:
+        answer = page.request.get(f"{live_server}/api/v1/assignments/{people.acknowledge}")
+        assert answer.ok
+        properties = answer.json()["properties"]
+        assert properties["acknowledged_by"] == people.leader_name and properties["acknowledged_at"]
+    finally:
+        ctx.close()
+
+
+def test_a_supervisor_confirms_the_proposed_shift_on_supervise(browser, live_server, people):
+    ctx, page, errors = _page(browser, live_server, LOGINS["supervisor"])
+    try:
+        page.goto(f"{live_server}/supervise", wait_until="networkidle")
+        chooser = page.locator(".officer-choice select")
+        if chooser.count():  # pages that let the user choose the officer
+            page.goto(f"{live_server}/supervise?officer_id={people.officer}", wait_until="networkidle")
+        row = page.locator(f'#proposals tr[data-id="{people.proposed}"]')
+        row.locator("button", has_text="Confirm").click()
+        page.locator("#status", has_text=f"Assignment {people.proposed} confirmed").wait_for()
+        page.locator(f'#proposals tr[data-id="{people.proposed}"]').wait_for(state="detached")
+        assert errors == []
+    finally:
+        ctx.close()
+    engine = make_engine(DEMO_URL)
+    try:
+        with Session(engine) as session:
+            assert session.get(Assignment, people.proposed).status == "confirmed"
+    finally:
+        engine.dispose()
+
+
+def test_a_leader_files_a_report_by_clicking_the_map(browser, live_server, people):
+    ctx, page, errors = _page(browser, live_server, LOGINS["leader"], viewport=PHONE, is_mobile=True,
+                              has_touch=True)
+    try:
+        page.goto(f"{live_server}/reports/new", wait_until="networkidle")
+        assert "not a registered crime" in page.locator(".report-note").inner_text()
+        x, y = page.evaluate("""() => {
+            const setup = JSON.parse(document.getElementById("report-setup").textContent);
+            const map = window[setup.map];
+            const box = map.getContainer().getBoundingClientRect();
+            return [box.left + box.width / 2, box.top + box.height / 2];
+        }""")
+        page.mouse.click(x, y)
+        assert page.locator("input[name=lat]").input_value() != ""
+        assert page.locator("input[name=location_source]").input_value() == "map"
+        assert "Place marked on the map" in page.locator("#place").inner_text()
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+        _shot(page, "report-new-phone.png")
+        page.select_option("select[name=category]", "prevention-talk")
+        page.fill("textarea[name=description]", "Talked with teenagers by the bazaar gate about curfew")
+        page.click("form#report-form button[type=submit]")
+        page.wait_for_url("**/reports/*")
+        assert "not a registered crime" in page.locator(".report-note").inner_text()
+        report_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        page.goto(f"{live_server}/reports", wait_until="networkidle")
+        assert page.locator(f'.report-item[data-id="{report_id}"]').count() == 1
+        x, y = page.evaluate(f"""() => {{
+            const map = Object.values(window).find(v => v instanceof L.Map);
+            let point = null;
+            map.eachLayer(l => {{ if (l.getLatLng && l.feature && l.feature.id === {report_id}) point = l.getLatLng(); }});
+            map.setView(point, 16, {{animate: false}});
+            map.getContainer().scrollIntoView({{block: "center"}});
+            const p = map.latLngToContainerPoint(point), box = map.getContainer().getBoundingClientRect();
+            return [box.left + p.x, box.top + p.y];
+        }}""")
+        page.mouse.click(x, y)
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        assert "not a registered crime" in popup.inner_text() and "teenagers" in popup.inner_text()
+        _shot(page, "reports-phone.png")
+        assert errors == []
+    finally:
+        ctx.close()

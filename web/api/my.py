@@ -1,0 +1,28 @@
+"""The formation leader's own shifts, and acknowledging one."""
+from __future__ import annotations
+
+from flask import current_app
+
+from geo import services
+
+from ..auth import current_principal
+from ..db import get_session
+from ..geojson import geojson_response
+from . import bp
+
+
+@bp.get("/my/assignments")
+def my_assignments():
+    """The leader's formation's upcoming and past assignments, with officer and members."""
+    return geojson_response(services.my_shifts(get_session(), current_principal(),
+                                               timezone_name=current_app.config["TIMEZONE"]))
+
+
+@bp.post("/assignments/<int:assignment_id>/acknowledge")
+def acknowledge_assignment(assignment_id: int):
+    """The leader acknowledges a shift of their formation (recorded once, audited)."""
+    session = get_session()
+    feature = services.acknowledge_assignment(session, current_principal(), assignment_id,
+                                              timezone_name=current_app.config["TIMEZONE"])
+    session.commit()
+    return geojson_response(feature)

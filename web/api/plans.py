@@ -1,0 +1,59 @@
+"""Shift plans: propose the best plan a regime allows for a shift, accept all or some of its items."""
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_babel import gettext
+
+from geo import services
+from geo.errors import InvalidInput
+from geo.services import AssignmentRequest
+
+from ..auth import current_principal
+from ..db import get_session
+from . import bp
+from .bodies import fields, json_object
+from .dispatch import ASSIGNMENT_FIELDS, OPTIONAL
+
+# Options of geo.services.propose_plan; the service checks their values and names the bad one.
+PLAN_FIELDS = {"starts_at": "moment", "ends_at": "moment"} | {name: "any" for name in (
+    "kind", "lookback_days", "near_m", "include_synthetic", "members_per_1000_attendees", "members_per_target",
+    "time_limit_s")}
+MAX_ITEMS = 500
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+@bp.post("/plans")
+def propose_plan():
+    """Propose a plan for a shift (nothing is stored): items, uncovered demand, shortfalls, GeoJSON targets."""
+    values = fields(json_object(), PLAN_FIELDS, required=("starts_at", "ends_at"),
+                    nullable=tuple(PLAN_FIELDS))
+    values = {k: v for k, v in values.items() if v is not None}
+    proposal = services.propose_plan(get_session(), viewer=current_principal(), gettext=gettext, timezone=_zone(),
+                                     **values)
+    return jsonify(proposal.as_json(_zone()))
+
+
+@bp.post("/plans/accept")
+def accept_plan():
+    """Store plan items through the dispatcher's rules, each on its own: per item stored or refused."""
+    items = json_object().get("items")
+    if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
+        raise InvalidInput(f"items must be a list of 1 to {MAX_ITEMS} assignments")
+    requests = []
+    for n, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise InvalidInput(f"items[{n}] must be an object")
+        try:
+            values = fields(item, ASSIGNMENT_FIELDS, nullable=OPTIONAL, required=(
+                "formation_id", "target_kind", "target_id", "activity", "starts_at", "ends_at"))
+        except InvalidInput as exc:
+            raise InvalidInput(f"items[{n}]: {exc.message}") from None
+        requests.append(AssignmentRequest(**values))
+    session = get_session()
+    results = services.accept_plan(session, actor=current_principal(), items=requests, gettext=gettext)
+    session.commit()
+    stored = sum(r["stored"] for r in results)
+    return jsonify({"results": results, "stored": stored, "refused": len(results) - stored})

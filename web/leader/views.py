@@ -1,0 +1,59 @@
+"""The formation leader's "My shifts" (built for a phone screen) and acknowledging a shift."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from shapely.geometry import shape
+
+from geo import services
+from geo.rules.messages import target_label
+
+from ..auth import current_principal
+from ..db import get_session
+from ..maps.render import MapOptions
+from ..maps.small import render_maps, target_map
+from . import bp
+
+
+def status_labels() -> dict[str, str]:
+    return {"proposed": _("proposed"), "confirmed": _("confirmed"), "rejected": _("rejected"),
+            "cancelled": _("cancelled")}
+
+
+def when(iso: str | None) -> str:
+    """An ISO time (already in the area's zone) as the page shows it: 2026-12-05 18:00."""
+    return iso[:16].replace("T", " ") if iso else "…"
+
+
+def _maps(features: list[dict]):
+    options = MapOptions.from_config(current_app.config)
+    maps = {}
+    for f in features:
+        if f["geometry"] is not None:
+            p = f["properties"]
+            maps[f["id"]] = target_map(f["geometry"], p["target_name"], shape(f["geometry"]).bounds, options)
+    return render_maps(maps)
+
+
+@bp.get("/my/shifts")
+def my_shifts():
+    """The leader's upcoming and past shifts: target map, officer, members, acknowledgement."""
+    shown = services.my_shifts(get_session(), current_principal(), timezone_name=current_app.config["TIMEZONE"])
+    features = shown["features"]
+    return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
+                           upcoming=[f for f in features if f["properties"]["upcoming"]],
+                           past=[f for f in features if not f["properties"]["upcoming"]],
+                           parts=_maps(features), when=when, statuses=status_labels(),
+                           kind=lambda k: target_label(k, _))
+
+
+@bp.post("/my/shifts/<int:assignment_id>/acknowledge")
+def acknowledge(assignment_id: int):
+    """Acknowledge one of the leader's shifts (a form with the CSRF token)."""
+    session = get_session()
+    feature = services.acknowledge_assignment(session, current_principal(), assignment_id,
+                                              timezone_name=current_app.config["TIMEZONE"])
+    session.commit()
+    flash(_("Shift at %(target)s on %(start)s acknowledged.", target=feature["properties"]["target_name"],
+            start=when(feature["properties"]["starts_at"])))
+    return redirect(url_for("leader.my_shifts") + f"#shift-{assignment_id}")

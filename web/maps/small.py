@@ -1,0 +1,69 @@
+"""Several small folium maps on one page (a card each), rendered as one figure with local assets.
+
+Rendering the maps into one branca ``Figure`` loads Leaflet once; each map's ``<div>`` is handed to
+the template separately so it can sit inside its own card.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+from branca.element import Figure
+from flask import url_for
+from markupsafe import Markup, escape
+
+from .assets import UnknownAsset, external_links, localize
+from .render import MapOptions
+
+# A small map inside a scrolling page must not catch the finger that scrolls it.
+STILL = {"dragging": False, "scroll_wheel_zoom": False, "touch_zoom": False, "double_click_zoom": False,
+         "box_zoom": False, "keyboard": False, "zoom_control": False}
+TARGET_STYLE = {"color": "#00695c", "weight": 3, "opacity": 1.0, "fill": True, "fillColor": "#4db6ac", "fillOpacity": 0.35}
+
+
+@dataclass(frozen=True)
+class FigureParts:
+    """The header (assets, each map's size), each map's ``<div>`` by key, and the scripts."""
+
+    header: Markup
+    maps: dict
+    script: Markup
+
+
+def new_map(options: MapOptions, *, height: str = "100%", still: bool = False) -> folium.Map:
+    """A map without folium's CDN tiles; the configured basemap when there is one."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, height=height,
+                   control_scale=True, **(STILL if still else {}))
+    if options.tiles_url:
+        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, control=False).add_to(m)
+    return m
+
+
+def fit(m: folium.Map, bounds: tuple[float, float, float, float], *, max_zoom: int = 16) -> None:
+    """Fit ``(minx, miny, maxx, maxy)`` in lon/lat, not closer than ``max_zoom`` (a point has no extent)."""
+    minx, miny, maxx, maxy = bounds
+    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12), max_zoom=max_zoom)
+
+
+def target_map(geometry: dict, name: str, bounds, options: MapOptions, *, height: str = "180px") -> folium.Map:
+    """A still map of one target: its outline (or point) and its name as a tooltip (escaped)."""
+    m = new_map(options, height=height, still=True)
+    feature = {"type": "Feature", "geometry": geometry, "properties": {"name": str(escape(name))}}
+    folium.GeoJson(feature, style_function=lambda _f: TARGET_STYLE, marker=folium.CircleMarker(radius=7),
+                   tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    fit(m, bounds)
+    return m
+
+
+def render_maps(maps: dict) -> FigureParts:
+    """Render ``{key: folium.Map}`` into one figure with local assets only."""
+    figure = Figure()
+    for m in maps.values():
+        figure.add_child(m)
+    localize(figure)
+    figure.render()
+    external = external_links(figure, static_prefix=url_for("static", filename=""))
+    if external:
+        raise UnknownAsset(f"the map links assets outside web/static: {external}")
+    divs = {key: Markup(figure.html._children[m.get_name()].render()) for key, m in maps.items()}
+    return FigureParts(header=Markup(figure.header.render()), maps=divs, script=Markup(figure.script.render()))

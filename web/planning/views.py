@@ -1,0 +1,118 @@
+"""The planner's page: a shift's proposal on the map, its items with their officers, accept all or some.
+
+The map is built from folium objects (district outlines); plan.js draws the proposal on it, styling
+each target by its outcome with ``PLAN_STYLES``, which the legend shares.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import folium
+import geopandas as gpd
+from flask import current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from markupsafe import escape
+
+from geo import services
+from geo.db.models import TARGET_TABLES
+from geo.errors import InvalidInput
+from geo.rules.messages import target_label
+
+from ..auth import current_principal
+from ..db import get_session
+from ..geojson import feature_collection
+from ..maps.looks import LOOKS
+from ..maps.render import MapOptions, components
+from . import bp
+
+DEFAULT_START, DEFAULT_END = time(18), time(22)
+PLAN_STYLES = {
+    "assigned": {"color": "#1b5e20", "weight": 3, "opacity": 1.0, "fillColor": "#43a047", "fillOpacity": 0.45},
+    "short": {"color": "#6a1b9a", "weight": 4, "opacity": 1.0, "fillColor": "#ab47bc", "fillOpacity": 0.45,
+              "dashArray": "6 4"},
+    "uncovered": {"color": "#c62828", "weight": 3, "opacity": 1.0, "fillColor": "#ef5350", "fillOpacity": 0.4},
+    "no_demand": {"color": "#78909c", "weight": 1, "opacity": 0.7, "fillColor": "#b0bec5", "fillOpacity": 0.1},
+}
+
+
+def build_plan_map(districts: gpd.GeoDataFrame, options: MapOptions) -> folium.Map:
+    """A map of the districts (for orientation, not clickable), fitted to them."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True, font_size="0.85rem")
+    if options.tiles_url:
+        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
+                         control=False).add_to(m)
+    if not districts.empty:
+        look = LOOKS["district"]
+        folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
+                       style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.6,
+                                                  "fill": False, "dashArray": "4 4"}).add_to(m)
+        minx, miny, maxx, maxy = districts.total_bounds
+        m.fit_bounds([[miny, minx], [maxy, maxx]])
+    return m
+
+
+def _api_root() -> str:
+    """Where /api/v1 is served (behind a proxy prefix too), for the page's script."""
+    return url_for("api.openapi").rsplit("/", 1)[0]
+
+
+def _shift() -> tuple[date, time, time]:
+    """``date`` (default tomorrow in the area's zone), ``start`` and ``end`` (HH:MM) of the query."""
+    raw_day = request.args.get("date", "").strip()
+    try:
+        day = (date.fromisoformat(raw_day) if raw_day else
+               datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date() + timedelta(days=1))
+    except ValueError:
+        raise InvalidInput(_("date must be YYYY-MM-DD, got %(raw)s", raw=raw_day)) from None
+    hours = []
+    for name, default in (("start", DEFAULT_START), ("end", DEFAULT_END)):
+        raw = request.args.get(name, "").strip()
+        try:
+            hours.append(time.fromisoformat(raw) if raw else default)
+        except ValueError:
+            raise InvalidInput(_("%(name)s must be HH:MM, got %(raw)s", name=name, raw=raw)) from None
+    return day, hours[0], hours[1]
+
+
+def plan_strings() -> dict:
+    """Strings of plan.js."""
+    return {
+        "solving": _("Solving: reading demand, checking every formation against the rules, optimising…"),
+        "solved": _("Proposed in %(seconds)s s (%(status)s)."),
+        "statuses": {"optimal": _("proved optimal"), "time_limit": _("time limit reached"),
+                     "empty": _("nothing to plan")},
+        "failed": _("No plan: %(error)s"),
+        "no_kind": _("Choose at least one kind of target."),
+        "coverage": _("%(pct)s %% of the demand covered"),
+        "no_items": _("The plan sends no formation."),
+        "accepting": _("Storing the accepted assignments; every rule is checked again…"),
+        "accepted": _("%(stored)s stored, %(refused)s refused."),
+        "stored": _("stored as assignment %(id)s"),
+        "refused": _("refused"),
+        "none_selected": _("Tick at least one assignment."),
+        "see_dispatch": _("See them on the dispatcher's map"),
+        "states": {"assigned": _("assigned"), "short": _("under-staffed event"), "uncovered": _("uncovered demand"),
+                   "no_demand": _("no recent incidents")},
+        "labels": {"kind": _("Kind"), "state": _("Outcome"), "weight": _("Incidents (same hours, recent weeks)"),
+                   "need": _("Members needed"), "staffed": _("Members planned"), "formations": _("Formations"),
+                   "note": _("Why")},
+        "kinds": {kind: target_label(kind, _) for kind in TARGET_TABLES},
+        "none": _("none"),
+        "incidents": _("%(n)s incident(s)"),
+    }
+
+
+@bp.get("/dispatch/plan")
+def plan():
+    """Propose a plan for a shift: the proposal on the map, coverage, its items to accept."""
+    config = current_app.config
+    day, start, end = _shift()
+    districts = services.plan_page(get_session(), viewer=current_principal(), limit=config["MAP_FEATURE_LIMIT"])
+    built = build_plan_map(districts, MapOptions.from_config(config))
+    setup = {"map": built.get_name(), "api": _api_root(), "styles": PLAN_STYLES, "strings": plan_strings(),
+             "dispatch": url_for("dispatch.dispatch"), "auto": bool(request.args.get("date"))}
+    return render_template("plan.html", title=_("Propose a plan"), parts=components(built), day=day,
+                           start=start.strftime("%H:%M"), end=end.strftime("%H:%M"), setup=setup,
+                           styles=PLAN_STYLES, kinds=request.args.getlist("kind") or ["patrol_zone"])

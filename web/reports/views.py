@@ -1,0 +1,102 @@
+"""Pages of field reports: file one by a click on the map, list them, a CSV, the supervisor's new ones.
+
+Each page says that a report is information for the police, not a registered crime.
+"""
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from geo import services
+from geo.errors import InvalidInput
+
+from ..auth import current_principal
+from ..db import get_session
+from ..maps.render import MapOptions, components
+from . import bp, render
+from .forms import local_now, report_values
+
+
+def _zone() -> str:
+    return current_app.config["TIMEZONE"]
+
+
+def _options() -> MapOptions:
+    return MapOptions.from_config(current_app.config)
+
+
+def _districts():
+    return services.layer_features(get_session(), "district", viewer=current_principal(), limit=1000).frame
+
+
+def _list_page(reports: list[dict], *, title: str, heading: str, hint: str | None = None):
+    built = render.reports_map(reports, _districts(), _options())
+    return render_template("reports.html", title=title, heading=heading, hint=hint, reports=reports,
+                           parts=components(built), note=services.report_note(_))
+
+
+@bp.get("/reports")
+def reports():
+    """The reports the user may see, newest first, on a map and as a list."""
+    shown = services.list_reports(get_session(), current_principal(), gettext=_, timezone_name=_zone())
+    return _list_page(shown, title=_("Reports"), heading=_("Reports from the field"))
+
+
+@bp.get("/supervise/reports")
+def new_reports():
+    """For a supervisor: new reports placed in their unit's jurisdiction, newest first."""
+    days = request.args.get("days", default=7, type=int)
+    shown = services.new_reports(get_session(), current_principal(), days=days, gettext=_, timezone_name=_zone())
+    return _list_page(shown, title=_("New reports"), heading=_("New reports in your jurisdiction"),
+                      hint=_("Reported in the last %(days)s days.", days=days))
+
+
+@bp.get("/reports.csv")
+def reports_csv():
+    """The reports the user may see as CSV."""
+    text = services.reports_csv(get_session(), current_principal(), gettext=_, timezone_name=_zone())
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=field-reports.csv"})
+
+
+@bp.get("/reports/<int:report_id>")
+def report(report_id: int):
+    """One report with its place."""
+    shown = services.report(get_session(), current_principal(), report_id, gettext=_, timezone_name=_zone())
+    parts = components(render.point_map(shown, _options()))
+    return render_template("report.html", title=_("Report %(id)s", id=report_id), report=shown, parts=parts)
+
+
+def _form_page(values: dict, *, errors: list[str] | None = None, status: int = 200):
+    built = render.placing_map(_districts(), _options())
+    setup = {"map": built.get_name(), "strings": {
+        "placed_map": _("Place marked on the map: %(lat)s, %(lon)s"),
+        "placed_device": _("Place from this device: %(lat)s, %(lon)s (±%(accuracy)s m)"),
+        "locating": _("Asking the device for its location…"),
+        "no_geolocation": _("This browser cannot tell its location; click the map instead."),
+        "geolocation_failed": _("The device did not give its location (%(error)s); click the map instead.")}}
+    return render_template("report_new.html", title=_("New report"), values=values, errors=errors or [],
+                           categories=services.filing_categories(current_principal(), _), parts=components(built), setup=setup,
+                           note=services.report_note(_)), status
+
+
+@bp.get("/reports/new")
+def new_report():
+    """The form: a category, the place by a click on the map or the device's location, times, description."""
+    return _form_page({"observed_at": local_now(_zone()), "location_source": "map"})
+
+
+@bp.post("/reports/new")
+def file_report():
+    """Store the report, or show the form again with every problem (nothing stored)."""
+    session = get_session()
+    values = report_values(request.form, _zone())
+    try:
+        shown = services.file_report(session, current_principal(), gettext=_, timezone_name=_zone(), **values)
+    except InvalidInput as exc:
+        session.rollback()
+        kept = dict(request.form) | {"lon": values["lon"], "lat": values["lat"]}
+        return _form_page(kept, errors=[row.reason for row in exc.rows] or [exc.message], status=400)
+    session.commit()
+    flash(_("Report %(id)s stored. It is information for the police, not a registered crime.", id=shown["id"]))
+    return redirect(url_for("reports.report", report_id=shown["id"]))

@@ -1,0 +1,46 @@
+/* The new report page: a click on the map, or the device's location, places the report.
+ * The place goes into the form's hidden lat/lon/location_source fields; text is set as text only. */
+(function () {
+  "use strict";
+  var setup = JSON.parse(document.getElementById("report-setup").textContent);
+  var T = setup.strings;
+  var map = window[setup.map];
+  var form = document.getElementById("report-form");
+  var place = document.getElementById("place");
+  var locate = document.getElementById("locate");
+  var marker = null;
+
+  function fmt(text, values) {
+    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
+  }
+
+  function mark(lat, lon, source, accuracy) {
+    form.elements.lat.value = lat.toFixed(6);
+    form.elements.lon.value = lon.toFixed(6);
+    form.elements.location_source.value = source;
+    if (marker) marker.setLatLng([lat, lon]);
+    else marker = L.circleMarker([lat, lon], {radius: 9, color: "#6a1b9a", weight: 3, fillColor: "#ce93d8",
+                                              fillOpacity: 0.9}).addTo(map);
+    var values = {lat: lat.toFixed(5), lon: lon.toFixed(5), accuracy: Math.round(accuracy || 0)};
+    place.textContent = fmt(source === "device" ? T.placed_device : T.placed_map, values);
+    form.dataset.placed = "yes";
+  }
+
+  map.on("click", function (event) { mark(event.latlng.lat, event.latlng.lng, "map"); });
+
+  locate.addEventListener("click", function () {
+    if (!("geolocation" in navigator)) { place.textContent = T.no_geolocation; return; }
+    place.textContent = T.locating;
+    navigator.geolocation.getCurrentPosition(function (position) {
+      var c = position.coords;
+      mark(c.latitude, c.longitude, "device", c.accuracy);
+      map.setView([c.latitude, c.longitude], Math.max(map.getZoom(), 15));
+    }, function (error) {
+      place.textContent = fmt(T.geolocation_failed, {error: error.message || error.code});
+    }, {enableHighAccuracy: true, timeout: 15000, maximumAge: 60000});
+  });
+
+  // A form shown again after a refusal keeps the place it had.
+  var lat = parseFloat(form.elements.lat.value), lon = parseFloat(form.elements.lon.value);
+  if (isFinite(lat) && isFinite(lon)) mark(lat, lon, form.elements.location_source.value || "map");
+})();
