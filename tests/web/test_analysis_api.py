@@ -159,3 +159,31 @@ def test_requests_and_answers_match_the_openapi_document(client, incidents):
     cells = client.get(f"/api/v1/analyses/{run['id']}/cells").get_json(force=True)
     check(cells, "/analyses/{run_id}/cells", "get", "200", "application/geo+json")
     check(client.get("/api/v1/incidents/series").get_json(), "/incidents/series", "get", "200")
+
+
+def test_two_runs_of_one_method_compare_cell_by_cell_and_across_methods_is_a_400(client, session):
+    from datetime import datetime, timedelta, timezone
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from geo import services
+    from geo.access import SYSTEM
+
+    start = datetime(2026, 10, 1, 20, tzinfo=timezone.utc)
+    frame = gpd.GeoDataFrame(
+        {"occurred_at": [(start + timedelta(hours=i)).isoformat() for i in range(60)], "category": ["theft"] * 60},
+        geometry=[Point(76.90 + 0.002 * (i % 6), 43.25 + 0.002 * (i // 6)) for i in range(60)], crs=4326)
+    services.import_frame(session, "incident", frame, name="compare", actor=SYSTEM)
+    session.commit()
+    body = {"method": "gi_star", "cell_size_m": 250, "start": "2026-09-01", "end": "2026-11-01"}
+    a = client.post("/api/v1/analyses", json=body).get_json()["id"]
+    b = client.post("/api/v1/analyses", json=body | {"end": "2026-10-02"}).get_json()["id"]
+    k = client.post("/api/v1/analyses", json={"method": "kde", "bandwidth_m": 300, "cell_size_m": 50,
+                                               "start": "2026-09-01", "end": "2026-11-01"}).get_json()["id"]
+    same = client.get(f"/api/v1/analyses/{a}/compare/{a}").get_json()
+    assert same["changed"] == 0 and same["shared"] > 0 and same["only_a"] == same["only_b"] == 0
+    other = client.get(f"/api/v1/analyses/{a}/compare/{b}")
+    assert other.status_code == 200 and other.get_json()["method"] == "gi_star"
+    assert client.get(f"/api/v1/analyses/{a}/compare/{k}").status_code == 400
+    assert client.get(f"/api/v1/analyses/{a}/compare/999999").status_code == 404

@@ -60,6 +60,12 @@ def analysis_cells(run_id: int):
     return geojson_response(services.run_geojson(get_session(), run_id, viewer=current_principal()))
 
 
+@bp.get("/analyses/<int:run_id>/compare/<int:other_id>")
+def compare_analyses(run_id: int, other_id: int):
+    """Cells two runs of the same method share, and those whose class changed (400 across methods)."""
+    return jsonify(services.compare_runs(get_session(), run_id, other_id, viewer=current_principal()))
+
+
 @bp.get("/analyses/<int:run_id>/export.csv")
 def analysis_csv(run_id: int):
     """A run's cells as CSV, one row per cell with its polygon as WKT."""
