@@ -2,11 +2,8 @@
  * A polygon drawn with Leaflet.draw becomes the area. Text only ever goes in as textContent. */
 (function () {
   "use strict";
-  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var kuzet = window.kuzet;
+  var csrfToken = kuzet.csrfToken, fmt = kuzet.fmt;
   var setup = JSON.parse(document.getElementById("analysis-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -18,9 +15,6 @@
   var problem = document.getElementById("analysis-error");
   var button = document.getElementById("run");
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
-  }
   function value(name) { return form.elements[name].value.trim(); }
   function number(name) { var v = value(name); return v === "" ? null : Number(v); }
   function ticked(name) {

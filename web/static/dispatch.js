@@ -2,11 +2,8 @@
  * Data is only ever put into the page as text (textContent), never as HTML. */
 (function () {
   "use strict";
-  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var kuzet = window.kuzet;
+  var fmt = kuzet.fmt, el = kuzet.el, clear = kuzet.clear, local = kuzet.local;
   var setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -23,21 +20,6 @@
   var pendingArea = null; // a layer drawn with Leaflet.draw, not saved yet
   var optionsAsked = 0;   // answers to older questions about options are dropped
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
-  }
-  function el(tag, props, children) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) {
-      if (key === "text") node.textContent = props[key];
-      else if (key === "className") node.className = props[key];
-      else node.setAttribute(key, props[key]);
-    });
-    (children || []).forEach(function (child) { if (child) node.append(child); });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
   function say(text, good) {
     outcome.textContent = text;
     outcome.className = "outcome " + (good ? "ok" : "bad");
@@ -49,16 +31,7 @@
         el("code", {text: v.code}), el("span", {className: "item", text: v.item}), document.createTextNode(v.message)]));
     });
   }
-  function request(method, url, body) {
-    var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
-    if (body !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(body);
-    }
-    return fetch(setup.api + url, init).then(function (response) {
-      return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
-    });
-  }
+  function request(method, url, body) { return kuzet.request(setup.api, method, url, body); }
 
   /* The day's assignments: styled by status, each with a tooltip built from text nodes. */
   function describe(p) {

@@ -2,10 +2,8 @@
  * Data is only ever put into the page as text (textContent), never as HTML. */
 (function () {
   "use strict";
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var kuzet = window.kuzet;
+  var csrfToken = kuzet.csrfToken, fmt = kuzet.fmt, el = kuzet.el, clear = kuzet.clear, local = kuzet.local;
   var setup = JSON.parse(document.getElementById("plan-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -17,21 +15,6 @@
   var proposal = null;
   var asked = 0;  // answers to older proposals are dropped
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); }).replace(/%%/g, "%");
-  }
-  function el(tag, props, children) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) {
-      if (key === "text") node.textContent = props[key];
-      else if (key === "className") node.className = props[key];
-      else node.setAttribute(key, props[key]);
-    });
-    (children || []).forEach(function (child) { if (child !== null && child !== undefined) node.append(child); });
-    return node;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
   function say(state, text) {
     status.dataset.state = state;
     status.querySelector(".text").textContent = text;

@@ -2,6 +2,8 @@
  * The place goes into the form's hidden lat/lon/location_source fields; text is set as text only. */
 (function () {
   "use strict";
+  var kuzet = window.kuzet;
+  var fmt = kuzet.fmt;
   var setup = JSON.parse(document.getElementById("report-setup").textContent);
   var T = setup.strings;
   var map = window[setup.map];
@@ -10,9 +12,6 @@
   var locate = document.getElementById("locate");
   var marker = null;
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
-  }
 
   function mark(lat, lon, source, accuracy) {
     form.elements.lat.value = lat.toFixed(6);

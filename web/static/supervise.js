@@ -2,11 +2,8 @@
  * through the API; the list is fetched again after every decision. Data goes in as text only. */
 (function () {
   "use strict";
-  // Every state-changing call carries the page's CSRF token (Flask-WTF checks the header).
-  function csrfToken() {
-    var meta = document.querySelector('meta[name="csrf-token"]');
-    return meta ? meta.content : "";
-  }
+  var kuzet = window.kuzet;
+  var fmt = kuzet.fmt, el = kuzet.el, local = kuzet.local;
   var setup = JSON.parse(document.getElementById("supervise-setup").textContent);
   var T = setup.strings;
   var body = document.getElementById("proposals");
@@ -15,30 +12,7 @@
   if (chooser) chooser.addEventListener("change", function () { chooser.form.submit(); });
   if (!setup.officer_id || !body) return;
 
-  function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, name) { return String(values[name]); });
-  }
-  function el(tag, props, children) {
-    var node = document.createElement(tag);
-    Object.keys(props || {}).forEach(function (key) {
-      if (key === "text") node.textContent = props[key];
-      else if (key === "className") node.className = props[key];
-      else node.setAttribute(key, props[key]);
-    });
-    (children || []).forEach(function (child) { if (child) node.append(child); });
-    return node;
-  }
-  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
-  function request(method, url, payload) {
-    var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
-    if (payload !== undefined) {
-      init.headers["Content-Type"] = "application/json";
-      init.body = JSON.stringify(payload);
-    }
-    return fetch(setup.api + url, init).then(function (response) {
-      return response.json().then(function (data) { return {ok: response.ok, data: data}; });
-    });
-  }
+  function request(method, url, body) { return kuzet.request(setup.api, method, url, body); }
 
   function problem(cell, answer) {
     var items = (answer.data.violations || []).map(function (v) {
