@@ -148,6 +148,13 @@ def test_a_leader_sees_exactly_their_shifts_on_a_phone_and_acknowledges_one(brow
         assert answer.ok
         properties = answer.json()["properties"]
         assert properties["acknowledged_by"] == people.leader_name and properties["acknowledged_at"]
+        # the dispatcher's map says so in the assignment's tooltip
+        page.goto(f"{live_server}/dispatch?date={properties['starts_at'][:10]}", wait_until="networkidle")
+        tips = page.evaluate("""() => {
+            const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
+            return window[setup.assignments].getLayers().map(l => l.getTooltip().getContent().textContent);
+        }""")
+        assert any(people.leader_name in tip and "acknowledged by" in tip for tip in tips), tips
     finally:
         ctx.close()
 

@@ -38,7 +38,10 @@
     var rows = [["formation", p.formation], ["target", p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"],
                 ["activity", p.activity], ["shift", local(p.starts_at) + " – " + local(p.ends_at)],
                 ["officer", p.officer || T.none], ["members", p.members],
-                ["status", T.statuses[p.status] || p.status]];
+                ["status", T.statuses[p.status] || p.status],
+                ["acknowledged", p.acknowledged_at
+                  ? fmt(T.acknowledged_by, {who: p.acknowledged_by || "?", at: local(p.acknowledged_at)})
+                  : T.not_acknowledged]];
     return el("dl", {className: "assignment-tip"}, rows.reduce(function (out, row) {
       return out.concat([el("dt", {text: T.labels[row[0]]}), el("dd", {text: String(row[1])})]);
     }, []));
