@@ -17,12 +17,14 @@ from sqlalchemy.orm import Session
 from .. import services
 from ..access import SYSTEM
 from ..db import dispatch as dispatch_queries
+from ..db import network as network_db
 from ..db import queries, writes, writes_people
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
 from ..progress import ProgressFactory, silent
 from . import people, places, scenario
+from .network import load_streets
 from .incidents import incident_anchors, reference_day, synthetic_incidents
 from .sources import AlmatyData, read_almaty
 
@@ -71,7 +73,8 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
     Returns
     -------
     dict
-        Layer name → rows stored, in storing order.
+        Layer name → rows stored, in storing order; then the people and ``street_segment`` (the
+        street lines the planner routes along).
 
     Examples
     --------
@@ -105,6 +108,7 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
     finally:
         bar.close()
     summary.update(_people(session, seed=seed, today=end.date()))
+    summary["street_segment"] = load_streets(session, data_dir)
     return summary
 
 
@@ -155,6 +159,8 @@ def _builders(data: AlmatyData, defs: dict, *, seed: int,
 def _refuse_if_present(session: Session) -> None:
     present = {layer: n for layer in DEMO_LAYERS
                if (n := queries.count_rows(session, services.layer_spec(layer)))}
+    if n := network_db.segment_count(session):
+        present["street_segment"] = n
     if present:
         held = ", ".join(f"{layer} ({n} rows)" for layer, n in present.items())
         raise InvalidInput(f"the demo needs empty layers, but these hold data: {held}; "
@@ -165,6 +171,7 @@ def _clear(session: Session) -> None:
     try:
         with session.begin_nested():
             writes_people.clear_people(session)
+            network_db.clear_segments(session)
             writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
         raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "

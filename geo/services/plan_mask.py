@@ -25,6 +25,7 @@ from ..domain import (AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts,
 from ..regimes import Regime
 from ..rules import check_assignment, eligible_activities
 from ..rules.messages import Gettext, plain
+from . import plan_distance
 from .dispatch import _members, _officer_facts
 from .dispatch_options import supervising_officers
 from .plan_demand import DemandTarget, SupplyFormation
@@ -35,7 +36,9 @@ class Mask:
     """``eligible`` and ``travel_m`` are (formations × targets); per target: its activity, the
     officers free to supervise it (least loaded first; ``free`` is how many more formations each
     may take), and how often each rule failed across the formations; ``members`` of each eligible
-    pair (row, column): who may take part on the target's shift date."""
+    pair (row, column): who may take part on the target's shift date. ``distance`` says how
+    ``travel_m`` was measured ("network" or "straight", see ``plan_distance``), ``straight_pairs``
+    how many pairs the streets could not join."""
 
     eligible: np.ndarray
     travel_m: np.ndarray
@@ -43,6 +46,8 @@ class Mask:
     officers: tuple[tuple[dict, ...], ...]
     failures: tuple[Counter, ...]
     members: dict[tuple[int, int], tuple[MemberFacts, ...]]
+    distance: str = "straight"
+    straight_pairs: int = 0
 
 
 def default_activity(regime: Regime, kind: str, place_kind: str | None) -> str | None:
@@ -103,8 +108,9 @@ class _Facts:
 
 def eligibility(session: Session, *, viewer: Principal, targets: tuple[DemandTarget, ...],
                 supply: tuple[SupplyFormation, ...], planned: Shift, regime: Regime,
-                gettext: Gettext = plain) -> Mask:
-    """The eligibility mask of ``supply`` × ``targets`` by ``regime``'s rules, with travel distances.
+                gettext: Gettext = plain, distance: str | None = None) -> Mask:
+    """The eligibility mask of ``supply`` × ``targets`` by ``regime``'s rules, with travel distances
+    measured as ``distance`` asks (``plan_distance.travel``: the network where streets are loaded).
 
     Examples
     --------
@@ -150,4 +156,6 @@ def eligibility(session: Session, *, viewer: Principal, targets: tuple[DemandTar
         activities.append(activity)
         officers.append(free)
         failures.append(failed)
-    return Mask(eligible, travel, tuple(activities), tuple(officers), tuple(failures), members)
+    measured = plan_distance.travel(session, travel, ids, targets, distance=distance)
+    return Mask(eligible, measured.travel_m, tuple(activities), tuple(officers), tuple(failures), members,
+                measured.distance, measured.straight_pairs)

@@ -25,6 +25,7 @@ from ..regimes import get_regime
 from ..rules.messages import Gettext, plain
 from .dispatch import DEFAULT_REGIME, AssignmentRequest, assign_formation
 from .layers import layer_features
+from .plan_distance import check_distance
 from .plan_demand import number, shift_demand, shift_supply
 from .plan_mask import Mask, eligibility
 from .plan_report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal, explain, outcomes
@@ -34,10 +35,14 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                  kind: str | Sequence[str] = "patrol_zone", lookback_days: int = 56, near_m: float = 150.0,
                  include_synthetic: bool = True, members_per_1000_attendees: float = 1.0,
                  members_per_target: int = 4, time_limit_s: float = 10.0, regime_name: str = DEFAULT_REGIME,
-                 gettext: Gettext = plain, timezone: str | None = None) -> Proposal:
+                 gettext: Gettext = plain, timezone: str | None = None, distance: str | None = None) -> Proposal:
     """The best plan for a shift that the regime's rules allow, with what it leaves uncovered and why.
 
-    Options are those of ``shift_demand``; ``time_limit_s`` bounds the solver. Planners only.
+    Options are those of ``shift_demand``; ``time_limit_s`` bounds the solver. ``distance`` is how
+    travel is measured: "network" (along the stored streets; pairs they cannot join keep the
+    straight line), "straight", or None for the network where any street is loaded; the
+    proposal's ``options`` say which was used ("distance") and how many pairs kept the straight
+    line ("straight_pairs"). Planners only.
     An empty instance (no demand, no formation with members) answers a proposal without items
     whose ``explanation`` says why; nothing is stored.
 
@@ -51,6 +56,7 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
     if not 0 < number(time_limit_s, "time_limit_s") <= 120:
         raise InvalidInput("time_limit_s must be above 0 and at most 120 seconds")
     began, regime = time.perf_counter(), get_regime(regime_name)
+    check_distance(distance)
     demand = shift_demand(session, viewer=viewer, starts_at=starts_at, ends_at=ends_at, kind=kind,
                           lookback_days=lookback_days, near_m=near_m, include_synthetic=include_synthetic,
                           members_per_1000_attendees=members_per_1000_attendees,
@@ -62,7 +68,7 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
     if not worth or not staffed:
         return empty_proposal(demand, supply, regime=regime, began=began, gettext=gettext)
     mask = eligibility(session, viewer=viewer, targets=worth, supply=staffed, planned=demand.shift,
-                       regime=regime, gettext=gettext)
+                       regime=regime, gettext=gettext, distance=distance)
     allowed, deadline = mask.eligible.copy(), began + time_limit_s
     for _round in range(len(staffed) + 1):
         plan = plan_shift(formation_members=np.array([f.capacity for f in staffed]),
@@ -84,7 +90,8 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                     covered_demand=plan.covered_demand, total_demand=demand.total_weight, status=plan.status,
                     mip_gap=plan.mip_gap, runtime_s=time.perf_counter() - began, explanation=lines,
                     formations=len(staffed), formations_total=len(supply),
-                    eligible_pairs=int(allowed.sum()), options=demand.options | {"time_limit_s": time_limit_s})
+                    eligible_pairs=int(allowed.sum()), options=demand.options | {"time_limit_s": time_limit_s, "distance": mask.distance,
+                                                               "straight_pairs": mask.straight_pairs})
 
 
 def hand_out_officers(plan: ShiftPlan, targets, mask: Mask) -> tuple[dict, list[tuple[int, int]]]:

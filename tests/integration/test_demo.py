@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from geo.db.models import District, Event, Formation, Incident, PatrolZone, PoliceUnit
+from geo.db.models import District, Event, Formation, Incident, PatrolZone, PoliceUnit, StreetSegment
 from geo.demo import DEMO_LAYERS, demo_loaded, load_demo
 from geo.errors import InvalidInput
 
@@ -30,6 +30,9 @@ def test_the_demo_stores_every_layer(session, loaded):
         assert loaded[layer] >= minimum, layer
     assert session.scalar(select(func.count()).select_from(District)) == 8
     assert demo_loaded(session)
+    # the shared street lines, stored for the planner's street-network distances
+    assert loaded["street_segment"] == session.scalar(select(func.count()).select_from(StreetSegment)) == 4274
+    assert 2_900_000 < session.scalar(select(func.sum(StreetSegment.length_m))) < 3_000_000
 
 
 def test_each_police_unit_has_its_station_inside_its_jurisdiction(session, loaded):
@@ -72,6 +75,7 @@ def test_a_second_load_without_replace_is_refused_and_with_replace_loads_again(s
     again = load_demo(session, shared_data, seed=641, replace=True, now=NOW)
     assert again == loaded
     assert session.scalar(select(func.count()).select_from(PoliceUnit)) == 8
+    assert session.scalar(select(func.count()).select_from(StreetSegment)) == loaded["street_segment"]
 
 
 def test_a_missing_data_folder_is_reported(session, tmp_path):

@@ -2,6 +2,7 @@
 from .accounts import AuditLog, FieldReport, LoginAttempt, UserAccount, WebSession
 from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
+from .network import StreetSegment
 from .layers import (MODELS, Campus, CropField, District, Event, Formation, ImportBatch, Incident, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
@@ -10,4 +11,4 @@ from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember
 __all__ = ["AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
-           "AssignmentMember", "EmergencyArea"]
+           "AssignmentMember", "EmergencyArea", "StreetSegment"]

@@ -1,0 +1,52 @@
+"""The demo's street network: the shared OSM street lines stored as routing segments.
+
+The planner measures travel along these (``geo.analysis.network``) wherever they are loaded.
+Nothing here commits: the rows go with the caller's transaction.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+from pyproj import Geod
+from sqlalchemy.orm import Session
+
+from ..crs import STORAGE_CRS
+from ..db import network as db
+from ..errors import InvalidInput
+from .sources import FILES
+
+GEOD = Geod(ellps="WGS84")  # lengths on the spheroid, as ST_Length(geography) measures them
+
+
+def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
+    """The valid, non-empty street lines of the shared data (EPSG:4326) with ``name``, ``highway``,
+    ``osm_id`` and ``length_m``; multi-part lines are split into their parts."""
+    path = Path(data_dir) / FILES["streets"]
+    if not path.is_file():
+        raise InvalidInput(f"demo data file not found: {path}")
+    frame = gpd.read_file(path, engine="pyogrio").to_crs(STORAGE_CRS).explode(index_parts=False)
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty
+                  & (frame.geom_type == "LineString") & frame.geometry.is_valid]
+    name = frame["name"] if "name" in frame else pd.Series(None, index=frame.index)
+    if "name_ru" in frame:
+        name = name.fillna(frame["name_ru"])
+    osm_id = pd.to_numeric(frame.get("osm_id"), errors="coerce").astype("Int64")
+    out = gpd.GeoDataFrame({"name": name, "highway": frame.get("highway"), "osm_id": osm_id,
+                            "length_m": [GEOD.geometry_length(g) for g in frame.geometry]},
+                           geometry=shapely.force_2d(frame.geometry.values), crs=STORAGE_CRS)
+    return out.reset_index(drop=True)
+
+
+def load_streets(session: Session, data_dir: Path) -> int:
+    """Store the shared street lines as ``street_segment`` rows (COPY); how many were stored."""
+    frame = street_segments(data_dir)
+
+    def plain(values):
+        return [None if pd.isna(v) else v for v in values]
+
+    return db.add_segments(session, names=plain(frame["name"]), highways=plain(frame["highway"]),
+                           osm_ids=[None if pd.isna(v) else int(v) for v in frame["osm_id"]],
+                           lengths_m=[float(v) for v in frame["length_m"]], lines=list(frame.geometry))

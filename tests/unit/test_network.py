@@ -1,0 +1,114 @@
+"""Street-network distances on a tiny hand-built grid, drawn in UTM metres (EPSG:32643) and stored in WGS 84."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from pyproj import Transformer
+from shapely.geometry import LineString, Point
+import shapely
+
+from geo.analysis.network import build_graph, distance_matrix, network_distances, snap
+
+TO_WGS = Transformer.from_crs(32643, 4326, always_xy=True).transform
+
+
+def transform(project, geom):
+    return shapely.transform(geom, lambda x, y: project(x, y), interleaved=False)
+X0, Y0 = 650_000.0, 4_790_000.0  # central Almaty in UTM 43N
+
+
+def line(*xy) -> LineString:
+    """A line through points given in metres from (X0, Y0), in EPSG:4326."""
+    return transform(TO_WGS, LineString([(X0 + x, Y0 + y) for x, y in xy]))
+
+
+def point(x: float, y: float) -> Point:
+    return transform(TO_WGS, Point(X0 + x, Y0 + y))
+
+
+def grid(skip: tuple = ()) -> list[LineString]:
+    """A 3 × 3 grid of nodes 100 m apart, one line per block, minus the blocks in ``skip``."""
+    lines = []
+    for k in range(3):
+        for j in range(2):
+            for block in (((j * 100, k * 100), ((j + 1) * 100, k * 100)),
+                          ((k * 100, j * 100), (k * 100, (j + 1) * 100))):
+                if block not in skip:
+                    lines.append(line(*block))
+    return lines
+
+
+def test_a_shortest_path_follows_the_blocks():
+    d = distance_matrix(grid(), [point(0, 0)], [point(200, 200), point(100, 0), point(0, 0)])
+    assert d[0] == pytest.approx([400.0, 100.0, 0.0], abs=1e-3)
+
+
+def test_a_missing_block_makes_the_path_go_round():
+    d = distance_matrix(grid(skip=(((0, 0), (100, 0)),)), [point(0, 0)], [point(100, 0)])
+    assert d[0, 0] == pytest.approx(300.0, abs=1e-3)  # up, across, down
+
+
+def test_a_whole_line_with_bends_is_one_chain_of_edges():
+    g = build_graph([line((0, 0), (100, 0), (100, 100), (200, 100))])
+    assert len(g.nodes) == 4 and g.edges.nnz == 6
+    d = network_distances(g, [point(0, 0)], [point(200, 100)])
+    assert d[0, 0] == pytest.approx(300.0, abs=1e-3)
+
+
+def test_a_disconnected_piece_is_unreachable():
+    lines = grid() + [line((1000, 0), (1100, 0))]
+    g = build_graph(lines)
+    assert g.components == 2
+    d = network_distances(g, [point(0, 0)], [point(1000, 0), point(200, 0)])
+    assert math.isinf(d[0, 0]) and d[0, 1] == pytest.approx(200.0, abs=1e-3)
+
+
+def test_lines_that_cross_without_a_shared_vertex_do_not_meet():
+    bridge = [line((0, 50), (100, 50)), line((50, 0), (50, 100))]
+    d = distance_matrix(bridge, [point(0, 50)], [point(50, 0)])
+    assert math.isinf(d[0, 0])
+
+
+def test_ends_within_the_tolerance_are_merged():
+    gap = [line((0, 0), (100, 0)), line((100.4, 0), (200, 0))]
+    assert distance_matrix(gap, [point(0, 0)], [point(200, 0)], tolerance_m=1.0)[0, 0] == pytest.approx(200, abs=0.5)
+    assert math.isinf(distance_matrix(gap, [point(0, 0)], [point(200, 0)], tolerance_m=0.1)[0, 0])
+
+
+def test_points_snap_to_the_nearest_node_and_the_snap_is_counted():
+    g = build_graph(grid())
+    node, snapped_m = snap(g, [point(30, -40), point(190, 110)])
+    assert snapped_m == pytest.approx([50.0, math.hypot(10, 10)], abs=1e-3)
+    assert np.allclose(g.nodes[node[0]], (X0, Y0), atol=1e-3)
+    d = network_distances(g, [point(30, -40)], [point(190, 110)])
+    assert d[0, 0] == pytest.approx(50 + 300 + math.hypot(10, 10), abs=1e-3)
+
+
+def test_a_point_beyond_max_snap_is_unreachable():
+    g = build_graph(grid())
+    d = network_distances(g, [point(0, 0), point(-900, 0)], [point(200, 0)], max_snap_m=500)
+    assert d[0, 0] == pytest.approx(200.0, abs=1e-3) and math.isinf(d[1, 0])
+
+
+def test_of_two_lines_between_the_same_nodes_the_shorter_counts():
+    g = build_graph([line((0, 0), (0, 100), (100, 100), (100, 0)), line((0, 0), (100, 0))])
+    d = network_distances(g, [point(0, 0)], [point(100, 0)])
+    assert d[0, 0] == pytest.approx(100.0, abs=1e-3)
+
+
+def test_network_distance_is_never_shorter_than_the_straight_line():
+    rng = np.random.default_rng(5)
+    sources = [point(*xy) for xy in rng.uniform(-50, 250, (6, 2))]
+    targets = [point(*xy) for xy in rng.uniform(-50, 250, (7, 2))]
+    d = distance_matrix(grid(), sources, targets)
+    g = build_graph(grid())
+    to_m = Transformer.from_crs(4326, g.crs, always_xy=True).transform
+    straight = np.array([[transform(to_m, s).distance(transform(to_m, t)) for t in targets] for s in sources])
+    assert (d >= straight - 1e-6).all()
+
+
+def test_no_streets_means_every_distance_is_unreachable():
+    d = distance_matrix([], [point(0, 0)], [point(1, 1)])
+    assert d.shape == (1, 1) and math.isinf(d[0, 0])
