@@ -141,7 +141,7 @@ def demo(ctx, data_dir: Path, seed: int, force: bool, accounts_file: Path) -> No
             summary = load_demo(session, data_dir, seed=seed, progress=terminal_progress, replace=force)
             accounts = create_demo_accounts(session)
     except KuzetError as exc:
-        click.echo(getattr(exc, "report", lambda **_: exc.message)(limit=REPORT_LIMIT), err=True)
+        click.echo(exc.report(limit=REPORT_LIMIT) if isinstance(exc, InvalidInput) else exc.message, err=True)
         sys.exit(1)
     for layer_name, count in summary.items():
         click.echo(f"{layer_name:>14}: {count}")

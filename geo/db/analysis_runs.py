@@ -9,7 +9,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import AnalysisCell, AnalysisRun
-from .queries import _frame
+from .queries import frame_of
 from .writes import copy_rows
 
 # The columns of a run's cells, in storing order; ``class`` is a reserved word, quoted by COPY.
@@ -54,7 +54,7 @@ def run_cells(session: Session, run_id: int) -> gpd.GeoDataFrame:
     stmt = (select(c.cell_id, c.count, c.value, c.z, c.p, c.p_fdr, c.class_.label("class"), c.quadrant,
                    c.island, func.ST_AsBinary(c.geom).label("geometry"))
             .where(c.run_id == run_id).order_by(c.cell_id))
-    return _frame(session, stmt)
+    return frame_of(session, stmt)
 
 
 def list_runs(session: Session, *, limit: int, offset: int = 0) -> tuple[list[AnalysisRun], int]:

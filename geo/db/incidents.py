@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_SRID
 from .models import District, Incident, PatrolZone
-from .queries import _frame
+from .queries import frame_of
 
 AREA_MODELS = {"district": District, "patrol_zone": PatrolZone}
 
@@ -58,7 +58,7 @@ def incident_frame(session: Session, f: IncidentFilter) -> gpd.GeoDataFrame:
     stmt = (select(Incident.id, Incident.occurred_at, Incident.category, Incident.source,
                    Incident.external_id, func.ST_AsBinary(Incident.geom).label("geometry"))
             .where(*_where(f)).order_by(Incident.id))
-    frame = _frame(session, stmt)
+    frame = frame_of(session, stmt)
     if frame.empty:  # an empty result has no dtypes to convert with; keep the columns usable
         frame["occurred_at"] = frame["occurred_at"].astype("datetime64[ns, UTC]")
     return frame
@@ -79,7 +79,7 @@ def area_polygons(session: Session, kind: str, within: BaseGeometry | None = Non
         func.ST_Intersects(model.geom, func.ST_GeomFromWKB(within.wkb, STORAGE_SRID))]
     stmt = (select(model.id, model.name, func.ST_AsBinary(model.geom).label("geometry"))
             .where(*where).order_by(model.id))
-    return _frame(session, stmt)
+    return frame_of(session, stmt)
 
 
 def area_names(session: Session, kind: str) -> list[tuple[int, str]]:

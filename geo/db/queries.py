@@ -70,11 +70,13 @@ def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, f
     matched = session.scalar(select(func.count()).select_from(model).where(*where))
     stmt: Select = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
                     .where(*where).order_by(model.id).limit(limit).offset(offset))
-    frame = _frame(session, stmt)
+    frame = frame_of(session, stmt)
     return Page(frame, matched)
 
 
-def _frame(session: Session, stmt: Select) -> gpd.GeoDataFrame:
+def frame_of(session: Session, stmt: Select) -> gpd.GeoDataFrame:
+    """The rows of ``stmt`` as a GeoDataFrame (EPSG:4326): its ``geometry`` column and any other
+    WKB columns become geometries."""
     result = session.execute(stmt)
     rows = result.all()
     columns = list(result.keys())

@@ -96,17 +96,22 @@ def _members(session: Session, formation: Formation, shift: Shift, member_ids, r
 
 
 def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
-                exclude_id: int | None = None) -> AssignmentFacts:
+                exclude_id: int | None = None, target: q.TargetRow | None = None,
+                unit_ids: tuple[int, ...] | None = None) -> AssignmentFacts:
     """Everything the rules need about one request, computed by PostGIS in a few queries.
 
     A building block of the use cases here and in :mod:`.dispatch_options`, which check access first.
+    ``target`` and ``unit_ids`` (the units covering it) may be handed in when many formations are
+    checked against one target, so they are looked up once.
     """
     shift = request.shift()
     formation = session.get(Formation, request.formation_id)
     if formation is None:
         raise NotFound(f"no formation {request.formation_id}")
-    target = _target(session, request.target_kind, request.target_id)
-    unit_ids = q.units_covering(session, target.kind, target.id)
+    if target is None:
+        target = _target(session, request.target_kind, request.target_id)
+    if unit_ids is None:
+        unit_ids = q.units_covering(session, target.kind, target.id)
     officer = None
     if request.officer_id is not None:
         row = q.lock_officer(session, request.officer_id)

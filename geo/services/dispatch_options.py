@@ -32,10 +32,12 @@ def candidate_formations(session: Session, *, viewer: Principal, target_kind: st
     """
     require(viewer, *PLANNERS)
     regime = get_regime(regime_name)
+    target = _target(session, target_kind, target_id)  # the same for every formation: looked up once
+    unit_ids = q.units_covering(session, target.kind, target.id)
     candidates = []
     for formation in q.formations(session):
         request = AssignmentRequest(formation.id, target_kind, target_id, activity, starts_at, ends_at)
-        candidates.append(build_facts(session, request, regime))
+        candidates.append(build_facts(session, request, regime, target=target, unit_ids=unit_ids))
     return rank_formations(candidates, regime, gettext=gettext, skip=("police-supervision",))
 
 

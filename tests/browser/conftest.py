@@ -144,15 +144,24 @@ def sign_in(page, base: str, login: str, password: str = TEST_PASSWORD) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
-@pytest.fixture
-def watched(browser, live_server) -> Iterator[Watched]:
-    """A page signed in as the administrator, watched for errors and outside requests."""
-    context = browser.new_context(viewport={"width": 1280, "height": 860})
+def watch(browser, base: str, login: str, **context_options):
+    """A new browser context signed in as ``login``, its page watched for errors and requests.
+
+    Returns ``(context, watched)``; the caller closes the context.
+    """
+    context = browser.new_context(**({"viewport": {"width": 1280, "height": 860}} | context_options))
     page = context.new_page()
-    sign_in(page, live_server, "admin")
     w = Watched(page)
     page.on("console", lambda msg: w.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
     page.on("pageerror", lambda exc: w.errors.append(f"pageerror: {exc}"))
     page.on("request", lambda request: w.requests.append(request.url))
+    sign_in(page, base, login)
+    return context, w
+
+
+@pytest.fixture
+def watched(browser, live_server) -> Iterator[Watched]:
+    """A page signed in as the administrator, watched for errors and outside requests."""
+    context, w = watch(browser, live_server, "admin")
     yield w
     context.close()

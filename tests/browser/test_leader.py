@@ -24,7 +24,7 @@ from geo.db.dispatch import current_members
 from geo.db.models import Assignment, AssignmentMember, FieldReport, PatrolZone, UserAccount
 from geo.demo.accounts import LED_FORMATION, SUPERVISED_ZONE
 
-from tests.browser.conftest import DEMO_URL, sign_in
+from tests.browser.conftest import DEMO_URL, watch
 from tests.conftest import add_user
 
 pytestmark = pytest.mark.browser
@@ -94,13 +94,8 @@ def people(demo_app):
 
 
 def _page(browser, base: str, login: str, **context):
-    ctx = browser.new_context(**({"viewport": {"width": 1280, "height": 860}} | context))
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    sign_in(page, base, login)
-    return ctx, page, errors
+    ctx, w = watch(browser, base, login, **context)
+    return ctx, w.page, w.errors
 
 
 def _shot(page, name: str) -> None:

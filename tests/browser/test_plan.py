@@ -13,7 +13,7 @@ from geo.access import SYSTEM
 from geo.db import make_engine
 from geo.services.accounts import list_users
 
-from tests.browser.conftest import DEMO_URL, Watched, sign_in
+from tests.browser.conftest import DEMO_URL, Watched, watch
 from tests.browser.test_dispatch import FIND_MAP, assignment_ids, errors, outside
 from tests.conftest import add_user
 
@@ -52,13 +52,7 @@ def shift_day(demo_app) -> date:
 @pytest.fixture
 def planner(browser, live_server, shift_day) -> Watched:
     """A page signed in as a dispatcher (not an admin), watched for errors and outside requests."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    sign_in(page, live_server, PLANNER)
-    w = Watched(page)
-    page.on("console", lambda msg: w.errors.append(f"console: {msg.text}") if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: w.errors.append(f"pageerror: {exc}"))
-    page.on("request", lambda request: w.requests.append(request.url))
+    context, w = watch(browser, live_server, PLANNER, viewport={"width": 1400, "height": 900})
     yield w
     context.close()
 
