@@ -11,7 +11,7 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
-from .audit import record
+from .accountability.audit import record
 
 MIN_PASSWORD_LENGTH = 10
 

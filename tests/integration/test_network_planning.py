@@ -15,7 +15,7 @@ from geo.db import planning as plan_db
 from geo.db.models import StreetSegment
 from geo.errors import InvalidInput
 from geo.services import accept_plan, propose_plan
-from geo.services.plan_distance import travel
+from geo.services.planning.distance import travel
 
 from tests.integration.test_planning_service import END, START, ZONE_ONLY, formation, incident
 from tests.support.dispatch_world import build, wkb

@@ -14,7 +14,7 @@ from geo.errors import Forbidden, InvalidInput
 from geo.regimes import get_regime
 from geo.rules import check_assignment
 from geo.services import AssignmentRequest, accept_plan, build_facts, propose_plan, shift_demand, shift_supply
-from geo.services.plan_mask import eligibility
+from geo.services.planning.mask import eligibility
 
 from tests.support.dispatch_world import at, build, wkb
 

@@ -9,17 +9,17 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-import geo.services.plan_demand
+import geo.services.planning.demand
 from geo.analysis.planning import plan_shift
 from geo.rules.examples import shift
-from geo.services.plan_demand import DemandTarget, event_need, same_hours
-from geo.services.plan_mask import Mask
-from geo.services.plan_report import failure_summary
-from geo.services.planning import hand_out_officers
+from geo.services.planning.demand import DemandTarget, event_need, same_hours
+from geo.services.planning.mask import Mask
+from geo.services.planning.report import failure_summary
+from geo.services.planning.plan import hand_out_officers
 
 
 def test_docstring_examples_run():
-    assert doctest.testmod(geo.services.plan_demand, optionflags=doctest.ELLIPSIS).failed == 0
+    assert doctest.testmod(geo.services.planning.demand, optionflags=doctest.ELLIPSIS).failed == 0
 
 
 def test_56_days_back_are_the_8_same_weekdays_at_the_same_local_hours():

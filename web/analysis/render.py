@@ -18,7 +18,7 @@ from markupsafe import escape
 
 from geo.layers import LAYERS
 from geo.services import AnalystPage, HotspotResult
-from geo.services.hotspot_statistics import ALPHA
+from geo.services.hotspots.statistics import ALPHA
 
 from ..maps import frames
 from ..maps.legend import Legend, LegendEntry

@@ -14,7 +14,7 @@ from ..geojson import geojson_response
 from . import bp
 from .bodies import arg, fields, json_object
 
-# Every option of geo.services.hotspots; the service checks the values and names the bad one.
+# Every option of geo.services.hotspots.run; the service checks the values and names the bad one.
 ANALYSIS_FIELDS = {name: "any" for name in (
     "start", "end", "weekdays", "hour_band", "categories", "area", "cell_size_m", "distance_m", "permutations",
     "seed", "bandwidth_m", "sources", "exclude_sources", "deduplicate")}

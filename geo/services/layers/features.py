@@ -11,17 +11,17 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from ..access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
-from ..db import queries, scopes, writes
-from ..domain import DEFAULT_TIMEZONE, Role
-from ..errors import InvalidInput, NotFound
-from ..ingest.mapping import Mapping, resolve_columns
-from ..ingest.readers import CsvGeometry, Source, read_source
-from ..ingest.validate import timezone, validate
-from ..layers import LAYERS, LayerSpec
-from ..progress import ProgressFactory, silent
-from ..visibility import Scope, scope_of
-from .audit import record
+from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
+from ...db import queries, scopes, writes
+from ...domain import DEFAULT_TIMEZONE, Role
+from ...errors import InvalidInput, NotFound
+from ...ingest.mapping import Mapping, resolve_columns
+from ...ingest.readers import CsvGeometry, Source, read_source
+from ...ingest.validate import timezone, validate
+from ...layers import LAYERS, LayerSpec
+from ...progress import ProgressFactory, silent
+from ...visibility import Scope, scope_of
+from ..accountability.audit import record
 
 MAX_PAGE = 10_000
 

@@ -13,21 +13,21 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, Principal, require, signing_officer
-from ..db import dispatch as q
-from ..db import scopes
-from ..db import writes_dispatch as w
-from ..db.models import Assignment, Formation, Officer, Participant
-from ..domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, HomeAreaOverride,
+from ...access import PLANNERS, Principal, require, signing_officer
+from ...db import dispatch as q
+from ...db import scopes
+from ...db import writes_dispatch as w
+from ...db.models import Assignment, Formation, Officer, Participant
+from ...domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, HomeAreaOverride,
                       MemberFacts, Notification, OfficerFacts, RegistrationStatus, Shift, TargetFacts,
                       TargetKind, Violation)
-from ..errors import Conflict, InvalidInput, NotFound, RuleViolation
-from ..regimes import Regime, get_regime
-from ..rules import check_assignment
-from ..rules.messages import Gettext, plain
-from ..rules.participants import eligible_members
-from ..visibility import scope_of
-from .audit import record
+from ...errors import Conflict, InvalidInput, NotFound, RuleViolation
+from ...regimes import Regime, get_regime
+from ...rules import check_assignment
+from ...rules.messages import Gettext, plain
+from ...rules.participants import eligible_members
+from ...visibility import scope_of
+from ..accountability.audit import record
 
 DEFAULT_REGIME = "order-641"
 

@@ -9,13 +9,13 @@ import geopandas as gpd
 import shapely
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, Principal, require
-from ..crs import STORAGE_SRID
-from ..db import queries
-from ..db import zones as z
-from ..domain import DEFAULT_TIMEZONE
+from ...access import PLANNERS, Principal, require
+from ...crs import STORAGE_SRID
+from ...db import queries
+from ...db import zones as z
+from ...domain import DEFAULT_TIMEZONE
 from .assignments import list_assignments
-from .layers import layer_features, layer_spec
+from ..layers.features import layer_features, layer_spec
 
 # Target layers of the catalogue, in drawing order: wide areas first, small ones on top.
 TARGET_LAYERS = ("pasture", "crop_field", "campus", "patrol_zone", "public_place", "event")

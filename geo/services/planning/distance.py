@@ -18,9 +18,9 @@ import numpy as np
 import shapely
 from sqlalchemy.orm import Session
 
-from ..analysis.network import build_graph, network_distances
-from ..db import network as db
-from ..errors import InvalidInput
+from ...analysis.network import build_graph, network_distances
+from ...db import network as db
+from ...errors import InvalidInput
 
 DISTANCES = ("network", "straight")
 MARGIN_M = 2000.0       # streets this far beyond the formations and targets may carry a shorter path

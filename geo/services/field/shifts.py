@@ -14,13 +14,13 @@ import shapely
 from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
-from ..access import Principal, require
-from ..db import assignments as qa
-from ..db import my_shifts as q
-from ..domain import DEFAULT_TIMEZONE, Role
-from ..errors import Forbidden, InvalidInput, NotFound
-from ..regimes import get_regime
-from .audit import record
+from ...access import Principal, require
+from ...db import assignments as qa
+from ...db import my_shifts as q
+from ...domain import DEFAULT_TIMEZONE, Role
+from ...errors import Forbidden, InvalidInput, NotFound
+from ...regimes import get_regime
+from ..accountability.audit import record
 
 LIVE = ("proposed", "confirmed")
 

@@ -2,7 +2,7 @@
 
 One call, one stored ``analysis_run`` with its cells (COPied in bulk), in the caller's transaction:
 every option is checked and every statistic computed before anything is written, so a refused run
-stores nothing. Reopen, list, compare and export runs with ``geo.services.analysis_runs``.
+stores nothing. Reopen, list, compare and export runs with ``geo.services.hotspots.runs``.
 Only analysts run analyses (``geo.access.ANALYSTS``).
 """
 from __future__ import annotations
@@ -16,16 +16,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from ..access import ANALYSTS, Principal, require
-from ..analysis.selection import select_incidents
-from ..db import analysis_runs as runs
-from ..db import incidents as db
-from ..domain import DEFAULT_TIMEZONE, IncidentSource
-from ..errors import InvalidInput
-from ..progress import ProgressFactory, silent
-from . import hotspot_statistics as statistics
-from .hotspot_options import Area, Selection, parameters, selection
-from .zones import polygon_from_geojson
+from ...access import ANALYSTS, Principal, require
+from ...analysis.selection import select_incidents
+from ...db import analysis_runs as runs
+from ...db import incidents as db
+from ...domain import DEFAULT_TIMEZONE, IncidentSource
+from ...errors import InvalidInput
+from ...progress import ProgressFactory, silent
+from . import statistics
+from .options import Area, Selection, parameters, selection
+from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 STEPS = 5  # select, aggregate, test, summarise, store
@@ -64,7 +64,7 @@ def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None,
     ----------
     method : "gi_star", "local_moran" or "kde".
     start, end, weekdays, hour_band, categories, timezone : the selection (see
-        ``geo.services.hotspot_options``); weekday and hour are read in ``timezone``.
+        ``geo.services.hotspots.options``); weekday and hour are read in ``timezone``.
     area : ``{"kind": "district"|"patrol_zone", "id": n}``, ``{"kind": "polygon", "geometry": {...}}``
         or None for every incident.
     aggregation, cell_size_m, neighbours, distance_m, weights, permutations, seed : Gi* and Local

@@ -17,9 +17,9 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..analysis.selection import hour_band_mask
-from ..domain import DEFAULT_TIMEZONE, IncidentSource, values
-from ..errors import InvalidInput
+from ...analysis.selection import hour_band_mask
+from ...domain import DEFAULT_TIMEZONE, IncidentSource, values
+from ...errors import InvalidInput
 
 METHODS = ("gi_star", "local_moran", "kde")
 AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone")

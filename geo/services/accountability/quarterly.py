@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ..access import Principal
-from ..db import quarterly as q
-from ..domain import DEFAULT_TIMEZONE, ReportCategory
-from ..errors import InvalidInput
-from ..rules.messages import Gettext, plain
-from ..visibility import scope_of
+from ...access import Principal
+from ...db import quarterly as q
+from ...domain import DEFAULT_TIMEZONE, ReportCategory
+from ...errors import InvalidInput
+from ...rules.messages import Gettext, plain
+from ...visibility import scope_of
 
 CATEGORIES = tuple(c.value for c in ReportCategory)
 

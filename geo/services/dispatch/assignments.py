@@ -14,15 +14,15 @@ import shapely
 from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, SIGNERS, Principal, require, signing_officer
-from ..db import assignments as qa
-from ..db import dispatch as q
-from ..db import scopes
-from ..domain import DEFAULT_TIMEZONE, Role
-from ..errors import InvalidInput, NotFound
-from ..rules.messages import Gettext, plain
-from ..visibility import scope_of
-from .dispatch import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
+from ...access import PLANNERS, SIGNERS, Principal, require, signing_officer
+from ...db import assignments as qa
+from ...db import dispatch as q
+from ...db import scopes
+from ...domain import DEFAULT_TIMEZONE, Role
+from ...errors import InvalidInput, NotFound
+from ...rules.messages import Gettext, plain
+from ...visibility import scope_of
+from .assign import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
                        reject_assignment, update_assignment)
 
 STATUSES = qa.STATUSES

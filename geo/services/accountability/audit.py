@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..access import Principal, require
-from ..db import accounts as q
-from ..domain import Role
+from ...access import Principal, require
+from ...db import accounts as q
+from ...domain import Role
 
 
 def record(session: Session, actor: Principal, action: str, entity: str, entity_id: int | None,

@@ -13,13 +13,13 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from shapely.geometry import mapping
 
-from ..analysis.planning import ELIGIBLE_FORMATIONS_TOO_SMALL, NO_ELIGIBLE_FORMATION, ShiftPlan
-from ..domain import Shift
-from ..regimes import Regime
-from ..rules.messages import Gettext, plain
-from .dispatch import AssignmentRequest
-from .plan_demand import DemandTarget, ShiftDemand, SupplyFormation
-from .plan_mask import Mask
+from ...analysis.planning import ELIGIBLE_FORMATIONS_TOO_SMALL, NO_ELIGIBLE_FORMATION, ShiftPlan
+from ...domain import Shift
+from ...regimes import Regime
+from ...rules.messages import Gettext, plain
+from ..dispatch.assign import AssignmentRequest
+from .demand import DemandTarget, ShiftDemand, SupplyFormation
+from .mask import Mask
 
 ASSIGNED, SHORT, UNCOVERED, NO_DEMAND = "assigned", "short", "uncovered", "no_demand"
 

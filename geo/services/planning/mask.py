@@ -4,7 +4,7 @@ A pair (formation, target) is eligible when ``geo.rules.check_assignment`` finds
 the facts ``assign_formation`` would check for it: every member who may take part, and a
 supervising officer of a unit covering the target who is free for the target's shift (chosen with
 ``supervising_officers``). The spatial facts of all pairs come from a few batched queries that
-compute what ``geo.services.dispatch.build_facts`` computes for one; the rule functions are the same.
+compute what ``geo.services.dispatch.assign.build_facts`` computes for one; the rule functions are the same.
 What the mask cannot see is how the plan's own items load an officer: the planner settles that
 when it hands out officers.
 """
@@ -16,19 +16,19 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy.orm import Session
 
-from ..access import Principal
-from ..db import dispatch as q
-from ..db import planning as db
-from ..db.models import Formation, Officer
-from ..domain import (AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, ParticipationForm, Shift, TargetFacts,
+from ...access import Principal
+from ...db import dispatch as q
+from ...db import planning as db
+from ...db.models import Formation, Officer
+from ...domain import (AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, ParticipationForm, Shift, TargetFacts,
                       TargetKind)
-from ..regimes import Regime
-from ..rules import check_assignment, eligible_activities
-from ..rules.messages import Gettext, plain
-from . import plan_distance
-from .dispatch import _members, _officer_facts
-from .dispatch_options import supervising_officers
-from .plan_demand import DemandTarget, SupplyFormation
+from ...regimes import Regime
+from ...rules import check_assignment, eligible_activities
+from ...rules.messages import Gettext, plain
+from . import distance as plan_distance
+from ..dispatch.assign import _members, _officer_facts
+from ..dispatch.options import supervising_officers
+from .demand import DemandTarget, SupplyFormation
 
 
 @dataclass(frozen=True)

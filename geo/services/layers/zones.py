@@ -15,11 +15,11 @@ from shapely.geometry import Polygon, mapping
 from shapely.validation import explain_validity
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, Principal, require
-from ..db import zones as z
-from ..domain import DEFAULT_TIMEZONE
-from ..errors import InvalidInput, NotFound
-from .audit import record
+from ...access import PLANNERS, Principal, require
+from ...db import zones as z
+from ...domain import DEFAULT_TIMEZONE
+from ...errors import InvalidInput, NotFound
+from ..accountability.audit import record
 
 DEFAULT_MIN_AREA_M2 = 2_000.0
 DEFAULT_MAX_AREA_M2 = 50_000_000.0  # 50 km²

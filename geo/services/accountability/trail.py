@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ..access import Principal, require
-from ..db import audit_trail as q
-from ..domain import DEFAULT_TIMEZONE, Role
-from ..errors import InvalidInput
+from ...access import Principal, require
+from ...db import audit_trail as q
+from ...domain import DEFAULT_TIMEZONE, Role
+from ...errors import InvalidInput
 
 
 def _scope(viewer: Principal) -> tuple[bool, int | None]:

@@ -9,18 +9,18 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, ROSTER_READERS, Principal, require
-from ..db import dispatch as q
-from ..db import scopes
-from ..domain import ParticipationForm
-from ..errors import NotFound
-from ..regimes import get_regime
-from ..rules import eligible_activities, rank_formations
-from ..rules.messages import Gettext, plain
-from ..rules.participants import member_violations
-from ..rules.supervision import covered_by
-from ..visibility import scope_of
-from .dispatch import DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, build_facts
+from ...access import PLANNERS, ROSTER_READERS, Principal, require
+from ...db import dispatch as q
+from ...db import scopes
+from ...domain import ParticipationForm
+from ...errors import NotFound
+from ...regimes import get_regime
+from ...rules import eligible_activities, rank_formations
+from ...rules.messages import Gettext, plain
+from ...rules.participants import member_violations
+from ...rules.supervision import covered_by
+from ...visibility import scope_of
+from .assign import DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, build_facts
 
 
 def candidate_formations(session: Session, *, viewer: Principal, target_kind: str, target_id: int,

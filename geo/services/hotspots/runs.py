@@ -12,15 +12,15 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from ..access import ANALYSTS, POLICE_STAFF, Principal, require
-from ..db import analysis_runs as runs
-from ..db import incidents as db
-from ..domain import DEFAULT_TIMEZONE
-from ..errors import InvalidInput, NotFound
-from .hotspot_statistics import ALPHA, quadrants
-from .hotspots import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
-from .hotspot_options import selection
-from .layers import layer_features
+from ...access import ANALYSTS, POLICE_STAFF, Principal, require
+from ...db import analysis_runs as runs
+from ...db import incidents as db
+from ...domain import DEFAULT_TIMEZONE
+from ...errors import InvalidInput, NotFound
+from .statistics import ALPHA, quadrants
+from .run import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
+from .options import selection
+from ..layers.features import layer_features
 
 FLOAT_COLUMNS = ("count", "value", "z", "p", "p_fdr", "class")
 MAX_RUNS_PAGE = 500
@@ -46,7 +46,7 @@ def _typed(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def analysis_run(session: Session, run_id: int, *, viewer: Principal) -> HotspotResult:
-    """A stored run with its cells, as :func:`geo.services.hotspots` returned it; NotFound if none."""
+    """A stored run with its cells, as :func:`geo.services.hotspots.run` returned it; NotFound if none."""
     run = _stored(session, run_id, viewer)
     return HotspotResult(run.id, run.method, _typed(runs.run_cells(session, run_id)), run.summary,
                          run.parameters, run.selection, run.created_by, run.created_at, run.duration_ms)
@@ -142,7 +142,7 @@ def incident_series(session: Session, *, viewer: Principal, interval: str = "day
                     timezone: str = DEFAULT_TIMEZONE, **selected) -> dict:
     """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
 
-    ``selected`` takes the selection options of :func:`geo.services.hotspots`. Each bucket says how
+    ``selected`` takes the selection options of :func:`geo.services.hotspots.run`. Each bucket says how
     many of its incidents are synthetic demo data.
     """
     require(viewer, *POLICE_STAFF)

@@ -15,13 +15,13 @@ import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from ..analysis.cells import cell_neighbours, grid_counts, polygon_counts
-from ..analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran
-from ..analysis.kde import M2_PER_KM2, density_contours, kde, support_m
-from ..crs import STORAGE_CRS, metric_crs_for
-from ..db import incidents as db
-from ..errors import InvalidInput
-from .hotspot_options import Parameters
+from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
+from ...analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran
+from ...analysis.kde import M2_PER_KM2, density_contours, kde, support_m
+from ...crs import STORAGE_CRS, metric_crs_for
+from ...db import incidents as db
+from ...errors import InvalidInput
+from .options import Parameters
 
 MIN_CELLS = 9  # fewer cells cannot hold a cluster and its surroundings
 MAX_GRID_CELLS = 250_000  # a run stays interactive and its cells storable in about a second

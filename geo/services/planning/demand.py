@@ -18,13 +18,13 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, Principal, require
-from ..db import dispatch as q
-from ..db import planning as db
-from ..domain import FormationFacts, IncidentSource, MemberFacts, Period, Shift
-from ..errors import InvalidInput
-from ..regimes import get_regime
-from .dispatch import DEFAULT_REGIME, _formation_facts, _members
+from ...access import PLANNERS, Principal, require
+from ...db import dispatch as q
+from ...db import planning as db
+from ...domain import FormationFacts, IncidentSource, MemberFacts, Period, Shift
+from ...errors import InvalidInput
+from ...regimes import get_regime
+from ..dispatch.assign import DEFAULT_REGIME, _formation_facts, _members
 
 PLANNABLE_KINDS = ("patrol_zone", "public_place", "campus")  # events come on top, always
 MAX_SHIFT = timedelta(hours=24)

@@ -18,17 +18,17 @@ import geopandas as gpd
 import numpy as np
 from sqlalchemy.orm import Session
 
-from ..access import PLANNERS, Principal, require
-from ..analysis.planning import ShiftPlan, plan_shift
-from ..errors import InvalidInput, KuzetError, RuleViolation
-from ..regimes import get_regime
-from ..rules.messages import Gettext, plain
-from .dispatch import DEFAULT_REGIME, AssignmentRequest, assign_formation
-from .layers import layer_features
-from .plan_distance import check_distance
-from .plan_demand import number, shift_demand, shift_supply
-from .plan_mask import Mask, eligibility
-from .plan_report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal, explain, outcomes
+from ...access import PLANNERS, Principal, require
+from ...analysis.planning import ShiftPlan, plan_shift
+from ...errors import InvalidInput, KuzetError, RuleViolation
+from ...regimes import get_regime
+from ...rules.messages import Gettext, plain
+from ..dispatch.assign import DEFAULT_REGIME, AssignmentRequest, assign_formation
+from ..layers.features import layer_features
+from .distance import check_distance
+from .demand import number, shift_demand, shift_supply
+from .mask import Mask, eligibility
+from .report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal, explain, outcomes
 
 
 def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, ends_at: datetime,

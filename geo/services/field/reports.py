@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ..access import Principal, require
-from ..db import reports as q
-from ..domain import DEFAULT_TIMEZONE, ReportCategory, Role
-from ..errors import InvalidInput, NotFound, RowError
-from ..rules.messages import Gettext, plain
-from ..visibility import scope_of
-from .audit import record
+from ...access import Principal, require
+from ...db import reports as q
+from ...domain import DEFAULT_TIMEZONE, ReportCategory, Role
+from ...errors import InvalidInput, NotFound, RowError
+from ...rules.messages import Gettext, plain
+from ...visibility import scope_of
+from ..accountability.audit import record
 
 LOCATION_SOURCES = ("map", "device")
 MAX_DESCRIPTION = 4000

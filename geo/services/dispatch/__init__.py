@@ -1,0 +1,10 @@
+"""Dispatch: assign formations to targets for a shift (``assign``), what a dispatcher may choose
+(``options``), the day on the dispatcher's map (``day``) and assignments as GeoJSON features
+(``assignments``)."""
+from .assign import (AssignmentRequest, assign_formation, build_facts, cancel_assignment, confirm_assignment,
+                     reject_assignment, update_assignment)
+from .assignments import (STATUSES, assignment_feature, cancel_feature, confirm_feature, list_assignments,
+                          list_officers, propose_feature, reject_feature, statuses_of, supervision_page,
+                          update_feature)
+from .day import DispatchDay, day_window, dispatch_day
+from .options import candidate_formations, dispatch_options, formation_roster, supervising_officers
