@@ -13,10 +13,11 @@ Each rule returns ``Violation(code, item, message)``s; ``check_assignment`` retu
 from __future__ import annotations
 
 from .activity import eligible_activities
+from .capacity import OfficerCapacity, officer_capacity
 from .check import RULES, FormationFit, check_assignment, explain_formation, rank_formations
 from .messages import Gettext, plain
 from .participants import age_on
 from .supervision import covered_by
 
-__all__ = ["RULES", "FormationFit", "Gettext", "age_on", "check_assignment", "covered_by",
-           "eligible_activities", "explain_formation", "plain", "rank_formations"]
+__all__ = ["RULES", "FormationFit", "Gettext", "OfficerCapacity", "age_on", "check_assignment", "covered_by",
+           "eligible_activities", "explain_formation", "officer_capacity", "plain", "rank_formations"]
