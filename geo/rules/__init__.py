@@ -12,7 +12,7 @@ Each rule returns ``Violation(code, item, message)``s; ``check_assignment`` retu
 """
 from __future__ import annotations
 
-from .activity import eligible_activities
+from .activity import default_activity, eligible_activities
 from .capacity import OfficerCapacity, officer_capacity
 from .check import RULES, FormationFit, check_assignment, explain_formation, rank_formations
 from .messages import Gettext, plain
@@ -20,4 +20,5 @@ from .participants import age_on
 from .supervision import covered_by
 
 __all__ = ["RULES", "FormationFit", "Gettext", "OfficerCapacity", "age_on", "check_assignment", "covered_by",
-           "eligible_activities", "explain_formation", "officer_capacity", "plain", "rank_formations"]
+           "default_activity", "eligible_activities", "explain_formation", "officer_capacity", "plain",
+           "rank_formations"]

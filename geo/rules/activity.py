@@ -114,6 +114,22 @@ def eligible_activities(regime: Regime, target_kind: str, place_kind: str | None
             and (collective or a.form == ParticipationForm.INDIVIDUAL)]
 
 
+def default_activity(regime: Regime, target_kind: str, place_kind: str | None = None) -> str | None:
+    """The type proposed for a target: the first collective (item 8) type it allows, else its first.
+
+    Examples
+    --------
+    >>> from geo.regimes import get_regime
+    >>> default_activity(get_regime(), "patrol_zone"), default_activity(get_regime(), "campus")
+    ('8.1', '8.7')
+    >>> default_activity(get_regime(), "district") is None
+    True
+    """
+    activities = eligible_activities(regime, target_kind, place_kind)
+    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE] or activities
+    return collective[0].code if collective else None
+
+
 def _describe(kind: str, place_kind: str | None, _: Gettext) -> str:
     label = target_label(kind, _)
     return f"{label}: {place_kind}" if place_kind else label

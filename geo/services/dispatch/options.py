@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from ...access import PLANNERS, ROSTER_READERS, Principal, require
 from ...db import dispatch as q
 from ...db import scopes
-from ...domain import OfficerFacts, ParticipationForm
+from ...domain import OfficerFacts
 from ...errors import NotFound
 from ...regimes import get_regime
-from ...rules import OfficerCapacity, eligible_activities, officer_capacity, rank_formations
+from ...rules import OfficerCapacity, default_activity, eligible_activities, officer_capacity, rank_formations
 from ...rules.messages import Gettext, plain
 from ...rules.participants import member_violations
 from ...rules.supervision import covered_by
@@ -80,13 +80,6 @@ def _activity_dict(a, gettext: Gettext) -> dict:
             "needs_supervisor": a.needs_supervisor}
 
 
-def _default_activity(activities) -> str | None:
-    """The first collective (item 8) type the target allows, else its first type."""
-    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE]
-    chosen = (collective or activities or [None])[0]
-    return chosen.code if chosen else None
-
-
 def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
                      starts_at: datetime, ends_at: datetime, activity: str | None = None,
                      regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, timezone: str | None = None) -> dict:
@@ -102,7 +95,7 @@ def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, t
     shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
     target = _target(session, target_kind, target_id)
     activities = eligible_activities(regime, target.kind, target.place_kind)
-    chosen = activity or _default_activity(activities)
+    chosen = activity or default_activity(regime, target.kind, target.place_kind)
     formations = []
     if chosen:
         formations = [f.as_dict() for f in candidate_formations(

@@ -20,10 +20,9 @@ from ...access import Principal
 from ...db import dispatch as q
 from ...db import planning as db
 from ...db.models import Formation, Officer
-from ...domain import (AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, ParticipationForm, Shift, TargetFacts,
-                      TargetKind)
+from ...domain import AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, Shift, TargetFacts, TargetKind
 from ...regimes import Regime
-from ...rules import check_assignment, eligible_activities
+from ...rules import check_assignment, default_activity
 from ...rules.messages import Gettext, plain
 from . import distance as plan_distance
 from ..dispatch.assign import _members, _officer_facts
@@ -48,14 +47,6 @@ class Mask:
     members: dict[tuple[int, int], tuple[MemberFacts, ...]]
     distance: str = "straight"
     straight_pairs: int = 0
-
-
-def default_activity(regime: Regime, kind: str, place_kind: str | None) -> str | None:
-    """The first collective (item 8) type the regime allows for the target, as the dispatcher's form
-    proposes it (8.1 for zones, places and events; 8.7 for campuses)."""
-    activities = eligible_activities(regime, kind, place_kind)
-    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE] or activities
-    return collective[0].code if collective else None
 
 
 class _Facts:
