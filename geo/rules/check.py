@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
-from .activity import activity_target, closed_activity_list, collective_only
+from .activity import activity_target
 from .booking import no_double_booking
+from .closed_list import closed_activity_list
+from .collective import collective_only
 from .event_window import event_window
 from .home_area import formation_home_area
 from .messages import Gettext, plain

@@ -9,7 +9,9 @@ import pytest
 from geo.domain import TargetFacts, TargetKind
 from geo.regimes import get_regime
 from geo.rules import default_activity, eligible_activities
-from geo.rules.activity import activity_target, closed_activity_list, collective_only
+from geo.rules.activity import activity_target
+from geo.rules.closed_list import closed_activity_list
+from geo.rules.collective import collective_only
 from geo.rules.examples import example_facts
 
 REGIME = get_regime()
