@@ -11,6 +11,7 @@ from ..regimes import ActivityType, Regime
 from .messages import Gettext, plain, target_label, target_labels
 
 CODE = "activity-target"
+LABEL = "the activity does not fit"
 
 
 def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

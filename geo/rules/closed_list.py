@@ -7,6 +7,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain
 
 CODE = "closed-activity-list"
+LABEL = "no activity of the list fits"
 
 
 def closed_activity_list(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

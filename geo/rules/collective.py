@@ -7,6 +7,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain
 
 CODE = "collective-only"
+LABEL = "not a formation"
 
 
 def collective_only(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
