@@ -1,39 +1,20 @@
-"""Reading the audit log with filters, and limiting it to what lies in a police unit's jurisdiction."""
+"""Reading the audit log with filters, within a viewer's scope (``geo.db.scopes.audit_visible``)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Assignment, AuditLog, FieldReport
-from .reports import in_jurisdiction
-from .scopes import assignment_in_unit
+from ..visibility import Scope
+from . import scopes
+from .models import AuditLog
 
 
-def assignments_in_jurisdiction(unit_id: int):
-    """SELECT of the assignments whose target lies in the unit's jurisdiction (the dispatch rule's test)."""
-    return select(Assignment.id).where(assignment_in_unit(unit_id))
-
-
-def reports_in_jurisdiction(unit_id: int):
-    return select(FieldReport.id).where(in_jurisdiction(unit_id, FieldReport.geom))
-
-
-def about_unit(unit_id: int | None) -> ColumnElement[bool]:
-    """Entries about assignments and reports in the unit's jurisdiction (None: every entry)."""
-    if unit_id is None:
-        return true()
-    return or_(and_(AuditLog.entity == "assignment", AuditLog.entity_id.in_(assignments_in_jurisdiction(unit_id))),
-               and_(AuditLog.entity == "field_report", AuditLog.entity_id.in_(reports_in_jurisdiction(unit_id))))
-
-
-def entries(session: Session, *, everything: bool, unit_id: int | None, entity: str | None = None,
-            since: datetime | None = None, until: datetime | None = None, limit: int = 200,
-            offset: int = 0) -> list[AuditLog]:
-    """Entries newest first: every entry when ``everything``, else those about ``unit_id``'s jurisdiction."""
-    scope = true() if everything else (about_unit(unit_id) if unit_id is not None else false())
-    stmt = select(AuditLog).where(scope)
+def entries(session: Session, scope: Scope, *, entity: str | None = None, since: datetime | None = None,
+            until: datetime | None = None, limit: int = 200, offset: int = 0) -> list[AuditLog]:
+    """Entries ``scope`` admits, newest first (``geo.db.scopes.audit_visible``)."""
+    stmt = select(AuditLog).where(scopes.audit_visible(scope))
     if entity:
         stmt = stmt.where(AuditLog.entity == entity)
     if since is not None:
@@ -43,6 +24,9 @@ def entries(session: Session, *, everything: bool, unit_id: int | None, entity: 
     return list(session.scalars(stmt.order_by(AuditLog.id.desc()).limit(limit).offset(offset)))
 
 
-def entities(session: Session) -> list[str]:
-    """The kinds of thing the log speaks about, for a filter."""
+def entities(session: Session, scope: Scope) -> list[str]:
+    """The kinds of thing the entries ``scope`` admits speak about, for a filter (all in the log for
+    every entry; a unit's, assignments and field reports)."""
+    if not scope.everything:
+        return list(scopes.UNIT_AUDIT_ENTITIES)
     return list(session.scalars(select(AuditLog.entity).distinct().order_by(AuditLog.entity)))

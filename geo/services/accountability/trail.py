@@ -1,8 +1,8 @@
 """The audit log as admins and supervisors read it, with filters.
 
 Admins read every entry. A supervisor reads the entries about assignments whose target lies in
-their unit's jurisdiction and about field reports placed there (accounts and other units' work stay
-out of sight); that is the same jurisdiction rule the supervisor's pages follow.
+their unit's jurisdiction and about field reports placed there (``geo.visibility.audit_scope``);
+that is the same jurisdiction rule the supervisor's pages follow.
 """
 from __future__ import annotations
 
@@ -15,11 +15,7 @@ from ...access import Principal, require
 from ...db import audit_trail as q
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput
-
-
-def _scope(viewer: Principal) -> tuple[bool, int | None]:
-    require(viewer, Role.ADMIN, Role.SUPERVISOR)
-    return Role.ADMIN in viewer.roles, viewer.unit_id
+from ...visibility import audit_scope
 
 
 def audit_trail(session: Session, viewer: Principal, *, entity: str | None = None, first_day: date | None = None,
@@ -33,7 +29,7 @@ def audit_trail(session: Session, viewer: Principal, *, entity: str | None = Non
     >>> audit_trail(session, admin, entity="field_report", first_day=date(2026, 12, 1))  # doctest: +SKIP
     [{'id': 41, 'at': '2026-12-05T19:02:11+05:00', 'actor': 'samal.leader', 'action': 'create', ...}]
     """
-    everything, unit_id = _scope(viewer)
+    require(viewer, Role.ADMIN, Role.SUPERVISOR)
     if first_day and last_day and last_day < first_day:
         raise InvalidInput("the first day must not be after the last day")
     if not 1 <= limit <= 1000 or offset < 0:
@@ -41,13 +37,13 @@ def audit_trail(session: Session, viewer: Principal, *, entity: str | None = Non
     tz = ZoneInfo(timezone_name)
     since = datetime.combine(first_day, time(), tz) if first_day else None
     until = datetime.combine(last_day + timedelta(days=1), time(), tz) if last_day else None
-    rows = q.entries(session, everything=everything, unit_id=unit_id, entity=entity or None, since=since,
-                     until=until, limit=limit, offset=offset)
+    rows = q.entries(session, audit_scope(viewer), entity=entity or None, since=since, until=until, limit=limit,
+                     offset=offset)
     return [{"id": e.id, "at": e.at.astimezone(tz).isoformat(), "actor": e.actor, "action": e.action,
              "entity": e.entity, "entity_id": e.entity_id, "before": e.before, "after": e.after} for e in rows]
 
 
 def audit_entities(session: Session, viewer: Principal) -> list[str]:
     """The entity kinds to filter by (admins: all in the log; supervisors: assignments and reports)."""
-    everything, _unit = _scope(viewer)
-    return q.entities(session) if everything else ["assignment", "field_report"]
+    require(viewer, Role.ADMIN, Role.SUPERVISOR)
+    return q.entities(session, audit_scope(viewer))
