@@ -68,13 +68,3 @@ def drop_expired_sessions(session: Session, now: datetime) -> int:
 
 def add_audit(session: Session, **values) -> None:
     session.execute(insert(AuditLog).values(**values))
-
-
-def audit_entries(session: Session, *, entity: str | None = None, entity_ids=None, limit: int = 500,
-                  offset: int = 0) -> list[AuditLog]:
-    stmt = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
-    if entity:
-        stmt = stmt.where(AuditLog.entity == entity)
-    if entity_ids is not None:
-        stmt = stmt.where(AuditLog.entity_id.in_(entity_ids))
-    return list(session.scalars(stmt))

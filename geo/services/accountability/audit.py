@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ...access import Principal, require
+from ...access import Principal
 from ...db import accounts as q
-from ...domain import Role
 
 
 def record(session: Session, actor: Principal, action: str, entity: str, entity_id: int | None,
@@ -13,15 +12,6 @@ def record(session: Session, actor: Principal, action: str, entity: str, entity_
     """Append one entry; called by every service that changes assignments, formations, users, reports."""
     q.add_audit(session, user_id=actor.user_id, actor=actor.actor, action=action, entity=entity,
                 entity_id=entity_id, before=_json(before), after=_json(after))
-
-
-def audit_log(session: Session, viewer: Principal, *, entity: str | None = None, limit: int = 500,
-              offset: int = 0) -> list[dict]:
-    """Entries newest first, for admins and supervisors."""
-    require(viewer, Role.ADMIN, Role.SUPERVISOR)
-    return [{"id": e.id, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "entity": e.entity,
-             "entity_id": e.entity_id, "before": e.before, "after": e.after}
-            for e in q.audit_entries(session, entity=entity, limit=limit, offset=offset)]
 
 
 def _json(value):
