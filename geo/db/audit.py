@@ -1,14 +1,20 @@
-"""Reading the audit log with filters, within a viewer's scope (``geo.db.scopes.audit_visible``)."""
+"""The audit log: appending an entry, and reading entries with filters within a viewer's scope
+(``geo.db.scopes.audit_visible``). The table is append-only in the database."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..visibility import Scope
 from . import scopes
 from .models import AuditLog
+
+
+def add_entry(session: Session, **values) -> None:
+    """Append one entry (``user_id``, ``actor``, ``action``, ``entity``, ``entity_id``, ``before``, ``after``)."""
+    session.execute(insert(AuditLog).values(**values))
 
 
 def entries(session: Session, scope: Scope, *, entity: str | None = None, since: datetime | None = None,
