@@ -1,8 +1,9 @@
 """What part of the records a principal may see, as plain data the query layer can filter by.
 
-One rule for every use case built on it (reports, my shifts, the audit trail, the quarterly summary):
-admins, dispatchers and analysts see everything; a leader sees their own formation; a supervisor
-sees what lies in their unit's jurisdiction. A user holding both of the last two roles sees both.
+One rule for every use case built on it (reports, my shifts, the quarterly summary): admins,
+dispatchers and analysts see everything; a leader sees their own formation; a supervisor sees what
+lies in their unit's jurisdiction. A user holding both of the last two roles sees both. The audit
+log is narrower (:func:`audit_scope`): admins read all of it, a supervisor their unit's part.
 Rows outside the scope are simply absent, so asking for one by id answers NotFound.
 """
 from __future__ import annotations
@@ -39,3 +40,15 @@ def scope_of(viewer: Principal) -> Scope:
         return Scope(everything=True)
     return Scope(formation_id=viewer.formation_id if Role.LEADER in viewer.roles else None,
                  unit_id=viewer.unit_id if Role.SUPERVISOR in viewer.roles else None)
+
+
+def audit_scope(viewer: Principal) -> Scope:
+    """The part of the audit log ``viewer`` reads: admins every entry, a supervisor the entries about
+    their unit's jurisdiction (accounts and other units' work stay out of sight).
+
+    Examples
+    --------
+    >>> audit_scope(Principal(8, "berik", frozenset({Role.SUPERVISOR, Role.DISPATCHER}), unit_id=2))
+    Scope(everything=False, formation_id=None, unit_id=2)
+    """
+    return Scope(everything=Role.ADMIN in viewer.roles, unit_id=viewer.unit_id)

@@ -1,4 +1,4 @@
-"""Queries and writes of accounts, login attempts, server-side sessions and the audit log."""
+"""Queries and writes of accounts, login attempts and server-side sessions."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,7 +7,7 @@ from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
-from .models import AuditLog, LoginAttempt, Officer, UserAccount, WebSession
+from .models import LoginAttempt, Officer, UserAccount, WebSession
 
 
 def user_by_login(session: Session, login: str) -> UserAccount | None:
@@ -64,17 +64,3 @@ def drop_session(session: Session, sid: str) -> None:
 
 def drop_expired_sessions(session: Session, now: datetime) -> int:
     return session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount
-
-
-def add_audit(session: Session, **values) -> None:
-    session.execute(insert(AuditLog).values(**values))
-
-
-def audit_entries(session: Session, *, entity: str | None = None, entity_ids=None, limit: int = 500,
-                  offset: int = 0) -> list[AuditLog]:
-    stmt = select(AuditLog).order_by(AuditLog.id.desc()).limit(limit).offset(offset)
-    if entity:
-        stmt = stmt.where(AuditLog.entity == entity)
-    if entity_ids is not None:
-        stmt = stmt.where(AuditLog.entity_id.in_(entity_ids))
-    return list(session.scalars(stmt))

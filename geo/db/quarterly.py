@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, cast, false, func, or_, select, true
+from sqlalchemy import Row, cast, func, select
 from sqlalchemy.dialects.postgresql import TSTZRANGE
 from sqlalchemy.orm import Session
 
 from ..visibility import Scope
+from . import scopes
 from .models import Assignment, FieldReport, Formation
 
 
-def _visible(scope: Scope) -> ColumnElement[bool]:
-    """Formations ``scope`` admits: a leader's own, those notified to a supervisor's unit (item 7)."""
-    if scope.everything:
-        return true()
-    allowed = []
-    if scope.formation_id is not None:
-        allowed.append(Formation.id == scope.formation_id)
-    if scope.unit_id is not None:
-        allowed.append(Formation.notified_unit_id == scope.unit_id)
-    return or_(*allowed) if allowed else false()
-
-
 def formations(session: Session, scope: Scope) -> list[Row]:
-    return list(session.execute(select(Formation.id, Formation.name).where(_visible(scope))
-                                .order_by(Formation.name, Formation.id)))
+    """The formations ``scope`` may count: a leader's own, those notified to a supervisor's unit."""
+    stmt = select(Formation.id, Formation.name).where(scopes.notified_formation_visible(scope))
+    return list(session.execute(stmt.order_by(Formation.name, Formation.id)))
 
 
 def duty(session: Session, formation_ids: list[int], *, start: datetime, end: datetime) -> dict[int, tuple[int, float]]:

@@ -5,12 +5,13 @@ from datetime import datetime
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import ColumnElement, Row, false, func, or_, select, true
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
 from ..visibility import Scope
-from .models import Assignment, District, FieldReport, Formation, PoliceUnit, UserAccount
+from . import scopes
+from .models import Assignment, District, FieldReport, Formation, UserAccount
 
 
 def _point(lon: float, lat: float):
@@ -40,24 +41,6 @@ def insert_report(session: Session, *, category: str, observed_at: datetime, rep
     return report
 
 
-def in_jurisdiction(unit_id: int, geom) -> ColumnElement[bool]:
-    """``geom`` lies in the jurisdiction of the police unit ``unit_id``."""
-    jurisdiction = select(PoliceUnit.jurisdiction).where(PoliceUnit.id == unit_id).scalar_subquery()
-    return func.coalesce(func.ST_Covers(jurisdiction, geom), false())
-
-
-def visible(scope: Scope) -> ColumnElement[bool]:
-    """The reports ``scope`` admits: its formation's, and those in its unit's jurisdiction."""
-    if scope.everything:
-        return true()
-    allowed = []
-    if scope.formation_id is not None:
-        allowed.append(FieldReport.formation_id == scope.formation_id)
-    if scope.unit_id is not None:
-        allowed.append(in_jurisdiction(scope.unit_id, FieldReport.geom))
-    return or_(*allowed) if allowed else false()
-
-
 def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                 reported_after: datetime | None = None, category: str | None = None,
                 limit: int = 500) -> list[Row]:
@@ -69,7 +52,7 @@ def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                    func.ST_Y(FieldReport.geom).label("lat"))
             .outerjoin(Formation, Formation.id == FieldReport.formation_id)
             .join(UserAccount, UserAccount.id == FieldReport.reported_by)
-            .where(visible(scope)))
+            .where(scopes.report_visible(scope)))
     if ids is not None:
         stmt = stmt.where(FieldReport.id.in_(ids))
     if reported_after is not None:

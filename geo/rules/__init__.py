@@ -12,11 +12,14 @@ Each rule returns ``Violation(code, item, message)``s; ``check_assignment`` retu
 """
 from __future__ import annotations
 
-from .activity import eligible_activities
-from .check import RULES, FormationFit, check_assignment, explain_formation, rank_formations
+from .activity import default_activity, eligible_activities
+from .capacity import OfficerCapacity, officer_capacity
+from .check import (LABELS, RULES, FormationFit, check_assignment, explain_formation, rank_formations,
+                    rule_label)
 from .messages import Gettext, plain
 from .participants import age_on
 from .supervision import covered_by
 
-__all__ = ["RULES", "FormationFit", "Gettext", "age_on", "check_assignment", "covered_by",
-           "eligible_activities", "explain_formation", "plain", "rank_formations"]
+__all__ = ["LABELS", "RULES", "FormationFit", "Gettext", "OfficerCapacity", "age_on", "check_assignment",
+           "covered_by", "default_activity", "eligible_activities", "explain_formation", "officer_capacity", "plain",
+           "rank_formations", "rule_label"]

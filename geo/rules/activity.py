@@ -1,8 +1,8 @@
-"""Rules on the activity type: ``closed-activity-list``, ``collective-only``, ``activity-target``.
+"""Rule ``activity-target`` (Order 641 item 8, mapping D): each activity type fits only some targets;
+and the types a target allows, the one proposed for it first.
 
-Participants have no control or supervisory functions (title of Order 641; Law 590-II art. 7.1.1):
-the regime's activity list is closed, item 8 types belong to formations (items 5–8), and each
-type fits only some targets (item 8, mapping D).
+The list itself is closed (``closed_list.py``) and item 8 types belong to formations
+(``collective.py``).
 """
 from __future__ import annotations
 
@@ -10,60 +10,8 @@ from ..domain import AssignmentFacts, ParticipationForm, Violation
 from ..regimes import ActivityType, Regime
 from .messages import Gettext, plain, target_label, target_labels
 
-
-def closed_activity_list(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
-    """The activity code is on the regime's closed list; nothing else can be assigned.
-
-    Law 590-II art. 7.1.1 and the title of Order 641 (T): participation is "not connected with
-    control and supervising functions", so there is no inspection, document check or the like —
-    only the listed types (items 6 and 8).
-
-    Examples
-    --------
-    >>> from dataclasses import replace
-    >>> from geo.regimes import get_regime
-    >>> from geo.rules.examples import example_facts
-    >>> closed_activity_list(example_facts(), get_regime())
-    []
-    >>> checks = replace(example_facts(), activity_code="document-check")
-    >>> [v.code for v in closed_activity_list(checks, get_regime())]
-    ['closed-activity-list']
-    """
-    if regime.activity(facts.activity_code) is not None:
-        return []
-    code = "closed-activity-list"
-    return [Violation(code, regime.cite(code), _(
-        "Activity %(code)s is not one of the types of %(regime)s (%(codes)s); citizens have no "
-        "control or supervisory functions.", code=facts.activity_code, regime=regime.title,
-        codes=", ".join(regime.codes())))]
-
-
-def collective_only(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
-    """Only a formation gets a collective (item 8) type; a lone participant does item 6 work.
-
-    Order 641 items 5–8 (T): individual participation is the item 6 assistance; the item 8
-    types are done "collectively". Unknown codes are left to ``closed-activity-list``.
-
-    Examples
-    --------
-    >>> from dataclasses import replace
-    >>> from geo.regimes import get_regime
-    >>> from geo.rules.examples import example_facts
-    >>> facts = example_facts()
-    >>> alone = replace(facts, formation=replace(facts.formation, is_collective=False))
-    >>> [v.item for v in collective_only(alone, get_regime())]
-    ['5-8']
-    >>> collective_only(replace(alone, activity_code="6.1"), get_regime())
-    []
-    """
-    activity = regime.activity(facts.activity_code)
-    if activity is None or activity.form != ParticipationForm.COLLECTIVE or facts.formation.is_collective:
-        return []
-    code = "collective-only"
-    return [Violation(code, regime.cite(code), _(
-        "%(name)s is an individual participant; activity %(code)s (%(title)s) is done only by a "
-        "formation. Individual participants assist by reports and the item 6 types.",
-        name=facts.formation.name, code=activity.code, title=_(activity.title)))]
+CODE = "activity-target"
+LABEL = "the activity does not fit"
 
 
 def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:
@@ -89,7 +37,7 @@ def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plai
     target = facts.target
     if activity is None or activity.fits(target.kind, target.place_kind):
         return []
-    return [Violation("activity-target", activity.item, _(
+    return [Violation(CODE, activity.item, _(
         "Activity %(code)s (%(title)s) does not fit %(target)s (%(kind)s); it fits: %(fits)s.",
         code=activity.code, title=_(activity.title), target=target.name,
         kind=_describe(target.kind, target.place_kind, _), fits=_fits(activity, _)))]
@@ -112,6 +60,22 @@ def eligible_activities(regime: Regime, target_kind: str, place_kind: str | None
     return [a for a in regime.activities
             if a.fits(target_kind, place_kind)
             and (collective or a.form == ParticipationForm.INDIVIDUAL)]
+
+
+def default_activity(regime: Regime, target_kind: str, place_kind: str | None = None) -> str | None:
+    """The type proposed for a target: the first collective (item 8) type it allows, else its first.
+
+    Examples
+    --------
+    >>> from geo.regimes import get_regime
+    >>> default_activity(get_regime(), "patrol_zone"), default_activity(get_regime(), "campus")
+    ('8.1', '8.7')
+    >>> default_activity(get_regime(), "district") is None
+    True
+    """
+    activities = eligible_activities(regime, target_kind, place_kind)
+    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE] or activities
+    return collective[0].code if collective else None
 
 
 def _describe(kind: str, place_kind: str | None, _: Gettext) -> str:

@@ -8,6 +8,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain
 
 CODE = "no-double-booking"
+LABEL = "already booked"
 
 
 def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -6,29 +6,39 @@ from dataclasses import dataclass
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
-from .activity import activity_target, closed_activity_list, collective_only
-from .booking import no_double_booking
-from .event_window import event_window
-from .home_area import formation_home_area
+from . import (activity, booking, closed_list, collective, event_window, home_area, notification, participants,
+               supervision)
 from .messages import Gettext, plain
-from .notification import formation_notified
-from .participants import participant_eligible
-from .supervision import police_supervision
 
 Rule = Callable[..., list[Violation]]
 
 # Rule code -> function. A regime names the codes it runs; a new rule is added here once.
 RULES: dict[str, Rule] = {
-    "closed-activity-list": closed_activity_list,
-    "collective-only": collective_only,
-    "activity-target": activity_target,
-    "formation-notified": formation_notified,
-    "formation-home-area": formation_home_area,
-    "police-supervision": police_supervision,
-    "no-double-booking": no_double_booking,
-    "event-window": event_window,
-    "participant-eligible": participant_eligible,
+    closed_list.CODE: closed_list.closed_activity_list,
+    collective.CODE: collective.collective_only,
+    activity.CODE: activity.activity_target,
+    notification.CODE: notification.formation_notified,
+    home_area.CODE: home_area.formation_home_area,
+    supervision.CODE: supervision.police_supervision,
+    booking.CODE: booking.no_double_booking,
+    event_window.CODE: event_window.event_window,
+    participants.CODE: participants.participant_eligible,
 }
+
+# Rule code -> what a summary calls a formation the rule kept away; msgids, translated where shown.
+LABELS: dict[str, str] = {module.CODE: module.LABEL for module in (
+    closed_list, collective, activity, notification, home_area, supervision, booking, event_window, participants)}
+
+
+def rule_label(code: str, _: Gettext = plain) -> str:
+    """What kept a formation away, in words: the rule's ``LABEL`` (an unknown code as it is).
+
+    Examples
+    --------
+    >>> rule_label("no-double-booking"), rule_label("made-up")
+    ('already booked', 'made-up')
+    """
+    return _(LABELS[code]) if code in LABELS else code
 
 
 def check_assignment(facts: AssignmentFacts, regime: Regime, *, gettext: Gettext = plain,

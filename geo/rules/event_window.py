@@ -6,6 +6,7 @@ from ..regimes import Regime
 from .messages import Gettext, local_time, plain
 
 CODE = "event-window"
+LABEL = "outside the event's hours"
 
 
 def event_window(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -7,6 +7,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain, target_label
 
 CODE = "formation-home-area"
+LABEL = "outside its home area"
 
 
 def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -6,6 +6,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain
 
 CODE = "formation-notified"
+LABEL = "not notified to the police"
 
 
 def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -11,6 +11,7 @@ from ..regimes import Regime
 from .messages import Gettext, plain
 
 CODE = "participant-eligible"
+LABEL = "no member may take part"
 
 
 def age_on(birth_date: date, day: date) -> int:

@@ -9,6 +9,7 @@ from ..regimes import Regime
 from .messages import Gettext, local_time, plain
 
 CODE = "police-supervision"
+LABEL = "no supervising officer free"
 
 
 def covered_by(shift: Period, duty: Iterable[Period]) -> bool:

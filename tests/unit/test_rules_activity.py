@@ -8,8 +8,10 @@ import pytest
 
 from geo.domain import TargetFacts, TargetKind
 from geo.regimes import get_regime
-from geo.rules import eligible_activities
-from geo.rules.activity import activity_target, closed_activity_list, collective_only
+from geo.rules import default_activity, eligible_activities
+from geo.rules.activity import activity_target
+from geo.rules.closed_list import closed_activity_list
+from geo.rules.collective import collective_only
 from geo.rules.examples import example_facts
 
 REGIME = get_regime()
@@ -93,3 +95,18 @@ def test_item_8_eligible_activities_for_an_individual_keep_only_item_6():
     assert [a.code for a in eligible_activities(REGIME, "campus", collective=False)] == [
         f"6.{i}" for i in range(1, 8)]
     assert eligible_activities(REGIME, "emergency_area", collective=False) == []
+
+
+@pytest.mark.parametrize("kind, place, code", [
+    pytest.param(K.PATROL_ZONE, None, "8.1", id="item-8-default-activity-of-a-zone-is-8.1"),
+    pytest.param(K.PUBLIC_PLACE, "street", "8.1", id="item-8-default-activity-of-a-street-is-8.1"),
+    pytest.param(K.EVENT, None, "8.1", id="item-8-default-activity-of-an-event-is-8.1"),
+    pytest.param(K.CAMPUS, None, "8.7", id="item-8-default-activity-of-a-campus-is-8.7"),
+    pytest.param(K.PASTURE, None, "8.5", id="item-8-default-activity-of-a-pasture-is-8.5"),
+])
+def test_item_8_the_default_activity_is_the_first_collective_type_the_target_allows(kind, place, code):
+    assert default_activity(REGIME, kind, place) == code
+
+
+def test_item_8_a_target_no_type_fits_has_no_default_activity():
+    assert default_activity(REGIME, "district") is None

@@ -15,7 +15,8 @@ import geo.rules
 from geo.domain import (HomeAreaFacts, HomeAreaOverride, Notification, ParticipationForm, RegistrationStatus,
                         TargetFacts, TargetKind)
 from geo.regimes import ActivityType, Regime, get_regime, register_regime, regime_names, unregister_regime
-from geo.rules import RULES, check_assignment, eligible_activities, explain_formation, rank_formations
+from geo.rules import (LABELS, RULES, check_assignment, eligible_activities, explain_formation, rank_formations,
+                        rule_label)
 from geo.rules.examples import example_facts, member, period
 
 REGIME = get_regime()
@@ -180,3 +181,8 @@ MODULES = [f"{pkg.__name__}.{m.name}" for pkg in (geo.rules, geo.regimes) for m 
 def test_docstring_examples_run(name):
     result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+
+
+def test_every_rule_has_a_label_beside_its_code():
+    assert set(LABELS) == set(RULES)
+    assert rule_label("formation-home-area", lambda msgid, **params: msgid.upper()) == "OUTSIDE ITS HOME AREA"

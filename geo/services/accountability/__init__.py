@@ -1,3 +1,3 @@
-"""Accountability: the audit log written and read (``audit``, ``trail``) and the quarterly summary."""
+"""Accountability: the audit log written and read (``audit``) and the quarterly summary."""
+from .audit import audit_entities, audit_trail
 from .quarterly import Quarter, quarterly_csv, quarterly_summary
-from .trail import audit_entities, audit_trail

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 from ...access import PLANNERS, ROSTER_READERS, Principal, require
 from ...db import dispatch as q
 from ...db import scopes
-from ...domain import ParticipationForm
+from ...domain import OfficerFacts
 from ...errors import NotFound
 from ...regimes import get_regime
-from ...rules import eligible_activities, rank_formations
+from ...rules import OfficerCapacity, default_activity, eligible_activities, officer_capacity, rank_formations
 from ...rules.messages import Gettext, plain
 from ...rules.participants import member_violations
 from ...rules.supervision import covered_by
@@ -41,10 +41,11 @@ def candidate_formations(session: Session, *, viewer: Principal, target_kind: st
     return rank_formations(candidates, regime, gettext=gettext, skip=("police-supervision",))
 
 
-def supervising_officers(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
-                         starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME) -> list[dict]:
-    """Officers of the units covering the target, with whether they are active, on duty all shift,
-    and below their load of formations (the checks ``police-supervision`` makes)."""
+def officer_capacities(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
+                       starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME,
+                       gettext: Gettext = plain) -> list[tuple[dict, OfficerCapacity]]:
+    """Officers of the units covering the target, as ``supervising_officers`` lists them, each with
+    their capacity for the shift (``geo.rules.officer_capacity``)."""
     require(viewer, *PLANNERS)
     regime = get_regime(regime_name)
     shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
@@ -54,35 +55,29 @@ def supervising_officers(session: Session, *, viewer: Principal, target_kind: st
     duty = q.officer_duty(session, [o.id for o in officers], shift)
     out = []
     for o in officers:
-        on_duty = covered_by(shift, duty.get(o.id, ()))
+        facts = OfficerFacts(o.id, o.name, o.active, o.police_unit_id, True, duty.get(o.id, ()))
         load = q.officer_load(session, o.id, shift, formation_id=None)
-        out.append({"id": o.id, "name": o.name, "rank": o.rank, "unit_id": o.police_unit_id,
-                    "active": o.active, "on_duty": on_duty, "formations_at_once": load,
-                    "can_supervise": o.active and on_duty and load < regime.max_formations_per_officer})
-    return sorted(out, key=lambda o: (not o["can_supervise"], o["name"]))
+        capacity = officer_capacity(facts, shift, regime, concurrent_formations=load, _=gettext)
+        out.append(({"id": o.id, "name": o.name, "rank": o.rank, "unit_id": o.police_unit_id,
+                     "active": o.active, "on_duty": covered_by(shift, facts.duty), "formations_at_once": load,
+                     "can_supervise": capacity.may_supervise,
+                     "reasons": [v.message for v in capacity.reasons]}, capacity))
+    return sorted(out, key=lambda pair: (not pair[1].may_supervise, pair[0]["name"]))
+
+
+def supervising_officers(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
+                         starts_at: datetime, ends_at: datetime, regime_name: str = DEFAULT_REGIME,
+                         gettext: Gettext = plain) -> list[dict]:
+    """Officers of the units covering the target, with whether they are active, on duty all shift,
+    and below their load of formations (the checks ``police-supervision`` makes), and why not."""
+    return [o for o, _capacity in officer_capacities(
+        session, viewer=viewer, target_kind=target_kind, target_id=target_id, starts_at=starts_at,
+        ends_at=ends_at, regime_name=regime_name, gettext=gettext)]
 
 
 def _activity_dict(a, gettext: Gettext) -> dict:
     return {"code": a.code, "item": a.item, "title": gettext(a.title), "form": str(a.form),
             "needs_supervisor": a.needs_supervisor}
-
-
-def _default_activity(activities) -> str | None:
-    """The first collective (item 8) type the target allows, else its first type."""
-    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE]
-    chosen = (collective or activities or [None])[0]
-    return chosen.code if chosen else None
-
-
-def _officer_reasons(o: dict, gettext: Gettext) -> list[str]:
-    reasons = []
-    if not o["active"]:
-        reasons.append(gettext("not active"))
-    if not o["on_duty"]:
-        reasons.append(gettext("not on duty for the whole shift"))
-    if o["active"] and o["on_duty"] and not o["can_supervise"]:
-        reasons.append(gettext("already supervises %(n)d formation(s) at that time", n=o["formations_at_once"]))
-    return reasons
 
 
 def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, target_id: int,
@@ -100,7 +95,7 @@ def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, t
     shift = AssignmentRequest(0, target_kind, target_id, "", starts_at, ends_at).shift()
     target = _target(session, target_kind, target_id)
     activities = eligible_activities(regime, target.kind, target.place_kind)
-    chosen = activity or _default_activity(activities)
+    chosen = activity or default_activity(regime, target.kind, target.place_kind)
     formations = []
     if chosen:
         formations = [f.as_dict() for f in candidate_formations(
@@ -108,9 +103,8 @@ def dispatch_options(session: Session, *, viewer: Principal, target_kind: str, t
             starts_at=shift.start,
             ends_at=shift.end, regime_name=regime.name, gettext=gettext)]
     officers = supervising_officers(session, viewer=viewer, target_kind=target.kind, target_id=target.id,
-                                    starts_at=shift.start, ends_at=shift.end, regime_name=regime.name)
-    for o in officers:
-        o["reasons"] = _officer_reasons(o, gettext)
+                                    starts_at=shift.start, ends_at=shift.end, regime_name=regime.name,
+                                    gettext=gettext)
     window = ({"starts_at": target.window.start.astimezone(tz).isoformat(),
                "ends_at": target.window.end.astimezone(tz).isoformat()} if target.window else None)
     return {"target": {"kind": target.kind, "id": target.id, "name": target.name,

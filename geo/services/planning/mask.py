@@ -1,11 +1,11 @@
 """The eligibility mask of a shift plan: which formation may go to which target, by the regime's rules.
 
-A pair (formation, target) is eligible when ``geo.rules.check_assignment`` finds no violation in
-the facts ``assign_formation`` would check for it: every member who may take part, and a
-supervising officer of a unit covering the target who is free for the target's shift (chosen with
-``supervising_officers``). The spatial facts of all pairs come from a few batched queries that
-compute what ``geo.services.dispatch.assign.build_facts`` computes for one; the rule functions are the same.
-What the mask cannot see is how the plan's own items load an officer: the planner settles that
+A pair (formation, target) is eligible when ``geo.rules.check_assignment`` finds no violation in the
+facts ``assign_formation`` would check for it: every member who may take part, and a supervising officer
+of a unit covering the target who is free for the target's shift (by ``geo.rules.officer_capacity``, as
+the dispatcher's list of officers says). The spatial facts of all pairs come from a few batched queries
+that compute what ``geo.services.dispatch.assign.build_facts`` computes for one; the rule functions are
+the same. What the mask cannot see is how the plan's own items load an officer: the planner settles that
 when it hands out officers.
 """
 from __future__ import annotations
@@ -20,14 +20,13 @@ from ...access import Principal
 from ...db import dispatch as q
 from ...db import planning as db
 from ...db.models import Formation, Officer
-from ...domain import (AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, ParticipationForm, Shift, TargetFacts,
-                      TargetKind)
+from ...domain import AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts, Shift, TargetFacts, TargetKind
 from ...regimes import Regime
-from ...rules import check_assignment, eligible_activities
+from ...rules import check_assignment, default_activity
 from ...rules.messages import Gettext, plain
 from . import distance as plan_distance
 from ..dispatch.assign import _members, _officer_facts
-from ..dispatch.options import supervising_officers
+from ..dispatch.options import officer_capacities
 from .demand import DemandTarget, SupplyFormation
 
 
@@ -50,14 +49,6 @@ class Mask:
     straight_pairs: int = 0
 
 
-def default_activity(regime: Regime, kind: str, place_kind: str | None) -> str | None:
-    """The first collective (item 8) type the regime allows for the target, as the dispatcher's form
-    proposes it (8.1 for zones, places and events; 8.7 for campuses)."""
-    activities = eligible_activities(regime, kind, place_kind)
-    collective = [a for a in activities if a.form == ParticipationForm.COLLECTIVE] or activities
-    return collective[0].code if collective else None
-
-
 class _Facts:
     """Facts shared by many pairs, asked for once each."""
 
@@ -67,14 +58,13 @@ class _Facts:
 
     def officers(self, target: DemandTarget, units: tuple[int, ...]) -> tuple[dict, ...]:
         """Officers free to supervise the target's shift, least loaded first; the answer of
-        ``supervising_officers`` depends on the target only through the units covering it."""
+        ``officer_capacities`` depends on the target only through the units covering it."""
         key = (units, target.shift)
         if key not in self._officers:
-            listed = supervising_officers(self.session, viewer=self.viewer, target_kind=target.kind,
-                                          target_id=target.id, starts_at=target.shift.start,
-                                          ends_at=target.shift.end, regime_name=self.regime.name)
-            free = [o | {"free": self.regime.max_formations_per_officer - o["formations_at_once"]}
-                    for o in listed if o["can_supervise"]]
+            listed = officer_capacities(self.session, viewer=self.viewer, target_kind=target.kind,
+                                        target_id=target.id, starts_at=target.shift.start,
+                                        ends_at=target.shift.end, regime_name=self.regime.name)
+            free = [o | {"free": capacity.free} for o, capacity in listed if capacity.may_supervise]
             self._officers[key] = tuple(sorted(free, key=lambda o: (-o["free"], o["name"], o["id"])))
         return self._officers[key]
 

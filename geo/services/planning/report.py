@@ -16,6 +16,7 @@ from shapely.geometry import mapping
 from ...analysis.planning import ELIGIBLE_FORMATIONS_TOO_SMALL, NO_ELIGIBLE_FORMATION, ShiftPlan
 from ...domain import Shift
 from ...regimes import Regime
+from ...rules import rule_label
 from ...rules.messages import Gettext, plain
 from ..dispatch.assign import AssignmentRequest
 from .demand import DemandTarget, ShiftDemand, SupplyFormation
@@ -125,14 +126,7 @@ def _brief(o: TargetOutcome) -> dict:
 
 def failure_summary(failures: Counter, _: Gettext = plain) -> str:
     """How many formations each rule kept away, most first, in words."""
-    labels = {"formation-home-area": _("outside its home area"),
-              "formation-notified": _("not notified to the police"),
-              "police-supervision": _("no supervising officer free"),
-              "no-double-booking": _("already booked"), "event-window": _("outside the event's hours"),
-              "participant-eligible": _("no member may take part"),
-              "activity-target": _("the activity does not fit"),
-              "closed-activity-list": _("no activity of the list fits"), "collective-only": _("not a formation")}
-    return ", ".join(_("%(label)s: %(n)d", label=labels.get(code, code), n=n) for code, n in failures.most_common())
+    return ", ".join(_("%(label)s: %(n)d", label=rule_label(code, _), n=n) for code, n in failures.most_common())
 
 
 def _kept_away(j: int, mask: Mask, _: Gettext) -> str:
