@@ -18,7 +18,7 @@ from .. import services
 from ..access import SYSTEM
 from ..db import dispatch as dispatch_queries
 from ..db import network as network_db
-from ..db import queries, writes, writes_people
+from ..db import layer_reads, writes, writes_people
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
@@ -50,7 +50,7 @@ def definitions(path: Path = DEFINITIONS) -> dict:
 def demo_loaded(session: Session) -> bool:
     """Whether the demo's police units (one per Almaty district) are stored."""
     defs = definitions()
-    stored = queries.name_lookup(session, services.layer_spec("police_unit"))
+    stored = layer_reads.name_lookup(session, services.layer_spec("police_unit"))
     return all(defs["police_unit_name"].format(district=d) in stored for d in defs["districts"])
 
 
@@ -114,7 +114,7 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
 
 def _people(session: Session, *, seed: int, today) -> dict[str, int]:
     """Officers with duty rosters for every unit, members and leaders for every formation."""
-    units = queries.names_by_id(session, services.layer_spec("police_unit"))
+    units = layer_reads.names_by_id(session, services.layer_spec("police_unit"))
     officer_ids = writes_people.add_officers(session, people.officers(units, seed=seed))
     duty = writes_people.add_duty(session, people.duty_periods(officer_ids, today))
     formations = [{"id": f.id, "base_type": f.base_type, "notified_on": f.notified_on}
@@ -158,7 +158,7 @@ def _builders(data: AlmatyData, defs: dict, *, seed: int,
 
 def _refuse_if_present(session: Session) -> None:
     present = {layer: n for layer in DEMO_LAYERS
-               if (n := queries.count_rows(session, services.layer_spec(layer)))}
+               if (n := layer_reads.count_rows(session, services.layer_spec(layer)))}
     if n := network_db.segment_count(session):
         present["street_segment"] = n
     if present:

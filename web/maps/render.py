@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from geo.db.queries import Page
+from geo.db.layer_reads import Page
 from geo.layers import LAYERS
 
 from ..geojson import feature_collection

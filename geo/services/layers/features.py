@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
-from ...db import queries, scopes, writes
+from ...db import layer_reads, scopes, writes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound
 from ...ingest.mapping import Mapping, resolve_columns
@@ -76,10 +76,10 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     require(actor, Role.ADMIN)
     columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
                               mapping)
-    refs = {f.name: queries.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
+    refs = {f.name: layer_reads.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
             if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
     tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
-    existing = {f.name: queries.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
+    existing = {f.name: layer_reads.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
     prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
                                 repair=bool(mapping.repair), existing=existing)
     if errors:
@@ -124,7 +124,7 @@ def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
 
 
 def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                   offset: int = 0) -> queries.Page:
+                   offset: int = 0) -> layer_reads.Page:
     """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
@@ -134,14 +134,14 @@ def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: 
         raise InvalidInput("offset must not be negative")
     if bbox is not None:
         bbox = parse_bbox(bbox)
-    return queries.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
+    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
 
 
-def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> queries.Page:
+def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> layer_reads.Page:
     """One feature of a layer; NotFound when there is none or ``viewer`` may not see it."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
-    page = queries.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
+    page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
     if page.frame.empty:
         raise NotFound(f"no {spec.name.replace('_', ' ')} {feature_id}")
     return page
@@ -163,7 +163,7 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, queries.Page]:
+def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, layer_reads.Page]:
     """Every layer ``viewer`` may read, for the overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
@@ -176,7 +176,7 @@ def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, queries.P
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
-                    names[f.ref] = queries.names_by_id(session, layer_spec(f.ref))
+                    names[f.ref] = layer_reads.names_by_id(session, layer_spec(f.ref))
                 page.frame[f.name] = page.frame[f.column].map(names[f.ref])
         pages[spec.name] = page
     return pages

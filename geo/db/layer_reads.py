@@ -1,4 +1,4 @@
-"""Every SELECT kuzet runs against the layers."""
+"""Reads of the layers: pages as GeoDataFrames, name lookups, stored values and counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
