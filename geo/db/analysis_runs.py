@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from .models import AnalysisCell, AnalysisRun
 from .layer_reads import frame_of
-from .writes import copy_rows
+from .layer_writes import copy_rows
 
 # The columns of a run's cells, in storing order; ``class`` is a reserved word, quoted by COPY.
 CELL_COLUMNS = ("cell_id", "count", "value", "z", "p", "p_fdr", "class", "quadrant", "island")

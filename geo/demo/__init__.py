@@ -18,7 +18,7 @@ from .. import services
 from ..access import SYSTEM
 from ..db import dispatch as dispatch_queries
 from ..db import network as network_db
-from ..db import layer_reads, writes, writes_people
+from ..db import layer_reads, layer_writes, writes_people
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
@@ -172,7 +172,7 @@ def _clear(session: Session) -> None:
         with session.begin_nested():
             writes_people.clear_people(session)
             network_db.clear_segments(session)
-            writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
+            layer_writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
         raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "
                            "to rows of its layers; delete them first") from exc

@@ -12,7 +12,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
-from ...db import layer_reads, scopes, writes
+from ...db import layer_reads, layer_writes, scopes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound
 from ...ingest.mapping import Mapping, resolve_columns
@@ -89,8 +89,8 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     if prepared.count == 0:
         raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
     crs_name = source.crs.to_string()
-    batch = writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
-                                 row_count=prepared.count)
+    batch = layer_writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
+                                       row_count=prepared.count)
     columns_out = dict(prepared.columns)
     columns_out[spec.geometry_column] = prepared.geometry
     if spec.name == "incident":
@@ -98,9 +98,9 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
     bar = progress(total=prepared.count, desc=f"storing {spec.name}")
     try:
-        writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
-                         on_progress=bar.update)
-    except writes.RefusedByDatabase as exc:
+        layer_writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
+                               on_progress=bar.update)
+    except layer_writes.RefusedByDatabase as exc:
         raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
     finally:
         bar.close()
