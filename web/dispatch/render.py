@@ -20,7 +20,7 @@ from geo.services import DispatchDay
 from ..geojson import feature_collection
 from ..maps import frames
 from ..maps.looks import LOOKS, Look
-from ..maps.render import MapOptions, overlay
+from ..maps.render import MapOptions, base_map, overlay
 
 EMERGENCY_SPEC = LayerSpec("emergency_area", "Emergency areas", "Polygon",
                            (Field("name"), Field("note"), Field("starts_at", "datetime"),
@@ -78,11 +78,7 @@ def _districts(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
 
 def build_dispatch_map(data: DispatchDay, options: MapOptions) -> DispatchMap:
     """Targets (streets as a layer off by default), emergency areas, the day's assignments and Draw."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    m = base_map(options)
     _districts(m, data.districts)
     layers = []
     for kind, frame in data.targets.items():

@@ -47,6 +47,17 @@ class MapParts:
     script: Markup
 
 
+def base_map(options: MapOptions) -> folium.Map:
+    """A map at the configured centre and zoom, drawn on canvas, without folium's CDN tiles; the
+    configured basemap under it when there is one (not in the layer control)."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True, font_size="0.85rem")
+    if options.tiles_url:
+        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
+                         control=False).add_to(m)
+    return m
+
+
 def overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str, *,
             show: bool = True) -> folium.GeoJson | None:
     """One layer's prepared frame as a GeoJson overlay with tooltips; an empty frame gets a named
@@ -90,11 +101,7 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
 def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
     """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
     a legend; a layer the viewer may not read is simply not in ``pages``."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    m = base_map(options)
     entries: list[LegendEntry] = []
     for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]

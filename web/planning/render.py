@@ -6,21 +6,16 @@ from __future__ import annotations
 
 import folium
 import geopandas as gpd
-from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..geojson import feature_collection
 from ..maps.looks import LOOKS
-from ..maps.render import MapOptions
+from ..maps.render import MapOptions, base_map
 
 
 def build_plan_map(districts: gpd.GeoDataFrame, options: MapOptions) -> folium.Map:
     """A map of the districts (for orientation, not clickable), fitted to them."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    m = base_map(options)
     if not districts.empty:
         look = LOOKS["district"]
         folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
