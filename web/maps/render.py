@@ -58,6 +58,16 @@ def base_map(options: MapOptions) -> folium.Map:
     return m
 
 
+def district_outlines(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
+    """District outlines for orientation; not clickable, so a click always reaches what lies under them."""
+    if districts.empty:
+        return
+    look = LOOKS["district"]
+    folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
+                   style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.6,
+                                              "fill": False, "dashArray": "4 4"}).add_to(m)
+
+
 def overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str, *,
             show: bool = True) -> folium.GeoJson | None:
     """One layer's prepared frame as a GeoJson overlay with tooltips; an empty frame gets a named
