@@ -12,7 +12,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
-from geo.db.models import TARGET_TABLES
+from geo.domain import ASSIGNABLE_KINDS
 from geo.errors import InvalidInput
 from geo.rules.messages import target_label
 
@@ -77,7 +77,7 @@ def plan_strings() -> dict:
         "labels": {"kind": _("Kind"), "state": _("Outcome"), "weight": _("Incidents (same hours, recent weeks)"),
                    "need": _("Members needed"), "staffed": _("Members planned"), "formations": _("Formations"),
                    "note": _("Why")},
-        "kinds": {kind: target_label(kind, _) for kind in TARGET_TABLES},
+        "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
         "none": _("none"),
         "incidents": _("%(n)s incident(s)"),
     }
