@@ -11,7 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from geo.db.layer_reads import Page
+from geo.db.layer_reads import LayerPage
 from geo.layers import LAYERS
 
 from ..geojson import feature_collection
@@ -108,7 +108,7 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
                        point=point, detail=_detail(shown, matched), note=note)
 
 
-def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
+def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
     a legend; a layer the viewer may not read is simply not in ``pages``."""
     m = base_map(options)
@@ -134,7 +134,7 @@ def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
     return m
 
 
-def _incidents(m: folium.Map, page: Page, options: MapOptions, entries: list[LegendEntry]) -> None:
+def _incidents(m: folium.Map, page: LayerPage, options: MapOptions, entries: list[LegendEntry]) -> None:
     """Recorded incidents, and synthetic demo incidents as a layer that says so."""
     spec, look = LAYERS["incident"], LOOKS["incident"]
     real, synthetic = frames.split_synthetic(page.frame)
