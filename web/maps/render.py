@@ -11,8 +11,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from geo.db.layer_reads import LayerPage
 from geo.layers import LAYERS
+from geo.services import LayerPage
 
 from ..geojson import feature_collection
 from . import frames

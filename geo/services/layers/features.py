@@ -13,6 +13,7 @@ import geopandas as gpd
 
 from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
 from ...db import layer_reads, layer_writes, scopes
+from ...db.layer_reads import LayerPage
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound
 from ...ingest.mapping import Mapping, resolve_columns
@@ -124,7 +125,7 @@ def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
 
 
 def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                   offset: int = 0) -> layer_reads.LayerPage:
+                   offset: int = 0) -> LayerPage:
     """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
@@ -137,7 +138,7 @@ def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: 
     return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
 
 
-def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> layer_reads.LayerPage:
+def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> LayerPage:
     """One feature of a layer; NotFound when there is none or ``viewer`` may not see it."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
@@ -163,7 +164,7 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, layer_reads.LayerPage]:
+def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read, for the overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
