@@ -119,6 +119,9 @@ class CertificateStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # 0 = Monday, as datetime.weekday()
+
+
 @dataclass(frozen=True)
 class Period:
     """A time range ``[start, end)`` of aware datetimes, as a ``tstzrange`` stores it."""
