@@ -23,13 +23,3 @@ def metric_crs_for(gdf: gpd.GeoDataFrame) -> CRS:
     wgs = gdf.to_crs(STORAGE_CRS) if gdf.crs and not gdf.crs.equals(STORAGE_CRS) else gdf
     minx, miny, maxx, maxy = wgs.total_bounds
     return utm_crs_for((minx + maxx) / 2.0, (miny + maxy) / 2.0)
-
-
-def to_metric(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Reproject a layer to the metric CRS of its own area."""
-    return gdf.to_crs(metric_crs_for(gdf))
-
-
-def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Reproject a layer to the storage CRS."""
-    return gdf.to_crs(STORAGE_CRS)

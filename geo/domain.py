@@ -92,6 +92,11 @@ class TargetKind(StrEnum):
     INCIDENT = "incident"
 
 
+# The kinds an assignment is stored against (a layer each, named by a column of the assignment);
+# incidents are not assigned to.
+ASSIGNABLE_KINDS: tuple[str, ...] = tuple(kind.value for kind in TargetKind if kind is not TargetKind.INCIDENT)
+
+
 class RegistrationStatus(StrEnum):
     """A participant's registration pipeline: Law 590-II art. 5 (check 30 days, akimat 7 working days)."""
 
@@ -112,6 +117,9 @@ class CertificateStatus(StrEnum):
     RETURNED = "returned"
     LOST = "lost"
     WITHDRAWN = "withdrawn"
+
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # 0 = Monday, as datetime.weekday()
 
 
 @dataclass(frozen=True)

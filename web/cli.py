@@ -13,10 +13,10 @@ from tqdm import tqdm
 
 from geo import services
 from geo.access import SYSTEM
-from geo.db import make_engine, make_sessionmaker, migrate
 from geo.errors import InvalidInput, KuzetError
 from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
 from geo.layers import LAYERS
+from geo.services.database import make_engine, make_sessionmaker, migrate
 
 from .config import DEFAULTS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
-from geo.db import make_engine, make_sessionmaker
+from geo.services.database import make_engine, make_sessionmaker
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,7 @@ from flask import Flask
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
-from geo.db import accounts as q
+from geo.services import web_sessions as store
 
 from .db import close_session
 
@@ -38,7 +38,7 @@ class DatabaseSessionInterface(SessionInterface):
         if sid:
             db = self._db(app)
             try:
-                stored = q.load_session(db, sid, datetime.now(timezone.utc))
+                stored = store.load_session(db, sid, datetime.now(timezone.utc))
                 if stored is not None:
                     return ServerSession(stored.data, sid=sid)
             finally:
@@ -48,10 +48,10 @@ class DatabaseSessionInterface(SessionInterface):
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
         if session.retired:
-            self._write(app, lambda db: q.drop_session(db, session.retired))
+            self._write(app, lambda db: store.drop_session(db, session.retired))
         if not session:
             if session.modified and not session.new:
-                self._write(app, lambda db: q.drop_session(db, session.sid))
+                self._write(app, lambda db: store.drop_session(db, session.sid))
                 response.delete_cookie(name, domain=domain, path=path)
             return
         if not (session.modified or session.new or self.should_set_cookie(app, session)):
@@ -59,8 +59,8 @@ class DatabaseSessionInterface(SessionInterface):
         expires = datetime.now(timezone.utc) + LIFETIME
         data = dict(session)
         user_id = data.get("_user_id")
-        self._write(app, lambda db: q.save_session(db, session.sid, data, int(user_id) if user_id else None,
-                                                   expires))
+        self._write(app, lambda db: store.save_session(db, session.sid, data, int(user_id) if user_id else None,
+                                                       expires))
         response.set_cookie(name, session.sid, expires=expires, httponly=True, domain=domain, path=path,
                             secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app) or "Lax")
 

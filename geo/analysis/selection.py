@@ -15,8 +15,6 @@ from shapely.geometry.base import BaseGeometry
 from ..crs import STORAGE_CRS
 from ..errors import InvalidInput
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # 0 = Monday, as datetime.weekday()
-
 
 def select_incidents(incidents: gpd.GeoDataFrame, *, start: datetime | str | None = None,
                      end: datetime | str | None = None, weekdays: Iterable[int] | None = None,

@@ -9,8 +9,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .models import AnalysisCell, AnalysisRun
-from .queries import frame_of
-from .writes import copy_rows
+from .layer_reads import frame_of
+from .layer_writes import copy_rows
 
 # The columns of a run's cells, in storing order; ``class`` is a reserved word, quoted by COPY.
 CELL_COLUMNS = ("cell_id", "count", "value", "z", "p", "p_fdr", "class", "quadrant", "island")

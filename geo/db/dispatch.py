@@ -7,7 +7,7 @@ from datetime import date
 
 from pathlib import Path
 
-from sqlalchemy import Select, cast, func, select, text
+from sqlalchemy import cast, func, select, text
 from sqlalchemy.dialects.postgresql import TSTZRANGE, Range
 from sqlalchemy.orm import Session
 
@@ -138,12 +138,6 @@ def current_members(session: Session, formation_id: int, day: date) -> list[Part
 
 def participants(session: Session, ids: Sequence[int]) -> list[Participant]:
     return list(session.scalars(select(Participant).where(Participant.id.in_(ids)).order_by(Participant.id)))
-
-
-def assignments_in(session: Session, window: Period) -> Select:
-    """Live assignments whose shift overlaps ``window``, newest first."""
-    return (select(Assignment).where(Assignment.shift.op("&&")(shift_range(window)))
-            .order_by(Assignment.shift, Assignment.id))
 
 
 def lock_assignment(session: Session, assignment_id: int, *, visible=None) -> Assignment | None:

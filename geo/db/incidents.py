@@ -18,7 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_SRID
 from .models import District, Incident, PatrolZone
-from .queries import frame_of
+from .layer_reads import frame_of
 
 AREA_MODELS = {"district": District, "patrol_zone": PatrolZone}
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
 from .models import Formation, StreetSegment
-from .writes import copy_rows
+from .layer_writes import copy_rows
 
 
 def has_segments(session: Session) -> bool:

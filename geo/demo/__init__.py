@@ -18,7 +18,8 @@ from .. import services
 from ..access import SYSTEM
 from ..db import dispatch as dispatch_queries
 from ..db import network as network_db
-from ..db import queries, writes, writes_people
+from ..db import people as people_db
+from ..db import layer_reads, layer_writes
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
@@ -50,7 +51,7 @@ def definitions(path: Path = DEFINITIONS) -> dict:
 def demo_loaded(session: Session) -> bool:
     """Whether the demo's police units (one per Almaty district) are stored."""
     defs = definitions()
-    stored = queries.name_lookup(session, services.layer_spec("police_unit"))
+    stored = layer_reads.name_lookup(session, services.layer_spec("police_unit"))
     return all(defs["police_unit_name"].format(district=d) in stored for d in defs["districts"])
 
 
@@ -114,12 +115,12 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
 
 def _people(session: Session, *, seed: int, today) -> dict[str, int]:
     """Officers with duty rosters for every unit, members and leaders for every formation."""
-    units = queries.names_by_id(session, services.layer_spec("police_unit"))
-    officer_ids = writes_people.add_officers(session, people.officers(units, seed=seed))
-    duty = writes_people.add_duty(session, people.duty_periods(officer_ids, today))
+    units = layer_reads.names_by_id(session, services.layer_spec("police_unit"))
+    officer_ids = people_db.add_officers(session, people.officers(units, seed=seed))
+    duty = people_db.add_duty(session, people.duty_periods(officer_ids, today))
     formations = [{"id": f.id, "base_type": f.base_type, "notified_on": f.notified_on}
                   for f in dispatch_queries.formations(session)]
-    members = writes_people.add_members(session, people.participants(formations, today, seed=seed))
+    members = people_db.add_members(session, people.participants(formations, today, seed=seed))
     return {"officer": len(officer_ids), "officer_duty": duty, "participant": members}
 
 
@@ -158,7 +159,7 @@ def _builders(data: AlmatyData, defs: dict, *, seed: int,
 
 def _refuse_if_present(session: Session) -> None:
     present = {layer: n for layer in DEMO_LAYERS
-               if (n := queries.count_rows(session, services.layer_spec(layer)))}
+               if (n := layer_reads.count_rows(session, services.layer_spec(layer)))}
     if n := network_db.segment_count(session):
         present["street_segment"] = n
     if present:
@@ -170,9 +171,9 @@ def _refuse_if_present(session: Session) -> None:
 def _clear(session: Session) -> None:
     try:
         with session.begin_nested():
-            writes_people.clear_people(session)
+            people_db.clear_people(session)
             network_db.clear_segments(session)
-            writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
+            layer_writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
         raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "
                            "to rows of its layers; delete them first") from exc

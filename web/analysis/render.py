@@ -23,7 +23,7 @@ from geo.services.hotspots.statistics import ALPHA
 from ..maps import frames
 from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
-from ..maps.render import MapOptions, overlay
+from ..maps.render import MapOptions, base_map, overlay
 
 GI_CLASSES = ((3, "#b2182b", _l("Hot spot, 99 % confidence")), (2, "#ef8a62", _l("Hot spot, 95 % confidence")),
               (1, "#fddbc7", _l("Hot spot, 90 % confidence")), (-1, "#d1e5f0", _l("Cold spot, 90 % confidence")),
@@ -142,11 +142,7 @@ RESULT_LAYERS = {"gi_star": _gi_star, "local_moran": _local_moran, "kde": _densi
 
 def build_analysis_map(page: AnalystPage, options: MapOptions) -> AnalysisMap:
     """Districts, patrol zones (off), the run's result with its legend, and the drawn area with Draw."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    m = base_map(options)
     districts = frames.prepare(page.districts, LAYERS["district"], LOOKS["district"], timezone=options.timezone)
     overlay(m, districts, LOOKS["district"], str(LOOKS["district"].title))
     zones = frames.prepare(page.patrol_zones, LAYERS["patrol_zone"], ZONES, timezone=options.timezone)

@@ -9,8 +9,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
-from geo.analysis.selection import WEEKDAYS
-from geo.domain import IncidentSource
+from geo.domain import WEEKDAYS, IncidentSource
 
 from ..auth import current_principal
 from ..db import get_session

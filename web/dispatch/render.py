@@ -17,10 +17,9 @@ from markupsafe import escape
 from geo.layers import LAYERS, Field, LayerSpec
 from geo.services import DispatchDay
 
-from ..geojson import feature_collection
 from ..maps import frames
 from ..maps.looks import LOOKS, Look
-from ..maps.render import MapOptions, overlay
+from ..maps.render import MapOptions, base_map, district_outlines, overlay
 
 EMERGENCY_SPEC = LayerSpec("emergency_area", "Emergency areas", "Polygon",
                            (Field("name"), Field("note"), Field("starts_at", "datetime"),
@@ -66,24 +65,10 @@ def _assignments(m: folium.Map, collection: dict) -> folium.GeoJson:
     ).add_to(m)
 
 
-def _districts(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
-    """District outlines for orientation; not clickable, so a click always reaches a target."""
-    if districts.empty:
-        return
-    look = LOOKS["district"]
-    folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
-                   style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.6,
-                                              "fill": False, "dashArray": "4 4"}).add_to(m)
-
-
 def build_dispatch_map(data: DispatchDay, options: MapOptions) -> DispatchMap:
     """Targets (streets as a layer off by default), emergency areas, the day's assignments and Draw."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
-    _districts(m, data.districts)
+    m = base_map(options)
+    district_outlines(m, data.districts)
     layers = []
     for kind, frame in data.targets.items():
         spec, look = LAYERS[kind], LOOKS[kind]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from geo.db.models import TARGET_TABLES
+from geo.domain import ASSIGNABLE_KINDS
 from geo.rules.messages import target_label
 
 
@@ -43,7 +43,7 @@ def dispatch_strings() -> dict:
         "acknowledged_by": _("acknowledged by %(who)s, %(at)s"),
         "not_acknowledged": _("not acknowledged yet"),
         "statuses": _statuses(),
-        "kinds": {kind: target_label(kind, _) for kind in TARGET_TABLES},
+        "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
         "none": _("none"),
     }
 
@@ -60,6 +60,6 @@ def supervise_strings() -> dict:
         "confirmed": _("Assignment %(id)s confirmed."),
         "rejected": _("Assignment %(id)s rejected."),
         "failed": _("Not done: %(error)s"),
-        "kinds": {kind: target_label(kind, _) for kind in TARGET_TABLES},
+        "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
         "none": _("none"),
     }

@@ -10,8 +10,8 @@ from geo.rules.messages import target_label
 
 from ..auth import current_principal
 from ..db import get_session
+from ..maps.cards import render_maps, target_map
 from ..maps.render import MapOptions
-from ..maps.small import render_maps, target_map
 from . import bp
 
 

@@ -11,8 +11,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
-from geo.db.queries import Page
 from geo.layers import LAYERS
+from geo.services import LayerPage
 
 from ..geojson import feature_collection
 from . import frames
@@ -45,6 +45,27 @@ class MapParts:
     header: Markup
     html: Markup
     script: Markup
+
+
+def base_map(options: MapOptions) -> folium.Map:
+    """A map at the configured centre and zoom, drawn on canvas, without folium's CDN tiles; the
+    configured basemap under it when there is one (not in the layer control)."""
+    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
+                   control_scale=True, font_size="0.85rem")
+    if options.tiles_url:
+        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
+                         control=False).add_to(m)
+    return m
+
+
+def district_outlines(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
+    """District outlines for orientation; not clickable, so a click always reaches what lies under them."""
+    if districts.empty:
+        return
+    look = LOOKS["district"]
+    folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
+                   style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.6,
+                                              "fill": False, "dashArray": "4 4"}).add_to(m)
 
 
 def overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str, *,
@@ -87,14 +108,10 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
                        point=point, detail=_detail(shown, matched), note=note)
 
 
-def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
+def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
     a legend; a layer the viewer may not read is simply not in ``pages``."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    m = base_map(options)
     entries: list[LegendEntry] = []
     for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
@@ -117,7 +134,7 @@ def build_map(pages: dict[str, Page], options: MapOptions) -> folium.Map:
     return m
 
 
-def _incidents(m: folium.Map, page: Page, options: MapOptions, entries: list[LegendEntry]) -> None:
+def _incidents(m: folium.Map, page: LayerPage, options: MapOptions, entries: list[LegendEntry]) -> None:
     """Recorded incidents, and synthetic demo incidents as a layer that says so."""
     spec, look = LAYERS["incident"], LOOKS["incident"]
     real, synthetic = frames.split_synthetic(page.frame)

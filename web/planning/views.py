@@ -1,6 +1,6 @@
 """The planner's page: a shift's proposal on the map, its items with their officers, accept all or some.
 
-The map is built from folium objects (district outlines); plan.js draws the proposal on it, styling
+The map (``render.build_plan_map``) shows the district outlines; plan.js draws the proposal on it, styling
 each target by its outcome with ``PLAN_STYLES``, which the legend shares.
 """
 from __future__ import annotations
@@ -8,23 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import folium
-import geopandas as gpd
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
-from markupsafe import escape
 
 from geo import services
-from geo.db.models import TARGET_TABLES
+from geo.domain import ASSIGNABLE_KINDS
 from geo.errors import InvalidInput
 from geo.rules.messages import target_label
 
 from ..auth import current_principal
 from ..db import get_session
-from ..geojson import feature_collection
-from ..maps.looks import LOOKS
 from ..maps.render import MapOptions, components
 from . import bp
+from .render import build_plan_map
 
 DEFAULT_START, DEFAULT_END = time(18), time(22)
 PLAN_STYLES = {
@@ -34,23 +30,6 @@ PLAN_STYLES = {
     "uncovered": {"color": "#c62828", "weight": 3, "opacity": 1.0, "fillColor": "#ef5350", "fillOpacity": 0.4},
     "no_demand": {"color": "#78909c", "weight": 1, "opacity": 0.7, "fillColor": "#b0bec5", "fillOpacity": 0.1},
 }
-
-
-def build_plan_map(districts: gpd.GeoDataFrame, options: MapOptions) -> folium.Map:
-    """A map of the districts (for orientation, not clickable), fitted to them."""
-    m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
-                   control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
-    if not districts.empty:
-        look = LOOKS["district"]
-        folium.GeoJson(feature_collection(districts), name=str(escape(look.title)), interactive=False,
-                       style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.6,
-                                                  "fill": False, "dashArray": "4 4"}).add_to(m)
-        minx, miny, maxx, maxy = districts.total_bounds
-        m.fit_bounds([[miny, minx], [maxy, maxx]])
-    return m
 
 
 def _api_root() -> str:
@@ -98,7 +77,7 @@ def plan_strings() -> dict:
         "labels": {"kind": _("Kind"), "state": _("Outcome"), "weight": _("Incidents (same hours, recent weeks)"),
                    "need": _("Members needed"), "staffed": _("Members planned"), "formations": _("Formations"),
                    "note": _("Why")},
-        "kinds": {kind: target_label(kind, _) for kind in TARGET_TABLES},
+        "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
         "none": _("none"),
         "incidents": _("%(n)s incident(s)"),
     }

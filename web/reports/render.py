@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from ..geojson import feature_collection
+from ..maps.cards import fit, new_map
 from ..maps.looks import LOOKS
 from ..maps.render import MapOptions
-from ..maps.small import fit, new_map
 
 REPORT_COLOUR = "#6a1b9a"
 

@@ -9,9 +9,10 @@ from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, Range
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...crs import STORAGE_SRID
+from ...domain import ASSIGNABLE_KINDS
 from .base import Base
 
-TARGET_TABLES = ("patrol_zone", "public_place", "event", "pasture", "crop_field", "campus", "emergency_area")
+TARGET_TABLES = ASSIGNABLE_KINDS
 
 
 class EmergencyArea(Base):

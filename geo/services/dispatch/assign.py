@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ...access import PLANNERS, Principal, require, signing_officer
 from ...db import dispatch as q
 from ...db import scopes
-from ...db import writes_dispatch as w
+from ...db import assignment_writes as w
 from ...db.models import Assignment, Formation, Officer, Participant
 from ...domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, HomeAreaOverride,
                       MemberFacts, Notification, OfficerFacts, RegistrationStatus, Shift, TargetFacts,

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...access import PLANNERS, Principal, require
 from ...crs import STORAGE_SRID
-from ...db import queries
+from ...db import layer_reads
 from ...db import zones as z
 from ...domain import DEFAULT_TIMEZONE
 from .assignments import list_assignments
@@ -63,7 +63,7 @@ def dispatch_day(session: Session, day: date, *, viewer: Principal, limit: int,
         page = layer_features(session, name, viewer=viewer, limit=limit)
         frame = page.frame
         if name == "patrol_zone":
-            units = units or queries.names_by_id(session, layer_spec("police_unit"))
+            units = units or layer_reads.names_by_id(session, layer_spec("police_unit"))
             frame["police_unit"] = frame["police_unit_id"].map(units)
         targets[name], matched[name] = frame, page.matched
     districts = layer_features(session, "district", viewer=viewer, limit=limit).frame[["name", "geometry"]]

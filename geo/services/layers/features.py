@@ -1,27 +1,17 @@
-"""Layers: import files and frames, read pages of features for the API and the map.
+"""Layers: read pages of features for the API and the map (importing is in ``imports``).
 
 Reading obeys ``geo.access``: police staff see every layer whole; a leader sees districts and
 police units, their own formation and the targets of their formation's assignments, and no
-incidents at all (Forbidden). Importing is for admins and is written to the audit log.
+incidents at all (Forbidden).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
-import geopandas as gpd
-
 from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
-from ...db import queries, scopes, writes
-from ...domain import DEFAULT_TIMEZONE, Role
+from ...db import layer_reads, scopes
+from ...db.layer_reads import LayerPage
 from ...errors import InvalidInput, NotFound
-from ...ingest.mapping import Mapping, resolve_columns
-from ...ingest.readers import CsvGeometry, Source, read_source
-from ...ingest.validate import timezone, validate
 from ...layers import LAYERS, LayerSpec
-from ...progress import ProgressFactory, silent
 from ...visibility import Scope, scope_of
-from ..accountability.audit import record
 
 MAX_PAGE = 10_000
 
@@ -32,81 +22,6 @@ def layer_spec(name: str) -> LayerSpec:
         return LAYERS[name]
     except KeyError:
         raise NotFound(f"no layer {name!r}; layers are: {', '.join(LAYERS)}") from None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    layer: str
-    source_name: str
-    source_crs: str
-    rows: int
-    import_id: int
-
-
-def import_layer(session, layer: str, path: str | Path, *, actor: Principal, mapping: Mapping = Mapping(),
-                 progress: ProgressFactory = silent) -> ImportResult:
-    """Read, validate and store a layer file; all rows in the caller's transaction, or none.
-
-    Raises ``InvalidInput`` listing every bad row (row number, field, reason) before storing anything.
-
-    Examples
-    --------
-    >>> import_layer(session, "incident", "sf.csv", actor=SYSTEM,
-    ...              mapping=Mapping(fields={"occurred_at": "Date"}, timezone="America/Los_Angeles"))
-    """
-    require(actor, Role.ADMIN)
-    spec = layer_spec(layer)
-    source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
-                         csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt))
-    return import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress)
-
-
-def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, actor: Principal,
-                 mapping: Mapping = Mapping(), progress: ProgressFactory = silent) -> ImportResult:
-    """Store an in-memory GeoDataFrame through the same validation as a file import."""
-    require(actor, Role.ADMIN)
-    if frame.crs is None:
-        raise InvalidInput(f"{name}: the frame has no CRS")
-    source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
-    return import_source(session, layer_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
-
-
-def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
-                  progress: ProgressFactory = silent) -> ImportResult:
-    require(actor, Role.ADMIN)
-    columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
-                              mapping)
-    refs = {f.name: queries.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
-            if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
-    tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
-    existing = {f.name: queries.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
-    prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
-                                repair=bool(mapping.repair), existing=existing)
-    if errors:
-        bad_rows = len({e.row for e in errors})
-        raise InvalidInput(f"{source.name}: {bad_rows} of {prepared.count} rows are not valid for layer "
-                           f"{spec.name}; nothing was stored", rows=errors)
-    if prepared.count == 0:
-        raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
-    crs_name = source.crs.to_string()
-    batch = writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
-                                 row_count=prepared.count)
-    columns_out = dict(prepared.columns)
-    columns_out[spec.geometry_column] = prepared.geometry
-    if spec.name == "incident":
-        columns_out["import_id"] = [batch.id] * prepared.count
-    geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
-    bar = progress(total=prepared.count, desc=f"storing {spec.name}")
-    try:
-        writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
-                         on_progress=bar.update)
-    except writes.RefusedByDatabase as exc:
-        raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
-    finally:
-        bar.close()
-    record(session, actor, "import", "import_batch", batch.id, None,
-           {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count})
-    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id)
 
 
 def _scope(viewer: Principal, spec: LayerSpec) -> Scope:
@@ -124,7 +39,7 @@ def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
 
 
 def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                   offset: int = 0) -> queries.Page:
+                   offset: int = 0) -> LayerPage:
     """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
@@ -134,14 +49,14 @@ def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: 
         raise InvalidInput("offset must not be negative")
     if bbox is not None:
         bbox = parse_bbox(bbox)
-    return queries.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
+    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
 
 
-def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> queries.Page:
+def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> LayerPage:
     """One feature of a layer; NotFound when there is none or ``viewer`` may not see it."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
-    page = queries.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
+    page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
     if page.frame.empty:
         raise NotFound(f"no {spec.name.replace('_', ' ')} {feature_id}")
     return page
@@ -163,7 +78,7 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, queries.Page]:
+def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read, for the overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
@@ -176,7 +91,7 @@ def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, queries.P
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
-                    names[f.ref] = queries.names_by_id(session, layer_spec(f.ref))
+                    names[f.ref] = layer_reads.names_by_id(session, layer_spec(f.ref))
                 page.frame[f.name] = page.frame[f.column].map(names[f.ref])
         pages[spec.name] = page
     return pages

@@ -1,4 +1,4 @@
-"""Writes of dispatch: assignments, their members and their append-only history."""
+"""Writes of assignments: the assignment, its members and its append-only history."""
 from __future__ import annotations
 
 from sqlalchemy import delete, func, insert, select

@@ -1,4 +1,4 @@
-"""Every SELECT kuzet runs against the layers."""
+"""Reads of the layers: pages as GeoDataFrames, name lookups, stored values and counts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,7 +39,9 @@ def count_rows(session: Session, spec: LayerSpec) -> int:
 
 
 @dataclass(frozen=True)
-class Page:
+class LayerPage:
+    """One page of a layer's rows (EPSG:4326) and how many rows match in all."""
+
     frame: gpd.GeoDataFrame
     matched: int
 
@@ -55,7 +57,7 @@ def _columns(spec: LayerSpec):
 
 def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
                limit: int, offset: int = 0, visible: ColumnElement[bool] | None = None,
-               feature_id: int | None = None) -> Page:
+               feature_id: int | None = None) -> LayerPage:
     """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count.
 
     ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``feature_id`` keeps one row.
@@ -71,7 +73,7 @@ def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, f
     stmt: Select = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
                     .where(*where).order_by(model.id).limit(limit).offset(offset))
     frame = frame_of(session, stmt)
-    return Page(frame, matched)
+    return LayerPage(frame, matched)
 
 
 def frame_of(session: Session, stmt: Select) -> gpd.GeoDataFrame:

@@ -1,4 +1,4 @@
-"""Bulk writes: COPY rows into a layer inside the caller's transaction."""
+"""Writes of the layers: COPY rows in bulk inside the caller's transaction, record imports, clear layers."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
