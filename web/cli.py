@@ -13,6 +13,7 @@ from tqdm import tqdm
 
 from geo import services
 from geo.access import SYSTEM
+from geo.domain import DEFAULT_TIMEZONE
 from geo.db import make_engine, make_sessionmaker, migrate
 from geo.errors import InvalidInput, KuzetError
 from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
@@ -82,7 +83,7 @@ def _session(ctx: click.Context):
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt).")
-@click.option("--timezone", help="Zone of times without an offset (default Asia/Almaty).")
+@click.option("--timezone", help=f"Zone of times without an offset (default {DEFAULT_TIMEZONE}).")
 @click.option("--lon", help="CSV longitude (or x) column.")
 @click.option("--lat", help="CSV latitude (or y) column.")
 @click.option("--wkt", help="CSV WKT geometry column.")

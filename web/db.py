@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from geo.db import make_engine, make_sessionmaker
 
+from .config import settings
+
 
 def init_app(app: Flask) -> None:
     # Tests hand in their own sessionmaker (bound to a rolled-back connection).
@@ -15,7 +17,7 @@ def init_app(app: Flask) -> None:
         def factory() -> Session:
             nonlocal engine
             if engine is None:  # connect lazily: nothing connects at import or factory time
-                engine = make_engine(app.config["DATABASE_URL"])
+                engine = make_engine(settings(app).database_url)
                 app.extensions["kuzet_engine"] = engine
             return make_sessionmaker(engine)()
 
