@@ -25,10 +25,15 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_session)
 
 
+def new_session(app: Flask | None = None) -> Session:
+    """A new session of ``app`` (default: the current app), outside any request's."""
+    return (app or current_app).config["SESSIONMAKER"]()
+
+
 def get_session() -> Session:
     """The request's session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = current_app.config["SESSIONMAKER"]()
+        g.db_session = new_session()
     return g.db_session
 
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import CallbackDict
 
 from geo.db import accounts as q
 
-from .db import close_session
+from .db import close_session, new_session
 
 LIFETIME = timedelta(hours=12)
 
@@ -31,7 +31,7 @@ class DatabaseSessionInterface(SessionInterface):
     """Sessions stored in the ``web_session`` table; each read and write is its own short transaction."""
 
     def _db(self, app: Flask):
-        return app.config["SESSIONMAKER"]()
+        return new_session(app)
 
     def open_session(self, app: Flask, request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app))
