@@ -29,6 +29,7 @@ from geo.layers import LAYERS
 from . import create_app
 from .config import settings
 from .db import new_session
+from .sessions import drop_expired_sessions
 
 REPORT_LIMIT = 200
 
@@ -70,6 +71,15 @@ def db_upgrade(revision: str) -> None:
     """Apply the migrations (alembic upgrade)."""
     migrate.upgrade(settings().database_url, revision=revision)
     click.echo(f"database at revision {revision}")
+
+
+@db.command("prune")
+def db_prune() -> None:
+    """Delete the expired web sessions."""
+    session = _session()
+    with session.begin():
+        count = drop_expired_sessions(session)
+    click.echo(f"{count} expired web sessions deleted")
 
 
 def _session() -> Session:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from geo.db import accounts as q
@@ -13,6 +14,11 @@ from geo.db import accounts as q
 from .db import close_session, new_session
 
 LIFETIME = timedelta(hours=12)
+
+
+def drop_expired_sessions(db: Session) -> int:
+    """Delete the stored sessions past their expiry (no one can use them any more); how many went."""
+    return q.drop_expired_sessions(db, datetime.now(timezone.utc))
 
 
 class ServerSession(CallbackDict, SessionMixin):
