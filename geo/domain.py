@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+# The zone of Kazakhstan (UTC+5 since March 2024): the regime reads legal dates in it, and the app
+# shows and reads local times in it unless configured otherwise (geo.settings.Settings.timezone).
 DEFAULT_TIMEZONE = "Asia/Almaty"
 
 

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from .config import DEFAULTS
+from .config import DEFAULTS, settings_from
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Application factory: defaults, then ``KUZET_*`` environment, then ``test_config``."""
+    """Application factory: defaults, then ``KUZET_*`` environment, then ``test_config``.
+
+    The kuzet settings are read from that configuration once, here (``web.config.settings``).
+    """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("KUZET")
     if test_config:
         app.config.update(test_config)
+    app.extensions["kuzet"] = settings_from(app.config)
 
     from . import auth, cli, db, errors, i18n
     from .analysis import bp as analysis_bp

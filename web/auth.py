@@ -11,7 +11,7 @@ from geo.errors import NotFound
 from geo.services import accounts
 
 from .db import get_session
-from .sessions import DatabaseSessionInterface
+from .sessions import DatabaseSessionInterface, drop_expired_sessions
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -59,6 +59,8 @@ def login():
                                     remote_addr=request.remote_addr, policy=policy)
     except accounts.TooManyAttempts as exc:
         return render_template("login.html", error=_(exc.message)), 429
+    if who is not None:
+        drop_expired_sessions(db)  # a cheap sweep, so expired sessions do not pile up between prunes
     db.commit()  # the attempt is recorded either way
     if who is None:
         return render_template("login.html", error=_("Wrong login or password.")), 401

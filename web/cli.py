@@ -1,80 +1,104 @@
-"""The ``kuzet`` command line: migrations, imports, demo data and the server."""
+"""The ``kuzet`` command line: migrations, imports, demo data and the server.
+
+The commands are registered on ``app.cli`` (``init_app``), so they run on the app ``create_app``
+builds and read its configuration only: ``kuzet ...`` and ``flask --app web ...`` are the same.
+"""
 from __future__ import annotations
 
-import os
 import sys
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import Flask, current_app
+from flask.cli import AppGroup, FlaskGroup, ScriptInfo, show_server_banner
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 from tqdm import tqdm
+from werkzeug.serving import run_simple
 
 from geo import services
 from geo.access import SYSTEM
+from geo.domain import DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
 from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
 from geo.layers import LAYERS
-from geo.services.database import make_engine, make_sessionmaker, migrate
+from geo.services.database import migrate
 
-from .config import DEFAULTS
+from . import create_app
+from .config import settings
+from .db import new_session
+from .sessions import drop_expired_sessions
 
 REPORT_LIMIT = 200
 
-
-def database_url(ctx: click.Context) -> str:
-    """The URL given to ``kuzet --database-url``, else the Flask app's (under ``flask``), else the env."""
-    given = ctx.obj.get("url") if isinstance(ctx.obj, dict) else None
-    if given:
-        return given
-    if current_app:
-        return current_app.config["DATABASE_URL"]
-    return os.environ.get("KUZET_DATABASE_URL") or DEFAULTS["DATABASE_URL"]
+# The commands, each run inside the app's context (AppGroup); init_app puts them on app.cli.
+commands = AppGroup("kuzet")
 
 
 def terminal_progress(*, total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="row", file=sys.stderr, disable=None, dynamic_ncols=True)
 
 
-@click.group()
-@click.option("--database-url", envvar="KUZET_DATABASE_URL", default=None,
+def _use_database_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """``--database-url`` is configuration too: the app is built with it in place of the configured URL."""
+    if value:
+        ctx.ensure_object(ScriptInfo).create_app = partial(create_app, {"DATABASE_URL": value})
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False,
+             load_dotenv=False, set_debug_flag=False, context_settings={"auto_envvar_prefix": None})
+@click.option("--database-url", default=None, expose_value=False, callback=_use_database_url,
               help="PostGIS URL (default: the project-local cluster).")
-@click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def main() -> None:
     """kuzet: patrol and incident mapping under MIA Order No. 641."""
-    ctx.obj = {"url": database_url}
 
 
-@main.group()
+# Flask's options for finding an app and its debug flag mean nothing here: the app is create_app's,
+# and `serve --debug` sets debugging.
+main.params = [p for p in main.params if p.name not in {"app", "env_file", "debug"}]
+
+
+@commands.group()
 def db() -> None:
     """Database schema."""
 
 
 @db.command("upgrade")
 @click.option("--revision", default="head", show_default=True)
-@click.pass_context
-def db_upgrade(ctx: click.Context, revision: str) -> None:
+def db_upgrade(revision: str) -> None:
     """Apply the migrations (alembic upgrade)."""
-    migrate.upgrade(database_url(ctx), revision=revision)
+    migrate.upgrade(settings().database_url, revision=revision)
     click.echo(f"database at revision {revision}")
 
 
-def _session(ctx: click.Context):
+@db.command("prune")
+def db_prune() -> None:
+    """Delete the expired web sessions."""
+    session = _session()
+    with session.begin():
+        count = drop_expired_sessions(session)
+    click.echo(f"{count} expired web sessions deleted")
+
+
+def _session() -> Session:
     """A session on a database the migrations have brought up to date (else a clear exit)."""
-    engine = make_engine(database_url(ctx))
+    session = new_session()
     try:
-        with engine.connect() as conn:
-            problem = migrate.behind(conn)
+        problem = migrate.behind(session.connection())
     except OperationalError as exc:
-        raise click.ClickException(f"cannot reach the database {engine.url.render_as_string()}: "
-                                   f"{exc.orig}") from None
+        session.close()
+        url = session.get_bind().engine.url.render_as_string()
+        raise click.ClickException(f"cannot reach the database {url}: {exc.orig}") from None
+    session.rollback()  # the check's transaction; each command begins its own
     if problem:
+        session.close()
         raise click.ClickException(problem)
-    return make_sessionmaker(engine)()
+    return session
 
 
-@main.command("import")
+@commands.command("import")
 @click.argument("layer", type=click.Choice(sorted(LAYERS)))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--srid", type=int, help="EPSG code of the file when it declares none.")
@@ -82,15 +106,14 @@ def _session(ctx: click.Context):
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
               help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt).")
-@click.option("--timezone", help="Zone of times without an offset (default Asia/Almaty).")
+@click.option("--timezone", help=f"Zone of times without an offset (default {DEFAULT_TIMEZONE}).")
 @click.option("--lon", help="CSV longitude (or x) column.")
 @click.option("--lat", help="CSV latitude (or y) column.")
 @click.option("--wkt", help="CSV WKT geometry column.")
 @click.option("--sublayer", help="Layer inside a GeoPackage or multi-layer file.")
 @click.option("--repair", is_flag=True, default=None, help="Make invalid geometries valid where possible.")
 @click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
-@click.pass_context
-def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, repair,
+def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, repair,
                dry_run):
     """Validate every row of PATH and store it in LAYER, all rows or none."""
     try:
@@ -98,7 +121,7 @@ def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, 
                           srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer,
                           repair=repair)
         mapping = load_mapping(mapping_file).merged(options) if mapping_file else options
-        session = _session(ctx)
+        session = _session()
         started = datetime.now()
         with session.begin():
             result = services.import_layer(session, layer, path, actor=SYSTEM, mapping=mapping,
@@ -117,7 +140,7 @@ def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, 
                f"{result.layer} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
 
 
-@main.command()
+@commands.command()
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("../shared/data"),
               show_default=True, help="The shared real data (Almaty layers).")
 @click.option("--seed", type=int, default=641, show_default=True, help="Seed of the synthetic incidents.")
@@ -125,13 +148,12 @@ def import_cmd(ctx, layer, path, srid, maps, sets, mapping_file, timezone, lon, 
 @click.option("--accounts-file", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("var/demo-accounts.txt"), show_default=True,
               help="Where the demo accounts' passwords are kept (readable by you only).")
-@click.pass_context
-def demo(ctx, data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
+def demo(data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
     """Load the Almaty demo: real layers, people, accounts, synthetic incidents (labelled as such)."""
     from geo.demo import demo_loaded, load_demo
     from geo.demo.accounts import create_demo_accounts
 
-    session = _session(ctx)
+    session = _session()
     try:
         with session.begin():
             if demo_loaded(session) and not force:
@@ -165,7 +187,7 @@ def _show_accounts(path: Path) -> None:
         click.echo(f"(no {path}: set a password with `kuzet user reset-password LOGIN`)")
 
 
-@main.group()
+@commands.group()
 def user() -> None:
     """Accounts: create, reset passwords, list."""
 
@@ -178,12 +200,11 @@ def user() -> None:
 @click.option("--officer-id", type=int, help="The officer a supervisor is.")
 @click.option("--formation-id", type=int, help="The formation a leader leads.")
 @click.password_option()
-@click.pass_context
-def user_create(ctx, login, full_name, roles, officer_id, formation_id, password) -> None:
+def user_create(login, full_name, roles, officer_id, formation_id, password) -> None:
     """Create a user (the password is asked for twice)."""
     from geo.services.accounts import create_user
 
-    session = _session(ctx)
+    session = _session()
     try:
         with session.begin():
             create_user(session, SYSTEM, login=login, full_name=full_name, password=password, roles=roles,
@@ -196,12 +217,11 @@ def user_create(ctx, login, full_name, roles, officer_id, formation_id, password
 @user.command("reset-password")
 @click.argument("login")
 @click.password_option()
-@click.pass_context
-def user_reset_password(ctx, login, password) -> None:
+def user_reset_password(login, password) -> None:
     """Set a new password for a user."""
     from geo.services.accounts import reset_password
 
-    session = _session(ctx)
+    session = _session()
     try:
         with session.begin():
             reset_password(session, SYSTEM, login=login, password=password)
@@ -211,41 +231,37 @@ def user_reset_password(ctx, login, password) -> None:
 
 
 @user.command("list")
-@click.pass_context
-def user_list(ctx) -> None:
+def user_list() -> None:
     """List the users and their roles."""
     from geo.services.accounts import list_users
 
-    with _session(ctx) as session:
+    with _session() as session:
         for u in list_users(session, SYSTEM):
             links = f" officer {u['officer_id']}" if u["officer_id"] else ""
             links += f" formation {u['formation_id']}" if u["formation_id"] else ""
             click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else ' (inactive)'}")
 
 
-@main.command()
+@commands.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--debug", is_flag=True)
-@click.pass_context
-def serve(ctx, host: str, port: int, debug: bool) -> None:
+def serve(host: str, port: int, debug: bool) -> None:
     """Serve the web app."""
-    from . import create_app
-
-    _session(ctx).close()  # refuse to serve a database the migrations have not brought up to date
-    config = {"DATABASE_URL": database_url(ctx)}
-    app = create_app(config)
+    _session().close()  # refuse to serve a database the migrations have not brought up to date
+    app: Flask = current_app._get_current_object()
     click.echo(f"kuzet serving on http://{host}:{port}/")
-    app.run(host=host, port=port, debug=debug, use_reloader=False)
+    # app.run declines to start under a Flask CLI; this is what it would do.
+    app.debug = debug
+    show_server_banner(app.debug, app.name)
+    run_simple(host, port, app, use_reloader=False, use_debugger=debug, threaded=True)
+
+
+def init_app(app: Flask) -> None:
+    """The commands on ``app.cli``: ``kuzet COMMAND`` or ``flask --app web COMMAND``."""
+    for name, command in commands.commands.items():
+        app.cli.add_command(command, name)
 
 
 if __name__ == "__main__":
     main()
-
-
-def init_app(app) -> None:
-    """The same commands under ``flask --app web ...`` (they use the app's DATABASE_URL)."""
-    app.cli.add_command(db)
-    app.cli.add_command(import_cmd, name="import")
-    app.cli.add_command(demo)
-    app.cli.add_command(user)

@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from geo.services.database import make_engine, make_sessionmaker
 
+from .config import settings
+
 
 def init_app(app: Flask) -> None:
     # Tests hand in their own sessionmaker (bound to a rolled-back connection).
@@ -15,7 +17,7 @@ def init_app(app: Flask) -> None:
         def factory() -> Session:
             nonlocal engine
             if engine is None:  # connect lazily: nothing connects at import or factory time
-                engine = make_engine(app.config["DATABASE_URL"])
+                engine = make_engine(settings(app).database_url)
                 app.extensions["kuzet_engine"] = engine
             return make_sessionmaker(engine)()
 
@@ -23,10 +25,15 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(close_session)
 
 
+def new_session(app: Flask | None = None) -> Session:
+    """A new session of ``app`` (default: the current app), outside any request's."""
+    return (app or current_app).config["SESSIONMAKER"]()
+
+
 def get_session() -> Session:
     """The request's session, opened on first use."""
     if "db_session" not in g:
-        g.db_session = current_app.config["SESSIONMAKER"]()
+        g.db_session = new_session()
     return g.db_session
 
 

@@ -6,13 +6,19 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from geo.services import web_sessions as store
 
-from .db import close_session
+from .db import close_session, new_session
 
 LIFETIME = timedelta(hours=12)
+
+
+def drop_expired_sessions(db: Session) -> int:
+    """Delete the stored sessions past their expiry (no one can use them any more); how many went."""
+    return store.drop_expired_sessions(db)
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -31,7 +37,7 @@ class DatabaseSessionInterface(SessionInterface):
     """Sessions stored in the ``web_session`` table; each read and write is its own short transaction."""
 
     def _db(self, app: Flask):
-        return app.config["SESSIONMAKER"]()
+        return new_session(app)
 
     def open_session(self, app: Flask, request) -> ServerSession:
         sid = request.cookies.get(self.get_cookie_name(app))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from ..domain import ParticipationForm, PublicPlaceKind, TargetKind
+from ..domain import DEFAULT_TIMEZONE, ParticipationForm, PublicPlaceKind, TargetKind
 from . import ActivityType, Regime
 
 IND, COL = ParticipationForm.INDIVIDUAL, ParticipationForm.COLLECTIVE
@@ -99,5 +99,5 @@ REGIME = Regime(
     window_lead=timedelta(0),
     window_trail=timedelta(0),
     # D: "18 on the shift date" and "trained by the shift date" use the date the shift starts in Almaty.
-    timezone="Asia/Almaty",
+    timezone=DEFAULT_TIMEZONE,
 )

@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from ..domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts, MemberFacts,
-                      Notification, OfficerFacts, Period, PublicPlaceKind, RegistrationStatus, Shift,
+from ..domain import (DEFAULT_TIMEZONE, AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts,
+                      MemberFacts, Notification, OfficerFacts, Period, PublicPlaceKind, RegistrationStatus, Shift,
                       TargetFacts, TargetKind)
 
-ALMATY = ZoneInfo("Asia/Almaty")
+ALMATY = ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def at(text: str) -> datetime:

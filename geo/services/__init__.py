@@ -14,9 +14,9 @@ from .field import (ReportLimits, acknowledge_assignment, category_labels, file_
 from .hotspots import (AnalystPage, HotspotResult, analysis_run, analyst_choices, analyst_page, compare_runs,
                        incident_series, list_runs, run_csv, run_geojson, run_summary)
 from .hotspots.run import hotspots
-from .layers import (DEFAULT_MAX_AREA_M2, DEFAULT_MIN_AREA_M2, MAX_PAGE, ImportResult, LayerPage,
-                     draw_emergency_area, draw_patrol_zone, import_frame, import_layer, import_source, layer_feature,
-                     layer_features, layer_spec, map_layers, parse_bbox, visible_layers)
+from .layers import (MAX_PAGE, ImportResult, LayerPage, draw_emergency_area, draw_patrol_zone, import_frame,
+                     import_layer, import_source, layer_feature, layer_features, layer_spec, map_layers, parse_bbox,
+                     visible_layers)
 from .planning import (DemandTarget, PlanItem, Proposal, ShiftDemand, SupplyFormation, accept_plan, plan_page,
                        propose_plan, shift_demand, shift_supply)
 
@@ -27,7 +27,7 @@ __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assig
            "DispatchDay", "day_window", "dispatch_day", "dispatch_options", "formation_roster",
            "MAX_PAGE", "ImportResult", "LayerPage", "import_frame", "import_layer", "import_source",
            "layer_features", "layer_spec", "map_layers", "parse_bbox", "layer_feature", "visible_layers",
-           "DEFAULT_MAX_AREA_M2", "DEFAULT_MIN_AREA_M2", "draw_emergency_area", "draw_patrol_zone",
+           "draw_emergency_area", "draw_patrol_zone",
            "HotspotResult", "hotspots", "analysis_run", "analyst_choices", "compare_runs", "incident_series",
            "list_runs", "run_csv", "run_geojson", "run_summary", "AnalystPage", "analyst_page",
            "audit_entities", "audit_trail", "acknowledge_assignment", "my_shift", "my_shifts", "Quarter",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta, timezone
 
 from click.testing import CliRunner
 from sqlalchemy import func, select
@@ -88,3 +89,31 @@ def test_the_cli_creates_users_and_resets_passwords(engine):
     finally:
         with engine.begin() as conn:
             conn.execute(text("DELETE FROM user_account WHERE login = 'cli.user'"))
+
+
+def an_expired_and_a_live_session(session) -> set[str]:
+    """Two stored web sessions, one a minute past its expiry, one with an hour to go; their ids."""
+    now = datetime.now(timezone.utc)
+    session.add_all([WebSession(id="expired-session", data={}, expires_at=now - timedelta(minutes=1)),
+                     WebSession(id="live-session", data={}, expires_at=now + timedelta(hours=1))])
+    session.commit()
+    return {"expired-session", "live-session"}
+
+
+def remaining(session, ids: set[str]) -> set[str]:
+    return set(session.scalars(select(WebSession.id).where(WebSession.id.in_(ids))))
+
+
+def test_kuzet_db_prune_deletes_expired_sessions_and_keeps_live_ones(app, session):
+    ids = an_expired_and_a_live_session(session)
+    out = app.test_cli_runner().invoke(args=["db", "prune"])
+    assert out.exit_code == 0, out.output
+    assert out.output == "1 expired web sessions deleted\n"
+    assert remaining(session, ids) == {"live-session"}
+
+
+def test_signing_in_deletes_expired_sessions_and_keeps_live_ones(app, session):
+    add_user(session, "disp", ["dispatcher"])
+    ids = an_expired_and_a_live_session(session)
+    sign_in(app.test_client(), "disp")
+    assert remaining(session, ids) == {"live-session"}

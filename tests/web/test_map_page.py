@@ -15,6 +15,7 @@ from shapely.geometry import Point, box
 from geo import services
 from geo.access import SYSTEM
 from geo.layers import LAYERS
+from tests.conftest import add_user, make_app, sign_in
 from web.maps import assets
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -129,8 +130,11 @@ def test_hostile_names_reach_the_page_escaped(client, filled):
     assert not any("<img" in v for v in values)
 
 
-def test_a_configured_basemap_is_drawn_with_its_attribution(app, client):
-    app.config.update(TILES_URL="/tiles/{z}/{x}/{y}.png", TILES_ATTRIBUTION="Local tiles")
+def test_a_configured_basemap_is_drawn_with_its_attribution(connection, session):
+    app = make_app(connection, TILES_URL="/tiles/{z}/{x}/{y}.png", TILES_ATTRIBUTION="Local tiles")
+    add_user(session, "admin", ["admin"])
+    session.commit()
+    client = sign_in(app.test_client(), "admin")
     page = client.get("/").get_data(as_text=True)
     assert "L.tileLayer" in page and '"/tiles/{z}/{x}/{y}.png"' in page and "Local tiles" in page
     assert "No basemap configured" not in page

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from geo.db.models import EmergencyArea, PatrolZone
 
+from tests.conftest import add_user, make_app, sign_in
 from tests.support.dispatch_world import build
 
 GOOD = box(76.92, 43.23, 76.925, 43.235)  # about 0.23 km² inside the world's Centre district
@@ -82,8 +83,10 @@ def test_a_bad_drawing_is_400_with_the_reason_and_stores_nothing(client, session
     assert zones(session) == before
 
 
-def test_the_size_limits_come_from_the_configuration(app, client, session, world):
-    app.config["ZONE_MAX_AREA_M2"] = 100_000
+def test_the_size_limits_come_from_the_configuration(connection, session, world):
+    add_user(session, "admin", ["admin"])
+    session.commit()
+    client = sign_in(make_app(connection, ZONE_MAX_AREA_M2=100_000).test_client(), "admin")
     before = zones(session)
     r = client.post("/api/v1/patrol_zones", json={"name": "Big", "geometry": polygon(GOOD)})
     assert r.status_code == 400 and "too large" in r.get_json()["error"] and "at most 0.10 km²" in r.get_json()["error"]

@@ -4,21 +4,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
 
 from ..auth import current_principal
+from ..config import zone_name as _zone
 from ..db import get_session
 from . import bp
 
 PAGE = 200
-
-
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 def _day(name: str) -> date | None:

@@ -5,13 +5,14 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
 from geo.domain import WEEKDAYS, IncidentSource
 
 from ..auth import current_principal
+from ..config import settings
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp, charts, render
@@ -94,16 +95,16 @@ def p_value(value) -> str:
 @bp.get("/analysis")
 def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
-    config = current_app.config
+    config = settings()
     page = services.analyst_page(get_session(), viewer=current_principal(), run_id=request.args.get("run", type=int),
-                                 limit=config["MAP_FEATURE_LIMIT"])
-    built = render.build_analysis_map(page, MapOptions.from_config(config))
+                                 limit=config.map.feature_limit)
+    built = render.build_analysis_map(page, MapOptions.from_settings(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}
     setup = {"map": built.map.get_name(), "drawn": built.drawn, "result": built.result,
              "api": url_for("api.create_analysis"), "page": url_for("analysis.analysis"),
              "strings": script_strings()}
     return render_template(
         "analysis.html", title=_("Hot spot analysis"), parts=components(built.map), page=page, run=page.run,
-        form=form_values(page, config["TIMEZONE"]), methods=method_names(), weekdays=weekday_names(),
+        form=form_values(page, config.timezone), methods=method_names(), weekdays=weekday_names(),
         day_chart=charts.day_chart(series), hour_chart=charts.hour_chart(series), synthetic=SYNTHETIC,
         setup=setup)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 
 from geo import services
 from geo.errors import InvalidInput
 
 from ..auth import current_principal
+from ..config import zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
@@ -20,10 +21,6 @@ ANALYSIS_FIELDS = {name: "any" for name in (
     "seed", "bandwidth_m", "sources", "exclude_sources", "deduplicate")}
 ANALYSIS_FIELDS |= {name: "text" for name in ("method", "aggregation", "neighbours", "weights", "kernel",
                                               "timezone")}
-
-
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 @bp.post("/analyses")

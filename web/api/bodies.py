@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import request
 
 from geo.errors import InvalidInput
+
+from ..config import zone_name
 
 MISSING = object()
 
@@ -32,7 +34,7 @@ def json_object() -> dict:
 
 
 def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return ZoneInfo(zone_name())
 
 
 def moment(value, name: str) -> datetime:

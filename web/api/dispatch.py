@@ -1,13 +1,14 @@
 """Assignments of formations under police supervision, and what a dispatcher may choose."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext
 
 from geo import services
 from geo.services import AssignmentRequest
 
 from ..auth import current_principal
+from ..config import zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
@@ -18,10 +19,6 @@ ASSIGNMENT_FIELDS = {"formation_id": "int", "target_kind": "text", "target_id": 
                      "override_officer_id": "int", "override_reason": "text"}
 OPTIONAL = ("officer_id", "member_ids", "override_officer_id", "override_reason")
 DEFAULT_STATUSES = "proposed,confirmed"
-
-
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 @bp.get("/assignments")

@@ -1,11 +1,10 @@
 """The formation leader's own shifts, and acknowledging one."""
 from __future__ import annotations
 
-from flask import current_app
-
 from geo import services
 
 from ..auth import current_principal
+from ..config import zone_name
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
@@ -15,7 +14,7 @@ from . import bp
 def my_assignments():
     """The leader's formation's upcoming and past assignments, with officer and members."""
     return geojson_response(services.my_shifts(get_session(), current_principal(),
-                                               timezone_name=current_app.config["TIMEZONE"]))
+                                               timezone_name=zone_name()))
 
 
 @bp.post("/assignments/<int:assignment_id>/acknowledge")
@@ -23,6 +22,6 @@ def acknowledge_assignment(assignment_id: int):
     """The leader acknowledges a shift of their formation (recorded once, audited)."""
     session = get_session()
     feature = services.acknowledge_assignment(session, current_principal(), assignment_id,
-                                              timezone_name=current_app.config["TIMEZONE"])
+                                              timezone_name=zone_name())
     session.commit()
     return geojson_response(feature)

@@ -1,7 +1,7 @@
 """Shift plans: propose the best plan a regime allows for a shift, accept all or some of its items."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 from flask_babel import gettext
 
 from geo import services
@@ -9,6 +9,7 @@ from geo.errors import InvalidInput
 from geo.services import AssignmentRequest
 
 from ..auth import current_principal
+from ..config import zone_name as _zone
 from ..db import get_session
 from . import bp
 from .bodies import fields, json_object
@@ -19,10 +20,6 @@ PLAN_FIELDS = {"starts_at": "moment", "ends_at": "moment"} | {name: "any" for na
     "kind", "lookback_days", "near_m", "include_synthetic", "members_per_1000_attendees", "members_per_target",
     "time_limit_s")}
 MAX_ITEMS = 500
-
-
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 @bp.post("/plans")

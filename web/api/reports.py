@@ -1,22 +1,19 @@
 """Field reports: information for the police, not registered crimes (every answer says so in ``note``)."""
 from __future__ import annotations
 
-from flask import current_app, jsonify, url_for
+from flask import jsonify, url_for
 from flask_babel import gettext
 
 from geo import services
 
 from ..auth import current_principal
+from ..config import zone_name as _zone
 from ..db import get_session
 from . import bp
 from .bodies import arg, fields, json_object
 
 REPORT_FIELDS = {"category": "text", "lon": "any", "lat": "any", "observed_at": "moment", "description": "text",
                  "location_source": "text", "assignment_id": "int"}
-
-
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
 
 
 @bp.get("/reports")

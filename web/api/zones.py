@@ -1,20 +1,14 @@
 """Areas drawn on the dispatcher's map: patrol zones and emergency areas, validated by the service."""
 from __future__ import annotations
 
-from flask import current_app
-
 from geo import services
 
 from ..auth import current_principal
+from ..config import settings, zone_name
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
 from .bodies import fields, json_object
-
-
-def _limits() -> dict:
-    config = current_app.config
-    return {"min_area_m2": float(config["ZONE_MIN_AREA_M2"]), "max_area_m2": float(config["ZONE_MAX_AREA_M2"])}
 
 
 @bp.post("/patrol_zones")
@@ -23,7 +17,8 @@ def create_patrol_zone():
     values = fields(json_object(), {"name": "any", "geometry": "any", "police_unit_id": "int", "note": "text"},
                     required=("name", "geometry"), nullable=("police_unit_id", "note"))
     session = get_session()
-    feature = services.draw_patrol_zone(session, actor=current_principal(), **values, **_limits())
+    feature = services.draw_patrol_zone(session, actor=current_principal(), **values,
+                                        limits=settings().zone_limits)
     session.commit()
     return geojson_response(feature, status=201)
 
@@ -35,7 +30,7 @@ def create_emergency_area():
                     required=("name", "geometry", "period"), nullable=("note",))
     period = values.pop("period")
     session = get_session()
-    feature = services.draw_emergency_area(session, actor=current_principal(), **values, **period, **_limits(),
-                                           timezone=current_app.config["TIMEZONE"])
+    feature = services.draw_emergency_area(session, actor=current_principal(), **values, **period,
+                                           limits=settings().zone_limits, timezone=zone_name())
     session.commit()
     return geojson_response(feature, status=201)

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
 
 from ..auth import current_principal
+from ..config import settings, zone_name
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp, render
@@ -25,7 +26,7 @@ def _api_root() -> str:
 def _day() -> date:
     raw = request.args.get("date", "").strip()
     if not raw:
-        return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+        return datetime.now(ZoneInfo(zone_name())).date()
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -35,11 +36,11 @@ def _day() -> date:
 @bp.get("/dispatch")
 def dispatch():
     """The dispatcher's map of a day: click a target, choose a formation and officer, propose."""
-    config = current_app.config
+    config = settings()
     day = _day()
-    data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config["MAP_FEATURE_LIMIT"],
-                                 timezone=config["TIMEZONE"])
-    built = render.build_dispatch_map(data, MapOptions.from_config(config))
+    data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config.map.feature_limit,
+                                 timezone=config.timezone)
+    built = render.build_dispatch_map(data, MapOptions.from_settings(config))
     setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,
              "styles": render.ASSIGNMENT_STYLES, "api": _api_root(),
              "day": day.isoformat(), "strings": dispatch_strings()}

@@ -1,7 +1,7 @@
 """The formation leader's "My shifts" (built for a phone screen) and acknowledging a shift."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from shapely.geometry import shape
 
@@ -9,6 +9,7 @@ from geo import services
 from geo.rules.messages import target_label
 
 from ..auth import current_principal
+from ..config import settings, zone_name
 from ..db import get_session
 from ..maps.cards import render_maps, target_map
 from ..maps.render import MapOptions
@@ -26,7 +27,7 @@ def when(iso: str | None) -> str:
 
 
 def _maps(features: list[dict]):
-    options = MapOptions.from_config(current_app.config)
+    options = MapOptions.from_settings(settings())
     maps = {}
     for f in features:
         if f["geometry"] is not None:
@@ -38,7 +39,7 @@ def _maps(features: list[dict]):
 @bp.get("/my/shifts")
 def my_shifts():
     """The leader's upcoming and past shifts: target map, officer, members, acknowledgement."""
-    shown = services.my_shifts(get_session(), current_principal(), timezone_name=current_app.config["TIMEZONE"])
+    shown = services.my_shifts(get_session(), current_principal(), timezone_name=zone_name())
     features = shown["features"]
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
                            upcoming=[f for f in features if f["properties"]["upcoming"]],
@@ -52,7 +53,7 @@ def acknowledge(assignment_id: int):
     """Acknowledge one of the leader's shifts (a form with the CSRF token)."""
     session = get_session()
     feature = services.acknowledge_assignment(session, current_principal(), assignment_id,
-                                              timezone_name=current_app.config["TIMEZONE"])
+                                              timezone_name=zone_name())
     session.commit()
     flash(_("Shift at %(target)s on %(start)s acknowledged.", target=feature["properties"]["target_name"],
             start=when(feature["properties"]["starts_at"])))

@@ -1,9 +1,7 @@
 """The overview map built from folium objects only, and its parts for a Jinja page."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import folium
 import geopandas as gpd
@@ -13,6 +11,7 @@ from markupsafe import Markup, escape
 
 from geo.layers import LAYERS
 from geo.services import LayerPage
+from geo.settings import Settings
 
 from ..geojson import feature_collection
 from . import frames
@@ -32,10 +31,9 @@ class MapOptions:
     tiles_attribution: str = ""
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> "MapOptions":
-        return cls(center=tuple(config["MAP_CENTER"]), zoom=int(config["MAP_ZOOM"]),
-                   timezone=config["TIMEZONE"], tiles_url=config["TILES_URL"] or "",
-                   tiles_attribution=config["TILES_ATTRIBUTION"])
+    def from_settings(cls, settings: Settings) -> "MapOptions":
+        return cls(center=settings.map.center, zoom=settings.map.zoom, timezone=settings.timezone,
+                   tiles_url=settings.map.tiles_url, tiles_attribution=settings.map.tiles_attribution)
 
 
 @dataclass(frozen=True)

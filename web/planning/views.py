@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
@@ -17,6 +17,7 @@ from geo.errors import InvalidInput
 from geo.rules.messages import target_label
 
 from ..auth import current_principal
+from ..config import settings, zone_name
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp
@@ -42,7 +43,7 @@ def _shift() -> tuple[date, time, time]:
     raw_day = request.args.get("date", "").strip()
     try:
         day = (date.fromisoformat(raw_day) if raw_day else
-               datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date() + timedelta(days=1))
+               datetime.now(ZoneInfo(zone_name())).date() + timedelta(days=1))
     except ValueError:
         raise InvalidInput(_("date must be YYYY-MM-DD, got %(raw)s", raw=raw_day)) from None
     hours = []
@@ -86,10 +87,10 @@ def plan_strings() -> dict:
 @bp.get("/dispatch/plan")
 def plan():
     """Propose a plan for a shift: the proposal on the map, coverage, its items to accept."""
-    config = current_app.config
+    config = settings()
     day, start, end = _shift()
-    districts = services.plan_page(get_session(), viewer=current_principal(), limit=config["MAP_FEATURE_LIMIT"])
-    built = build_plan_map(districts, MapOptions.from_config(config))
+    districts = services.plan_page(get_session(), viewer=current_principal(), limit=config.map.feature_limit)
+    built = build_plan_map(districts, MapOptions.from_settings(config))
     setup = {"map": built.get_name(), "api": _api_root(), "styles": PLAN_STYLES, "strings": plan_strings(),
              "dispatch": url_for("dispatch.dispatch"), "auto": bool(request.args.get("date"))}
     return render_template("plan.html", title=_("Propose a plan"), parts=components(built), day=day,

@@ -4,25 +4,23 @@ Each page says that a report is information for the police, not a registered cri
 """
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
 
 from ..auth import current_principal
+from ..config import settings
+from ..config import zone_name as _zone
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from . import bp, render
 from .forms import local_now, report_values
 
 
-def _zone() -> str:
-    return current_app.config["TIMEZONE"]
-
-
 def _options() -> MapOptions:
-    return MapOptions.from_config(current_app.config)
+    return MapOptions.from_settings(settings())
 
 
 def _districts():

@@ -2,4 +2,4 @@
 from .features import (MAX_PAGE, LayerPage, layer_feature, layer_features, layer_spec, map_layers, parse_bbox,
                        visible_layers)
 from .imports import ImportResult, import_frame, import_layer, import_source
-from .zones import DEFAULT_MAX_AREA_M2, DEFAULT_MIN_AREA_M2, draw_emergency_area, draw_patrol_zone
+from .zones import draw_emergency_area, draw_patrol_zone

@@ -19,10 +19,9 @@ from ...access import PLANNERS, Principal, require
 from ...db import zones as z
 from ...domain import DEFAULT_TIMEZONE
 from ...errors import InvalidInput, NotFound
+from ...settings import ZoneLimits
 from ..accountability.audit import record
 
-DEFAULT_MIN_AREA_M2 = 2_000.0
-DEFAULT_MAX_AREA_M2 = 50_000_000.0  # 50 km²
 MAX_NAME_LENGTH = 200
 
 
@@ -78,8 +77,9 @@ def _name(name) -> str:
     return name.strip()
 
 
-def _placed(session: Session, polygon: Polygon, *, min_area_m2: float, max_area_m2: float) -> z.Placement:
+def _placed(session: Session, polygon: Polygon, limits: ZoneLimits) -> z.Placement:
     where = z.placement(session, polygon)
+    min_area_m2, max_area_m2 = limits.min_area_m2, limits.max_area_m2
     if not where.inside_districts:
         raise InvalidInput("geometry: the area is not inside the districts of the city; draw it within them")
     if where.area_m2 < min_area_m2:
@@ -98,13 +98,12 @@ def _feature(kind: str, row, polygon: Polygon, **properties) -> dict:
 
 
 def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, police_unit_id: int | None = None,
-                     note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
-                     max_area_m2: float = DEFAULT_MAX_AREA_M2) -> dict:
+                     note: str | None = None, limits: ZoneLimits = ZoneLimits()) -> dict:
     """Store a patrol zone drawn on the map and return it as a GeoJSON feature.
 
     Without ``police_unit_id`` the zone belongs to the unit whose jurisdiction holds its point on
-    surface. Raises ``InvalidInput`` (bad polygon, outside the districts, too small or large) or
-    ``NotFound`` (unknown unit); nothing is stored then.
+    surface; ``limits`` bound its area. Raises ``InvalidInput`` (bad polygon, outside the districts,
+    too small or large) or ``NotFound`` (unknown unit); nothing is stored then.
 
     Examples
     --------
@@ -116,7 +115,7 @@ def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, poli
     polygon = polygon_from_geojson(geometry)
     if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
         raise NotFound(f"no police unit {police_unit_id}")
-    where = _placed(session, polygon, min_area_m2=min_area_m2, max_area_m2=max_area_m2)
+    where = _placed(session, polygon, limits)
     unit_id = police_unit_id if police_unit_id is not None else where.unit_id
     zone = z.insert_patrol_zone(session, name=name, polygon=polygon, police_unit_id=unit_id, note=note)
     feature = _feature("patrol_zone", zone, polygon, police_unit_id=unit_id, area_m2=round(where.area_m2, 1))
@@ -125,8 +124,8 @@ def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, poli
 
 def draw_emergency_area(session: Session, *, actor: Principal, name, geometry, starts_at: datetime,
                         ends_at: datetime | None = None,
-                        note: str | None = None, min_area_m2: float = DEFAULT_MIN_AREA_M2,
-                        max_area_m2: float = DEFAULT_MAX_AREA_M2, timezone: str = DEFAULT_TIMEZONE) -> dict:
+                        note: str | None = None, limits: ZoneLimits = ZoneLimits(),
+                        timezone: str = DEFAULT_TIMEZONE) -> dict:
     """Store an emergency area (items 8.2-8.3) with its period (open-ended without ``ends_at``).
 
     Raises ``InvalidInput`` like :func:`draw_patrol_zone`, or when the period ends before it starts.
@@ -138,7 +137,7 @@ def draw_emergency_area(session: Session, *, actor: Principal, name, geometry, s
         raise InvalidInput("period: times need a time zone")
     if ends_at is not None and not starts_at < ends_at:
         raise InvalidInput("period: the emergency must start before it ends")
-    where = _placed(session, polygon, min_area_m2=min_area_m2, max_area_m2=max_area_m2)
+    where = _placed(session, polygon, limits)
     area = z.insert_emergency_area(session, name=name, polygon=polygon, starts_at=starts_at, ends_at=ends_at,
                                    note=note)
     tz = ZoneInfo(timezone)
