@@ -1,16 +1,15 @@
 """Propose a shift plan and accept it (issue 5): formations to zones, places and events, within the rules.
 
-``propose_plan`` reads the demand and supply of the shift (``plan_demand``), asks the regime's rules
-which formation may go where (``plan_mask``), has HiGHS find the best plan
+``propose_plan`` reads the demand and supply of the shift (``demand``), asks the regime's rules
+which formation may go where (``mask``), has HiGHS find the best plan
 (``geo.analysis.planning.plan_shift``: events staffed first, then the most incident weight covered,
-then the shortest travel and the fairest load), gives every item a free supervising officer and
-answers a ``Proposal``. Nothing is stored until ``accept_plan`` stores items through
+then the shortest travel and the fairest load), gives every item a free supervising officer
+(``geo.analysis.planning.hand_out_officers``) and answers a ``Proposal``. Nothing is stored until ``accept_plan`` stores items through
 ``assign_formation``, which checks every rule again: a plan never bypasses a rule.
 """
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -19,7 +18,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from ...access import PLANNERS, Principal, require
-from ...analysis.planning import ShiftPlan, plan_shift
+from ...analysis.planning import hand_out_officers, plan_shift
 from ...errors import InvalidInput, KuzetError, RuleViolation
 from ...regimes import get_regime
 from ...rules.messages import Gettext, plain
@@ -77,7 +76,9 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                           target_is_event=np.array([t.is_event for t in worth]),
                           eligible=allowed, distance_m=mask.travel_m,
                           time_limit_s=max(1.0, deadline - time.perf_counter()))
-        officers, unplaced = hand_out_officers(plan, worth, mask)
+        officers, unplaced = hand_out_officers(plan, mask.officers,
+                                               target_is_event=[t.is_event for t in worth],
+                                               target_weight=[t.weight for t in worth])
         if not unplaced:
             break
         allowed[tuple(np.array(unplaced).T)] = False  # the plan's own items took every free officer
@@ -92,60 +93,6 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                     formations=len(staffed), formations_total=len(supply),
                     eligible_pairs=int(allowed.sum()), options=demand.options | {"time_limit_s": time_limit_s, "distance": mask.distance,
                                                                "straight_pairs": mask.straight_pairs})
-
-
-def hand_out_officers(plan: ShiftPlan, targets, mask: Mask) -> tuple[dict, list[tuple[int, int]]]:
-    """A supervising officer for as many items of the plan as possible, events first, then by demand.
-
-    Each officer takes at most as many more formations as they are free for (the regime's limit less
-    those they already supervise). Items are placed in order; one that finds every officer of its
-    target full moves earlier items to other officers where it can (augmenting paths of a bipartite
-    b-matching), so no earlier item loses its officer. An officer already at the same target is
-    preferred. Items left without one are returned as (formation row, target column) pairs; a
-    target no officer may supervise at all passed the mask, so its activity needs none (None).
-    """
-    free: dict[int, int] = {}
-    officer_of: dict[int, dict] = {}
-    for pool in mask.officers:
-        for o in pool:
-            free[o["id"]] = min(free.get(o["id"], o["free"]), o["free"])
-            officer_of[o["id"]] = o
-    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    chosen: dict[tuple[int, int], dict | None] = {}
-
-    def candidates(pair):
-        target = pair[1]
-        return sorted((o["id"] for o in mask.officers[target]),
-                      key=lambda i: (not any(p[1] == target for p in held[i]), len(held[i]) - free[i],
-                                     officer_of[i]["name"], i))
-
-    def place(pair, seen: set[int]) -> bool:
-        for i in candidates(pair):
-            if i in seen:
-                continue
-            seen.add(i)
-            if len(held[i]) < free[i]:
-                held[i].append(pair)
-                chosen[pair] = officer_of[i]
-                return True
-            for other in list(held[i]):
-                if place(other, seen):  # ``other`` moved to another officer: its place here is free
-                    held[i].remove(other)
-                    held[i].append(pair)
-                    chosen[pair] = officer_of[i]
-                    return True
-        return False
-
-    unplaced = []
-    order = sorted(plan.assignments, key=lambda a: (not targets[a.target].is_event, -targets[a.target].weight,
-                                                    a.target, a.formation))
-    for a in order:
-        pair = (a.formation, a.target)
-        if not mask.officers[a.target]:
-            chosen[pair] = None
-        elif not place(pair, set()):
-            unplaced.append(pair)
-    return chosen, unplaced
 
 
 def _item(a, targets, staffed, mask: Mask, officers: dict) -> PlanItem:
