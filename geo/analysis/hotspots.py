@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from scipy import sparse, stats
 
 from ..errors import InvalidInput
@@ -127,8 +128,8 @@ def local_moran_i(y, neighbours, *, row_standardise: bool = True, permutations: 
     if permutations:
         sims = _permute(z, adjacency, k, scale, np.zeros(n), (n - 1) * z / den, value,
                         permutations, seed)
-    quadrants = QUADRANTS[np.where(z > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))]
-    return _finish(value, z_i, island, sims, quadrant=np.where(island, "", quadrants))
+    labels = QUADRANTS[np.where(z > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))]
+    return _finish(value, z_i, island, sims, quadrant=np.where(island, "", labels))
 
 
 def global_moran_i(y, neighbours, *, row_standardise: bool = True,
@@ -265,6 +266,17 @@ def confidence_class(z: np.ndarray, p: np.ndarray) -> np.ndarray:
         level[p < alpha] = cls
     return (np.sign(np.nan_to_num(z)) * level).astype(np.int8)
 
+
+def quadrants(values) -> pd.Series:
+    """Quadrant labels (HH, LH, LL, HL) as pandas' string dtype, missing ones (None) NaN, so that a
+    fresh run and one read back from the database hold the same column.
+
+    Examples
+    --------
+    >>> quadrants(["HH", None]).isna().tolist()
+    [False, True]
+    """
+    return pd.Series(values, dtype="str").reset_index(drop=True)
 
 def _neighbours(cells, neighbours, method, distance_m):
     if neighbours is None:

@@ -13,11 +13,12 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from ...access import ANALYSTS, POLICE_STAFF, Principal, require
+from ...analysis.hotspots import quadrants
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...domain import DEFAULT_TIMEZONE
 from ...errors import InvalidInput, NotFound
-from .statistics import ALPHA, quadrants
+from .statistics import ALPHA
 from .run import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
 from .options import selection
 from ..layers.features import layer_features

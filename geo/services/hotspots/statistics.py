@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
 from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
-from ...analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran
+from ...analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran, quadrants
 from ...analysis.kde import M2_PER_KM2, density_contours, kde, support_m
 from ...crs import STORAGE_CRS, metric_crs_for
 from ...db import incidents as db
@@ -117,11 +116,6 @@ def _cells(counted, value, z, p, p_fdr, cls, quadrant, island) -> gpd.GeoDataFra
         "class": np.where(np.asarray(island, dtype=bool), np.nan, np.asarray(cls, dtype=float)),
         "quadrant": quadrants(np.full(len(counted), None) if quadrant is None else np.asarray(quadrant, dtype=object)),
         "island": np.asarray(island, dtype=bool)}, geometry=counted.geometry.to_numpy(), crs=STORAGE_CRS)
-
-
-def quadrants(values) -> pd.Series:
-    """Quadrant labels as pandas' string dtype, missing ones NaN: fresh and reopened runs alike."""
-    return pd.Series(values, dtype="str").reset_index(drop=True)
 
 
 def _hot_spot(row: dict, names: dict) -> dict:
