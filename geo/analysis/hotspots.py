@@ -248,6 +248,25 @@ def global_moran(cells: gpd.GeoDataFrame, *, column: str = "count", neighbours=N
                           permutations=permutations, seed=seed)
 
 
+def global_moran_summary(y, neighbours) -> dict | None:
+    """Global Moran's I of ``y``, row-standardised, as a run's summary holds it; None when no unit
+    has a neighbour (there is no pair to correlate).
+
+    Examples
+    --------
+    >>> from geo.analysis.cells import grid_neighbours
+    >>> rows, cols = np.divmod(np.arange(16), 4)
+    >>> summary = global_moran_summary(cols, grid_neighbours(rows, cols, queen=False))
+    >>> round(summary["i"], 4), summary["weights"], summary["n"]
+    (0.75, 'row', 16)
+    """
+    if neighbours.nnz == 0:
+        return None
+    moran = global_moran_i(y, neighbours, row_standardise=True)
+    return {"i": moran.i, "expected": moran.expected, "z": moran.z_rand, "p": moran.p_rand,
+            "z_norm": moran.z_norm, "p_norm": moran.p_norm, "weights": "row", "n": moran.n,
+            "islands": moran.islands}
+
 def fdr(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values; NaN (islands) stay NaN and are not counted."""
     p = np.asarray(p, dtype=float)

@@ -15,7 +15,8 @@ import shapely
 from sqlalchemy.orm import Session
 
 from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
-from ...analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran, quadrants
+from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_moran_summary, local_moran,
+                                 quadrants)
 from ...analysis.kde import M2_PER_KM2, density_contours, kde, support_m
 from ...crs import STORAGE_CRS, metric_crs_for
 from ...db import incidents as db
@@ -70,7 +71,7 @@ def run(session: Session, method: str, incidents: gpd.GeoDataFrame, params: Para
                 **({"smallest_p": 2 / (params.permutations + 1)} if params.permutations else {}),
                 "significant": {f"{round((1 - a) * 100)}": int((cells["p_fdr"] < a).sum()) for _c, a in CONFIDENCE},
                 **({"alpha": ALPHA} if method == "local_moran" else {})},
-        "global_moran": _global_moran(counted["count"], w),
+        "global_moran": global_moran_summary(counted["count"], w),
         "top": [_hot_spot(row, names) for row in hot.head(top).to_dict("records")],
     }
     return Found(cells, summary)
@@ -128,16 +129,6 @@ def _hot_spot(row: dict, names: dict) -> dict:
     if names:
         spot["name"] = names.get(int(row["cell_id"]))
     return spot
-
-
-def _global_moran(y, w) -> dict | None:
-    """Global Moran's I of the counts, row-standardised; None when no unit has a neighbour."""
-    if w.nnz == 0:
-        return None
-    moran = global_moran_i(y, w, row_standardise=True)
-    return {"i": moran.i, "expected": moran.expected, "z": moran.z_rand, "p": moran.p_rand,
-            "z_norm": moran.z_norm, "p_norm": moran.p_norm, "weights": "row", "n": moran.n,
-            "islands": moran.islands}
 
 
 def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> Found:
