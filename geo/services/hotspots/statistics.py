@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
 from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_moran_summary, local_moran,
                                  quadrants)
-from ...analysis.kde import M2_PER_KM2, density_contours, kde, support_m
+from ...analysis.kde import density_bands, kde, support_m
 from ...crs import STORAGE_CRS, metric_crs_for
 from ...db import incidents as db
 from ...errors import InvalidInput
@@ -140,7 +140,7 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
     surface = kde(incidents, bandwidth_m=params.bandwidth_m, cell_size_m=params.cell_size_m,
                   kernel=params.kernel, area=area)
     on_step()
-    bands = density_contours(surface, n_levels=KDE_BANDS).reset_index(drop=True)
+    bands = density_bands(surface, n_levels=KDE_BANDS)
     n = len(bands)
     nothing = np.full(n, np.nan)
     cells = gpd.GeoDataFrame({
@@ -148,7 +148,6 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
         "z": nothing, "p": nothing, "p_fdr": nothing, "class": nothing,
         "quadrant": quadrants(np.full(n, None)), "island": np.zeros(n, dtype=bool)},
         geometry=bands.geometry.to_numpy(), crs=STORAGE_CRS)
-    areas = bands.to_crs(surface.crs).area.to_numpy() / M2_PER_KM2 if n else []
     peak = surface.peak()
     peak_density = float(surface.density.max())
     on_step()
@@ -157,8 +156,8 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
         "density": {"peak_km2": peak_density, "mass": surface.mass(), "kernel": surface.kernel,
                     "bandwidth_m": surface.bandwidth_m, "cell_size_m": surface.cell_size_m,
                     "grid": list(surface.density.shape), "metric_crs": surface.crs.to_string()},
-        "bands": [{"band": i + 1, "min_km2": float(lo), "max_km2": float(hi), "area_km2": float(a)}
-                  for i, (lo, hi, a) in enumerate(zip(bands["level_min"], bands["level_max"], areas))],
+        "bands": [{"band": int(b), "min_km2": float(lo), "max_km2": float(hi), "area_km2": float(a)}
+                  for b, lo, hi, a in zip(bands["band"], bands["level_min"], bands["level_max"], bands["area_km2"])],
         "top": [{"lon": float(peak.x), "lat": float(peak.y), "density_km2": peak_density}],
     }
     return Found(cells, summary)
