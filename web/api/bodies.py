@@ -81,14 +81,21 @@ def period(value, name: str) -> dict:
 READERS = {"int": integer, "moment": moment, "text": text, "ints": integers, "any": anything, "period": period}
 
 
-def fields(body: dict, spec: dict[str, str], *, required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()):
-    """The fields of ``spec`` (name → reader) present in ``body``, read; unknown or missing ones listed."""
-    unknown = sorted(set(body) - set(spec))
+def known(body: dict, names, *, required: tuple[str, ...] = ()) -> dict:
+    """``body`` itself when it holds only fields of ``names`` and every ``required`` one (not null);
+    unknown or missing ones listed otherwise."""
+    unknown = sorted(set(body) - set(names))
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; fields are: {', '.join(spec)}")
+        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; fields are: {', '.join(names)}")
     missing = [name for name in required if body.get(name) is None]
     if missing:
         raise InvalidInput(f"missing field(s): {', '.join(missing)}")
+    return body
+
+
+def fields(body: dict, spec: dict[str, str], *, required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()):
+    """The fields of ``spec`` (name → reader) present in ``body``, read; unknown or missing ones listed."""
+    known(body, spec, required=required)
     out = {}
     for name, kind in spec.items():
         value = body.get(name, MISSING)
