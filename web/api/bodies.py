@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app, request
 
 from geo.errors import InvalidInput
+from geo.times import aware_moment
 
 MISSING = object()
 
@@ -37,13 +38,7 @@ def local_zone() -> ZoneInfo:
 
 def moment(value, name: str) -> datetime:
     """An ISO 8601 date-time; naive ones are local to the app's time zone."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be an ISO 8601 date-time string, e.g. 2026-12-05T18:00")
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=local_zone())
+    return aware_moment(value, name, local_zone())
 
 
 def integer(value, name: str) -> int:
