@@ -19,8 +19,8 @@ from .hotspots import (AnalystPage, HotspotResult, analysis_run, analyst_choices
 from .layers import (DEFAULT_MAX_AREA_M2, DEFAULT_MIN_AREA_M2, MAX_PAGE, ImportResult, draw_emergency_area,
                      draw_patrol_zone, import_frame, import_layer, import_source, layer_feature, layer_features,
                      layer_spec, map_layers, parse_bbox, visible_layers)
-from .planning import (DemandTarget, PlanItem, Proposal, ShiftDemand, SupplyFormation, accept_plan, plan_page,
-                       propose_plan, shift_demand, shift_supply)
+from .planning import (DemandTarget, PlanItem, PlanRequest, Proposal, ShiftDemand, SupplyFormation, accept_plan,
+                       plan_page, propose_plan, shift_demand, shift_supply)
 
 __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assignment", "candidate_formations",
            "confirm_assignment", "reject_assignment", "supervising_officers", "update_assignment",
@@ -35,5 +35,6 @@ __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assig
            "audit_entities", "audit_trail", "acknowledge_assignment", "my_shift", "my_shifts", "Quarter",
            "quarterly_csv", "quarterly_summary", "ReportLimits", "category_labels", "file_report", "list_reports",
            "filing_categories", "new_reports", "report", "report_note", "reports_csv",
-           "DemandTarget", "ShiftDemand", "SupplyFormation", "shift_demand", "shift_supply", "PlanItem", "Proposal",
+           "DemandTarget", "ShiftDemand", "SupplyFormation", "shift_demand", "shift_supply", "PlanItem", "PlanRequest",
+           "Proposal",
            "accept_plan", "plan_page", "propose_plan"]

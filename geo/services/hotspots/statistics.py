@@ -39,7 +39,8 @@ class Found:
 
 def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, *,
         on_step: Callable[[], object], top: int = 10) -> Found:
-    """Aggregate and test ``incidents`` with ``params.method``; ``area`` (EPSG:4326 geometry or None) bounds the grid."""
+    """Aggregate and test ``incidents`` with ``params.method``; ``area`` (EPSG:4326 geometry or None)
+    bounds the grid."""
     method = params.method
     if method == "kde":
         return _density(incidents, params, area, on_step)
