@@ -8,6 +8,7 @@ itself as a neighbour of weight 1 before any standardisation, as esda does.
 Islands (units without neighbours) keep their value in the mean and variance of the variable, as in
 esda, but get no local statistic: their z and p are NaN, they are flagged, left out of the FDR, and
 counted in ``attrs``. p-values here are two-sided (esda's ``p_norm`` and ``p_sim`` are one-sided).
+``global_moran_summary`` and ``quadrants`` give a stored run's global Moran's I and quadrant labels.
 """
 from __future__ import annotations
 

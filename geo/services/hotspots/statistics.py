@@ -1,5 +1,10 @@
 """The statistics step of a hot spot run: selected incidents in, the run's cells and findings out.
 
+The computation is ``geo.analysis``'s (``cells`` to count, ``hotspots`` for Gi*, Local Moran,
+``global_moran_summary`` and ``quadrants``, ``kde`` for the surface and ``density_bands``); this
+step reads the district or patrol zone polygons when they are the cells, keeps a run within its
+size limits and puts the findings in the stored shape.
+
 Cells come out in the stored shape (``geo.db.analysis_runs.CELL_COLUMNS`` and geometry): ``value``
 is Gi*, Local Moran's I or, for a kernel density, the lower density of a contour band; ``p`` is the
 p-value that went into the Benjamini-Hochberg FDR (the permutation one when permutations were asked).
