@@ -8,6 +8,7 @@ itself as a neighbour of weight 1 before any standardisation, as esda does.
 Islands (units without neighbours) keep their value in the mean and variance of the variable, as in
 esda, but get no local statistic: their z and p are NaN, they are flagged, left out of the FDR, and
 counted in ``attrs``. p-values here are two-sided (esda's ``p_norm`` and ``p_sim`` are one-sided).
+``global_moran_summary`` and ``quadrants`` give a stored run's global Moran's I and quadrant labels.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 from scipy import sparse, stats
 
 from ..errors import InvalidInput
@@ -127,8 +129,8 @@ def local_moran_i(y, neighbours, *, row_standardise: bool = True, permutations: 
     if permutations:
         sims = _permute(z, adjacency, k, scale, np.zeros(n), (n - 1) * z / den, value,
                         permutations, seed)
-    quadrants = QUADRANTS[np.where(z > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))]
-    return _finish(value, z_i, island, sims, quadrant=np.where(island, "", quadrants))
+    labels = QUADRANTS[np.where(z > 0, np.where(lag > 0, 0, 3), np.where(lag > 0, 1, 2))]
+    return _finish(value, z_i, island, sims, quadrant=np.where(island, "", labels))
 
 
 def global_moran_i(y, neighbours, *, row_standardise: bool = True,
@@ -247,6 +249,25 @@ def global_moran(cells: gpd.GeoDataFrame, *, column: str = "count", neighbours=N
                           permutations=permutations, seed=seed)
 
 
+def global_moran_summary(y, neighbours) -> dict | None:
+    """Global Moran's I of ``y``, row-standardised, as a run's summary holds it; None when no unit
+    has a neighbour (there is no pair to correlate).
+
+    Examples
+    --------
+    >>> from geo.analysis.cells import grid_neighbours
+    >>> rows, cols = np.divmod(np.arange(16), 4)
+    >>> summary = global_moran_summary(cols, grid_neighbours(rows, cols, queen=False))
+    >>> round(summary["i"], 4), summary["weights"], summary["n"]
+    (0.75, 'row', 16)
+    """
+    if neighbours.nnz == 0:
+        return None
+    moran = global_moran_i(y, neighbours, row_standardise=True)
+    return {"i": moran.i, "expected": moran.expected, "z": moran.z_rand, "p": moran.p_rand,
+            "z_norm": moran.z_norm, "p_norm": moran.p_norm, "weights": "row", "n": moran.n,
+            "islands": moran.islands}
+
 def fdr(p: np.ndarray) -> np.ndarray:
     """Benjamini-Hochberg adjusted p-values; NaN (islands) stay NaN and are not counted."""
     p = np.asarray(p, dtype=float)
@@ -265,6 +286,17 @@ def confidence_class(z: np.ndarray, p: np.ndarray) -> np.ndarray:
         level[p < alpha] = cls
     return (np.sign(np.nan_to_num(z)) * level).astype(np.int8)
 
+
+def quadrants(values) -> pd.Series:
+    """Quadrant labels (HH, LH, LL, HL) as pandas' string dtype, missing ones (None) NaN, so that a
+    fresh run and one read back from the database hold the same column.
+
+    Examples
+    --------
+    >>> quadrants(["HH", None]).isna().tolist()
+    [False, True]
+    """
+    return pd.Series(values, dtype="str").reset_index(drop=True)
 
 def _neighbours(cells, neighbours, method, distance_m):
     if neighbours is None:

@@ -6,7 +6,7 @@ the exact sum's O(G x N). The error against the exact sum is the binning's, of o
 (cell_size_m / bandwidth_m)² of the peak at worst and far less where many points average out (and,
 for the Gaussian kernel, corrected to second order); tests/unit/test_kde.py and
 benchmarks/bench_hotspots.py measure it. The grid is padded by the kernel's support, so no mass is
-lost at the edges.
+lost at the edges. ``density_contours`` and ``density_bands`` draw the surface as filled bands.
 """
 from __future__ import annotations
 
@@ -225,3 +225,18 @@ def density_contours(surface: DensitySurface, *, levels=None, n_levels: int = 5)
     bands = gpd.GeoDataFrame(rows, geometry="geometry", crs=surface.crs) if rows else \
         gpd.GeoDataFrame({"level_min": [], "level_max": []}, geometry=[], crs=surface.crs)
     return bands.to_crs(STORAGE_CRS)
+
+
+def density_bands(surface: DensitySurface, *, n_levels: int = 5) -> gpd.GeoDataFrame:
+    """The contour bands of :func:`density_contours` numbered from 1 (``band``), each with its area
+    in km² (``area_km2``, measured in the surface's metric CRS), as polygons in EPSG:4326.
+
+    Examples
+    --------
+    >>> bands = density_bands(kde(incidents, bandwidth_m=250, cell_size_m=25))  # doctest: +SKIP
+    >>> bands[["band", "level_min", "level_max", "area_km2"]]  # doctest: +SKIP
+    """
+    bands = density_contours(surface, n_levels=n_levels).reset_index(drop=True)
+    bands.insert(0, "band", np.arange(1, len(bands) + 1))
+    bands["area_km2"] = bands.to_crs(surface.crs).area.to_numpy() / M2_PER_KM2 if len(bands) else np.zeros(0)
+    return bands

@@ -1,11 +1,14 @@
 """A shift plan: which formation goes to which target, events first, proved optimal by HiGHS.
 
 The rules engine decides who *may* go where (the eligibility mask); this module only decides who
-*should*, and explains what cannot be done. Targets are cells, patrol zones, places or events.
+*should* (``plan_shift``), hands the plan's items to supervising officers (``hand_out_officers``)
+and explains what cannot be done. Targets are cells, patrol zones, places or events.
 """
 from __future__ import annotations
 
 import time
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -155,6 +158,73 @@ def plan_shift(*, formation_members: np.ndarray, target_need: np.ndarray,
         x, stages = _solve(cap, need, w, event, f, t, np.rint(d[f, t]), time_limit_s, mip_rel_gap)
     return _plan(cap, need, w, event, f, t, x, d, stages, started)
 
+
+
+def hand_out_officers(plan: ShiftPlan, officers: Sequence[Sequence[dict]], *, target_is_event: Sequence[bool],
+                      target_weight: Sequence[float]) -> tuple[dict, list[tuple[int, int]]]:
+    """A supervising officer for as many items of the plan as possible, events first, then by demand.
+
+    ``officers[t]`` are the officers who may supervise target ``t`` (``{"id", "name", "free"}``,
+    ``free`` being how many more formations each may take: the regime's limit less those they
+    already supervise). Items are placed in order; one that finds every officer of its target full
+    moves earlier items to other officers where it can (augmenting paths of a bipartite
+    b-matching), so no earlier item loses its officer. An officer already at the same target is
+    preferred. Items left without one are returned as (formation row, target column) pairs; a
+    target no officer may supervise at all passed the mask, so its activity needs none (None).
+
+    Examples
+    --------
+    >>> plan = plan_shift(formation_members=[2, 2], target_need=[2, 2], target_weight=[3.0, 1.0],
+    ...                   target_is_event=[False, False], eligible=[[True, False], [False, True]],
+    ...                   distance_m=[[0, 0], [0, 0]])
+    >>> seven = {"id": 7, "name": "Officer 7", "free": 1}
+    >>> chosen, unplaced = hand_out_officers(plan, [[seven], [seven]], target_is_event=[False, False],
+    ...                                      target_weight=[3.0, 1.0])
+    >>> {pair: o["id"] for pair, o in chosen.items()}, unplaced
+    ({(0, 0): 7}, [(1, 1)])
+    """
+    free: dict[int, int] = {}
+    officer_of: dict[int, dict] = {}
+    for pool in officers:
+        for o in pool:
+            free[o["id"]] = min(free.get(o["id"], o["free"]), o["free"])
+            officer_of[o["id"]] = o
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    chosen: dict[tuple[int, int], dict | None] = {}
+
+    def candidates(pair):
+        target = pair[1]
+        return sorted((o["id"] for o in officers[target]),
+                      key=lambda i: (not any(p[1] == target for p in held[i]), len(held[i]) - free[i],
+                                     officer_of[i]["name"], i))
+
+    def place(pair, seen: set[int]) -> bool:
+        for i in candidates(pair):
+            if i in seen:
+                continue
+            seen.add(i)
+            if len(held[i]) < free[i]:
+                held[i].append(pair)
+                chosen[pair] = officer_of[i]
+                return True
+            for other in list(held[i]):
+                if place(other, seen):  # ``other`` moved to another officer: its place here is free
+                    held[i].remove(other)
+                    held[i].append(pair)
+                    chosen[pair] = officer_of[i]
+                    return True
+        return False
+
+    unplaced = []
+    order = sorted(plan.assignments, key=lambda a: (not target_is_event[a.target], -target_weight[a.target],
+                                                    a.target, a.formation))
+    for a in order:
+        pair = (a.formation, a.target)
+        if not officers[a.target]:
+            chosen[pair] = None
+        elif not place(pair, set()):
+            unplaced.append(pair)
+    return chosen, unplaced
 
 def _solve(cap, need, w, event, f, t, dist, time_limit_s, mip_rel_gap):
     n_f, n_t, n_p, u = len(cap), len(need), len(f), np.minimum(cap[f], need[t]).astype(float)

@@ -37,8 +37,9 @@ def shift_day(demo_app) -> date:
             today, plannable = datetime.now(ALMATY).date(), []
             for offset in range(2, 9):
                 day = today + timedelta(days=offset)
-                proposal = services.propose_plan(session, viewer=SYSTEM, starts_at=datetime.combine(day, time(18), ALMATY),
-                                                 ends_at=datetime.combine(day, time(22), ALMATY))
+                evening = services.PlanRequest(datetime.combine(day, time(18), ALMATY),
+                                               datetime.combine(day, time(22), ALMATY))
+                proposal = services.propose_plan(session, evening, viewer=SYSTEM)
                 session.rollback()
                 if proposal.items:
                     plannable.append((not proposal.shortfalls, offset, day))

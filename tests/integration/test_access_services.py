@@ -13,6 +13,7 @@ from geo.access import SYSTEM, Principal, signing_officer
 from geo.db.models import Assignment, AuditLog
 from geo.domain import Role
 from geo.errors import Forbidden, NotFound, RuleViolation
+from geo.services.hotspots import Parameters, Selection, hotspots
 
 from tests.support.access_world import build_access_world, lawful_request
 from tests.support.dispatch_world import at
@@ -121,7 +122,7 @@ def test_only_planners_propose_change_cancel_and_draw(session, aw, who):
 @pytest.mark.parametrize("who", ["dispatcher", "leader", "supervisor"])
 def test_only_analysts_run_analyses(session, aw, who):
     with pytest.raises(Forbidden):
-        services.hotspots(session, method="gi_star", actor=aw.principals[who])
+        hotspots(session, Selection(), Parameters.from_json({"method": "gi_star"}), actor=aw.principals[who])
 
 
 def test_a_leader_reads_their_own_roster_only(session, aw):

@@ -17,6 +17,9 @@ from geo.crs import metric_crs_for
 from geo.domain import Role
 from geo.errors import InvalidInput, NotFound
 from geo.ingest.mapping import Mapping
+from geo.progress import silent
+from geo.services.hotspots import Parameters, Selection, hotspots
+from geo.services.hotspots.options import selection
 
 SF_CSV = "sf_crime_2012/sf_crime_jul_dec_2012_points.csv"
 SF_MAPPING = Mapping(fields={"occurred_at": "Date", "category": "Category", "description": "PdDistrict",
@@ -53,12 +56,18 @@ def district_of(point: Point, incidents: gpd.GeoDataFrame, k: int = 25) -> str:
     return incidents["PdDistrict"].iloc[nearest].mode().iloc[0]
 
 
+def analyse(session, *, actor: Principal, progress=silent, **options):
+    """A hot spot run of ``options``, the fields of an API request body."""
+    return hotspots(session, Selection.from_json(options), Parameters.from_json(options), actor=actor,
+                    progress=progress)
+
+
 def stored(session) -> int:
     return services.list_runs(session, viewer=SYSTEM)["total"]
 
 
 def test_the_strongest_drug_hot_spot_through_the_service_lies_in_the_tenderloin(sf, sf_table):
-    result = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
+    result = analyse(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
     assert result.summary["incidents"] == (sf_table["Category"] == DRUGS).sum() == 3897
     top = result.summary["top"][0]
     assert top["class"] == 3 and top["p_fdr"] < 0.01
@@ -70,8 +79,8 @@ def test_the_strongest_drug_hot_spot_through_the_service_lies_in_the_tenderloin(
 
 
 def test_the_deduplicated_drug_density_peaks_in_the_tenderloin(sf, sf_table):
-    result = services.hotspots(sf, method="kde", categories=[DRUGS], bandwidth_m=250, cell_size_m=25,
-                               deduplicate=True, **SF)
+    result = analyse(sf, method="kde", categories=[DRUGS], bandwidth_m=250, cell_size_m=25,
+                     deduplicate=True, **SF)
     drugs = sf_table[sf_table["Category"] == DRUGS].drop_duplicates("IncidntNum")
     assert result.summary["incidents"] == len(drugs)
     assert result.summary["density"]["mass"] == pytest.approx(len(drugs), rel=1e-3)
@@ -82,14 +91,14 @@ def test_the_deduplicated_drug_density_peaks_in_the_tenderloin(sf, sf_table):
 
 
 def test_weekdays_are_read_in_san_francisco_time(sf, sf_table):
-    result = services.hotspots(sf, method="gi_star", categories=[DRUGS], weekdays=[4, 5], **SF)
+    result = analyse(sf, method="gi_star", categories=[DRUGS], weekdays=[4, 5], **SF)
     drugs = sf_table[sf_table["Category"] == DRUGS]
     assert result.summary["incidents"] == drugs["DayOfWeek"].isin(["Friday", "Saturday"]).sum() == 1112
 
 
 def test_a_run_is_stored_and_reopens_identical(sf):
-    result = services.hotspots(sf, method="local_moran", categories=[DRUGS], aggregation="hexagon",
-                               cell_size_m=300, start="2012-07-01", end="2012-09-30", **SF)
+    result = analyse(sf, method="local_moran", categories=[DRUGS], aggregation="hexagon",
+                     cell_size_m=300, start="2012-07-01", end="2012-09-30", **SF)
     sf.expire_all()
     again = services.analysis_run(sf, result.run_id, viewer=SYSTEM)
     assert_geodataframe_equal(result.cells, again.cells, check_less_precise=False)
@@ -103,7 +112,7 @@ def test_a_run_is_stored_and_reopens_identical(sf):
 
 
 def test_exports_have_one_feature_and_one_row_per_cell(sf):
-    result = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=400, **SF)
+    result = analyse(sf, method="gi_star", categories=[DRUGS], cell_size_m=400, **SF)
     collection = services.run_geojson(sf, result.run_id, viewer=SYSTEM)
     assert collection["type"] == "FeatureCollection" and len(collection["features"]) == len(result.cells)
     feature = collection["features"][0]
@@ -121,8 +130,8 @@ def test_exports_have_one_feature_and_one_row_per_cell(sf):
 
 
 def test_a_drawn_polygon_limits_the_incidents_and_the_grid(sf, sf_table):
-    result = services.hotspots(sf, method="gi_star", area={"kind": "polygon", "geometry": mapping(TENDERLOIN)},
-                               cell_size_m=100, **SF)
+    result = analyse(sf, method="gi_star", area={"kind": "polygon", "geometry": mapping(TENDERLOIN)},
+                     cell_size_m=100, **SF)
     inside = sf_table[sf_table.intersects(TENDERLOIN)]
     assert result.summary["incidents"] == len(inside) > 500
     assert result.summary["area"] == {"kind": "polygon"}
@@ -131,21 +140,21 @@ def test_a_drawn_polygon_limits_the_incidents_and_the_grid(sf, sf_table):
 
 
 def test_two_runs_compare_cell_by_cell(sf):
-    drugs = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
-    same = services.hotspots(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
-    robbery = services.hotspots(sf, method="gi_star", categories=["ROBBERY"], cell_size_m=250, **SF)
+    drugs = analyse(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
+    same = analyse(sf, method="gi_star", categories=[DRUGS], cell_size_m=250, **SF)
+    robbery = analyse(sf, method="gi_star", categories=["ROBBERY"], cell_size_m=250, **SF)
     assert services.compare_runs(sf, drugs.run_id, same.run_id, viewer=SYSTEM)["changed"] == 0
     compared = services.compare_runs(sf, drugs.run_id, robbery.run_id, viewer=SYSTEM)
     assert compared["shared"] > 1000 and 0 < compared["changed"] < compared["shared"]
     assert {c["from"] for c in compared["cells"]} <= {"3", "2", "1", "0", "-1", "-2", "-3", "island"}
-    kde = services.hotspots(sf, method="kde", categories=[DRUGS], **SF)
+    kde = analyse(sf, method="kde", categories=[DRUGS], **SF)
     with pytest.raises(InvalidInput, match="both are Gi"):
         services.compare_runs(sf, drugs.run_id, kde.run_id, viewer=SYSTEM)
 
 
 def test_permutations_with_a_seed_repeat_exactly(sf):
     options = dict(method="gi_star", categories=[DRUGS], cell_size_m=500, permutations=199, seed=7, **SF)
-    first, second = services.hotspots(sf, **options), services.hotspots(sf, **options)
+    first, second = analyse(sf, **options), analyse(sf, **options)
     assert first.cells["p"].equals(second.cells["p"])
     assert first.summary["fdr"]["p_value"] == "permutation" and first.parameters["seed"] == 7
 
@@ -164,7 +173,7 @@ def test_progress_is_reported_in_steps(sf):
         calls.append((total, desc))
         return Bar()
 
-    services.hotspots(sf, method="gi_star", categories=[DRUGS], progress=factory, **SF)
+    analyse(sf, method="gi_star", categories=[DRUGS], progress=factory, **SF)
     assert calls[0] == (5, "hot spots (gi_star)") and calls[-1] == "closed"
     assert sum(c for c in calls[1:-1]) == 5
 
@@ -194,7 +203,7 @@ def test_progress_is_reported_in_steps(sf):
 def test_bad_input_is_refused_with_its_reason_and_stores_nothing(sf, options, message):
     before = stored(sf)
     with pytest.raises(InvalidInput, match=message):
-        services.hotspots(sf, **{"method": "gi_star", **SF, **options})
+        analyse(sf, **{"method": "gi_star", **SF, **options})
     assert stored(sf) == before == 0
 
 
@@ -204,11 +213,11 @@ def test_an_unknown_run_is_not_found(session):
 
 
 def test_the_series_counts_incidents_per_day_and_hour(sf, sf_table):
-    series = services.incident_series(sf, categories=[DRUGS], start="2012-07-01", end="2012-07-31",
-                                      timezone="America/Los_Angeles", viewer=SYSTEM)
+    series = services.incident_series(sf, selection(categories=[DRUGS], start="2012-07-01", end="2012-07-31",
+                                                    timezone="America/Los_Angeles"), viewer=SYSTEM)
     assert len(series["buckets"]) == 31 and series["buckets"][0]["t"] == "2012-07-01"
     july = sf_table[(sf_table["Category"] == DRUGS) & sf_table["Date"].str.startswith("2012-07")]
     assert sum(b["count"] for b in series["buckets"]) == series["total"] == len(july)
-    hours = services.incident_series(sf, interval="hour", categories=[DRUGS], timezone="America/Los_Angeles",
-                                     viewer=SYSTEM)
+    hours = services.incident_series(sf, selection(categories=[DRUGS], timezone="America/Los_Angeles"),
+                                     interval="hour", viewer=SYSTEM)
     assert [b["count"] for b in hours["buckets"]][0] == 3897  # dates only: every incident at midnight

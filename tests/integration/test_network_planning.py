@@ -14,7 +14,7 @@ from geo.db import network as db
 from geo.db import planning as plan_db
 from geo.db.models import StreetSegment
 from geo.errors import InvalidInput
-from geo.services import accept_plan, propose_plan
+from geo.services import PlanRequest, accept_plan, propose_plan
 from geo.services.planning.distance import travel
 
 from tests.integration.test_planning_service import END, START, ZONE_ONLY, formation, incident
@@ -102,9 +102,9 @@ def test_a_plan_with_network_distances_keeps_every_rule(session, world):
             if k < 8:
                 street(session, (76.90 + 0.01 * k, 43.22 + 0.01 * j), (76.91 + 0.01 * k, 43.22 + 0.01 * j))
     session.flush()
-    by_line = propose_plan(session, viewer=SYSTEM, starts_at=START, ends_at=END, distance="straight")
-    along = propose_plan(session, viewer=SYSTEM, starts_at=START, ends_at=END, distance="network")
-    by_default = propose_plan(session, viewer=SYSTEM, starts_at=START, ends_at=END)
+    by_line = propose_plan(session, PlanRequest(START, END, distance="straight"), viewer=SYSTEM)
+    along = propose_plan(session, PlanRequest(START, END, distance="network"), viewer=SYSTEM)
+    by_default = propose_plan(session, PlanRequest(START, END), viewer=SYSTEM)
     assert by_line.options["distance"] == "straight"
     assert along.options["distance"] == by_default.options["distance"] == "network"
     key = lambda p: {(i.formation_id, i.target_kind, i.target_id): i.travel_m for i in p.items}  # noqa: E731
@@ -115,5 +115,5 @@ def test_a_plan_with_network_distances_keeps_every_rule(session, world):
     results = accept_plan(session, actor=SYSTEM, items=[i.request() for i in along.items])
     assert [r["stored"] for r in results] == [True, True]
     with pytest.raises(InvalidInput, match="distance"):
-        propose_plan(session, viewer=SYSTEM, starts_at=START, ends_at=END, distance="crow")
+        propose_plan(session, PlanRequest(START, END, distance="crow"), viewer=SYSTEM)
     assert session.scalar(select(func.count()).select_from(StreetSegment)) == 9 + 8 * 7

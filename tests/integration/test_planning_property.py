@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from geo.access import SYSTEM
 from geo.db.models import Assignment, Event
 from geo.demo import load_demo
-from geo.services import accept_plan, propose_plan
+from geo.services import PlanRequest, accept_plan, propose_plan
 
 ALMATY = ZoneInfo("Asia/Almaty")
 NOW = datetime(2026, 5, 1, tzinfo=ALMATY)  # the demo's reference day: events follow it, duty is rostered around it
@@ -42,8 +42,8 @@ def test_accepting_a_proposal_stores_every_item(demo, day, hour, hours, kind, pe
     session = demo
     starts_at, ends_at = shift_of(day, hour, hours)
     with session.begin_nested() as savepoint:
-        proposal = propose_plan(session, viewer=SYSTEM, starts_at=starts_at, ends_at=ends_at, kind=kind,
-                                members_per_target=per_target, members_per_1000_attendees=ratio)
+        proposal = propose_plan(session, PlanRequest(starts_at, ends_at, kind=kind, members_per_target=per_target,
+                                                     members_per_1000_attendees=ratio), viewer=SYSTEM)
         results = accept_plan(session, actor=SYSTEM, items=[i.request() for i in proposal.items])
         refused = [(proposal.items[r["index"]], r["violations"]) for r in results if not r["stored"]]
         assert not refused, refused
@@ -58,8 +58,8 @@ def test_accepting_a_proposal_stores_every_item(demo, day, hour, hours, kind, pe
 def test_the_demo_match_is_staffed_first_and_its_shortfall_explained(demo):
     session = demo
     match = session.scalar(select(Event).where(Event.expected_attendance == 22000))
-    proposal = propose_plan(session, viewer=SYSTEM, starts_at=match.starts_at - timedelta(hours=1),
-                            ends_at=match.ends_at + timedelta(hours=1))
+    proposal = propose_plan(session, PlanRequest(match.starts_at - timedelta(hours=1),
+                                                 match.ends_at + timedelta(hours=1)), viewer=SYSTEM)
     [outcome] = [o for o in proposal.targets if o.target.kind == "event" and o.target.id == match.id]
     assert outcome.target.need == 22
     assert outcome.staffed + outcome.shortfall == 22

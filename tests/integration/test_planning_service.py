@@ -13,7 +13,8 @@ from geo.domain import Role
 from geo.errors import Forbidden, InvalidInput
 from geo.regimes import get_regime
 from geo.rules import check_assignment
-from geo.services import AssignmentRequest, accept_plan, build_facts, propose_plan, shift_demand, shift_supply
+from geo.services import (AssignmentRequest, PlanRequest, accept_plan, build_facts, propose_plan, shift_demand,
+                          shift_supply)
 from geo.services.planning.mask import eligibility
 
 from tests.support.dispatch_world import at, build, wkb
@@ -56,10 +57,10 @@ def test_demand_counts_incidents_of_the_same_hours_and_weekday_within_the_zone(s
     incident(session, "2026-11-28 19:00", 76.960, 43.245)                      # outside the zone: no
     incident(session, "2026-09-26 19:00", 76.925, 43.245)                      # beyond 56 days: no
     session.flush()
-    weights = {(t.kind, t.id): t.weight for t in shift_demand(session, viewer=SYSTEM, starts_at=START,
-                                                               ends_at=END).targets}
+    weights = {(t.kind, t.id): t.weight for t in shift_demand(session, PlanRequest(START, END),
+                                                               viewer=SYSTEM).targets}
     assert weights[("patrol_zone", world.zone)] == 2
-    without = shift_demand(session, viewer=SYSTEM, starts_at=START, ends_at=END, include_synthetic=False)
+    without = shift_demand(session, PlanRequest(START, END, include_synthetic=False), viewer=SYSTEM)
     assert {(t.kind, t.id): t.weight for t in without.targets}[("patrol_zone", world.zone)] == 1
 
 
@@ -67,21 +68,20 @@ def test_streets_count_incidents_near_them_in_metres(session, world):
     incident(session, "2026-11-28 19:00", 76.95, 43.2418)   # about 90 m north of Abay avenue
     session.flush()
     def weight(near_m):
-        demand = shift_demand(session, viewer=SYSTEM, starts_at=START, ends_at=END, kind="public_place",
-                              near_m=near_m)
+        demand = shift_demand(session, PlanRequest(START, END, kind="public_place", near_m=near_m), viewer=SYSTEM)
         return {t.id: t.weight for t in demand.targets if t.kind == "public_place"}[world.street]
     assert (weight(150), weight(50)) == (1, 0)
 
 
 def test_events_in_the_shift_need_members_by_attendance_and_keep_to_their_window(session, world):
-    demand = shift_demand(session, viewer=SYSTEM, starts_at=at("2026-12-05 16:00"), ends_at=END,
-                          members_per_1000_attendees=1.5)
+    demand = shift_demand(session, PlanRequest(at("2026-12-05 16:00"), END, members_per_1000_attendees=1.5),
+                          viewer=SYSTEM)
     [event] = [t for t in demand.targets if t.is_event]
     assert (event.id, event.need) == (world.event, 30)  # ceil(20000 / 1000 × 1.5)
     assert (event.shift.start, event.shift.end) == (at("2026-12-05 17:00"), END)
     assert demand.targets[0].is_event  # events first
-    assert not [t for t in shift_demand(session, viewer=SYSTEM, starts_at=at("2026-12-06 18:00"),
-                                        ends_at=at("2026-12-06 22:00")).targets if t.is_event]
+    assert not [t for t in shift_demand(session, PlanRequest(at("2026-12-06 18:00"), at("2026-12-06 22:00")),
+                                        viewer=SYSTEM).targets if t.is_event]
 
 
 @pytest.mark.parametrize("options", [{"kind": "pasture"}, {"lookback_days": 3}, {"near_m": "far"},
@@ -89,7 +89,7 @@ def test_events_in_the_shift_need_members_by_attendance_and_keep_to_their_window
                                      {"ends_at": START}])
 def test_bad_options_are_refused_with_their_name(session, world, options):
     with pytest.raises(InvalidInput):
-        shift_demand(session, viewer=SYSTEM, **({"starts_at": START, "ends_at": END} | options))
+        shift_demand(session, PlanRequest(**({"starts_at": START, "ends_at": END} | options)), viewer=SYSTEM)
 
 
 def test_the_mask_agrees_with_the_dispatchers_checks_for_every_pair(session, world):
@@ -97,9 +97,9 @@ def test_the_mask_agrees_with_the_dispatchers_checks_for_every_pair(session, wor
     incident(session, "2026-11-28 19:00", 76.925, 43.245)
     incident(session, "2026-11-28 19:00", 77.025, 43.245)  # the far zone, of the other unit
     session.flush()
-    demand = shift_demand(session, viewer=SYSTEM, starts_at=START, ends_at=END, kind=["patrol_zone", "public_place",
-                                                                                      "campus"])
-    supply = shift_supply(session, viewer=SYSTEM, starts_at=START, ends_at=END)
+    request = PlanRequest(START, END, kind=["patrol_zone", "public_place", "campus"])
+    demand = shift_demand(session, request, viewer=SYSTEM)
+    supply = shift_supply(session, request, viewer=SYSTEM)
     regime = get_regime()
     mask = eligibility(session, viewer=SYSTEM, targets=demand.targets, supply=supply, planned=demand.shift,
                        regime=regime)
@@ -117,7 +117,7 @@ def test_an_event_short_of_members_is_reported_by_how_many_and_the_rest_is_plann
     kemel = formation(session, world, "Kemel", ZONE_ONLY, 5)
     incident(session, "2026-11-28 19:00", 76.925, 43.245)
     session.flush()
-    proposal = propose_plan(session, viewer=SYSTEM, starts_at=START, ends_at=END)
+    proposal = propose_plan(session, PlanRequest(START, END), viewer=SYSTEM)
     [short] = proposal.shortfalls
     # only Samal may go to the Derby, and only its adult member may take part: 20 needed, 1 given
     assert (short.target.id, short.target.need, short.staffed, short.shortfall) == (world.event, 20, 1, 19)
@@ -147,7 +147,7 @@ def test_an_officer_takes_no_more_formations_than_the_regime_allows(session, wor
         incident(session, "2026-11-29 02:00", west + 0.0025, 43.2625)
     session.flush()
     # a night shift after the Derby: the unit's one active officer may take two formations at once
-    proposal = propose_plan(session, viewer=SYSTEM, starts_at=at("2026-12-06 00:00"), ends_at=at("2026-12-06 04:00"))
+    proposal = propose_plan(session, PlanRequest(at("2026-12-06 00:00"), at("2026-12-06 04:00")), viewer=SYSTEM)
     on_blocks = [i for i in proposal.items if i.target_id in zones and i.target_kind == "patrol_zone"]
     assert len(on_blocks) == get_regime().max_formations_per_officer == 2  # one active officer in the unit
     assert any("officers free to supervise" in line for line in proposal.explanation)
@@ -156,7 +156,7 @@ def test_an_officer_takes_no_more_formations_than_the_regime_allows(session, wor
 
 
 def test_nothing_to_plan_is_explained_not_solved(session, world):
-    proposal = propose_plan(session, viewer=SYSTEM, starts_at=at("2026-12-06 18:00"), ends_at=at("2026-12-06 22:00"))
+    proposal = propose_plan(session, PlanRequest(at("2026-12-06 18:00"), at("2026-12-06 22:00")), viewer=SYSTEM)
     assert proposal.status == "empty" and proposal.items == ()
     assert proposal.explanation[0].startswith("Nothing to plan: no incidents in the same hours")
     assert proposal.as_json("Asia/Almaty")["targets"]["features"]
@@ -179,6 +179,6 @@ def test_accepting_checks_every_rule_again_and_stores_the_rest(session, world):
 def test_only_planners_propose_and_accept(session, world, role):
     who = Principal(1, "someone", frozenset({role}), formation_id=world.formation)
     with pytest.raises(Forbidden):
-        propose_plan(session, viewer=who, starts_at=START, ends_at=END)
+        propose_plan(session, PlanRequest(START, END), viewer=who)
     with pytest.raises(Forbidden):
         accept_plan(session, actor=who, items=[])

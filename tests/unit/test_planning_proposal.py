@@ -10,12 +10,11 @@ import pytest
 from shapely.geometry import Point
 
 import geo.services.planning.demand
-from geo.analysis.planning import plan_shift
+from geo.analysis.planning import hand_out_officers, plan_shift
 from geo.rules.examples import shift
 from geo.services.planning.demand import DemandTarget, event_need, same_hours
 from geo.services.planning.mask import Mask
 from geo.services.planning.report import failure_summary
-from geo.services.planning.plan import hand_out_officers
 
 
 def test_docstring_examples_run():
@@ -52,6 +51,11 @@ def mask_of(eligible, officers) -> Mask:
                 tuple(Counter() for _ in officers), {})
 
 
+def hand_out(plan, targets, mask: Mask):
+    return hand_out_officers(plan, mask.officers, target_is_event=[t.is_event for t in targets],
+                             target_weight=[t.weight for t in targets])
+
+
 def test_an_officer_is_moved_so_that_every_item_gets_one():
     # the event takes two formations; officer 7 (free for two) could take both, but then the zone,
     # which only 7 may supervise, would be left without one: one event item moves to officer 8
@@ -59,7 +63,7 @@ def test_an_officer_is_moved_so_that_every_item_gets_one():
     mask = mask_of([[1, 1], [1, 0], [0, 1]], [(officer(7, 2), officer(8, 1)), (officer(7, 2),)])
     plan = plan_shift(formation_members=[3, 3, 2], target_need=[6, 2], target_weight=[0, 5],
                       target_is_event=[True, False], eligible=mask.eligible, distance_m=mask.travel_m)
-    chosen, unplaced = hand_out_officers(plan, targets, mask)
+    chosen, unplaced = hand_out(plan, targets, mask)
     assert unplaced == []
     ids = {pair: o["id"] for pair, o in chosen.items()}
     assert ids[(2, 1)] == 7 and sorted([ids[(0, 0)], ids[(1, 0)]]) == [7, 8]
@@ -70,7 +74,7 @@ def test_an_officer_at_a_target_is_preferred_for_its_next_formation():
     mask = mask_of([[1], [1]], [(officer(7, 2), officer(8, 2))])
     plan = plan_shift(formation_members=[3, 3], target_need=[6], target_weight=[0], target_is_event=[True],
                       eligible=mask.eligible, distance_m=mask.travel_m)
-    chosen, _ = hand_out_officers(plan, targets, mask)
+    chosen, _ = hand_out(plan, targets, mask)
     assert {o["id"] for o in chosen.values()} == {7}
 
 
@@ -80,7 +84,7 @@ def test_an_item_without_a_free_officer_is_handed_back():
     mask = mask_of(np.eye(3), [one, one, one])
     plan = plan_shift(formation_members=[2, 2, 2], target_need=[2, 2, 2], target_weight=[3, 2, 1],
                       target_is_event=[False] * 3, eligible=mask.eligible, distance_m=mask.travel_m)
-    chosen, unplaced = hand_out_officers(plan, targets, mask)
+    chosen, unplaced = hand_out(plan, targets, mask)
     assert unplaced == [(2, 2)]  # the least demand waits; the officer takes two formations at most
     assert sorted(pair for pair, o in chosen.items() if o) == [(0, 0), (1, 1)]
 
@@ -89,7 +93,7 @@ def test_a_target_no_officer_supervises_passed_the_rules_without_one():
     mask = mask_of([[1]], [()])
     plan = plan_shift(formation_members=[2], target_need=[2], target_weight=[1], target_is_event=[False],
                       eligible=mask.eligible, distance_m=mask.travel_m)
-    assert hand_out_officers(plan, (target(0),), mask) == ({(0, 0): None}, [])
+    assert hand_out(plan, (target(0),), mask) == ({(0, 0): None}, [])
 
 
 def test_failures_are_summed_up_most_first():

@@ -7,30 +7,23 @@ from flask import Response, jsonify, request, url_for
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots
 
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
-from .bodies import arg, fields, json_object
-
-# Every option of geo.services.hotspots.run; the service checks the values and names the bad one.
-ANALYSIS_FIELDS = {name: "any" for name in (
-    "start", "end", "weekdays", "hour_band", "categories", "area", "cell_size_m", "distance_m", "permutations",
-    "seed", "bandwidth_m", "sources", "exclude_sources", "deduplicate")}
-ANALYSIS_FIELDS |= {name: "text" for name in ("method", "aggregation", "neighbours", "weights", "kernel",
-                                              "timezone")}
+from .bodies import arg, json_object, known
 
 
 @bp.post("/analyses")
 def create_analysis():
     """Run and store a hot spot analysis: 201 with the run's summary and its Location; 400 names the problem."""
-    values = fields(json_object(), ANALYSIS_FIELDS, required=("method",), nullable=tuple(ANALYSIS_FIELDS))
-    values = {k: v for k, v in values.items() if v is not None}
-    values.setdefault("timezone", _zone())
+    body = known(json_object(), RUN_FIELDS, required=("method",))
+    selection, parameters = Selection.from_json(body, timezone=_zone()), Parameters.from_json(body)
     session = get_session()
-    result = services.hotspots(session, **values, actor=current_principal())
+    result = hotspots(session, selection, parameters, actor=current_principal())
     session.commit()
     response = jsonify(result.as_json())
     response.status_code = 201
@@ -103,12 +96,12 @@ def _area() -> dict | None:
 @bp.get("/incidents/series")
 def incident_series():
     """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
-    categories = request.args.getlist("category") or None
-    series = services.incident_series(
-        get_session(), viewer=current_principal(), interval=request.args.get("interval", "day"),
-        timezone=request.args.get("timezone") or _zone(),
-        start=request.args.get("start") or None, end=request.args.get("end") or None,
-        weekdays=_numbers("weekdays"), hour_band=_numbers("hour_band"), categories=categories, area=_area(),
-        sources=_listed("sources"), exclude_sources=_listed("exclude_sources"),
-        deduplicate=request.args.get("deduplicate") in ("1", "true"))
+    selection = Selection.from_json({
+        "start": request.args.get("start"), "end": request.args.get("end"), "weekdays": _numbers("weekdays"),
+        "hour_band": _numbers("hour_band"), "categories": request.args.getlist("category") or None,
+        "area": _area(), "sources": _listed("sources"), "exclude_sources": _listed("exclude_sources"),
+        "timezone": request.args.get("timezone") or None,
+        "deduplicate": request.args.get("deduplicate") in ("1", "true")}, timezone=_zone())
+    series = services.incident_series(get_session(), selection, viewer=current_principal(),
+                                      interval=request.args.get("interval", "day"))
     return jsonify(series)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from flask import request
 
 from geo.errors import InvalidInput
+from geo.times import aware_moment
 
 from ..config import zone_name
 
@@ -39,13 +40,7 @@ def local_zone() -> ZoneInfo:
 
 def moment(value, name: str) -> datetime:
     """An ISO 8601 date-time; naive ones are local to the app's time zone."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be an ISO 8601 date-time string, e.g. 2026-12-05T18:00")
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise InvalidInput(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=local_zone())
+    return aware_moment(value, name, local_zone())
 
 
 def integer(value, name: str) -> int:
@@ -83,14 +78,21 @@ def period(value, name: str) -> dict:
 READERS = {"int": integer, "moment": moment, "text": text, "ints": integers, "any": anything, "period": period}
 
 
-def fields(body: dict, spec: dict[str, str], *, required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()):
-    """The fields of ``spec`` (name → reader) present in ``body``, read; unknown or missing ones listed."""
-    unknown = sorted(set(body) - set(spec))
+def known(body: dict, names, *, required: tuple[str, ...] = ()) -> dict:
+    """``body`` itself when it holds only fields of ``names`` and every ``required`` one (not null);
+    unknown or missing ones listed otherwise."""
+    unknown = sorted(set(body) - set(names))
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; fields are: {', '.join(spec)}")
+        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; fields are: {', '.join(names)}")
     missing = [name for name in required if body.get(name) is None]
     if missing:
         raise InvalidInput(f"missing field(s): {', '.join(missing)}")
+    return body
+
+
+def fields(body: dict, spec: dict[str, str], *, required: tuple[str, ...] = (), nullable: tuple[str, ...] = ()):
+    """The fields of ``spec`` (name → reader) present in ``body``, read; unknown or missing ones listed."""
+    known(body, spec, required=required)
     out = {}
     for name, kind in spec.items():
         value = body.get(name, MISSING)

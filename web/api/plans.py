@@ -6,30 +6,24 @@ from flask_babel import gettext
 
 from geo import services
 from geo.errors import InvalidInput
-from geo.services import AssignmentRequest
+from geo.services import AssignmentRequest, PlanRequest
 
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
 from . import bp
-from .bodies import fields, json_object
+from .bodies import fields, json_object, known
 from .dispatch import ASSIGNMENT_FIELDS, OPTIONAL
 
-# Options of geo.services.propose_plan; the service checks their values and names the bad one.
-PLAN_FIELDS = {"starts_at": "moment", "ends_at": "moment"} | {name: "any" for name in (
-    "kind", "lookback_days", "near_m", "include_synthetic", "members_per_1000_attendees", "members_per_target",
-    "time_limit_s")}
 MAX_ITEMS = 500
 
 
 @bp.post("/plans")
 def propose_plan():
     """Propose a plan for a shift (nothing is stored): items, uncovered demand, shortfalls, GeoJSON targets."""
-    values = fields(json_object(), PLAN_FIELDS, required=("starts_at", "ends_at"),
-                    nullable=tuple(PLAN_FIELDS))
-    values = {k: v for k, v in values.items() if v is not None}
-    proposal = services.propose_plan(get_session(), viewer=current_principal(), gettext=gettext, timezone=_zone(),
-                                     **values)
+    body = known(json_object(), PlanRequest.JSON_FIELDS, required=("starts_at", "ends_at"))
+    asked = PlanRequest.from_json(body, timezone=_zone())
+    proposal = services.propose_plan(get_session(), asked, viewer=current_principal(), gettext=gettext)
     return jsonify(proposal.as_json(_zone()))
 
 

@@ -1,8 +1,10 @@
 """The options of a hot spot analysis, checked before anything is read or stored.
 
-Two frozen records: :class:`Selection` (which incidents) and :class:`Parameters` (how they are
-counted and tested). Both come back as JSON to be stored with the run, so a run says exactly what
-it did. Every problem is an ``InvalidInput`` naming the option.
+Two frozen records: :class:`Selection` (which incidents) and :class:`Parameters` (the method and
+how incidents are counted and tested), checked by :func:`selection` and :func:`parameters`, or read
+from the fields of one JSON object (a request body) by ``Selection.from_json`` and
+``Parameters.from_json``. Both come back as JSON to be stored with the run, so a run says exactly
+what it did. Every problem is an ``InvalidInput`` naming the option.
 
 Times: a ``datetime`` or an ISO 8601 string; one without an offset is read in the selection's
 ``timezone``. A date without a time means the whole day: ``start`` from its first moment, ``end``
@@ -13,7 +15,7 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -61,6 +63,17 @@ class Selection:
     timezone: str = DEFAULT_TIMEZONE
     deduplicate: bool = False
 
+    @classmethod
+    def from_json(cls, body: Mapping, *, timezone: str = DEFAULT_TIMEZONE) -> Selection:
+        """The checked selection of the selection fields of a JSON object (its other fields are
+        left to ``Parameters.from_json``); a null is as absent; ``timezone`` when it names none.
+
+        >>> Selection.from_json({"weekdays": [5, 4], "method": "gi_star"}).weekdays
+        (4, 5)
+        """
+        given = _given(body, cls)
+        return selection(**({"timezone": timezone} | given))
+
     def as_json(self) -> dict:
         out = asdict(self)
         out["start"] = self.start and self.start.isoformat()
@@ -71,8 +84,9 @@ class Selection:
 
 @dataclass(frozen=True)
 class Parameters:
-    """How incidents are counted and tested; fields a method does not use stay None."""
+    """The method and how incidents are counted and tested; fields a method does not use stay None."""
 
+    method: str
     aggregation: str | None = None
     cell_size_m: float | None = None
     neighbours: str | None = None
@@ -83,8 +97,35 @@ class Parameters:
     bandwidth_m: float | None = None
     kernel: str | None = None
 
+    @classmethod
+    def from_json(cls, body: Mapping) -> Parameters:
+        """The checked parameters of the parameter fields of a JSON object (``method`` required; its
+        other fields are left to ``Selection.from_json``); a null is as absent.
+
+        >>> Parameters.from_json({"method": "kde", "bandwidth_m": 300}).as_json()
+        {'cell_size_m': 30.0, 'permutations': 0, 'bandwidth_m': 300.0, 'kernel': 'quartic'}
+        """
+        given = _given(body, cls)
+        if "method" not in given:
+            raise InvalidInput("missing field(s): method")
+        return parameters(**given)
+
     def as_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        """The parameters as stored with the run; the method is stored beside them (the run's own column)."""
+        return {k: v for k, v in asdict(self).items() if v is not None and k != "method"}
+
+
+RUN_FIELDS = tuple(f.name for record in (Parameters, Selection) for f in fields(record))
+TEXT_FIELDS = ("method", "aggregation", "neighbours", "weights", "kernel", "timezone")
+
+
+def _given(body: Mapping, record: type) -> dict:
+    """The fields of ``record`` present in ``body`` and not null; names must be strings."""
+    given = {f.name: body[f.name] for f in fields(record) if body.get(f.name) is not None}
+    for name in TEXT_FIELDS:
+        if name in given and not isinstance(given[name], str):
+            raise InvalidInput(f"{name} must be a string")
+    return given
 
 
 def _choice(value, allowed: tuple[str, ...], name: str) -> str:
@@ -206,7 +247,7 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
         if cell > bandwidth:
             raise InvalidInput(f"cells of {cell:g} m are coarser than the bandwidth of {bandwidth:g} m; "
                                "choose cells smaller than the bandwidth")
-        return Parameters(cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"))
+        return Parameters(method, cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"))
     aggregation = _choice(aggregation, AGGREGATIONS, "aggregation")
     grid = aggregation in ("square", "hexagon")
     cell = _number(250.0 if cell_size_m is None else cell_size_m, "cell_size_m", MIN_CELL_SIZE_M,
@@ -223,5 +264,5 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
         seed = _whole(seed, "seed", 0, 2**32 - 1)
     elif permutations:
         seed = secrets.randbelow(2**31)  # recorded, so the run can be repeated exactly
-    return Parameters(aggregation, cell, neighbours, distance, weights, permutations,
+    return Parameters(method, aggregation, cell, neighbours, distance, weights, permutations,
                       seed if permutations else None)

@@ -2,7 +2,8 @@
 
 One call, one stored ``analysis_run`` with its cells (COPied in bulk), in the caller's transaction:
 every option is checked and every statistic computed before anything is written, so a refused run
-stores nothing. Reopen, list, compare and export runs with ``geo.services.hotspots.runs``.
+stores nothing. ``hotspots`` takes the checked ``Selection`` and ``Parameters`` records of
+``geo.services.hotspots.options``. Reopen, list, compare and export runs with ``geo.services.hotspots.runs``.
 Only analysts run analyses (``geo.access.ANALYSTS``).
 """
 from __future__ import annotations
@@ -20,11 +21,11 @@ from ...access import ANALYSTS, Principal, require
 from ...analysis.selection import select_incidents
 from ...db import analysis_runs as runs
 from ...db import incidents as db
-from ...domain import DEFAULT_TIMEZONE, IncidentSource
+from ...domain import IncidentSource
 from ...errors import InvalidInput
 from ...progress import ProgressFactory, silent
 from . import statistics
-from .options import Area, Selection, parameters, selection
+from .options import Area, Parameters, Selection
 from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
@@ -52,58 +53,47 @@ class HotspotResult:
                 "created_at": self.created_at and self.created_at.isoformat(), "duration_ms": self.duration_ms}
 
 
-def hotspots(session: Session, *, method: str = "gi_star", start=None, end=None, weekdays=None,
-             hour_band=None, categories=None, area=None, aggregation: str = "square", cell_size_m=None,
-             neighbours: str = "queen", distance_m=None, weights: str | None = None, permutations=0,
-             seed=None, bandwidth_m=None, kernel: str = "quartic", sources=None, exclude_sources=None,
-             deduplicate: bool = False, timezone: str = DEFAULT_TIMEZONE, actor: Principal,
+def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
              progress: ProgressFactory = silent, top: int = 10) -> HotspotResult:
     """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
 
     Parameters
     ----------
-    method : "gi_star", "local_moran" or "kde".
-    start, end, weekdays, hour_band, categories, timezone : the selection (see
-        ``geo.services.hotspots.options``); weekday and hour are read in ``timezone``.
-    area : ``{"kind": "district"|"patrol_zone", "id": n}``, ``{"kind": "polygon", "geometry": {...}}``
-        or None for every incident.
-    aggregation, cell_size_m, neighbours, distance_m, weights, permutations, seed : Gi* and Local
-        Moran: square or hexagon cells of ``cell_size_m`` (or district / patrol zone polygons),
-        queen / rook / distance-band neighbours, binary or row-standardised weights, analytic
-        p-values (0 permutations) or conditional permutations with a seed.
-    bandwidth_m, kernel, cell_size_m : the kernel density (incidents per km²).
-    sources, exclude_sources : keep only, or leave out, incidents of these sources.
-    deduplicate : count incidents sharing an ``external_id`` once (one row per offence in SF data).
+    selection : which incidents (``geo.services.hotspots.options.Selection``): time, weekdays and
+        hours (read in its ``timezone``), categories, sources, de-duplication and the area (a
+        district, a patrol zone, a drawn polygon or everywhere).
+    parameters : the method ("gi_star", "local_moran" or "kde") and its options
+        (``geo.services.hotspots.options.Parameters``). Gi* and Local Moran: square or hexagon
+        cells of ``cell_size_m`` (or district / patrol zone polygons), queen / rook /
+        distance-band neighbours, binary or row-standardised weights, analytic p-values (0
+        permutations) or conditional permutations with a seed; a kernel density: ``bandwidth_m``,
+        ``kernel`` and ``cell_size_m`` (incidents per km²).
     actor : who runs it (an analyst or an admin; Forbidden otherwise); the run is stored under their login.
+    progress : a progress bar factory (``geo.progress``); ``top`` : how many hot spots the summary lists.
 
     Examples
     --------
-    >>> result = hotspots(session, method="gi_star", categories=["drugs"], cell_size_m=250,
-    ...                   area={"kind": "district", "id": 3}, actor=SYSTEM)  # doctest: +SKIP
+    >>> chosen = Selection.from_json({"categories": ["drugs"], "area": {"kind": "district", "id": 3}})
+    >>> result = hotspots(session, chosen, Parameters.from_json({"method": "gi_star", "cell_size_m": 250}),
+    ...                   actor=SYSTEM)  # doctest: +SKIP
     >>> result.summary["top"][0]["z"], result.run_id  # doctest: +SKIP
     """
     require(actor, *ANALYSTS)
-    began = time.perf_counter()
-    chosen = selection(start=start, end=end, weekdays=weekdays, hour_band=hour_band, categories=categories,
-                       area=area, sources=sources, exclude_sources=exclude_sources, timezone=timezone,
-                       deduplicate=deduplicate)
-    params = parameters(method, aggregation=aggregation, cell_size_m=cell_size_m, neighbours=neighbours,
-                        distance_m=distance_m, weights=weights, permutations=permutations, seed=seed,
-                        bandwidth_m=bandwidth_m, kernel=kernel)
+    began, method = time.perf_counter(), parameters.method
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
-        area_info, area_geom = resolve_area(session, chosen.area)
-        incidents = selected_incidents(session, chosen, area_geom)
+        area_info, area_geom = resolve_area(session, selection.area)
+        incidents = selected_incidents(session, selection, area_geom)
         if incidents.empty:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
                                "categories or area")
         bar.update()
-        found = statistics.run(session, method, incidents, params, area_geom, on_step=bar.update, top=top)
+        found = statistics.run(session, incidents, parameters, area_geom, on_step=bar.update, top=top)
         summary = {"incidents": len(incidents), "synthetic_incidents": int((incidents["source"] == SYNTHETIC).sum()),
                    "area": area_info, **found.summary,
-                   "series": series_of(incidents, chosen.timezone, chosen.start, chosen.end)}
+                   "series": series_of(incidents, selection.timezone, selection.start, selection.end)}
         bar.update()
-        run = runs.insert_run(session, method=method, parameters=params.as_json(), selection=chosen.as_json(),
+        run = runs.insert_run(session, method=method, parameters=parameters.as_json(), selection=selection.as_json(),
                               incident_count=len(incidents), cell_count=len(found.cells),
                               island_count=int(found.cells["island"].sum()), summary=summary,
                               created_by=actor.login)

@@ -13,13 +13,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from ...access import ANALYSTS, POLICE_STAFF, Principal, require
+from ...analysis.hotspots import quadrants
 from ...db import analysis_runs as runs
 from ...db import incidents as db
-from ...domain import DEFAULT_TIMEZONE
 from ...errors import InvalidInput, NotFound
-from .statistics import ALPHA, quadrants
+from .statistics import ALPHA
 from .run import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
-from .options import selection
+from .options import Selection
 from ..layers.features import layer_features
 
 FLOAT_COLUMNS = ("count", "value", "z", "p", "p_fdr", "class")
@@ -46,7 +46,7 @@ def _typed(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def analysis_run(session: Session, run_id: int, *, viewer: Principal) -> HotspotResult:
-    """A stored run with its cells, as :func:`geo.services.hotspots.run` returned it; NotFound if none."""
+    """A stored run with its cells, as :func:`geo.services.hotspots.hotspots` returned it; NotFound if none."""
     run = _stored(session, run_id, viewer)
     return HotspotResult(run.id, run.method, _typed(runs.run_cells(session, run_id)), run.summary,
                          run.parameters, run.selection, run.created_by, run.created_at, run.duration_ms)
@@ -138,31 +138,31 @@ def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
-def incident_series(session: Session, *, viewer: Principal, interval: str = "day",
-                    timezone: str = DEFAULT_TIMEZONE, **selected) -> dict:
+def incident_series(session: Session, selection: Selection = Selection(), *, viewer: Principal,
+                    interval: str = "day") -> dict:
     """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
 
-    ``selected`` takes the selection options of :func:`geo.services.hotspots.run`. Each bucket says how
-    many of its incidents are synthetic demo data.
+    ``selection`` is the checked :class:`~geo.services.hotspots.options.Selection` a hot spot run
+    takes (by default every incident, in the default time zone). Each bucket says how many of its
+    incidents are synthetic demo data.
     """
     require(viewer, *POLICE_STAFF)
     if interval not in ("day", "hour"):
         raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
-    chosen = selection(timezone=timezone, **selected)
-    _area, geometry = resolve_area(session, chosen.area)
-    incidents = selected_incidents(session, chosen, geometry)
-    series = series_of(incidents, chosen.timezone, chosen.start, chosen.end)
+    _area, geometry = resolve_area(session, selection.area)
+    incidents = selected_incidents(session, selection, geometry)
+    series = series_of(incidents, selection.timezone, selection.start, selection.end)
     synthetic = incidents["source"] == SYNTHETIC
     if interval == "day":
         buckets = [{"t": d, "count": n, "synthetic": s}
                    for d, n, s in zip(series["days"], series["per_day"], series["synthetic_per_day"])]
     else:
-        hours = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(chosen.timezone).dt.hour
+        hours = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(selection.timezone).dt.hour
         synthetic_hours = hours[synthetic.to_numpy()].value_counts()
         buckets = [{"t": h, "count": n, "synthetic": int(synthetic_hours.get(h, 0))}
                    for h, n in enumerate(series["per_hour"])]
-    return {"interval": interval, "timezone": chosen.timezone, "total": len(incidents),
-            "synthetic": int(synthetic.sum()), "selection": chosen.as_json(), "buckets": buckets}
+    return {"interval": interval, "timezone": selection.timezone, "total": len(incidents),
+            "synthetic": int(synthetic.sum()), "selection": selection.as_json(), "buckets": buckets}
 
 
 def analyst_choices(session: Session, *, viewer: Principal) -> dict:

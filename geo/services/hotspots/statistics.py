@@ -1,5 +1,10 @@
 """The statistics step of a hot spot run: selected incidents in, the run's cells and findings out.
 
+The computation is ``geo.analysis``'s (``cells`` to count, ``hotspots`` for Gi*, Local Moran,
+``global_moran_summary`` and ``quadrants``, ``kde`` for the surface and ``density_bands``); this
+step reads the district or patrol zone polygons when they are the cells, keeps a run within its
+size limits and puts the findings in the stored shape.
+
 Cells come out in the stored shape (``geo.db.analysis_runs.CELL_COLUMNS`` and geometry): ``value``
 is Gi*, Local Moran's I or, for a kernel density, the lower density of a contour band; ``p`` is the
 p-value that went into the Benjamini-Hochberg FDR (the permutation one when permutations were asked).
@@ -11,13 +16,13 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
 from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
-from ...analysis.hotspots import CONFIDENCE, confidence_class, gi_star, global_moran_i, local_moran
-from ...analysis.kde import M2_PER_KM2, density_contours, kde, support_m
+from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_moran_summary, local_moran,
+                                 quadrants)
+from ...analysis.kde import density_bands, kde, support_m
 from ...crs import STORAGE_CRS, metric_crs_for
 from ...db import incidents as db
 from ...errors import InvalidInput
@@ -37,9 +42,11 @@ class Found:
     summary: dict
 
 
-def run(session: Session, method: str, incidents: gpd.GeoDataFrame, params: Parameters, area, *,
+def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, *,
         on_step: Callable[[], object], top: int = 10) -> Found:
-    """Aggregate and test ``incidents`` with ``method``; ``area`` (EPSG:4326 geometry or None) bounds the grid."""
+    """Aggregate and test ``incidents`` with ``params.method``; ``area`` (EPSG:4326 geometry or None)
+    bounds the grid."""
+    method = params.method
     if method == "kde":
         return _density(incidents, params, area, on_step)
     counted, names, outside = _counted(session, incidents, params, area)
@@ -71,7 +78,7 @@ def run(session: Session, method: str, incidents: gpd.GeoDataFrame, params: Para
                 **({"smallest_p": 2 / (params.permutations + 1)} if params.permutations else {}),
                 "significant": {f"{round((1 - a) * 100)}": int((cells["p_fdr"] < a).sum()) for _c, a in CONFIDENCE},
                 **({"alpha": ALPHA} if method == "local_moran" else {})},
-        "global_moran": _global_moran(counted["count"], w),
+        "global_moran": global_moran_summary(counted["count"], w),
         "top": [_hot_spot(row, names) for row in hot.head(top).to_dict("records")],
     }
     return Found(cells, summary)
@@ -119,11 +126,6 @@ def _cells(counted, value, z, p, p_fdr, cls, quadrant, island) -> gpd.GeoDataFra
         "island": np.asarray(island, dtype=bool)}, geometry=counted.geometry.to_numpy(), crs=STORAGE_CRS)
 
 
-def quadrants(values) -> pd.Series:
-    """Quadrant labels as pandas' string dtype, missing ones NaN: fresh and reopened runs alike."""
-    return pd.Series(values, dtype="str").reset_index(drop=True)
-
-
 def _hot_spot(row: dict, names: dict) -> dict:
     centre = shapely.centroid(row["geometry"])
     spot = {"cell_id": int(row["cell_id"]), "count": float(row["count"]), "z": float(row["z"]),
@@ -136,16 +138,6 @@ def _hot_spot(row: dict, names: dict) -> dict:
     return spot
 
 
-def _global_moran(y, w) -> dict | None:
-    """Global Moran's I of the counts, row-standardised; None when no unit has a neighbour."""
-    if w.nnz == 0:
-        return None
-    moran = global_moran_i(y, w, row_standardise=True)
-    return {"i": moran.i, "expected": moran.expected, "z": moran.z_rand, "p": moran.p_rand,
-            "z_norm": moran.z_norm, "p_norm": moran.p_norm, "weights": "row", "n": moran.n,
-            "islands": moran.islands}
-
-
 def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> Found:
     pad = 0.0 if area is not None else support_m(params.bandwidth_m, params.kernel)
     estimate = _nodes(incidents, area, params.cell_size_m, pad)
@@ -155,7 +147,7 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
     surface = kde(incidents, bandwidth_m=params.bandwidth_m, cell_size_m=params.cell_size_m,
                   kernel=params.kernel, area=area)
     on_step()
-    bands = density_contours(surface, n_levels=KDE_BANDS).reset_index(drop=True)
+    bands = density_bands(surface, n_levels=KDE_BANDS)
     n = len(bands)
     nothing = np.full(n, np.nan)
     cells = gpd.GeoDataFrame({
@@ -163,7 +155,6 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
         "z": nothing, "p": nothing, "p_fdr": nothing, "class": nothing,
         "quadrant": quadrants(np.full(n, None)), "island": np.zeros(n, dtype=bool)},
         geometry=bands.geometry.to_numpy(), crs=STORAGE_CRS)
-    areas = bands.to_crs(surface.crs).area.to_numpy() / M2_PER_KM2 if n else []
     peak = surface.peak()
     peak_density = float(surface.density.max())
     on_step()
@@ -172,8 +163,8 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
         "density": {"peak_km2": peak_density, "mass": surface.mass(), "kernel": surface.kernel,
                     "bandwidth_m": surface.bandwidth_m, "cell_size_m": surface.cell_size_m,
                     "grid": list(surface.density.shape), "metric_crs": surface.crs.to_string()},
-        "bands": [{"band": i + 1, "min_km2": float(lo), "max_km2": float(hi), "area_km2": float(a)}
-                  for i, (lo, hi, a) in enumerate(zip(bands["level_min"], bands["level_max"], areas))],
+        "bands": [{"band": int(b), "min_km2": float(lo), "max_km2": float(hi), "area_km2": float(a)}
+                  for b, lo, hi, a in zip(bands["band"], bands["level_min"], bands["level_max"], bands["area_km2"])],
         "top": [{"lon": float(peak.x), "lat": float(peak.y), "density_km2": peak_density}],
     }
     return Found(cells, summary)

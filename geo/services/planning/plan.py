@@ -1,75 +1,67 @@
 """Propose a shift plan and accept it (issue 5): formations to zones, places and events, within the rules.
 
-``propose_plan`` reads the demand and supply of the shift (``plan_demand``), asks the regime's rules
-which formation may go where (``plan_mask``), has HiGHS find the best plan
+``propose_plan`` reads the demand and supply of the shift (``demand``), asks the regime's rules
+which formation may go where (``mask``), has HiGHS find the best plan
 (``geo.analysis.planning.plan_shift``: events staffed first, then the most incident weight covered,
-then the shortest travel and the fairest load), gives every item a free supervising officer and
-answers a ``Proposal``. Nothing is stored until ``accept_plan`` stores items through
-``assign_formation``, which checks every rule again: a plan never bypasses a rule.
+then the shortest travel and the fairest load), gives every item a free supervising officer
+(``geo.analysis.planning.hand_out_officers``) and answers a ``Proposal``. The shift and the
+options come in one checked ``PlanRequest`` (``request``). Nothing is stored until
+``accept_plan`` stores items through ``assign_formation``, which checks every rule again: a plan
+never bypasses a rule.
 """
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Sequence
-from datetime import datetime
 
 import geopandas as gpd
 import numpy as np
 from sqlalchemy.orm import Session
 
 from ...access import PLANNERS, Principal, require
-from ...analysis.planning import ShiftPlan, plan_shift
-from ...errors import InvalidInput, KuzetError, RuleViolation
+from ...analysis.planning import hand_out_officers, plan_shift
+from ...errors import KuzetError, RuleViolation
 from ...regimes import get_regime
 from ...rules.messages import Gettext, plain
 from ..dispatch.assign import DEFAULT_REGIME, AssignmentRequest, assign_formation
 from ..layers.features import layer_features
-from .distance import check_distance
-from .demand import number, shift_demand, shift_supply
+from .demand import shift_demand, shift_supply
 from .mask import Mask, eligibility
 from .report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal, explain, outcomes
+from .request import PlanRequest
 
 
-def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, ends_at: datetime,
-                 kind: str | Sequence[str] = "patrol_zone", lookback_days: int = 56, near_m: float = 150.0,
-                 include_synthetic: bool = True, members_per_1000_attendees: float = 1.0,
-                 members_per_target: int = 4, time_limit_s: float = 10.0, regime_name: str = DEFAULT_REGIME,
-                 gettext: Gettext = plain, timezone: str | None = None, distance: str | None = None) -> Proposal:
-    """The best plan for a shift that the regime's rules allow, with what it leaves uncovered and why.
+def propose_plan(session: Session, request: PlanRequest, *, viewer: Principal,
+                 gettext: Gettext = plain) -> Proposal:
+    """The best plan for the request's shift that the regime's rules allow, with what it leaves
+    uncovered and why.
 
-    Options are those of ``shift_demand``; ``time_limit_s`` bounds the solver. ``distance`` is how
-    travel is measured: "network" (along the stored streets; pairs they cannot join keep the
-    straight line), "straight", or None for the network where any street is loaded; the
-    proposal's ``options`` say which was used ("distance") and how many pairs kept the straight
-    line ("straight_pairs"). Planners only.
+    The request's options are those of ``shift_demand``; its ``time_limit_s`` bounds the solver,
+    its ``distance`` says how travel is measured ("network": along the stored streets, pairs they
+    cannot join keeping the straight line; "straight"; None: the network where any street is
+    loaded). The proposal's ``options`` say which was used ("distance") and how many pairs kept
+    the straight line ("straight_pairs"). Planners only.
     An empty instance (no demand, no formation with members) answers a proposal without items
     whose ``explanation`` says why; nothing is stored.
 
     Examples
     --------
-    >>> proposal = propose_plan(session, viewer=dispatcher, starts_at=start, ends_at=end)  # doctest: +SKIP
+    >>> proposal = propose_plan(session, PlanRequest(start, end), viewer=dispatcher)  # doctest: +SKIP
     >>> proposal.coverage_percent, [i.formation for i in proposal.items]  # doctest: +SKIP
     (75.0, ['Green Bazaar Traders', 'KBTU Volunteer Patrol'])
     """
     require(viewer, *PLANNERS)
-    if not 0 < number(time_limit_s, "time_limit_s") <= 120:
-        raise InvalidInput("time_limit_s must be above 0 and at most 120 seconds")
-    began, regime = time.perf_counter(), get_regime(regime_name)
-    check_distance(distance)
-    demand = shift_demand(session, viewer=viewer, starts_at=starts_at, ends_at=ends_at, kind=kind,
-                          lookback_days=lookback_days, near_m=near_m, include_synthetic=include_synthetic,
-                          members_per_1000_attendees=members_per_1000_attendees,
-                          members_per_target=members_per_target, timezone=timezone, regime_name=regime.name)
-    supply = shift_supply(session, viewer=viewer, starts_at=starts_at, ends_at=ends_at, regime_name=regime.name)
+    began, regime = time.perf_counter(), get_regime(request.regime_name)
+    demand = shift_demand(session, request, viewer=viewer)
+    supply = shift_supply(session, request, viewer=viewer)
     staffed = tuple(f for f in supply if f.capacity)
     # an ordinary target without recent incidents gains nothing from a formation: leave it out
     worth = tuple(t for t in demand.targets if t.is_event or t.weight > 0)
     if not worth or not staffed:
         return empty_proposal(demand, supply, regime=regime, began=began, gettext=gettext)
     mask = eligibility(session, viewer=viewer, targets=worth, supply=staffed, planned=demand.shift,
-                       regime=regime, gettext=gettext, distance=distance)
-    allowed, deadline = mask.eligible.copy(), began + time_limit_s
+                       regime=regime, gettext=gettext, distance=request.distance)
+    allowed, deadline = mask.eligible.copy(), began + request.time_limit_s
     for _round in range(len(staffed) + 1):
         plan = plan_shift(formation_members=np.array([f.capacity for f in staffed]),
                           target_need=np.array([t.need for t in worth]),
@@ -77,7 +69,9 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                           target_is_event=np.array([t.is_event for t in worth]),
                           eligible=allowed, distance_m=mask.travel_m,
                           time_limit_s=max(1.0, deadline - time.perf_counter()))
-        officers, unplaced = hand_out_officers(plan, worth, mask)
+        officers, unplaced = hand_out_officers(plan, mask.officers,
+                                               target_is_event=[t.is_event for t in worth],
+                                               target_weight=[t.weight for t in worth])
         if not unplaced:
             break
         allowed[tuple(np.array(unplaced).T)] = False  # the plan's own items took every free officer
@@ -90,62 +84,9 @@ def propose_plan(session: Session, *, viewer: Principal, starts_at: datetime, en
                     covered_demand=plan.covered_demand, total_demand=demand.total_weight, status=plan.status,
                     mip_gap=plan.mip_gap, runtime_s=time.perf_counter() - began, explanation=lines,
                     formations=len(staffed), formations_total=len(supply),
-                    eligible_pairs=int(allowed.sum()), options=demand.options | {"time_limit_s": time_limit_s, "distance": mask.distance,
-                                                               "straight_pairs": mask.straight_pairs})
-
-
-def hand_out_officers(plan: ShiftPlan, targets, mask: Mask) -> tuple[dict, list[tuple[int, int]]]:
-    """A supervising officer for as many items of the plan as possible, events first, then by demand.
-
-    Each officer takes at most as many more formations as they are free for (the regime's limit less
-    those they already supervise). Items are placed in order; one that finds every officer of its
-    target full moves earlier items to other officers where it can (augmenting paths of a bipartite
-    b-matching), so no earlier item loses its officer. An officer already at the same target is
-    preferred. Items left without one are returned as (formation row, target column) pairs; a
-    target no officer may supervise at all passed the mask, so its activity needs none (None).
-    """
-    free: dict[int, int] = {}
-    officer_of: dict[int, dict] = {}
-    for pool in mask.officers:
-        for o in pool:
-            free[o["id"]] = min(free.get(o["id"], o["free"]), o["free"])
-            officer_of[o["id"]] = o
-    held: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    chosen: dict[tuple[int, int], dict | None] = {}
-
-    def candidates(pair):
-        target = pair[1]
-        return sorted((o["id"] for o in mask.officers[target]),
-                      key=lambda i: (not any(p[1] == target for p in held[i]), len(held[i]) - free[i],
-                                     officer_of[i]["name"], i))
-
-    def place(pair, seen: set[int]) -> bool:
-        for i in candidates(pair):
-            if i in seen:
-                continue
-            seen.add(i)
-            if len(held[i]) < free[i]:
-                held[i].append(pair)
-                chosen[pair] = officer_of[i]
-                return True
-            for other in list(held[i]):
-                if place(other, seen):  # ``other`` moved to another officer: its place here is free
-                    held[i].remove(other)
-                    held[i].append(pair)
-                    chosen[pair] = officer_of[i]
-                    return True
-        return False
-
-    unplaced = []
-    order = sorted(plan.assignments, key=lambda a: (not targets[a.target].is_event, -targets[a.target].weight,
-                                                    a.target, a.formation))
-    for a in order:
-        pair = (a.formation, a.target)
-        if not mask.officers[a.target]:
-            chosen[pair] = None
-        elif not place(pair, set()):
-            unplaced.append(pair)
-    return chosen, unplaced
+                    eligible_pairs=int(allowed.sum()),
+                    options=demand.options | {"time_limit_s": request.time_limit_s, "distance": mask.distance,
+                                              "straight_pairs": mask.straight_pairs})
 
 
 def _item(a, targets, staffed, mask: Mask, officers: dict) -> PlanItem:
