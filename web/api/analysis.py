@@ -7,7 +7,7 @@ from flask import Response, jsonify, request, url_for
 
 from geo import services
 from geo.errors import InvalidInput
-from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots
+from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run
 
 from ..auth import current_principal
 from ..config import zone_name as _zone
@@ -20,6 +20,7 @@ from .bodies import arg, json_object, known
 @bp.post("/analyses")
 def create_analysis():
     """Run and store a hot spot analysis: 201 with the run's summary and its Location; 400 names the problem."""
+    may_run(current_principal())
     body = known(json_object(), RUN_FIELDS, required=("method",))
     selection, parameters = Selection.from_json(body, timezone=_zone()), Parameters.from_json(body)
     session = get_session()
@@ -96,6 +97,7 @@ def _area() -> dict | None:
 @bp.get("/incidents/series")
 def incident_series():
     """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
+    may_read(current_principal())
     selection = Selection.from_json({
         "start": request.args.get("start"), "end": request.args.get("end"), "weekdays": _numbers("weekdays"),
         "hour_band": _numbers("hour_band"), "categories": request.args.getlist("category") or None,

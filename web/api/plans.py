@@ -21,6 +21,7 @@ MAX_ITEMS = 500
 @bp.post("/plans")
 def propose_plan():
     """Propose a plan for a shift (nothing is stored): items, uncovered demand, shortfalls, GeoJSON targets."""
+    services.planning.may_plan(current_principal())
     body = known(json_object(), PlanRequest.JSON_FIELDS, required=("starts_at", "ends_at"))
     asked = PlanRequest.from_json(body, timezone=_zone())
     proposal = services.propose_plan(get_session(), asked, viewer=current_principal(), gettext=gettext)

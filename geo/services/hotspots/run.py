@@ -53,6 +53,12 @@ class HotspotResult:
                 "created_at": self.created_at and self.created_at.isoformat(), "duration_ms": self.duration_ms}
 
 
+def may_run(actor: Principal) -> None:
+    """Forbidden unless ``actor`` may run analyses: checked before a request's options are read, so a
+    caller without the role hears 403 whatever they sent."""
+    require(actor, *ANALYSTS)
+
+
 def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
              progress: ProgressFactory = silent, top: int = 10) -> HotspotResult:
     """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
@@ -78,7 +84,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     ...                   actor=SYSTEM)  # doctest: +SKIP
     >>> result.summary["top"][0]["z"], result.run_id  # doctest: +SKIP
     """
-    require(actor, *ANALYSTS)
+    may_run(actor)
     began, method = time.perf_counter(), parameters.method
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:

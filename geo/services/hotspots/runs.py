@@ -138,6 +138,11 @@ def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
     return table.to_csv(index=False, lineterminator="\n")
 
 
+def may_read(viewer: Principal) -> None:
+    """Forbidden unless ``viewer`` may read stored runs and incident series (police staff)."""
+    require(viewer, *POLICE_STAFF)
+
+
 def incident_series(session: Session, selection: Selection = Selection(), *, viewer: Principal,
                     interval: str = "day") -> dict:
     """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
@@ -146,7 +151,7 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
     takes (by default every incident, in the default time zone). Each bucket says how many of its
     incidents are synthetic demo data.
     """
-    require(viewer, *POLICE_STAFF)
+    may_read(viewer)
     if interval not in ("day", "hour"):
         raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
     _area, geometry = resolve_area(session, selection.area)

@@ -31,6 +31,11 @@ from .report import NO_DEMAND, PlanItem, Proposal, TargetOutcome, empty_proposal
 from .request import PlanRequest
 
 
+def may_plan(viewer: Principal) -> None:
+    """Forbidden unless ``viewer`` may plan shifts: checked before a request's options are read."""
+    require(viewer, *PLANNERS)
+
+
 def propose_plan(session: Session, request: PlanRequest, *, viewer: Principal,
                  gettext: Gettext = plain) -> Proposal:
     """The best plan for the request's shift that the regime's rules allow, with what it leaves
@@ -50,7 +55,7 @@ def propose_plan(session: Session, request: PlanRequest, *, viewer: Principal,
     >>> proposal.coverage_percent, [i.formation for i in proposal.items]  # doctest: +SKIP
     (75.0, ['Green Bazaar Traders', 'KBTU Volunteer Patrol'])
     """
-    require(viewer, *PLANNERS)
+    may_plan(viewer)
     began, regime = time.perf_counter(), get_regime(request.regime_name)
     demand = shift_demand(session, request, viewer=viewer)
     supply = shift_supply(session, request, viewer=viewer)
