@@ -54,6 +54,9 @@ def session(connection) -> Session:
 
 
 TEST_PASSWORD = "a test password"
+# One PBKDF2 round: tests store many accounts and need no strength (production keeps scrypt, and
+# check_password_hash reads the method from the stored hash, so signing in works the same).
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 def make_app(connection, **config):
@@ -71,12 +74,12 @@ def app(connection):
 
 
 def add_user(session, login: str, roles, **links) -> int:
-    """A stored user with TEST_PASSWORD (created as the system would)."""
+    """A stored user with TEST_PASSWORD (created as the system would, cheaply hashed)."""
     from geo.access import SYSTEM
     from geo.services.accounts import create_user
 
     return create_user(session, SYSTEM, login=login, full_name=login.title(), password=TEST_PASSWORD,
-                       roles=list(roles), **links)
+                       roles=list(roles), hash_method=TEST_HASH_METHOD, **links)
 
 
 def sign_in(client, login: str):
