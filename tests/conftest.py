@@ -37,9 +37,40 @@ def engine():
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def module_connection(engine):
+    """A connection in a transaction that lasts the module and is rolled back at its end.
+
+    A world built once per module lives here (through ``module_session``); each test using it gets
+    this connection inside a SAVEPOINT of its own (see ``connection``).
+    """
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_session(module_connection) -> Session:
+    """A session on the module's connection, to build a module's world once (then commit it)."""
+    with Session(bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+        yield s
+
+
 @pytest.fixture
-def connection(engine):
-    """A connection in a transaction that is rolled back after the test."""
+def connection(request, engine):
+    """A connection in a transaction that is rolled back after the test.
+
+    A test using a world built once per module (a fixture on ``module_connection``) gets the module's
+    connection inside a SAVEPOINT, rolled back after the test so the next one never sees its writes;
+    any other test gets a connection of its own.
+    """
+    if "module_connection" in request.fixturenames:
+        conn = request.getfixturevalue("module_connection")
+        savepoint = conn.begin_nested()
+        yield conn
+        savepoint.rollback()
+        return
     with engine.connect() as conn:
         outer = conn.begin()
         yield conn

@@ -13,14 +13,9 @@ from geo.domain import Role
 from geo.errors import Forbidden, InvalidInput
 from geo.services.accounts import LoginPolicy, TooManyAttempts, authenticate, create_user, reset_password
 from tests.conftest import TEST_HASH_METHOD
-from tests.support.dispatch_world import build
+from tests.support.dispatch_world import world  # noqa: F401  (fixture)
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
 
 
 def test_a_user_is_stored_with_a_hash_never_the_password_and_the_creation_is_audited(session, world):
