@@ -37,9 +37,40 @@ def engine():
     engine.dispose()
 
 
+@pytest.fixture(scope="module")
+def module_connection(engine):
+    """A connection in a transaction that lasts the module and is rolled back at its end.
+
+    A world built once per module lives here (through ``module_session``); each test using it gets
+    this connection inside a SAVEPOINT of its own (see ``connection``).
+    """
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_session(module_connection) -> Session:
+    """A session on the module's connection, to build a module's world once (then commit it)."""
+    with Session(bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False) as s:
+        yield s
+
+
 @pytest.fixture
-def connection(engine):
-    """A connection in a transaction that is rolled back after the test."""
+def connection(request, engine):
+    """A connection in a transaction that is rolled back after the test.
+
+    A test using a world built once per module (a fixture on ``module_connection``) gets the module's
+    connection inside a SAVEPOINT, rolled back after the test so the next one never sees its writes;
+    any other test gets a connection of its own.
+    """
+    if "module_connection" in request.fixturenames:
+        conn = request.getfixturevalue("module_connection")
+        savepoint = conn.begin_nested()
+        yield conn
+        savepoint.rollback()
+        return
     with engine.connect() as conn:
         outer = conn.begin()
         yield conn
@@ -54,6 +85,9 @@ def session(connection) -> Session:
 
 
 TEST_PASSWORD = "a test password"
+# One PBKDF2 round: tests store many accounts and need no strength (production keeps scrypt, and
+# check_password_hash reads the method from the stored hash, so signing in works the same).
+TEST_HASH_METHOD = "pbkdf2:sha256:1"
 
 
 def make_app(connection, **config):
@@ -71,12 +105,12 @@ def app(connection):
 
 
 def add_user(session, login: str, roles, **links) -> int:
-    """A stored user with TEST_PASSWORD (created as the system would)."""
+    """A stored user with TEST_PASSWORD (created as the system would, cheaply hashed)."""
     from geo.access import SYSTEM
     from geo.services.accounts import create_user
 
     return create_user(session, SYSTEM, login=login, full_name=login.title(), password=TEST_PASSWORD,
-                       roles=list(roles), **links)
+                       roles=list(roles), hash_method=TEST_HASH_METHOD, **links)
 
 
 def sign_in(client, login: str):

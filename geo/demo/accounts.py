@@ -11,14 +11,15 @@ from sqlalchemy.orm import Session
 
 from ..access import SYSTEM
 from ..db import demo_accounts as q
-from ..services.accounts import create_user
+from ..services.accounts import PASSWORD_HASH_METHOD, create_user
 
 SUPERVISED_ZONE = "Green Bazaar"
 LED_FORMATION = "Green Bazaar Traders' Order Squad"
 
 
-def create_demo_accounts(session: Session) -> list[dict]:
-    """Store the demo accounts; each dict has login, password, roles and what it is linked to."""
+def create_demo_accounts(session: Session, *, hash_method: str = PASSWORD_HASH_METHOD) -> list[dict]:
+    """Store the demo accounts (passwords hashed by ``hash_method``); each dict has login, password,
+    roles and what it is linked to."""
     officer = q.first_active_officer_of_zone(session, SUPERVISED_ZONE)
     formation = q.formation_id(session, LED_FORMATION)
     plan = [
@@ -32,7 +33,8 @@ def create_demo_accounts(session: Session) -> list[dict]:
     accounts = []
     for login, name, roles, links in plan:
         password = secrets.token_urlsafe(12)
-        create_user(session, SYSTEM, login=login, full_name=name, password=password, roles=roles, **links)
+        create_user(session, SYSTEM, login=login, full_name=name, password=password, roles=roles,
+                    hash_method=hash_method, **links)
         linked = (f"officer {officer.name}" if "officer_id" in links else
                   f"formation {LED_FORMATION}" if "formation_id" in links else "")
         accounts.append({"login": login, "password": password, "roles": roles, "linked": linked})

@@ -14,6 +14,8 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from .accountability.audit import record
 
 MIN_PASSWORD_LENGTH = 10
+# werkzeug's method string; tests pass a cheap one (e.g. "pbkdf2:sha256:1"), production keeps scrypt.
+PASSWORD_HASH_METHOD = "scrypt"
 
 
 @dataclass(frozen=True)
@@ -43,8 +45,10 @@ def _roles(roles) -> list[str]:
 
 
 def create_user(session: Session, actor: Principal, *, login: str, full_name: str, password: str, roles,
-                officer_id: int | None = None, formation_id: int | None = None) -> int:
-    """Store a user with a hashed password; supervisors name their officer, leaders their formation."""
+                officer_id: int | None = None, formation_id: int | None = None,
+                hash_method: str = PASSWORD_HASH_METHOD) -> int:
+    """Store a user with a password hashed by ``hash_method`` (werkzeug's ``generate_password_hash``);
+    supervisors name their officer, leaders their formation."""
     require(actor, Role.ADMIN)
     login = (login or "").strip().lower()
     roles = _roles(roles)
@@ -62,20 +66,22 @@ def create_user(session: Session, actor: Principal, *, login: str, full_name: st
     if problems:
         raise InvalidInput("; ".join(problems))
     account = q.add_user(session, login=login, full_name=full_name.strip(),
-                         password_hash=generate_password_hash(password), roles=roles,
+                         password_hash=generate_password_hash(password, method=hash_method), roles=roles,
                          officer_id=officer_id, formation_id=formation_id)
     record(session, actor, "create", "user_account", account.id, None, _public(account))
     return account.id
 
 
-def reset_password(session: Session, actor: Principal, *, login: str, password: str) -> None:
+def reset_password(session: Session, actor: Principal, *, login: str, password: str,
+                   hash_method: str = PASSWORD_HASH_METHOD) -> None:
+    """Store a new password for ``login``, hashed by ``hash_method`` as in ``create_user``."""
     require(actor, Role.ADMIN)
     account = q.user_by_login(session, login)
     if account is None:
         raise NotFound(f"no user {login!r}")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
-    account.password_hash = generate_password_hash(password)
+    account.password_hash = generate_password_hash(password, method=hash_method)
     record(session, actor, "reset-password", "user_account", account.id, None, _public(account))
 
 

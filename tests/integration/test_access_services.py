@@ -15,13 +15,8 @@ from geo.domain import Role
 from geo.errors import Forbidden, NotFound, RuleViolation
 from geo.services.hotspots import Parameters, Selection, hotspots
 
-from tests.support.access_world import build_access_world, lawful_request
+from tests.support.access_world import aw, lawful_request  # noqa: F401  (fixture)
 from tests.support.dispatch_world import at
-
-
-@pytest.fixture
-def aw(session):
-    return build_access_world(session)
 
 
 def ids(collection: dict) -> set[int]:

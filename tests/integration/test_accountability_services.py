@@ -13,12 +13,7 @@ from geo.errors import Forbidden, InvalidInput
 from geo.services import Quarter, acknowledge_assignment, audit_trail, file_report, quarterly_csv, quarterly_summary
 
 from tests.support.dispatch_world import at
-from tests.support.leader_world import ELSEWHERE, INSIDE, build_leader_world
-
-
-@pytest.fixture
-def lw(session):
-    return build_leader_world(session)
+from tests.support.leader_world import ELSEWHERE, INSIDE, lw  # noqa: F401  (fixture)
 
 
 def _report(session, who, lw, point=INSIDE, category="prevention-talk", observed=None):

@@ -18,10 +18,13 @@ AT_LEAST = {"district": 8, "police_unit": 8, "public_place": 100, "campus": 50, 
 pytestmark = pytest.mark.realdata
 
 
-@pytest.fixture
-def loaded(session, shared_data) -> dict[str, int]:
-    assert not demo_loaded(session)
-    return load_demo(session, shared_data, seed=641, replace=False, now=NOW)
+@pytest.fixture(scope="module")
+def loaded(module_session, shared_data) -> dict[str, int]:
+    """The demo loaded once for the module; each test using it runs in a savepoint rolled back after it."""
+    assert not demo_loaded(module_session)
+    summary = load_demo(module_session, shared_data, seed=641, replace=False, now=NOW)
+    module_session.commit()
+    return summary
 
 
 def test_the_demo_stores_every_layer(session, loaded):

@@ -10,12 +10,7 @@ from geo.db.models import Assignment, AssignmentHistory, AssignmentMember
 from geo.errors import InvalidInput, NotFound, RuleViolation
 from geo.services import AssignmentRequest
 
-from tests.support.dispatch_world import at, build
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
+from tests.support.dispatch_world import at, world  # noqa: F401  (fixture)
 
 
 def request(world, **changes) -> AssignmentRequest:

@@ -39,11 +39,16 @@ def sf_table(shared_data) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=gpd.points_from_xy(table.lon, table.lat), crs=4326)
 
 
+@pytest.fixture(scope="module")
+def sf_incidents(module_session, shared_data) -> None:
+    """The 13,472 San Francisco incidents, PdDistrict in ``description``, imported once for the module."""
+    services.import_layer(module_session, "incident", shared_data / SF_CSV, mapping=SF_MAPPING, actor=SYSTEM)
+    module_session.commit()
+
+
 @pytest.fixture
-def sf(session, shared_data):
-    """The 13,472 San Francisco incidents, PdDistrict in ``description``, in the test's transaction."""
-    services.import_layer(session, "incident", shared_data / SF_CSV, mapping=SF_MAPPING, actor=SYSTEM)
-    session.flush()
+def sf(session, sf_incidents):
+    """The test's session over the San Francisco incidents (its own writes rolled back after it)."""
     return session
 
 

@@ -12,12 +12,7 @@ from geo.errors import Forbidden, InvalidInput, NotFound
 from geo.db.assignments import assignment_rows
 from geo.services import acknowledge_assignment, my_shift, my_shifts
 
-from tests.support.leader_world import build_leader_world
-
-
-@pytest.fixture
-def lw(session):
-    return build_leader_world(session)
+from tests.support.leader_world import lw  # noqa: F401  (fixture)
 
 
 def test_a_leader_sees_exactly_their_formations_shifts_upcoming_first(session, lw):

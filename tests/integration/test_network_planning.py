@@ -18,7 +18,7 @@ from geo.services import PlanRequest, accept_plan, propose_plan
 from geo.services.planning.distance import travel
 
 from tests.integration.test_planning_service import END, START, ZONE_ONLY, formation, incident
-from tests.support.dispatch_world import build, wkb
+from tests.support.dispatch_world import wkb, world  # noqa: F401  (fixture)
 
 TO_M = Transformer.from_crs(4326, 32643, always_xy=True).transform
 TO_WGS = Transformer.from_crs(32643, 4326, always_xy=True).transform
@@ -35,11 +35,6 @@ def offset(origin: Point, dx: float, dy: float) -> tuple[float, float]:
     """The point ``dx``, ``dy`` metres (UTM 43N) from ``origin``, as (lon, lat)."""
     x, y = TO_M(origin.x, origin.y)
     return TO_WGS(x + dx, y + dy)
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
 
 
 @pytest.fixture

@@ -23,10 +23,16 @@ pytestmark = pytest.mark.realdata
 KINDS = st.lists(st.sampled_from(["patrol_zone", "public_place", "campus"]), min_size=1, max_size=3, unique=True)
 
 
+@pytest.fixture(scope="module")
+def demo_loaded(module_session, shared_data) -> None:
+    """The demo loaded once for the module."""
+    load_demo(module_session, shared_data, seed=641, replace=False, now=NOW)
+    module_session.commit()
+
+
 @pytest.fixture
-def demo(session, shared_data):
-    load_demo(session, shared_data, seed=641, replace=False, now=NOW)
-    session.flush()
+def demo(session, demo_loaded):
+    """The test's session over the demo (its own writes rolled back after it)."""
     return session
 
 

@@ -17,7 +17,7 @@ from geo.services import (AssignmentRequest, PlanRequest, accept_plan, build_fac
                           shift_supply)
 from geo.services.planning.mask import eligibility
 
-from tests.support.dispatch_world import at, build, wkb
+from tests.support.dispatch_world import at, wkb, world  # noqa: F401  (fixture)
 
 START, END = at("2026-12-05 18:00"), at("2026-12-05 22:00")  # a Saturday; the Derby is 17:00-22:00
 ZONE_ONLY = box(76.915, 43.235, 76.932, 43.255)  # covers the Green market zone, not the Derby
@@ -42,11 +42,6 @@ def formation(session, world, name: str, home, members: int, *, unit=None) -> in
         session.add(FormationMember(formation_id=f.id, participant_id=p.id, joined_on=date(2026, 1, 1)))
     session.flush()
     return f.id
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
 
 
 def test_demand_counts_incidents_of_the_same_hours_and_weekday_within_the_zone(session, world):

@@ -11,12 +11,7 @@ from geo.db.models import AuditLog, FieldReport
 from geo.errors import Forbidden, InvalidInput, NotFound
 from geo.services import file_report, list_reports, report, reports_csv
 
-from tests.support.leader_world import ELSEWHERE, INSIDE, OUTSIDE, build_leader_world
-
-
-@pytest.fixture
-def lw(session):
-    return build_leader_world(session)
+from tests.support.leader_world import ELSEWHERE, INSIDE, OUTSIDE, lw  # noqa: F401  (fixture)
 
 
 def _file(session, who, lw, **changes):

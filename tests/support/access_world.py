@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
 from sqlalchemy.dialects.postgresql import Range
 from sqlalchemy.orm import Session
 
@@ -72,3 +73,11 @@ def build_access_world(session: Session, tag: str = "") -> AccessWorld:
         logins[name], principals[name] = login, principal_of(session, user_id)
     session.flush()
     return AccessWorld(world, own, other, logins, principals)
+
+
+@pytest.fixture(scope="module")
+def aw(module_session) -> AccessWorld:
+    """The access world built once per module; each test using it runs in a savepoint rolled back after it."""
+    built = build_access_world(module_session)
+    module_session.commit()
+    return built

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon, Point, box
 from sqlalchemy.dialects.postgresql import Range
@@ -87,3 +88,11 @@ def build(session: Session, tag: str = "") -> World:
     session.add(FormationMember(formation_id=world.formation, participant_id=world.minor, joined_on=date(2026, 1, 1)))
     session.flush()
     return world
+
+
+@pytest.fixture(scope="module")
+def world(module_session) -> World:
+    """The world built once per module; each test using it runs in a savepoint rolled back after it."""
+    built = build(module_session)
+    module_session.commit()
+    return built

@@ -4,14 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import sign_in
-from tests.support.leader_world import build_leader_world
-
-
-@pytest.fixture
-def lw(session):
-    world = build_leader_world(session)
-    session.commit()
-    return world
+from tests.support.leader_world import lw  # noqa: F401  (fixture, for the modules importing as_user)
 
 
 @pytest.fixture

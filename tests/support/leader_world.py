@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from sqlalchemy.dialects.postgresql import Range
 from sqlalchemy.orm import Session
 
@@ -77,3 +78,11 @@ def build_leader_world(session: Session, *, tag: str = "", now: datetime | None 
     session.flush()
     who = {name: principal_of(session, user_id) for name, user_id in ids.items()}
     return LeaderWorld(world=world, now=now, upcoming=upcoming, past=past, other=other, **who)
+
+
+@pytest.fixture(scope="module")
+def lw(module_session) -> LeaderWorld:
+    """The leader world built once per module; each test using it runs in a savepoint rolled back after it."""
+    built = build_leader_world(module_session)
+    module_session.commit()
+    return built

@@ -105,15 +105,3 @@ def test_without_residential_areas_domestic_disputes_give_their_share_away(ancho
     frame = synthetic_incidents(without, AREA, seed=3, count=500, now=NOW)
     assert len(frame) == 500
     assert "domestic dispute" not in set(frame["category"])
-
-
-@pytest.mark.realdata
-def test_on_the_real_almaty_places_every_incident_lies_in_a_district(shared_data):
-    from geo.demo import places
-    from geo.demo.sources import read_almaty
-
-    data = read_almaty(shared_data)
-    anchors = incident_anchors(places.public_places_frame(data), places.residential_frame(data))
-    frame = synthetic_incidents(anchors, data.city, seed=7, count=1500, now=NOW)
-    assert len(frame) == 1500
-    assert frame.to_crs(data.crs).within(data.city).all()

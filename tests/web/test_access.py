@@ -9,17 +9,10 @@ from sqlalchemy import select
 from geo.db.models import AssignmentHistory, AuditLog, Formation, PatrolZone
 
 from tests.conftest import add_user, sign_in
-from tests.support.access_world import ESCAPED, SHIFT, XSS, build_access_world, store_directly
+from tests.support.access_world import ESCAPED, SHIFT, XSS, aw, store_directly  # noqa: F401  (fixture)
 from tests.web.test_map_page import geojson_layers
 
 GEOJSON = "application/geo+json"
-
-
-@pytest.fixture
-def aw(session):
-    built = build_access_world(session)
-    session.commit()
-    return built
 
 
 @pytest.fixture

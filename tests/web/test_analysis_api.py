@@ -15,10 +15,11 @@ from geo.access import SYSTEM
 CLUSTER = (76.93, 43.25)
 
 
-@pytest.fixture
-def incidents(session):
-    """Two districts; 300 thefts spread over them and 120 more packed around one corner (seeded)."""
-    services.import_frame(session, "district", gpd.GeoDataFrame(
+@pytest.fixture(scope="module")
+def incidents(module_session):
+    """Two districts; 300 thefts spread over them and 120 more packed around one corner (seeded), stored
+    once for the module."""
+    services.import_frame(module_session, "district", gpd.GeoDataFrame(
         {"name": ["West", "East"]}, geometry=[box(76.88, 43.22, 76.92, 43.28), box(76.92, 43.22, 76.96, 43.28)],
         crs=4326), name="test districts", actor=SYSTEM)
     rng = np.random.default_rng(641)
@@ -30,8 +31,8 @@ def incidents(session):
                               "category": ["theft"] * len(points),
                               "source": ["police-record" if i % 3 else "synthetic-demo" for i in range(len(points))]},
                              geometry=[Point(xy) for xy in points], crs=4326)
-    services.import_frame(session, "incident", frame, name="test incidents", actor=SYSTEM)
-    session.flush()
+    services.import_frame(module_session, "incident", frame, name="test incidents", actor=SYSTEM)
+    module_session.commit()
     return frame
 
 

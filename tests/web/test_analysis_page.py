@@ -31,10 +31,11 @@ def coloured(html: str) -> int:
                if "colour" in f.get("properties", {}))
 
 
-@pytest.fixture
-def demo_data(session, shared_data):
-    demo.load_demo(session, shared_data, seed=641, progress=silent, replace=True)
-    session.flush()
+@pytest.fixture(scope="module")
+def demo_data(module_session, shared_data):
+    """The demo loaded once for the module; each test using it runs in a savepoint rolled back after it."""
+    demo.load_demo(module_session, shared_data, seed=641, progress=silent, replace=True)
+    module_session.commit()
 
 
 def test_the_page_answers_with_an_empty_database(client):

@@ -12,14 +12,9 @@ from geo.db.models import Assignment
 from geo.errors import RuleViolation
 from geo.services import AssignmentRequest
 
-from tests.support.dispatch_world import at, build
+from tests.support.dispatch_world import at, world  # noqa: F401  (fixture)
 
 GEOJSON = "application/geo+json"
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
 
 
 def body(world, **changes) -> dict:

@@ -13,11 +13,12 @@ from tests.support.dispatch_world import build, wkb
 from tests.web.test_map_page import ESCAPED, XSS, geojson_layers, loaded_urls
 
 
-@pytest.fixture
-def world(session):
-    w = build(session)
-    session.add(PatrolZone(name=XSS, police_unit_id=w.unit, geom=wkb(box(76.95, 43.26, 76.96, 43.27))))
-    session.flush()
+@pytest.fixture(scope="module")
+def world(module_session):
+    """The dispatch world and a hostile zone, built once for the module."""
+    w = build(module_session)
+    module_session.add(PatrolZone(name=XSS, police_unit_id=w.unit, geom=wkb(box(76.95, 43.26, 76.96, 43.27))))
+    module_session.commit()
     return w
 
 

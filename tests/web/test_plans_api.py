@@ -14,12 +14,13 @@ from tests.web.test_openapi import document
 SHIFT = {"starts_at": "2026-12-05T18:00", "ends_at": "2026-12-05T22:00"}
 
 
-@pytest.fixture
-def world(session):
-    built = build(session)
-    session.add(Incident(occurred_at=at("2026-11-28 19:00"), category="theft", source="synthetic-demo",
-                         geom=wkb(Point(76.925, 43.245))))
-    session.commit()
+@pytest.fixture(scope="module")
+def world(module_session):
+    """The dispatch world and one incident in its zone, built once for the module."""
+    built = build(module_session)
+    module_session.add(Incident(occurred_at=at("2026-11-28 19:00"), category="theft", source="synthetic-demo",
+                                geom=wkb(Point(76.925, 43.245))))
+    module_session.commit()
     return built
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from geo.db.models import EmergencyArea, PatrolZone
 
 from tests.conftest import add_user, make_app, sign_in
-from tests.support.dispatch_world import build
+from tests.support.dispatch_world import world  # noqa: F401  (fixture)
 
 GOOD = box(76.92, 43.23, 76.925, 43.235)  # about 0.23 km² inside the world's Centre district
 
@@ -19,11 +19,6 @@ def polygon(shape) -> dict:
 
 def ring(*points) -> dict:
     return {"type": "Polygon", "coordinates": [[list(p) for p in points]]}
-
-
-@pytest.fixture
-def world(session):
-    return build(session)
 
 
 def zones(session) -> int:
