@@ -75,6 +75,15 @@ def test_a_leader_cannot_plan_sign_off_run_analyses_or_see_incidents(as_, aw):
     assert "Incidents" not in page and 'href="/dispatch"' not in page and 'href="/analysis"' not in page
 
 
+
+def test_a_role_that_may_not_run_analyses_or_plan_hears_403_whatever_options_it_sends(as_, aw):
+    leader = as_("leader")
+    for body in ({"method": "gi_star", "cell_size_m": -5}, {"method": "kde", "start": "not a date"}):
+        assert leader.post("/api/v1/analyses", json=body).status_code == 403, body
+    assert leader.get("/api/v1/incidents/series?start=not-a-date").status_code == 403
+    plan = {"starts_at": "2026-12-06T18:00", "ends_at": "2026-12-06T22:00", "lookback_days": 0}
+    assert leader.post("/api/v1/plans", json=plan).status_code == 403
+
 def test_a_supervisor_sees_and_signs_off_only_their_units_proposals(as_, aw, session):
     supervisor = as_("supervisor")
     assert feature_ids(supervisor.get("/api/v1/assignments?status=proposed")) == {aw.own}
