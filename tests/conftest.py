@@ -41,8 +41,8 @@ def engine():
 def module_connection(engine):
     """A connection in a transaction that lasts the module and is rolled back at its end.
 
-    A world built once per module lives here (through ``module_session``); each test using it gets
-    this connection inside a SAVEPOINT of its own (see ``connection``).
+    A world built once per module lives here (through ``module_session``); each test gets this
+    connection inside a SAVEPOINT of its own (see ``connection``).
     """
     with engine.connect() as conn:
         outer = conn.begin()
@@ -58,23 +58,17 @@ def module_session(module_connection) -> Session:
 
 
 @pytest.fixture
-def connection(request, engine):
-    """A connection in a transaction that is rolled back after the test.
+def connection(module_connection):
+    """The module's connection inside a SAVEPOINT of this test's own, rolled back after the test.
 
-    A test using a world built once per module (a fixture on ``module_connection``) gets the module's
-    connection inside a SAVEPOINT, rolled back after the test so the next one never sees its writes;
-    any other test gets a connection of its own.
+    Every test of a module runs on the one connection: a world built once per module (a fixture on
+    ``module_session``) is seen by each test, no test ever sees another's writes, and no test waits
+    on the module's uncommitted rows from a second connection.
     """
-    if "module_connection" in request.fixturenames:
-        conn = request.getfixturevalue("module_connection")
-        savepoint = conn.begin_nested()
-        yield conn
+    savepoint = module_connection.begin_nested()
+    yield module_connection
+    if savepoint.is_active:
         savepoint.rollback()
-        return
-    with engine.connect() as conn:
-        outer = conn.begin()
-        yield conn
-        outer.rollback()
 
 
 @pytest.fixture
