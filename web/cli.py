@@ -22,9 +22,9 @@ from geo import services
 from geo.access import SYSTEM
 from geo.domain import DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
-from geo.ingest.mapping import Mapping, load_mapping, parse_pairs
 from geo.layers import LAYERS
 from geo.services.database import migrate
+from geo.services.layers import Mapping, load_mapping, parse_pairs
 
 from . import create_app
 from .config import settings

@@ -22,6 +22,8 @@ from .layers import (MAX_PAGE, ImportResult, LayerPage, draw_emergency_area, dra
 from .planning import (DemandTarget, PlanItem, PlanRequest, Proposal, ShiftDemand, SupplyFormation, accept_plan,
                        plan_page, propose_plan, shift_demand, shift_supply)
 
+from ..rules.messages import target_label  # how users say a target kind, for the pages
+
 __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assignment", "candidate_formations",
            "confirm_assignment", "reject_assignment", "supervising_officers", "update_assignment",
            "STATUSES", "assignment_feature", "cancel_feature", "confirm_feature", "list_assignments",
@@ -37,4 +39,4 @@ __all__ = ["AssignmentRequest", "assign_formation", "build_facts", "cancel_assig
            "filing_categories", "new_reports", "report", "report_note", "reports_csv",
            "DemandTarget", "ShiftDemand", "SupplyFormation", "shift_demand", "shift_supply", "PlanItem", "PlanRequest",
            "Proposal",
-           "accept_plan", "plan_page", "propose_plan"]
+           "accept_plan", "plan_page", "propose_plan", "target_label"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from geo.domain import ASSIGNABLE_KINDS
-from geo.rules.messages import target_label
+from geo.services import target_label
 
 
 def _statuses() -> dict[str, str]:

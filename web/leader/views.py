@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from shapely.geometry import shape
 
 from geo import services
-from geo.rules.messages import target_label
+from geo.services import target_label
 
 from ..auth import current_principal
 from ..config import settings, zone_name

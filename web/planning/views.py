@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.domain import ASSIGNABLE_KINDS
 from geo.errors import InvalidInput
-from geo.rules.messages import target_label
+from geo.services import target_label
 
 from ..auth import current_principal
 from ..config import settings, zone_name
