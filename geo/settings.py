@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from .domain import DEFAULT_TIMEZONE
 
+# werkzeug's password hashing method string; tests configure a cheap one (e.g. "pbkdf2:sha256:1").
+PASSWORD_HASH_METHOD = "scrypt"
+
 
 @dataclass(frozen=True)
 class ZoneLimits:
@@ -45,3 +48,4 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)
+    password_hash_method: str = PASSWORD_HASH_METHOD

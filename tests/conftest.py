@@ -90,7 +90,8 @@ def make_app(connection, **config):
 
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     return create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL,
-                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", **config})
+                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                       "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, **config})
 
 
 @pytest.fixture

@@ -161,7 +161,7 @@ def demo(data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
                 _show_accounts(accounts_file)
                 return
             summary = load_demo(session, data_dir, seed=seed, progress=terminal_progress, replace=force)
-            accounts = create_demo_accounts(session)
+            accounts = create_demo_accounts(session, hash_method=settings().password_hash_method)
     except KuzetError as exc:
         click.echo(exc.report(limit=REPORT_LIMIT) if isinstance(exc, InvalidInput) else exc.message, err=True)
         sys.exit(1)
@@ -208,7 +208,8 @@ def user_create(login, full_name, roles, officer_id, formation_id, password) -> 
     try:
         with session.begin():
             create_user(session, SYSTEM, login=login, full_name=full_name, password=password, roles=roles,
-                        officer_id=officer_id, formation_id=formation_id)
+                        officer_id=officer_id, formation_id=formation_id,
+                        hash_method=settings().password_hash_method)
     except KuzetError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"user {login.strip().lower()} created")
@@ -224,7 +225,8 @@ def user_reset_password(login, password) -> None:
     session = _session()
     try:
         with session.begin():
-            reset_password(session, SYSTEM, login=login, password=password)
+            reset_password(session, SYSTEM, login=login, password=password,
+                           hash_method=settings().password_hash_method)
     except KuzetError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(f"password of {login} changed")

@@ -25,6 +25,8 @@ DEFAULTS = {
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
+    # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
+    "PASSWORD_HASH_METHOD": _DEFAULT.password_hash_method,
 }
 
 
@@ -38,6 +40,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         map=MapSettings(center=tuple(config["MAP_CENTER"]), zoom=int(config["MAP_ZOOM"]),
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
+        password_hash_method=config["PASSWORD_HASH_METHOD"],
     )
 
 

@@ -11,11 +11,10 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
+from ..settings import PASSWORD_HASH_METHOD
 from .accountability.audit import record
 
 MIN_PASSWORD_LENGTH = 10
-# werkzeug's method string; tests pass a cheap one (e.g. "pbkdf2:sha256:1"), production keeps scrypt.
-PASSWORD_HASH_METHOD = "scrypt"
 
 
 @dataclass(frozen=True)

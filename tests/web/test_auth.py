@@ -117,3 +117,16 @@ def test_signing_in_deletes_expired_sessions_and_keeps_live_ones(app, session):
     ids = an_expired_and_a_live_session(session)
     sign_in(app.test_client(), "disp")
     assert remaining(session, ids) == {"live-session"}
+
+
+def test_the_cli_hashes_passwords_with_the_configured_method(app, session):
+    from geo.db.models import UserAccount
+
+    out = app.test_cli_runner().invoke(args=["user", "create", "cheap.user", "--full-name", "Cheap User",
+                                             "--role", "analyst"], input="long enough pw\nlong enough pw\n")
+    assert out.exit_code == 0, out.output
+    stored = session.scalars(select(UserAccount.password_hash).where(UserAccount.login == "cheap.user")).one()
+    assert stored.startswith(app.config["PASSWORD_HASH_METHOD"] + "$") and not stored.startswith("scrypt")
+    from web.config import DEFAULTS
+
+    assert DEFAULTS["PASSWORD_HASH_METHOD"] == "scrypt"  # what a served app uses
