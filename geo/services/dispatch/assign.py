@@ -100,7 +100,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
                 unit_ids: tuple[int, ...] | None = None) -> AssignmentFacts:
     """Everything the rules need about one request, computed by PostGIS in a few queries.
 
-    A building block of the use cases here and in :mod:`.dispatch_options`, which check access first.
+    A building block of the use cases here and in :mod:`.options`, which check access first.
     ``target`` and ``unit_ids`` (the units covering it) may be handed in when many formations are
     checked against one target, so they are looked up once.
     """

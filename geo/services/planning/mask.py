@@ -24,7 +24,7 @@ from ...domain import AssignmentFacts, HomeAreaFacts, MemberFacts, OfficerFacts,
 from ...regimes import Regime
 from ...rules import check_assignment, default_activity
 from ...rules.messages import Gettext, plain
-from . import distance as plan_distance
+from . import distance as distances
 from ..dispatch.assign import _members, _officer_facts
 from ..dispatch.options import officer_capacities
 from .demand import DemandTarget, SupplyFormation
@@ -36,7 +36,7 @@ class Mask:
     officers free to supervise it (least loaded first; ``free`` is how many more formations each
     may take), and how often each rule failed across the formations; ``members`` of each eligible
     pair (row, column): who may take part on the target's shift date. ``distance`` says how
-    ``travel_m`` was measured ("network" or "straight", see ``plan_distance``), ``straight_pairs``
+    ``travel_m`` was measured ("network" or "straight", see ``.distance``), ``straight_pairs``
     how many pairs the streets could not join."""
 
     eligible: np.ndarray
@@ -100,7 +100,7 @@ def eligibility(session: Session, *, viewer: Principal, targets: tuple[DemandTar
                 supply: tuple[SupplyFormation, ...], planned: Shift, regime: Regime,
                 gettext: Gettext = plain, distance: str | None = None) -> Mask:
     """The eligibility mask of ``supply`` × ``targets`` by ``regime``'s rules, with travel distances
-    measured as ``distance`` asks (``plan_distance.travel``: the network where streets are loaded).
+    measured as ``distance`` asks (``distances.travel``: the network where streets are loaded).
 
     Examples
     --------
@@ -146,6 +146,6 @@ def eligibility(session: Session, *, viewer: Principal, targets: tuple[DemandTar
         activities.append(activity)
         officers.append(free)
         failures.append(failed)
-    measured = plan_distance.travel(session, travel, ids, targets, distance=distance)
+    measured = distances.travel(session, travel, ids, targets, distance=distance)
     return Mask(eligible, measured.travel_m, tuple(activities), tuple(officers), tuple(failures), members,
                 measured.distance, measured.straight_pairs)
