@@ -49,8 +49,8 @@ def require_login():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with login and password (failed attempts are limited)."""
-    if request.method == "GET":
+    """Sign in with login and password (failed attempts are limited; only a POST is an attempt)."""
+    if request.method != "POST":  # GET, and HEAD with it, only show the form
         return render_template("login.html")
     policy = current_app.config["LOGIN_POLICY"]
     db = get_session()

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from geo.db.models import WebSession
+from geo.db.models import LoginAttempt, WebSession
 from geo.services.accounts import LoginPolicy
 from tests.conftest import TEST_PASSWORD, add_user, make_app, sign_in
 
@@ -48,6 +48,18 @@ def test_failed_logins_are_rate_limited(connection, session):
         assert client.post("/login", data={"login": "disp", "password": "guess"}).status_code == 401
     r = client.post("/login", data={"login": "disp", "password": TEST_PASSWORD})
     assert r.status_code == 429 and b"too many failed logins" in r.data
+
+
+def test_showing_the_login_page_never_counts_as_a_failed_login(connection, session):
+    app = make_app(connection, LOGIN_POLICY=LoginPolicy(max_failures=1))
+    add_user(session, "disp", ["dispatcher"])
+    client = app.test_client()
+    for _ in range(5):
+        assert client.head("/login").status_code == 200
+        assert client.get("/login").status_code == 200
+        assert client.head("/login?next=/dispatch").status_code == 200
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    sign_in(client, "disp")
 
 
 def test_a_change_without_csrf_token_is_refused_and_with_the_page_token_it_passes(connection, session):
