@@ -1,4 +1,4 @@
-"""Signing in and out, server-side sessions, CSRF on every change, limited failures."""
+"""Signing in and out, server-side sessions, CSRF on every change, failed sign-ins slowed down."""
 from __future__ import annotations
 
 import re
@@ -8,7 +8,6 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from geo.db.models import LoginAttempt, WebSession
-from geo.services.accounts import LoginPolicy
 from tests.conftest import TEST_PASSWORD, add_user, make_app, sign_in
 
 
@@ -40,18 +39,22 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(anonymo
         assert r.status_code == 401 and b"Wrong login or password." in r.data
 
 
-def test_failed_logins_are_rate_limited(connection, session):
-    app = make_app(connection, LOGIN_POLICY=LoginPolicy(max_failures=3))
+def test_failed_logins_delay_that_login_and_say_when_to_try_again(connection, session):
+    app = make_app(connection, LOGIN_FREE_FAILURES=3)
     add_user(session, "disp", ["dispatcher"])
+    add_user(session, "ana", ["analyst"])
     client = app.test_client()
     for _ in range(3):
         assert client.post("/login", data={"login": "disp", "password": "guess"}).status_code == 401
     r = client.post("/login", data={"login": "disp", "password": TEST_PASSWORD})
-    assert r.status_code == 429 and b"too many failed logins" in r.data
+    assert r.status_code == 429
+    assert re.search(rb"Too many failed logins for this login\. Try again in 1 minute \(at \d\d:\d\d\)\.", r.data)
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    sign_in(app.test_client(), "ana")  # the same address signs in another login with its right password
 
 
 def test_showing_the_login_page_never_counts_as_a_failed_login(connection, session):
-    app = make_app(connection, LOGIN_POLICY=LoginPolicy(max_failures=1))
+    app = make_app(connection, LOGIN_FREE_FAILURES=1)
     add_user(session, "disp", ["dispatcher"])
     client = app.test_client()
     for _ in range(5):
