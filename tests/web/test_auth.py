@@ -65,6 +65,19 @@ def test_showing_the_login_page_never_counts_as_a_failed_login(connection, sessi
     sign_in(client, "disp")
 
 
+def test_kuzet_user_list_shows_locked_logins_until_when(connection, session):
+    app = make_app(connection, LOGIN_FREE_FAILURES=2)
+    add_user(session, "disp", ["dispatcher"])
+    add_user(session, "ana", ["analyst"])
+    for _ in range(2):
+        app.test_client().post("/login", data={"login": "disp", "password": "guess"})
+    out = app.test_cli_runner().invoke(args=["user", "list"])
+    assert out.exit_code == 0, out.output
+    lines = {line.split()[0]: line for line in out.output.splitlines()}
+    assert re.search(r"\(locked from 127\.0\.0\.1 until \d\d:\d\d\)$", lines["disp"])
+    assert "locked" not in lines["ana"]
+
+
 def test_a_change_without_csrf_token_is_refused_and_with_the_page_token_it_passes(connection, session):
     app = make_app(connection, WTF_CSRF_ENABLED=True)
     add_user(session, "disp", ["dispatcher"])
