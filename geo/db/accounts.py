@@ -39,14 +39,14 @@ def failure_streaks(session: Session, *, since: datetime, pair: tuple[str, str |
     """Per (login, address), or for one ``pair``: failures since ``since`` and since that pair's last
     success, and the latest of them (rows of ``login, remote_addr, failures, last_failure``)."""
     a = LoginAttempt
+    who = [] if pair is None else [a.login == pair[0], a.remote_addr.is_not_distinct_from(pair[1])]
     last_ok = (select(a.login, a.remote_addr, func.max(a.at).label("at"))
-               .where(a.succeeded.is_(True), a.at >= since).group_by(a.login, a.remote_addr).subquery())
+               .where(a.succeeded.is_(True), a.at >= since, *who).group_by(a.login, a.remote_addr).subquery())
+    same_pair = and_(last_ok.c.login == a.login, last_ok.c.remote_addr.is_not_distinct_from(a.remote_addr))
     query = (select(a.login, a.remote_addr, func.count().label("failures"), func.max(a.at).label("last_failure"))
-             .outerjoin(last_ok, and_(last_ok.c.login == a.login, last_ok.c.remote_addr.is_not_distinct_from(a.remote_addr)))
-             .where(a.succeeded.is_(False), a.at >= since, or_(last_ok.c.at.is_(None), a.at > last_ok.c.at))
+             .outerjoin(last_ok, same_pair)
+             .where(a.succeeded.is_(False), a.at >= since, or_(last_ok.c.at.is_(None), a.at > last_ok.c.at), *who)
              .group_by(a.login, a.remote_addr).order_by(a.login, a.remote_addr))
-    if pair is not None:
-        query = query.where(a.login == pair[0], a.remote_addr.is_not_distinct_from(pair[1]))
     return list(session.execute(query))
 
 
