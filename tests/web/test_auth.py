@@ -53,6 +53,18 @@ def test_failed_logins_delay_that_login_and_say_when_to_try_again(connection, se
     sign_in(app.test_client(), "ana")  # the same address signs in another login with its right password
 
 
+def test_an_address_past_its_ceiling_gets_429_for_wrong_passwords_and_signs_in_with_right_ones(connection, session):
+    app = make_app(connection, LOGIN_ADDRESS_MAX_FAILURES=2)
+    add_user(session, "ana", ["analyst"])
+    client = app.test_client()
+    for login in ("guess1", "guess2"):
+        assert client.post("/login", data={"login": login, "password": "guess"}).status_code == 401
+    r = client.post("/login", data={"login": "guess3", "password": "guess"})
+    assert r.status_code == 429 and b"Too many failed logins from your address. Try again in 15 minutes" in r.data
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 3  # that failure counts too
+    sign_in(client, "ana")
+
+
 def test_showing_the_login_page_never_counts_as_a_failed_login(connection, session):
     app = make_app(connection, LOGIN_FREE_FAILURES=1)
     add_user(session, "disp", ["dispatcher"])
