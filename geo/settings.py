@@ -7,6 +7,7 @@ builds one from keyword arguments, or passes the values directly.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from .domain import DEFAULT_TIMEZONE
 
@@ -37,6 +38,25 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class LoginPolicy:
+    """How failed sign-ins are slowed down (the rule is ``geo.services.accounts.authenticate``'s).
+
+    A (login, address) pair may fail ``free_failures`` times; then it waits ``first_delay`` after each
+    further failure, doubling up to ``max_delay``. A pair's failures are forgotten after a success or
+    once older than ``memory``. An address with ``address_max_failures`` failures (any login) within
+    ``address_window`` has every wrong password refused, and each login there waits after its first
+    failure; a right password always passes that ceiling.
+    """
+
+    free_failures: int = 5
+    first_delay: timedelta = timedelta(minutes=1)
+    max_delay: timedelta = timedelta(minutes=15)
+    memory: timedelta = timedelta(hours=1)
+    address_max_failures: int = 50
+    address_window: timedelta = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -49,3 +69,4 @@ class Settings:
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)
     password_hash_method: str = PASSWORD_HASH_METHOD
+    login: LoginPolicy = field(default_factory=LoginPolicy)

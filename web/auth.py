@@ -1,8 +1,13 @@
 """Login, logout and who is asking: Flask-Login over kuzet's accounts, CSRF on every change."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, current_app, flash, jsonify, redirect, render_template, request, session, url_for
+import math
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Flask, flash, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 
@@ -10,6 +15,7 @@ from geo.access import Principal
 from geo.errors import NotFound
 from geo.services import accounts
 
+from .config import settings
 from .db import get_session
 from .sessions import DatabaseSessionInterface, drop_expired_sessions
 
@@ -49,16 +55,16 @@ def require_login():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """Sign in with login and password (failed attempts are limited)."""
-    if request.method == "GET":
+    """Sign in with login and password (failed attempts slow down; only a POST is an attempt)."""
+    if request.method != "POST":  # GET, and HEAD with it, only show the form
         return render_template("login.html")
-    policy = current_app.config["LOGIN_POLICY"]
     db = get_session()
     try:
         who = accounts.authenticate(db, login=request.form.get("login", ""), password=request.form.get("password", ""),
-                                    remote_addr=request.remote_addr, policy=policy)
+                                    remote_addr=request.remote_addr, policy=settings().login)
     except accounts.TooManyAttempts as exc:
-        return render_template("login.html", error=_(exc.message)), 429
+        db.commit()  # a wrong password past the address's ceiling is recorded too
+        return _wait_page(exc)
     if who is not None:
         drop_expired_sessions(db)  # a cheap sweep, so expired sessions do not pile up between prunes
     db.commit()  # the attempt is recorded either way
@@ -68,6 +74,22 @@ def login():
     login_user(User(who))
     target = request.args.get("next", "")
     return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("maps.index"))
+
+
+def _wait_page(exc: accounts.TooManyAttempts):
+    """429 with the login form, saying when to try again (in minutes and local time) and ``Retry-After``."""
+    seconds = max(1, math.ceil((exc.retry_at - datetime.now(timezone.utc)).total_seconds()))
+    at = exc.retry_at.astimezone(ZoneInfo(settings().timezone)).strftime("%H:%M")
+    minutes = math.ceil(seconds / 60)
+    if exc.scope == "address":
+        message = ngettext("Too many failed logins from your address. Try again in %(num)d minute (at %(time)s).",
+                           "Too many failed logins from your address. Try again in %(num)d minutes (at %(time)s).",
+                           minutes, time=at)
+    else:
+        message = ngettext("Too many failed logins for this login. Try again in %(num)d minute (at %(time)s).",
+                           "Too many failed logins for this login. Try again in %(num)d minutes (at %(time)s).",
+                           minutes, time=at)
+    return render_template("login.html", error=message), 429, {"Retry-After": str(seconds)}
 
 
 @bp.post("/logout")
@@ -84,7 +106,6 @@ def init_app(app: Flask) -> None:
     app.session_interface = DatabaseSessionInterface()
     login_manager.init_app(app)
     csrf.init_app(app)
-    app.config.setdefault("LOGIN_POLICY", accounts.LoginPolicy())
     app.before_request(require_login)
     app.context_processor(lambda: {"principal": current_user.principal if current_user.is_authenticated else None})
     app.register_blueprint(bp)

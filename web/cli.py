@@ -234,14 +234,20 @@ def user_reset_password(login, password) -> None:
 
 @user.command("list")
 def user_list() -> None:
-    """List the users and their roles."""
+    """List the users, their roles, and the logins locked after failed sign-ins (until when, local time)."""
+    from zoneinfo import ZoneInfo
+
     from geo.services.accounts import list_users
 
+    zone = ZoneInfo(settings().timezone)
     with _session() as session:
-        for u in list_users(session, SYSTEM):
+        for u in list_users(session, SYSTEM, policy=settings().login):
             links = f" officer {u['officer_id']}" if u["officer_id"] else ""
             links += f" formation {u['formation_id']}" if u["formation_id"] else ""
-            click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else ' (inactive)'}")
+            locks = "".join(f" (locked from {lock['address'] or 'an unknown address'} until "
+                            f"{lock['until'].astimezone(zone):%H:%M})" for lock in u["locked"])
+            click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else ' (inactive)'}"
+                       f"{locks}")
 
 
 @commands.command()

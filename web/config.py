@@ -3,11 +3,12 @@ variable, and the one place kuzet's keys are read into a ``geo.settings.Settings
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import MapSettings, Settings, ZoneLimits
+from geo.settings import LoginPolicy, MapSettings, Settings, ZoneLimits
 
 _DEFAULT = Settings()
 
@@ -27,6 +28,14 @@ DEFAULTS = {
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
     # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
     "PASSWORD_HASH_METHOD": _DEFAULT.password_hash_method,
+    # Failed sign-ins (geo.settings.LoginPolicy): free failures per (login, address), then waits that
+    # double from the first delay up to the longest; a looser ceiling per address. Durations in seconds.
+    "LOGIN_FREE_FAILURES": _DEFAULT.login.free_failures,
+    "LOGIN_FIRST_DELAY_S": _DEFAULT.login.first_delay.total_seconds(),
+    "LOGIN_MAX_DELAY_S": _DEFAULT.login.max_delay.total_seconds(),
+    "LOGIN_MEMORY_S": _DEFAULT.login.memory.total_seconds(),
+    "LOGIN_ADDRESS_MAX_FAILURES": _DEFAULT.login.address_max_failures,
+    "LOGIN_ADDRESS_WINDOW_S": _DEFAULT.login.address_window.total_seconds(),
 }
 
 
@@ -41,7 +50,18 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
+        login=_login_policy(config),
     )
+
+
+def _login_policy(config: Mapping[str, Any]) -> LoginPolicy:
+    def seconds(key: str) -> timedelta:
+        return timedelta(seconds=float(config[key]))
+
+    return LoginPolicy(free_failures=int(config["LOGIN_FREE_FAILURES"]), first_delay=seconds("LOGIN_FIRST_DELAY_S"),
+                       max_delay=seconds("LOGIN_MAX_DELAY_S"), memory=seconds("LOGIN_MEMORY_S"),
+                       address_max_failures=int(config["LOGIN_ADDRESS_MAX_FAILURES"]),
+                       address_window=seconds("LOGIN_ADDRESS_WINDOW_S"))
 
 
 def settings(app: Flask | None = None) -> Settings:

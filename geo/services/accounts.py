@@ -1,8 +1,7 @@
-"""Accounts: creating users, checking passwords with a limit on failures, and who a user is."""
+"""Accounts: creating users, checking passwords with failed sign-ins slowed down, and who a user is."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -11,22 +10,23 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..settings import PASSWORD_HASH_METHOD
+from ..settings import PASSWORD_HASH_METHOD, LoginPolicy
 from .accountability.audit import record
 
 MIN_PASSWORD_LENGTH = 10
 
 
-@dataclass(frozen=True)
-class LoginPolicy:
-    """How many failed logins (per login or per address) are allowed within a window."""
-
-    max_failures: int = 5
-    window: timedelta = timedelta(minutes=15)
-
-
 class TooManyAttempts(Forbidden):
-    """Logins from this account or address are paused after repeated failures."""
+    """Sign-in refused for now after repeated failures; ``retry_at`` is when to try again.
+
+    ``scope`` is ``"login"`` (this login from this address waits) or ``"address"`` (this address
+    has failed too often, for any login).
+    """
+
+    def __init__(self, message: str, *, scope: str, retry_at: datetime):
+        super().__init__(message)
+        self.scope = scope
+        self.retry_at = retry_at
 
 
 def _now() -> datetime:
@@ -85,21 +85,52 @@ def reset_password(session: Session, actor: Principal, *, login: str, password: 
 
 
 def authenticate(session: Session, *, login: str, password: str, remote_addr: str | None,
-                 policy: LoginPolicy = LoginPolicy()) -> Principal | None:
-    """The principal for a correct login and password, None for a wrong one; every attempt is
-    recorded, so the caller commits in both cases.
+                 policy: LoginPolicy = LoginPolicy(), now: datetime | None = None) -> Principal | None:
+    """The principal for a correct login and password, None for a wrong one; every attempt whose
+    password is checked is recorded, so the caller commits in every case (``TooManyAttempts`` too).
 
-    Raises ``TooManyAttempts`` after ``policy.max_failures`` failures within ``policy.window``
-    (per login or per address), before looking at the password.
+    The rule (numbers from ``policy``, see ``geo.settings.LoginPolicy``):
+
+    - Failures are counted per (login, address) pair: those within ``memory`` and after the pair's
+      last success. Past ``free_failures`` of them, the pair waits after its latest failure:
+      ``first_delay``, doubled for each further failure, at most ``max_delay`` (1, 2, 4, 8, 15 min
+      by default). While it waits, ``TooManyAttempts`` (scope ``"login"``) is raised before the
+      password is looked at, and nothing is recorded. Another login from the same address, or the
+      same login from another address, is not affected.
+    - An address with ``address_max_failures`` failures (any login) within ``address_window`` is
+      crowded: a wrong password from it raises ``TooManyAttempts`` (scope ``"address"``, until the
+      count falls below the ceiling) instead of answering None, and each pair there waits after
+      its first failure. A right password is never refused by the ceiling.
     """
+    now = now or _now()
     login = (login or "").strip().lower()
-    since = _now() - policy.window
-    if q.failures_since(session, login=login, remote_addr=remote_addr, since=since) >= policy.max_failures:
-        raise TooManyAttempts("too many failed logins; wait a few minutes and try again")
+    crowded = bool(remote_addr) and bool(q.crowded_addresses(
+        session, since=now - policy.address_window, at_least=policy.address_max_failures, remote_addr=remote_addr))
+    for streak in q.failure_streaks(session, since=now - policy.memory, pair=(login, remote_addr)):
+        until = _locked_until(policy, streak, crowded)
+        if until is not None and now < until:
+            raise TooManyAttempts("too many failed logins for this login; try again later", scope="login",
+                                  retry_at=until)
     account = q.user_by_login(session, login)
     ok = bool(account and account.active and check_password_hash(account.password_hash, password or ""))
-    q.record_attempt(session, login=login, remote_addr=remote_addr, succeeded=ok)
-    return principal_of(session, account.id) if ok else None
+    q.record_attempt(session, login=login, remote_addr=remote_addr, succeeded=ok, at=now)
+    if ok:
+        return principal_of(session, account.id)
+    if crowded:
+        # Below the ceiling again once the ceiling-th latest failure leaves the window.
+        edge = q.address_failure_at(session, remote_addr=remote_addr, since=now - policy.address_window,
+                                    nth_newest=policy.address_max_failures)
+        raise TooManyAttempts("too many failed logins from this address; try again later", scope="address",
+                              retry_at=(edge or now) + policy.address_window)
+    return None
+
+
+def _locked_until(policy: LoginPolicy, streak, crowded: bool) -> datetime | None:
+    """Until when a pair with this failure streak waits (None: it does not)."""
+    over = streak.failures - (1 if crowded else policy.free_failures)
+    if over < 0:
+        return None
+    return streak.last_failure + min(policy.first_delay * 2 ** min(over, 32), policy.max_delay)
 
 
 def principal_of(session: Session, user_id: int) -> Principal:
@@ -112,9 +143,19 @@ def principal_of(session: Session, user_id: int) -> Principal:
                      formation_id=account.formation_id)
 
 
-def list_users(session: Session, actor: Principal) -> list[dict]:
+def list_users(session: Session, actor: Principal, *, policy: LoginPolicy = LoginPolicy(),
+               now: datetime | None = None) -> list[dict]:
+    """Every user, each with ``locked``: the addresses it may not sign in from now, and until when
+    (``authenticate``'s rule)."""
     require(actor, Role.ADMIN)
-    return [_public(u) for u in q.users(session)]
+    now = now or _now()
+    crowded = q.crowded_addresses(session, since=now - policy.address_window, at_least=policy.address_max_failures)
+    locked: dict[str, list[dict]] = {}
+    for streak in q.failure_streaks(session, since=now - policy.memory):
+        until = _locked_until(policy, streak, streak.remote_addr in crowded)
+        if until is not None and now < until:
+            locked.setdefault(streak.login, []).append({"address": streak.remote_addr, "until": until})
+    return [{**_public(u), "locked": locked.get(u.login, [])} for u in q.users(session)]
 
 
 def _public(account) -> dict:

@@ -1,4 +1,4 @@
-"""Signing in and out, server-side sessions, CSRF on every change, limited failures."""
+"""Signing in and out, server-side sessions, CSRF on every change, failed sign-ins slowed down."""
 from __future__ import annotations
 
 import re
@@ -7,8 +7,7 @@ from datetime import datetime, timedelta, timezone
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from geo.db.models import WebSession
-from geo.services.accounts import LoginPolicy
+from geo.db.models import LoginAttempt, WebSession
 from tests.conftest import TEST_PASSWORD, add_user, make_app, sign_in
 
 
@@ -40,14 +39,55 @@ def test_a_wrong_password_is_refused_without_saying_which_part_was_wrong(anonymo
         assert r.status_code == 401 and b"Wrong login or password." in r.data
 
 
-def test_failed_logins_are_rate_limited(connection, session):
-    app = make_app(connection, LOGIN_POLICY=LoginPolicy(max_failures=3))
+def test_failed_logins_delay_that_login_and_say_when_to_try_again(connection, session):
+    app = make_app(connection, LOGIN_FREE_FAILURES=3)
     add_user(session, "disp", ["dispatcher"])
+    add_user(session, "ana", ["analyst"])
     client = app.test_client()
     for _ in range(3):
         assert client.post("/login", data={"login": "disp", "password": "guess"}).status_code == 401
     r = client.post("/login", data={"login": "disp", "password": TEST_PASSWORD})
-    assert r.status_code == 429 and b"too many failed logins" in r.data
+    assert r.status_code == 429
+    assert re.search(rb"Too many failed logins for this login\. Try again in 1 minute \(at \d\d:\d\d\)\.", r.data)
+    assert 1 <= int(r.headers["Retry-After"]) <= 60
+    sign_in(app.test_client(), "ana")  # the same address signs in another login with its right password
+
+
+def test_an_address_past_its_ceiling_gets_429_for_wrong_passwords_and_signs_in_with_right_ones(connection, session):
+    app = make_app(connection, LOGIN_ADDRESS_MAX_FAILURES=2)
+    add_user(session, "ana", ["analyst"])
+    client = app.test_client()
+    for login in ("guess1", "guess2"):
+        assert client.post("/login", data={"login": login, "password": "guess"}).status_code == 401
+    r = client.post("/login", data={"login": "guess3", "password": "guess"})
+    assert r.status_code == 429 and b"Too many failed logins from your address. Try again in 15 minutes" in r.data
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 3  # that failure counts too
+    sign_in(client, "ana")
+
+
+def test_showing_the_login_page_never_counts_as_a_failed_login(connection, session):
+    app = make_app(connection, LOGIN_FREE_FAILURES=1)
+    add_user(session, "disp", ["dispatcher"])
+    client = app.test_client()
+    for _ in range(5):
+        assert client.head("/login").status_code == 200
+        assert client.get("/login").status_code == 200
+        assert client.head("/login?next=/dispatch").status_code == 200
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+    sign_in(client, "disp")
+
+
+def test_kuzet_user_list_shows_locked_logins_until_when(connection, session):
+    app = make_app(connection, LOGIN_FREE_FAILURES=2)
+    add_user(session, "disp", ["dispatcher"])
+    add_user(session, "ana", ["analyst"])
+    for _ in range(2):
+        app.test_client().post("/login", data={"login": "disp", "password": "guess"})
+    out = app.test_cli_runner().invoke(args=["user", "list"])
+    assert out.exit_code == 0, out.output
+    lines = {line.split()[0]: line for line in out.output.splitlines()}
+    assert re.search(r"\(locked from 127\.0\.0\.1 until \d\d:\d\d\)$", lines["disp"])
+    assert "locked" not in lines["ana"]
 
 
 def test_a_change_without_csrf_token_is_refused_and_with_the_page_token_it_passes(connection, session):
