@@ -37,6 +37,13 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    """Imports: rows of a layer are expected within the stored districts grown by this margin."""
+
+    extent_margin_km: float = 25.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -49,3 +56,4 @@ class Settings:
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)
     password_hash_method: str = PASSWORD_HASH_METHOD
+    imports: ImportSettings = field(default_factory=ImportSettings)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import MapSettings, Settings, ZoneLimits
+from geo.settings import ImportSettings, MapSettings, Settings, ZoneLimits
 
 _DEFAULT = Settings()
 
@@ -27,6 +27,8 @@ DEFAULTS = {
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
     # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
     "PASSWORD_HASH_METHOD": _DEFAULT.password_hash_method,
+    # Imported rows must lie within the stored districts grown by this margin (km), unless --extent.
+    "IMPORT_EXTENT_MARGIN_KM": _DEFAULT.imports.extent_margin_km,
 }
 
 
@@ -41,6 +43,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
+        imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"])),
     )
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
-from sqlalchemy import delete
+from sqlalchemy import delete, tuple_
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -52,11 +52,22 @@ def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geomet
 
 
 def record_import(session: Session, *, layer: str, source_name: str, source_crs: str | None,
-                  row_count: int) -> ImportBatch:
-    batch = ImportBatch(layer=layer, source_name=source_name, source_crs=source_crs, row_count=row_count)
+                  row_count: int, sha256: str | None = None) -> ImportBatch:
+    batch = ImportBatch(layer=layer, source_name=source_name, source_crs=source_crs, row_count=row_count,
+                        sha256=sha256)
     session.add(batch)
     session.flush()
     return batch
+
+
+def delete_keyed(session: Session, table: str, key_columns: Sequence[str], keys: Iterable[tuple]) -> int:
+    """DELETE the rows of ``table`` whose ``key_columns`` hold one of ``keys`` (an import's update)."""
+    keys = list(keys)
+    if not keys:
+        return 0
+    model = MODELS[table]
+    columns = tuple_(*(getattr(model, c) for c in key_columns))
+    return session.execute(delete(model).where(columns.in_(keys))).rowcount
 
 
 def clear_layers(session: Session, tables: Sequence[str]) -> dict[str, int]:
