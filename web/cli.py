@@ -152,8 +152,11 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
     except (DBAPIError, PsycopgError) as exc:
         cause = getattr(exc, "orig", None) or exc
         reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
-        click.echo(f"import of {path.name} failed, the database connection was lost or refused ({reason}); "
-                   "nothing was stored", err=True)
+        # no SQLSTATE, connection exceptions (08) and server shutdowns (57P) mean the connection went
+        state = getattr(cause, "sqlstate", None) or ""
+        what = ("the database connection was lost" if not state or state[:2] == "08" or state[:3] == "57P"
+                else "the database failed")
+        click.echo(f"import of {path.name} stopped, {what} ({reason}); nothing was stored", err=True)
         sys.exit(1)
     seconds = (datetime.now() - started).total_seconds()
     verb = "validated (dry run, nothing stored)" if dry_run else "stored"

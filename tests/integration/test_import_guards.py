@@ -191,3 +191,13 @@ def test_the_cli_ends_a_lost_connection_with_one_line_and_stores_nothing(engine,
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM incident")) == 0
         assert conn.scalar(text("SELECT count(*) FROM import_batch")) == 0
+
+
+def test_an_update_replaces_thousands_of_records_in_one_import(session, tmp_path):
+    lines = ["lon,lat,occurred_at,category,external_id"] + [
+        f"76.9{i % 10},43.2{i % 7},2026-11-01,theft,N-{i}" for i in range(12_000)]
+    csv = write(tmp_path / "many.csv", "\n".join(lines) + "\n")
+    assert services.import_layer(session, "incident", csv, actor=SYSTEM).rows == 12_000
+    result = services.import_layer(session, "incident", csv, actor=SYSTEM, again=True, on_duplicate="update")
+    assert (result.rows, result.replaced) == (12_000, 12_000)
+    assert count(session, Incident) == 12_000
