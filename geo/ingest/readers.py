@@ -129,7 +129,10 @@ def _shapefile_parts(path: Path) -> list[tuple[str, dict[str, bytes]]]:
     """(name, {suffix: bytes}) of each shapefile in a .shp's folder or in a .zip (.shp/.shx/.dbf)."""
     wanted = (".shp", ".shx", ".dbf")
     if path.suffix.lower() == ".shp":
-        parts = {s: p.read_bytes() for s in wanted for p in [_sibling(path, s)] if p is not None}
+        siblings = {s: p for s in wanted for p in [_sibling(path, s)] if p is not None}
+        # the .dbf's header and the .shx (8 bytes a record) tell the counts; the .shp is walked without one
+        parts = {s: (p.read_bytes() if s == ".shx" or ".shx" not in siblings else p.open("rb").read(100))
+                 for s, p in siblings.items()}
         return [(path.name, parts)]
     try:
         with zipfile.ZipFile(path) as zf:

@@ -110,16 +110,18 @@ def _dbf_set_count(dbf, records: int, *, body: bytes | None = None) -> None:
     dbf.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("change", ["truncated", "extended"])
+@pytest.mark.parametrize("change", ["truncated", "extended", "truncated, no .shx"])
 def test_a_shapefile_whose_dbf_disagrees_with_its_shp_is_refused(session, tmp_path, change):
     shp = _shapefile(tmp_path)
     assert services.import_layer(session, "incident", shp, actor=SYSTEM, mapping=WHEN).rows == 5
     dbf = shp.with_suffix(".dbf")
     data = dbf.read_bytes()
     header, record = struct.unpack("<HH", data[8:12])
-    if change == "truncated":
+    if change.startswith("truncated"):
         dbf.write_bytes(data[:header + 4 * record])  # four records of five, the count saying so
         _dbf_set_count(dbf, 4)
+        if change.endswith("no .shx"):
+            shp.with_suffix(".shx").unlink()  # the .shp's own records are counted
     else:
         _dbf_set_count(dbf, 6, body=data[header:header + record])
     with pytest.raises(InvalidInput, match=r"the \.shp holds 5 shapes but the \.dbf (4|6) records"):
