@@ -23,6 +23,7 @@ from geo import services
 from geo.access import SYSTEM
 from geo.db import make_engine, migrate
 from geo.ingest.mapping import Mapping
+from geo.ingest.validate import Extent
 
 ROOT = Path(__file__).resolve().parents[1]
 CSV = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data")) / \
@@ -30,12 +31,15 @@ CSV = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data"))
 MAPPING = Mapping(fields={"occurred_at": "Date", "category": "Category", "description": "Descript",
                           "external_id": "IncidntNum"}, timezone="America/Los_Angeles")
 
+SAN_FRANCISCO = Extent.parse("-122.6,37.6,-122.3,37.9")  # whatever districts the database holds
+
 
 def kuzet_import(engine) -> tuple[float, int]:
     with engine.connect() as conn:
         tx = conn.begin()
         start = time.perf_counter()
-        result = services.import_layer(Session(bind=conn), "incident", CSV, actor=SYSTEM, mapping=MAPPING)
+        result = services.import_layer(Session(bind=conn), "incident", CSV, actor=SYSTEM, mapping=MAPPING,
+                                       extent=SAN_FRANCISCO)
         seconds = time.perf_counter() - start
         tx.rollback()
     return seconds, result.rows

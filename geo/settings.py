@@ -57,6 +57,13 @@ class LoginPolicy:
 
 
 @dataclass(frozen=True)
+class ImportSettings:
+    """Imports: rows of a layer are expected within the stored districts grown by this margin."""
+
+    extent_margin_km: float = 25.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -70,3 +77,4 @@ class Settings:
     map: MapSettings = field(default_factory=MapSettings)
     password_hash_method: str = PASSWORD_HASH_METHOD
     login: LoginPolicy = field(default_factory=LoginPolicy)
+    imports: ImportSettings = field(default_factory=ImportSettings)

@@ -105,27 +105,42 @@ def _session() -> Session:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Source column of a layer field.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt).")
+              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt, delimiter, encoding).")
 @click.option("--timezone", help=f"Zone of times without an offset (default {DEFAULT_TIMEZONE}).")
 @click.option("--lon", help="CSV longitude (or x) column.")
 @click.option("--lat", help="CSV latitude (or y) column.")
 @click.option("--wkt", help="CSV WKT geometry column.")
+@click.option("--delimiter", help="CSV delimiter (default: detected; ',' ';' tab '|').")
+@click.option("--encoding", help="Encoding of the file (default: UTF-8, or CP1251 when that gives Cyrillic).")
 @click.option("--sublayer", help="Layer inside a GeoPackage or multi-layer file.")
 @click.option("--repair", is_flag=True, default=None, help="Make invalid geometries valid where possible.")
+@click.option("--extent", metavar="MINLON,MINLAT,MAXLON,MAXLAT",
+              help="Area the rows must lie in (default: the stored districts grown by IMPORT_EXTENT_MARGIN_KM; "
+                   "no check when none are stored).")
+@click.option("--again", is_flag=True, help="Import a file that was imported into the layer before.")
+@click.option("--on-duplicate", type=click.Choice(["refuse", "update"]), default="refuse", show_default=True,
+              help="Rows whose source and external_id are stored already: refuse them, or replace the stored rows.")
 @click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
-def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, sublayer, repair,
-               dry_run):
+def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, delimiter, encoding, sublayer,
+               repair, extent, again, on_duplicate, dry_run):
     """Validate every row of PATH and store it in LAYER, all rows or none."""
+    from psycopg import Error as PsycopgError
+    from sqlalchemy.exc import DBAPIError
+
+    from geo.ingest.validate import Extent
+
     try:
         options = Mapping(fields=parse_pairs(maps, "--map"), constants=parse_pairs(sets, "--set"),
                           srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer,
-                          repair=repair)
+                          repair=repair, delimiter=delimiter, encoding=encoding)
         mapping = load_mapping(mapping_file).merged(options) if mapping_file else options
+        area = Extent.parse(extent) if extent else None
         session = _session()
         started = datetime.now()
         with session.begin():
             result = services.import_layer(session, layer, path, actor=SYSTEM, mapping=mapping,
-                                           progress=terminal_progress)
+                                           progress=terminal_progress, extent=area, again=again,
+                                           on_duplicate=on_duplicate, settings=settings().imports)
             if dry_run:
                 session.rollback()
     except InvalidInput as exc:
@@ -134,10 +149,20 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
     except KuzetError as exc:
         click.echo(exc.message, err=True)
         sys.exit(1)
+    except (DBAPIError, PsycopgError) as exc:
+        cause = getattr(exc, "orig", None) or exc
+        reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
+        # no SQLSTATE, connection exceptions (08) and server shutdowns (57P) mean the connection went
+        state = getattr(cause, "sqlstate", None) or ""
+        what = ("the database connection was lost" if not state or state[:2] == "08" or state[:3] == "57P"
+                else "the database failed")
+        click.echo(f"import of {path.name} stopped, {what} ({reason}); nothing was stored", err=True)
+        sys.exit(1)
     seconds = (datetime.now() - started).total_seconds()
     verb = "validated (dry run, nothing stored)" if dry_run else "stored"
+    replaced = f", replacing {result.replaced} stored rows" if result.replaced else ""
     click.echo(f"{result.rows} rows of {result.source_name} ({result.source_crs}) {verb} in layer "
-               f"{result.layer} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
+               f"{result.layer}{replaced} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
 
 
 @commands.command()

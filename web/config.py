@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import LoginPolicy, MapSettings, Settings, ZoneLimits
+from geo.settings import ImportSettings, LoginPolicy, MapSettings, Settings, ZoneLimits
 
 _DEFAULT = Settings()
 
@@ -36,6 +36,8 @@ DEFAULTS = {
     "LOGIN_MEMORY_S": _DEFAULT.login.memory.total_seconds(),
     "LOGIN_ADDRESS_MAX_FAILURES": _DEFAULT.login.address_max_failures,
     "LOGIN_ADDRESS_WINDOW_S": _DEFAULT.login.address_window.total_seconds(),
+    # Imported rows must lie within the stored districts grown by this margin (km), unless --extent.
+    "IMPORT_EXTENT_MARGIN_KM": _DEFAULT.imports.extent_margin_km,
 }
 
 
@@ -51,6 +53,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
         login=_login_policy(config),
+        imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"])),
     )
 
 

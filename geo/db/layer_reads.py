@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
 from ..layers import LayerSpec
-from .models import MODELS
+from .models import MODELS, District, ImportBatch
 
 
 def model_of(spec: LayerSpec):
@@ -32,6 +32,28 @@ def existing_values(session: Session, spec: LayerSpec, field_name: str) -> set:
     """The values of one column already stored in a layer (for uniqueness checks)."""
     column = getattr(model_of(spec), spec.field(field_name).column)
     return set(session.scalars(select(column).where(column.is_not(None))))
+
+
+def district_extent(session: Session) -> tuple[float, float, float, float] | None:
+    """(minlon, minlat, maxlon, maxlat) of the stored districts, or None when there are none."""
+    box = func.ST_Extent(District.geom)
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box),
+                                 func.ST_YMax(box))).one()
+    return None if row[0] is None else tuple(float(v) for v in row)
+
+
+def import_with_checksum(session: Session, layer: str, sha256: str) -> ImportBatch | None:
+    """The earliest import of a file with this checksum into ``layer``."""
+    return session.scalars(select(ImportBatch).where(ImportBatch.layer == layer, ImportBatch.sha256 == sha256)
+                           .order_by(ImportBatch.id).limit(1)).first()
+
+
+def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...]) -> set[tuple]:
+    """The value tuples of ``key_fields`` already stored in a layer (rows with every value given)."""
+    model = model_of(spec)
+    columns = [getattr(model, spec.field(name).column) for name in key_fields]
+    rows = session.execute(select(*columns).where(*(c.is_not(None) for c in columns)).distinct())
+    return {tuple(row) for row in rows}
 
 
 def count_rows(session: Session, spec: LayerSpec) -> int:

@@ -7,7 +7,8 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
-from sqlalchemy import delete
+from sqlalchemy import any_, delete
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -52,11 +53,26 @@ def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geomet
 
 
 def record_import(session: Session, *, layer: str, source_name: str, source_crs: str | None,
-                  row_count: int) -> ImportBatch:
-    batch = ImportBatch(layer=layer, source_name=source_name, source_crs=source_crs, row_count=row_count)
+                  row_count: int, sha256: str | None = None) -> ImportBatch:
+    batch = ImportBatch(layer=layer, source_name=source_name, source_crs=source_crs, row_count=row_count,
+                        sha256=sha256)
     session.add(batch)
     session.flush()
     return batch
+
+
+def delete_keyed(session: Session, table: str, key_columns: Sequence[str], keys: Iterable[tuple]) -> int:
+    """DELETE the rows of ``table`` whose ``key_columns`` hold one of ``keys`` (an import's update)."""
+    model = MODELS[table]
+    *prefix, last = (getattr(model, c) for c in key_columns)
+    groups: dict[tuple, list] = {}
+    for key in keys:
+        groups.setdefault(tuple(key[:-1]), []).append(key[-1])
+    deleted = 0
+    for values, lasts in groups.items():  # one statement per prefix: last = ANY(array), not a huge IN list
+        where = [c == v for c, v in zip(prefix, values)] + [last == any_(array(lasts))]
+        deleted += session.execute(delete(model).where(*where)).rowcount
+    return deleted
 
 
 def clear_layers(session: Session, tables: Sequence[str]) -> dict[str, int]:

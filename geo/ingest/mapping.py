@@ -4,6 +4,8 @@ A mapping file is TOML or JSON::
 
     srid = 2227                       # used when the file declares no CRS
     repair = true                     # make invalid geometries valid where possible
+    delimiter = ";"                   # CSV only; detected when not given
+    encoding = "cp1251"               # detected (UTF-8, or CP1251 with Cyrillic) when not given
     [fields]                          # layer field = source column
     occurred_at = "Date"
     category = "Category"
@@ -21,6 +23,10 @@ from ..errors import InvalidInput
 from ..layers import LayerSpec
 
 
+# The options a mapping file may set beside its [fields] and [set] tables.
+OPTIONS = ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair", "delimiter", "encoding")
+
+
 @dataclass(frozen=True)
 class Mapping:
     fields: dict[str, str] = field(default_factory=dict)
@@ -32,6 +38,8 @@ class Mapping:
     wkt: str | None = None
     sublayer: str | None = None
     repair: bool | None = None
+    delimiter: str | None = None
+    encoding: str | None = None
 
     def merged(self, other: "Mapping") -> "Mapping":
         """This mapping with ``other``'s explicit choices taking precedence."""
@@ -39,7 +47,7 @@ class Mapping:
             self,
             fields={**self.fields, **other.fields},
             constants={**self.constants, **other.constants},
-            **{k: getattr(other, k) for k in ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair")
+            **{k: getattr(other, k) for k in OPTIONS
                if getattr(other, k) is not None},
         )
 
@@ -54,14 +62,12 @@ def load_mapping(path: str | Path) -> Mapping:
         raise InvalidInput(f"mapping file not found: {path}") from exc
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"mapping file {path.name} is not valid: {exc}") from exc
-    unknown = set(data) - {"fields", "set", "srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair"}
+    unknown = set(data) - {"fields", "set", *OPTIONS}
     if unknown:
         raise InvalidInput(f"mapping file {path.name}: unknown keys {sorted(unknown)}")
     return Mapping(fields={k: str(v) for k, v in data.get("fields", {}).items()},
                    constants={k: str(v) for k, v in data.get("set", {}).items()},
-                   srid=data.get("srid"), timezone=data.get("timezone"), lon=data.get("lon"),
-                   lat=data.get("lat"), wkt=data.get("wkt"), sublayer=data.get("sublayer"),
-                   repair=data.get("repair"))
+                   **{k: data.get(k) for k in OPTIONS})
 
 
 def parse_pairs(pairs: tuple[str, ...] | list[str], option: str) -> dict[str, str]:

@@ -5,6 +5,10 @@ an empty geometry and a :class:`RowError`, so validation can report every bad ro
 """
 from __future__ import annotations
 
+import io
+import re
+import struct
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +27,8 @@ VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb"}
 LON_NAMES = ("lon", "lng", "long", "longitude", "x")
 LAT_NAMES = ("lat", "latitude", "y")
 WKT_NAMES = ("wkt", "geometry", "geom", "the_geom")
+DELIMITERS = (",", ";", "\t", "|")
+CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 
 @dataclass
@@ -45,18 +51,25 @@ class CsvGeometry:
 
 
 def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | None = None,
-                csv: CsvGeometry = CsvGeometry(), encoding: str | None = None) -> Source:
+                csv: CsvGeometry = CsvGeometry(), encoding: str | None = None,
+                delimiter: str | None = None) -> Source:
     """Read a layer file; ``srid`` is used when the file declares no CRS.
 
     A file whose declared CRS differs from a given ``srid`` is refused, since one of the two is wrong.
+    A CSV's ``delimiter`` and ``encoding`` are detected when not given (``;`` and CP1251, as Excel
+    writes them here, included); a shapefile whose .shp and .dbf disagree on the record count is refused.
     """
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"file not found: {path}")
     suffix = path.suffix.lower()
+    if delimiter is not None and suffix != ".csv":
+        raise InvalidInput(f"--delimiter applies to CSV files only, not to {path.name}")
     if suffix == ".csv":
-        frame, errors, declared = _read_csv(path, csv, encoding)
+        frame, errors, declared = _read_csv(path, csv, encoding, delimiter)
     elif suffix in VECTOR_SUFFIXES:
+        if suffix in (".shp", ".zip"):
+            check_shapefile_counts(path)
         frame, errors = _read_vector(path, sublayer, encoding), []
         declared = frame.crs
     else:
@@ -97,11 +110,106 @@ def _read_vector(path: Path, sublayer: str | None, encoding: str | None) -> gpd.
         raise InvalidInput(f"cannot read {path.name}: {exc}") from exc
 
 
-def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None):
-    """Rows, parse errors, and the CRS the columns imply (lon/lat names imply WGS 84)."""
+def _shp_records(data: bytes) -> int:
+    """Records of a .shp: its 100-byte header, then per record an 8-byte header and the content."""
+    count, at = 0, 100
+    while at + 8 <= len(data):
+        (words,) = struct.unpack(">i", data[at + 4:at + 8])
+        at += 8 + 2 * words
+        count += 1
+    return count
+
+
+def _dbf_records(data: bytes) -> int:
+    """The record count a .dbf header declares (bytes 4..7, little-endian)."""
+    return struct.unpack("<I", data[4:8])[0]
+
+
+def _shapefile_parts(path: Path) -> list[tuple[str, dict[str, bytes]]]:
+    """(name, {suffix: bytes}) of each shapefile in a .shp's folder or in a .zip (.shp/.shx/.dbf)."""
+    wanted = (".shp", ".shx", ".dbf")
+    if path.suffix.lower() == ".shp":
+        siblings = {s: p for s in wanted for p in [_sibling(path, s)] if p is not None}
+        # the .dbf's header and the .shx (8 bytes a record) tell the counts; the .shp is walked without one
+        parts = {s: (p.read_bytes() if s == ".shx" or ".shx" not in siblings else p.open("rb").read(100))
+                 for s, p in siblings.items()}
+        return [(path.name, parts)]
     try:
-        table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding or "utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        with zipfile.ZipFile(path) as zf:
+            members = {}
+            for name in zf.namelist():
+                stem, suffix = name[:-4], name[-4:].lower()
+                if suffix in wanted:
+                    members.setdefault(stem, {})[suffix] = zf.read(name)
+    except (zipfile.BadZipFile, OSError):
+        return []  # reading reports the unreadable archive
+    return [(f"{path.name}:{stem}.shp", parts) for stem, parts in members.items() if ".shp" in parts]
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def check_shapefile_counts(path: Path) -> None:
+    """Refuse a shapefile whose .shp (or .shx) and .dbf hold different numbers of records.
+
+    GDAL reads such a file without complaint, pairing geometries and attributes as far as they go.
+    """
+    for name, parts in _shapefile_parts(path):
+        if ".dbf" not in parts or len(parts[".dbf"]) < 32 or len(parts[".shp"]) < 100:
+            continue
+        shapes = ((len(parts[".shx"]) - 100) // 8 if ".shx" in parts and len(parts[".shx"]) >= 100
+                  else _shp_records(parts[".shp"]))
+        records = _dbf_records(parts[".dbf"])
+        if shapes != records:
+            raise InvalidInput(f"{name}: the .shp holds {shapes} shapes but the .dbf {records} records; "
+                               "the parts of this shapefile do not belong together, nothing was stored")
+
+
+def _decoded(path: Path, encoding: str | None) -> str:
+    """The text of a CSV: in ``encoding``, else UTF-8, else CP1251 when that gives Cyrillic text."""
+    data = path.read_bytes()
+    if encoding:
+        try:
+            return data.decode(encoding)
+        except LookupError as exc:
+            raise InvalidInput(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251)") from exc
+        except UnicodeDecodeError as exc:
+            raise InvalidInput(f"{path.name} is not valid {encoding} (byte {exc.start}): "
+                               "give its encoding with --encoding") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        try:
+            text = data.decode("cp1251")
+        except UnicodeDecodeError:
+            text = ""
+        if CYRILLIC.search(text):
+            return text
+        raise InvalidInput(f"{path.name} is not UTF-8 (byte {exc.start}): give its encoding with "
+                           "--encoding (e.g. cp1251, latin-1)") from exc
+
+
+def sniff_delimiter(text: str) -> str:
+    """The delimiter of a CSV: the candidate its header line holds most often (``,`` if none)."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter: str | None = None):
+    """Rows, parse errors, and the CRS the columns imply (lon/lat names imply WGS 84)."""
+    text = _decoded(path, encoding)
+    if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
+        raise InvalidInput(f"a delimiter is one character, not {delimiter!r}")
+    sep = delimiter.replace("\\t", "\t") if delimiter else sniff_delimiter(text)
+    try:
+        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InvalidInput(f"cannot read {path.name} as CSV: {exc}") from exc
     wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
     if wkt:

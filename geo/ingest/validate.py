@@ -27,6 +27,8 @@ ACCEPTED_TYPES = {
     "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
 }
 DAYFIRST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+# An "int" field is stored in a PostgreSQL integer column.
+INT_RANGE = (-2**31, 2**31 - 1)
 
 
 @dataclass
@@ -49,10 +51,12 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
              constants: MappingType[str, str], *, tz: ZoneInfo,
              refs: MappingType[str, MappingType[str, int]] | None = None,
              repair: bool = False,
-             existing: MappingType[str, set] | None = None) -> tuple[Prepared, list[RowError]]:
+             existing: MappingType[str, set] | None = None,
+             extent: Extent | None = None) -> tuple[Prepared, list[RowError]]:
     """Validate all rows; return the prepared rows and every error found (sorted by row).
 
-    ``existing`` holds, per unique field, the values already stored.
+    ``existing`` holds, per unique field, the values already stored; ``extent`` is the layer's
+    plausible area (lon/lat bounds): a geometry not inside it is refused.
     """
     n = len(source.frame)
     errors = list(source.errors)
@@ -75,6 +79,8 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
     errors += _unique(spec, out, existing or {})
     geometry, geom_errors = check_geometry(source.frame, spec, repair=repair)
     errors += geom_errors
+    if extent is not None:
+        errors += outside_extent(geometry, extent, failed={e.row for e in geom_errors})
     errors.sort(key=lambda e: (e.row, e.field))
     return Prepared(out, geometry, n), errors
 
@@ -141,7 +147,13 @@ def _parse_number(texts, *, f, **_):
         elif pd.isna(number) or not np.isfinite(number):
             out.append(_Bad(f"not a number: {text!r}"))
         elif f.type == "int":
-            out.append(int(number) if float(number).is_integer() else _Bad(f"not a whole number: {text!r}"))
+            if not float(number).is_integer():
+                out.append(_Bad(f"not a whole number: {text!r}"))
+            elif not INT_RANGE[0] <= int(number) <= INT_RANGE[1]:
+                out.append(_Bad(f"{text} is outside the range of a whole number ({INT_RANGE[0]:,} to "
+                                f"{INT_RANGE[1]:,})"))
+            else:
+                out.append(int(number))
         else:
             out.append(float(number))
     return out
@@ -271,6 +283,90 @@ def _unique(spec: LayerSpec, out: dict[str, list], existing: MappingType[str, se
             else:
                 first_row[value] = i + 1
     return errors
+
+
+@dataclass(frozen=True)
+class Extent:
+    """A longitude/latitude box (EPSG:4326) the rows of a layer are expected in."""
+
+    minlon: float
+    minlat: float
+    maxlon: float
+    maxlat: float
+
+    @classmethod
+    def parse(cls, text: str) -> "Extent":
+        """``minlon,minlat,maxlon,maxlat`` as given on the command line."""
+        parts = text.replace(";", ",").split(",")
+        try:
+            values = [float(p) for p in parts]
+        except ValueError:
+            values = []
+        if len(values) != 4 or not all(np.isfinite(values)):
+            raise InvalidInput(f"extent {text!r} is not minlon,minlat,maxlon,maxlat (four numbers)")
+        extent = cls(*values)
+        if not (-180 <= extent.minlon < extent.maxlon <= 180 and -90 <= extent.minlat < extent.maxlat <= 90):
+            raise InvalidInput(f"extent {text!r}: need -180 <= minlon < maxlon <= 180 and "
+                               "-90 <= minlat < maxlat <= 90")
+        return extent
+
+    def grown(self, margin_km: float) -> "Extent":
+        """This box grown by ``margin_km`` on every side (kept within the valid range)."""
+        dlat = margin_km / 111.32
+        dlon = margin_km / (111.32 * max(np.cos(np.radians((self.minlat + self.maxlat) / 2)), 0.01))
+        return Extent(max(self.minlon - dlon, -180), max(self.minlat - dlat, -90),
+                      min(self.maxlon + dlon, 180), min(self.maxlat + dlat, 90))
+
+    def __str__(self) -> str:
+        return f"{self.minlon:.4f},{self.minlat:.4f},{self.maxlon:.4f},{self.maxlat:.4f}"
+
+
+def outside_extent(geoms: np.ndarray, extent: Extent, *, failed: set[int] = frozenset()) -> list[RowError]:
+    """An error for each geometry not inside ``extent``; suggests swapped coordinates when swapping fits.
+
+    Rows in ``failed`` (already refused for their geometry) are skipped.
+    """
+    if not len(geoms):
+        return []
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    bounds = np.full((len(geoms), 4), np.nan)
+    bounds[present] = shapely.bounds(geoms[present])
+
+    def inside(minx, miny, maxx, maxy):
+        with np.errstate(invalid="ignore"):
+            return ((minx >= extent.minlon) & (maxx <= extent.maxlon)
+                    & (miny >= extent.minlat) & (maxy <= extent.maxlat))
+
+    fits = inside(*bounds.T)
+    swapped = inside(bounds[:, 1], bounds[:, 0], bounds[:, 3], bounds[:, 2])
+    errors = []
+    for i in np.flatnonzero(present & ~fits):
+        if int(i) + 1 in failed:
+            continue
+        reason = (f"lies outside the layer's area (longitude {extent.minlon:.4f}..{extent.maxlon:.4f}, "
+                  f"latitude {extent.minlat:.4f}..{extent.maxlat:.4f}; --extent sets it)")
+        if swapped[i]:
+            reason += "; longitude and latitude look swapped"
+        errors.append(RowError(int(i) + 1, "geometry", reason))
+    return errors
+
+
+def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], stored: set[tuple],
+               hint: str) -> tuple[list[RowError], set[tuple]]:
+    """Rows whose key (the values of ``key_columns``) is stored already: an error each, and those keys.
+
+    Rows of one file may share a key (one incident number, one row per offence); only keys an
+    earlier import stored count.
+    """
+    if not all(c in columns for c in key_columns):
+        return [], set()
+    errors, found = [], set()
+    for i, key in enumerate(zip(*(columns[c] for c in key_columns))):
+        if None not in key and key in stored:
+            found.add(key)
+            errors.append(RowError(i + 1, key_columns[-1],
+                                   f"{' / '.join(map(str, key))} is stored already ({hint})"))
+    return errors, found
 
 
 def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, *,

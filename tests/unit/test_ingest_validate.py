@@ -9,8 +9,8 @@ from shapely.geometry import LineString, Point, Polygon, box
 
 from geo.errors import InvalidInput
 from geo.ingest.mapping import Mapping, parse_pairs, resolve_columns
-from geo.ingest.readers import Source
-from geo.ingest.validate import validate
+from geo.ingest.readers import Source, sniff_delimiter
+from geo.ingest.validate import Extent, validate
 from geo.layers import layer
 from geo.services import parse_bbox
 
@@ -162,3 +162,46 @@ def test_a_bad_bbox_is_refused_with_its_reason(value, message):
 
 def test_a_good_bbox_is_parsed():
     assert parse_bbox("76.8,43.1,77.1,43.4") == (76.8, 43.1, 77.1, 43.4)
+
+
+@pytest.mark.parametrize("attendance, ok", [("2147483647", True), ("2147483648", False), ("-2147483649", False),
+                                            ("99999999999999999999", False)])
+def test_an_integer_past_the_database_range_is_a_row_error(attendance, ok):
+    _, errors = run("event", source(
+        [{"name": "Match", "kind": "sporting", "starts_at": "2026-12-01 18:00", "ends_at": "2026-12-01 21:00",
+          "expected_attendance": attendance}], [SQUARE]))
+    problems = [e.reason for e in errors if e.field == "expected_attendance"]
+    if ok:
+        assert problems == []
+    else:
+        assert problems and "outside the range of a whole number" in problems[0]
+
+
+def test_rows_outside_the_extent_are_reported_and_swapped_ones_named():
+    extent = Extent.parse("76.7,43.0,77.2,43.5")
+    rows = [{"occurred_at": "2026-11-01", "category": "theft"}] * 3
+    _, errors = run("incident", source(rows, [Point(76.95, 43.25), Point(43.25, 76.95), Point(10, 10)]),
+                    extent=extent)
+    found = reasons(errors)
+    assert sorted(found) == [2, 3]
+    assert "swapped" in found[2][0] and "swapped" not in found[3][0]
+    assert "longitude 76.7000..77.2000" in found[3][0]
+
+
+@pytest.mark.parametrize("text, message", [("1,2,3", "four numbers"), ("a,b,c,d", "four numbers"),
+                                           ("77,43,76,44", "minlon < maxlon")])
+def test_a_bad_extent_is_refused(text, message):
+    with pytest.raises(InvalidInput, match=message):
+        Extent.parse(text)
+
+
+def test_a_grown_extent_adds_the_margin_in_km():
+    grown = Extent(76.8, 43.1, 77.1, 43.4).grown(11.132)
+    assert grown.minlat == pytest.approx(43.0) and grown.maxlat == pytest.approx(43.5)
+    assert grown.minlon < 76.8 - 0.1  # a degree of longitude is shorter than one of latitude here
+
+
+@pytest.mark.parametrize("header, delimiter", [("lon;lat;name", ";"), ("lon,lat,name", ","), ("a\tb", "\t"),
+                                               ("single", ",")])
+def test_the_delimiter_is_the_one_the_header_holds(header, delimiter):
+    assert sniff_delimiter(header + "\n1;2,3\n") == delimiter

@@ -152,7 +152,10 @@ class Incident(Created, Base):
 
 
 class ImportBatch(Base):
-    """One successful import: what was read, into which layer, how many rows."""
+    """One successful import: what was read, into which layer, how many rows.
+
+    ``sha256`` is the checksum of the file read (None for in-memory frames): a repeat is refused.
+    """
 
     __tablename__ = "import_batch"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -160,6 +163,7 @@ class ImportBatch(Base):
     source_name: Mapped[str] = mapped_column(Text)
     source_crs: Mapped[str | None] = mapped_column(Text)
     row_count: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(Text)
     imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

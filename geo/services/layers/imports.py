@@ -4,6 +4,7 @@ Importing is for admins and is written to the audit log.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +16,19 @@ from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput
 from ...ingest.mapping import Mapping, resolve_columns
 from ...ingest.readers import CsvGeometry, Source, read_source
-from ...ingest.validate import timezone, validate
+from ...ingest.validate import Extent, known_keys, timezone, validate
 from ...layers import LayerSpec
 from ...progress import ProgressFactory, silent
+from ...settings import ImportSettings
 from ..accountability.audit import record
 from .features import layer_spec
+
+
+# What an import does with rows whose (source, external_id) an earlier import stored.
+ON_DUPLICATE = ("refuse", "update")
+# The key of a row from a source: the same external id from the same source is the same record.
+KEY_FIELDS = ("source", "external_id")
+SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")
 
 
 @dataclass(frozen=True)
@@ -29,13 +38,38 @@ class ImportResult:
     source_crs: str
     rows: int
     import_id: int
+    replaced: int = 0
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file (with a shapefile's companion parts, which hold its attributes)."""
+    digest = hashlib.sha256()
+    parts = [path] + ([path.with_suffix(s) for s in SHAPEFILE_PARTS] if path.suffix.lower() == ".shp" else [])
+    for part in parts:
+        if part.exists():
+            with part.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: ImportSettings) -> Extent | None:
+    """The area a layer's rows must lie in: the given one, else the stored districts grown by the
+    margin; None (no check) for the district layer itself or when no districts are stored."""
+    if extent is not None or spec.name == "district":
+        return extent
+    stored = layer_reads.district_extent(session)
+    return Extent(*stored).grown(settings.extent_margin_km) if stored else None
 
 
 def import_layer(session, layer: str, path: str | Path, *, actor: Principal, mapping: Mapping = Mapping(),
-                 progress: ProgressFactory = silent) -> ImportResult:
+                 progress: ProgressFactory = silent, extent: Extent | None = None, again: bool = False,
+                 on_duplicate: str = "refuse", settings: ImportSettings = ImportSettings()) -> ImportResult:
     """Read, validate and store a layer file; all rows in the caller's transaction, or none.
 
     Raises ``InvalidInput`` listing every bad row (row number, field, reason) before storing anything.
+    Rows must lie within ``extent`` (default: the stored districts grown by the settings' margin; no
+    check when there are none). A file imported into the layer before is refused unless ``again``.
 
     Examples
     --------
@@ -44,9 +78,19 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     """
     require(actor, Role.ADMIN)
     spec = layer_spec(layer)
+    path = Path(path)
     source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
-                         csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt))
-    return import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress)
+                         csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt),
+                         encoding=mapping.encoding, delimiter=mapping.delimiter)
+    checksum = file_checksum(path)
+    earlier = None if again else layer_reads.import_with_checksum(session, spec.name, checksum)
+    if earlier is not None:
+        raise InvalidInput(f"{source.name} was imported into layer {spec.name} before (import {earlier.id}, "
+                           f"{earlier.imported_at:%Y-%m-%d %H:%M}, {earlier.row_count} rows); nothing was "
+                           "stored: --again imports it once more")
+    return import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress,
+                         extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
+                         on_duplicate=on_duplicate)
 
 
 def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, actor: Principal,
@@ -60,8 +104,13 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
 
 
 def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
-                  progress: ProgressFactory = silent) -> ImportResult:
+                  progress: ProgressFactory = silent, extent: Extent | None = None, sha256: str | None = None,
+                  on_duplicate: str = "refuse") -> ImportResult:
+    """Validate and store a source read already; ``on_duplicate`` (refuse or update) decides what
+    becomes of rows whose (source, external_id) is stored: refused, or the stored rows replaced."""
     require(actor, Role.ADMIN)
+    if on_duplicate not in ON_DUPLICATE:
+        raise InvalidInput(f"on duplicate: {on_duplicate!r} is not one of: {', '.join(ON_DUPLICATE)}")
     columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
                               mapping)
     refs = {f.name: layer_reads.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
@@ -69,7 +118,16 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
     existing = {f.name: layer_reads.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
     prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
-                                repair=bool(mapping.repair), existing=existing)
+                                repair=bool(mapping.repair), existing=existing, extent=extent)
+    keyed = all(f in {x.name for x in spec.fields} for f in KEY_FIELDS)
+    key_columns = tuple(spec.field(f).column for f in KEY_FIELDS) if keyed else ()
+    duplicates: set[tuple] = set()
+    if keyed:
+        key_errors, duplicates = known_keys(prepared.columns, key_columns,
+                                            layer_reads.stored_keys(session, spec, KEY_FIELDS),
+                                            "--on-duplicate update replaces the stored rows")
+        if on_duplicate == "refuse":
+            errors = sorted(errors + key_errors, key=lambda e: (e.row, e.field))
     if errors:
         bad_rows = len({e.row for e in errors})
         raise InvalidInput(f"{source.name}: {bad_rows} of {prepared.count} rows are not valid for layer "
@@ -77,8 +135,9 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     if prepared.count == 0:
         raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
     crs_name = source.crs.to_string()
+    replaced = layer_writes.delete_keyed(session, spec.table, key_columns, duplicates) if duplicates else 0
     batch = layer_writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
-                                       row_count=prepared.count)
+                                       row_count=prepared.count, sha256=sha256)
     columns_out = dict(prepared.columns)
     columns_out[spec.geometry_column] = prepared.geometry
     if spec.name == "incident":
@@ -93,5 +152,6 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     finally:
         bar.close()
     record(session, actor, "import", "import_batch", batch.id, None,
-           {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count})
-    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id)
+           {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count,
+            "replaced": replaced})
+    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id, replaced)
