@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import MapSettings, Settings, ZoneLimits
+from geo.settings import MapSettings, ServerSettings, Settings, ZoneLimits
 
 _DEFAULT = Settings()
 
@@ -27,6 +27,19 @@ DEFAULTS = {
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
     # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
     "PASSWORD_HASH_METHOD": _DEFAULT.password_hash_method,
+    # The server (`kuzet serve`): gunicorn workers (0: 2 x cores + 1) x threads, a pool per worker of
+    # one connection per thread + MAX_OVERFLOW, a 503 after POOL_TIMEOUT s, PostgreSQL's statement_timeout.
+    "WORKERS": _DEFAULT.server.workers,
+    "THREADS": _DEFAULT.server.threads,
+    "MAX_OVERFLOW": _DEFAULT.server.max_overflow,
+    "POOL_TIMEOUT": _DEFAULT.server.pool_timeout_s,
+    "CONNECT_TIMEOUT": _DEFAULT.server.connect_timeout_s,
+    "STATEMENT_TIMEOUT": _DEFAULT.server.statement_timeout_s,
+    "RETRY_AFTER": _DEFAULT.server.retry_after_s,
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+    "PROXY_FIX": _DEFAULT.server.proxy_fix,
+    # Where gunicorn writes its access log ("-": standard output).
+    "ACCESS_LOG": _DEFAULT.server.access_log,
 }
 
 
@@ -41,6 +54,12 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
+        server=ServerSettings(workers=int(config["WORKERS"]), threads=int(config["THREADS"]),
+                              max_overflow=int(config["MAX_OVERFLOW"]), pool_timeout_s=float(config["POOL_TIMEOUT"]),
+                              connect_timeout_s=int(config["CONNECT_TIMEOUT"]),
+                              statement_timeout_s=float(config["STATEMENT_TIMEOUT"]),
+                              retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
+                              access_log=str(config["ACCESS_LOG"])),
     )
 
 
