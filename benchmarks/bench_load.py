@@ -103,7 +103,7 @@ def main() -> None:
         prefix = Path(tmp) / "load"
         command = [sys.executable, "-m", "locust", "-f", __file__, "--headless", "--host", args.host,
                    "--users", str(args.users), "--spawn-rate", str(args.users), "--run-time", f"{args.duration}s",
-                   "--stop-timeout", "10", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
+                   "--stop-timeout", "60", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"]
         run = subprocess.run(command, env=env, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                              text=True)
         stats = Path(f"{prefix}_stats.csv")
