@@ -5,7 +5,7 @@ Run by hand (not part of the tests) against a running server, e.g. ``kuzet serve
 the demo database::
 
     .venv/bin/python benchmarks/bench_load.py --host http://127.0.0.1:5101 \\
-        [--users 50] [--duration 60] [--login admin] [--accounts-file var/demo-accounts.txt]
+        [--users 50] [--duration 60] [--login admin] [--accounts-file var/demo-accounts.txt] [--skip-map]
 
 Each user signs in once (its own session, as a browser would), requests with no pause between
 requests (a closed loop of ``--users`` connections) and signs out at the end. Prints requests/s,
@@ -51,9 +51,11 @@ if __name__ != "__main__":  # imported by locust as its locustfile
             self.client.post("/logout", data={"csrf_token": self.token}, name="(sign-out) POST /logout",
                              allow_redirects=False)
 
-        @task(2)
         def map_page(self) -> None:
             self.client.get("/", name="/ (map page)")
+
+        if os.environ.get("KUZET_BENCH_SKIP_MAP") != "1":
+            map_page = task(2)(map_page)
 
         @task(4)
         def bbox(self) -> None:
@@ -94,11 +96,13 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
     parser.add_argument("--login", default="admin")
     parser.add_argument("--accounts-file", type=Path, default=Path("var/demo-accounts.txt"))
+    parser.add_argument("--skip-map", action="store_true", help="leave the map page out (to see what it costs)")
     args = parser.parse_args()
     if urlsplit(args.host).hostname not in {"127.0.0.1", "localhost", "::1"}:
         sys.exit("bench_load: loopback only (--host http://127.0.0.1:PORT)")
     env = {**os.environ, "KUZET_BENCH_LOGIN": args.login,
-           "KUZET_BENCH_PASSWORD": password_of(args.accounts_file, args.login)}
+           "KUZET_BENCH_PASSWORD": password_of(args.accounts_file, args.login),
+           "KUZET_BENCH_SKIP_MAP": "1" if args.skip_map else "0"}
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "load"
         command = [sys.executable, "-m", "locust", "-f", __file__, "--headless", "--host", args.host,
