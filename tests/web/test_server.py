@@ -5,18 +5,21 @@ from __future__ import annotations
 import time
 
 import pytest
+from flask import session as flask_session
+from sqlalchemy import event
 
 from tests.conftest import TEST_URL, add_user, make_app, sign_in
 from web import create_app
 from web.db import engine_of
+from web.errors import error_page
 from web.server import gunicorn_options
 
 
 @pytest.fixture
 def tight_app(engine):  # the migrated test database
     """The app on its own real engine: one connection, no overflow, half a second's wait."""
-    app = create_app({"TESTING": True, "DATABASE_URL": TEST_URL, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False, "THREADS": 1,
-                      "MAX_OVERFLOW": 0, "POOL_TIMEOUT": 0.5, "RETRY_AFTER": 7})
+    app = create_app({"TESTING": True, "DATABASE_URL": TEST_URL, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+                      "THREADS": 1, "MAX_OVERFLOW": 0, "POOL_TIMEOUT": 0.5, "RETRY_AFTER": 7})
     yield app
     engine_of(app).dispose()
 
@@ -58,22 +61,19 @@ def test_a_view_whose_database_times_out_answers_503(tight_app):
 
 def test_the_error_page_of_a_signed_in_user_needs_no_database(app, session):
     add_user(session, "disp", ["dispatcher"])
-    client = sign_in(app.test_client(), "disp")
+    cookie = sign_in(app.test_client(), "disp").get_cookie("session").value
     statements = []
-    from sqlalchemy import event
-
     engine = session.get_bind().engine
-    listener = lambda *args: statements.append(args[2])  # noqa: E731 - statement text
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        from web.errors import error_page
-
-        with app.test_request_context("/nowhere"):
+    listener = lambda *args: statements.append(args[2])  # noqa: E731 - the statement's text
+    with app.test_request_context("/nowhere", headers={"Cookie": f"session={cookie}"}):
+        assert flask_session.get("_user_id")  # signed in (reading the session took its statement)
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
             response = error_page(404, "not here")
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 404 and b"not here" in response.data
-    assert statements == []
+    assert statements == []  # no user loaded, no session written, no CSRF token made
 
 
 def _signed_in(proxies: int, connection, session, **headers):
