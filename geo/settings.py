@@ -64,6 +64,43 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class ServerSettings:
+    """How ``kuzet serve`` serves and how the app holds its database connections.
+
+    ``workers`` 0 means sized from the cores (2 × cores + 1, gunicorn's usual rule); each worker
+    runs ``threads`` threads, and its connection pool holds one connection per thread plus
+    ``max_overflow`` spare ones, so a busy worker never waits on its own pool for long: after
+    ``pool_timeout`` seconds a request answers 503 with ``Retry-After``. PostgreSQL cancels a
+    statement after ``statement_timeout_s``. ``proxy_fix`` is the number of reverse proxies in
+    front of the app whose ``X-Forwarded-*`` headers are trusted (0: none).
+    """
+
+    workers: int = 0
+    threads: int = 4
+    max_overflow: int = 2
+    pool_timeout_s: float = 5.0
+    connect_timeout_s: int = 5
+    statement_timeout_s: float = 30.0
+    retry_after_s: int = 5
+    proxy_fix: int = 0
+    access_log: str = "-"
+
+    def worker_count(self, cores: int) -> int:
+        return self.workers if self.workers > 0 else 2 * max(cores, 1) + 1
+
+    @property
+    def pool_size(self) -> int:
+        return self.threads
+
+    def engine_options(self) -> dict:
+        """Keyword arguments of ``geo.db.make_engine`` for a pool matching one worker."""
+        return {"pool_size": self.pool_size, "max_overflow": self.max_overflow, "pool_timeout": self.pool_timeout_s,
+                "pool_pre_ping": True,
+                "connect_args": {"connect_timeout": self.connect_timeout_s,
+                                 "options": f"-c statement_timeout={int(self.statement_timeout_s * 1000)}"}}
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -78,3 +115,5 @@ class Settings:
     password_hash_method: str = PASSWORD_HASH_METHOD
     login: LoginPolicy = field(default_factory=LoginPolicy)
     imports: ImportSettings = field(default_factory=ImportSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+

@@ -18,7 +18,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["kuzet"] = settings_from(app.config)
 
-    from . import auth, cli, db, errors, i18n
+    from . import auth, cli, db, errors, i18n, proxy
+    from .sessions import DatabaseSessionInterface
     from .analysis import bp as analysis_bp
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
@@ -29,7 +30,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .reports import bp as reports_bp
 
     db.init_app(app)
+    # First of the before-request hooks: a session store that could not be read answers 503.
+    app.before_request(DatabaseSessionInterface.refuse_unavailable)
     errors.init_app(app)
+    proxy.init_app(app, app.extensions["kuzet"].server.proxy_fix)
     i18n.init_app(app)
     cli.init_app(app)
     auth.init_app(app)

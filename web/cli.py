@@ -278,12 +278,18 @@ def user_list() -> None:
 @commands.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--debug", is_flag=True)
-def serve(host: str, port: int, debug: bool) -> None:
-    """Serve the web app."""
+@click.option("--dev", is_flag=True, help="Werkzeug's development server (one process) instead of gunicorn.")
+@click.option("--debug", is_flag=True, help="Debugging, on the development server (implies --dev).")
+def serve(host: str, port: int, dev: bool, debug: bool) -> None:
+    """Serve the web app: gunicorn, workers x threads sized from the cores (KUZET_WORKERS, KUZET_THREADS)."""
     _session().close()  # refuse to serve a database the migrations have not brought up to date
     app: Flask = current_app._get_current_object()
     click.echo(f"kuzet serving on http://{host}:{port}/")
+    if not (dev or debug):
+        from .server import serve as serve_production
+
+        serve_production(app, host, port)
+        return
     # app.run declines to start under a Flask CLI; this is what it would do.
     app.debug = debug
     show_server_banner(app.debug, app.name)

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import ImportSettings, LoginPolicy, MapSettings, Settings, ZoneLimits
+from geo.settings import ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings, ZoneLimits
 
 _DEFAULT = Settings()
 
@@ -38,6 +38,19 @@ DEFAULTS = {
     "LOGIN_ADDRESS_WINDOW_S": _DEFAULT.login.address_window.total_seconds(),
     # Imported rows must lie within the stored districts grown by this margin (km), unless --extent.
     "IMPORT_EXTENT_MARGIN_KM": _DEFAULT.imports.extent_margin_km,
+    # The server (`kuzet serve`): gunicorn workers (0: 2 x cores + 1) x threads, a pool per worker of
+    # one connection per thread + MAX_OVERFLOW, a 503 after POOL_TIMEOUT s, PostgreSQL's statement_timeout.
+    "WORKERS": _DEFAULT.server.workers,
+    "THREADS": _DEFAULT.server.threads,
+    "MAX_OVERFLOW": _DEFAULT.server.max_overflow,
+    "POOL_TIMEOUT": _DEFAULT.server.pool_timeout_s,
+    "CONNECT_TIMEOUT": _DEFAULT.server.connect_timeout_s,
+    "STATEMENT_TIMEOUT": _DEFAULT.server.statement_timeout_s,
+    "RETRY_AFTER": _DEFAULT.server.retry_after_s,
+    # Behind a reverse proxy: how many proxies' X-Forwarded-* headers to trust (0: none).
+    "PROXY_FIX": _DEFAULT.server.proxy_fix,
+    # Where gunicorn writes its access log ("-": standard output).
+    "ACCESS_LOG": _DEFAULT.server.access_log,
 }
 
 
@@ -54,6 +67,12 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         password_hash_method=config["PASSWORD_HASH_METHOD"],
         login=_login_policy(config),
         imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"])),
+        server=ServerSettings(workers=int(config["WORKERS"]), threads=int(config["THREADS"]),
+                              max_overflow=int(config["MAX_OVERFLOW"]), pool_timeout_s=float(config["POOL_TIMEOUT"]),
+                              connect_timeout_s=int(config["CONNECT_TIMEOUT"]),
+                              statement_timeout_s=float(config["STATEMENT_TIMEOUT"]),
+                              retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
+                              access_log=str(config["ACCESS_LOG"])),
     )
 
 

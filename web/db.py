@@ -1,7 +1,11 @@
 """One engine per app, one session per request; the view commits, services never do."""
 from __future__ import annotations
 
+from threading import Lock
+
 from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from geo.services.database import make_engine, make_sessionmaker
@@ -12,17 +16,23 @@ from .config import settings
 def init_app(app: Flask) -> None:
     # Tests hand in their own sessionmaker (bound to a rolled-back connection).
     if "SESSIONMAKER" not in app.config:
-        engine = None
-
-        def factory() -> Session:
-            nonlocal engine
-            if engine is None:  # connect lazily: nothing connects at import or factory time
-                engine = make_engine(settings(app).database_url)
-                app.extensions["kuzet_engine"] = engine
-            return make_sessionmaker(engine)()
-
-        app.config["SESSIONMAKER"] = factory
+        app.config["SESSIONMAKER"] = lambda: make_sessionmaker(engine_of(app))()
     app.teardown_appcontext(close_session)
+
+
+def engine_of(app: Flask) -> Engine:
+    """The app's engine, made on first use (nothing connects at import or factory time), with a pool
+    sized to one server worker's threads (``geo.settings.ServerSettings``)."""
+    with _engine_lock:  # a worker's threads share one engine
+        engine = app.extensions.get("kuzet_engine")
+        if engine is None:
+            config = settings(app)
+            engine = make_engine(config.database_url, **config.server.engine_options())
+            app.extensions["kuzet_engine"] = engine
+    return engine
+
+
+_engine_lock = Lock()
 
 
 def new_session(app: Flask | None = None) -> Session:
@@ -40,6 +50,9 @@ def get_session() -> Session:
 def close_session(exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        if exc is not None:
-            session.rollback()
-        session.close()
+        try:
+            if exc is not None:
+                session.rollback()
+            session.close()
+        except DBAPIError:  # the connection is gone (PostgreSQL down): nothing is left to roll back
+            session.invalidate()

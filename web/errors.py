@@ -1,12 +1,25 @@
-"""One table from geo.errors to HTTP status; JSON under /api, HTML elsewhere."""
+"""One table from geo.errors to HTTP status; JSON under /api, HTML elsewhere.
+
+An error page never needs the database: it is rendered without the context processors (which
+would load the signed-in user) and without the session (no CSRF token), so it renders when the
+pool is empty or PostgreSQL is down. A database that cannot be reached answers 503 with
+``Retry-After``.
+"""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+import psycopg
+from flask import Flask, current_app, jsonify, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
+from .config import settings
+
 STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400, Conflict: 409, RuleViolation: 422}
+# The pool gave no connection in time, or PostgreSQL cannot be reached (or cancelled a statement).
+UNAVAILABLE = (PoolTimeout, OperationalError, psycopg.OperationalError)
 
 
 def status_of(error: KuzetError) -> int:
@@ -20,6 +33,12 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def error_page(status: int, message: str):
+    """The error page of ``status``, rendered with no database access."""
+    html = current_app.jinja_env.get_template("error.html").render(status=status, message=message)
+    return current_app.response_class(html, status=status, mimetype="text/html")
+
+
 def handle_kuzet_error(error: KuzetError):
     status = status_of(error)
     if wants_json():
@@ -29,15 +48,29 @@ def handle_kuzet_error(error: KuzetError):
         if isinstance(error, RuleViolation):
             body["violations"] = [v.as_dict() for v in error.violations]
         return jsonify(body), status
-    return render_template("error.html", status=status, message=error.message), status
+    return error_page(status, error.message)
 
 
 def handle_http_error(error: HTTPException):
+    if isinstance(error, InternalServerError) and isinstance(error.original_exception, UNAVAILABLE):
+        return handle_unavailable(error.original_exception)
     if wants_json():
         return jsonify({"error": error.description}), error.code
-    return render_template("error.html", status=error.code, message=error.description), error.code
+    return error_page(error.code, error.description)
+
+
+def handle_unavailable(error: Exception):
+    current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path,
+                               str(error).splitlines()[0] if str(error) else type(error).__name__)
+    message = _("The service is busy or its database cannot be reached; try again in a few seconds.")
+    response = jsonify({"error": message}) if wants_json() else error_page(503, message)
+    response.status_code = 503
+    response.headers["Retry-After"] = str(settings().server.retry_after_s)
+    return response
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(KuzetError, handle_kuzet_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    for cls in UNAVAILABLE:
+        app.register_error_handler(cls, handle_unavailable)

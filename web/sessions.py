@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask
+from flask import Flask, request, session as current_session
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
@@ -12,6 +12,7 @@ from werkzeug.datastructures import CallbackDict
 from geo.services import web_sessions as store
 
 from .db import close_session, new_session
+from .errors import UNAVAILABLE
 
 LIFETIME = timedelta(hours=12)
 
@@ -31,6 +32,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.new = new
         self.modified = False
         self.retired: str | None = None  # an id to delete when this response is saved
+        self.unavailable: Exception | None = None  # why the store could not be read (see refuse_unavailable)
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -47,12 +49,18 @@ class DatabaseSessionInterface(SessionInterface):
                 stored = store.load_session(db, sid, datetime.now(timezone.utc))
                 if stored is not None:
                     return ServerSession(stored.data, sid=sid)
+            except UNAVAILABLE as exc:  # answered by the error handlers, once the request is under way
+                unread = ServerSession(sid=sid)
+                unread.unavailable = exc
+                return unread
             finally:
                 db.close()
         return ServerSession(new=True)
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
         name, domain, path = self.get_cookie_name(app), self.get_cookie_domain(app), self.get_cookie_path(app)
+        if session.unavailable is not None:
+            return  # never read, so nothing to write (and the cookie stays as it was)
         if session.retired:
             self._write(app, lambda db: store.drop_session(db, session.retired))
         if not session:
@@ -65,12 +73,17 @@ class DatabaseSessionInterface(SessionInterface):
         expires = datetime.now(timezone.utc) + LIFETIME
         data = dict(session)
         user_id = data.get("_user_id")
-        self._write(app, lambda db: store.save_session(db, session.sid, data, int(user_id) if user_id else None,
-                                                       expires))
+        if not self._write(app, lambda db: store.save_session(db, session.sid, data, int(user_id) if user_id else None,
+                                                             expires)):
+            return
+        # Secure when configured, or when this request came over HTTPS (behind a proxy: web/proxy.py).
         response.set_cookie(name, session.sid, expires=expires, httponly=True, domain=domain, path=path,
-                            secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app) or "Lax")
+                            secure=self.get_cookie_secure(app) or request.is_secure,
+                            samesite=self.get_cookie_samesite(app) or "Lax")
 
-    def _write(self, app: Flask, action) -> None:
+    def _write(self, app: Flask, action) -> bool:
+        """Run ``action`` in a transaction of its own; False when the database cannot be reached (the
+        response, a 503 page most likely, goes out without the write)."""
         # The request's own session ends first (what the view did not commit is dropped, as at
         # teardown), so this write never nests inside it.
         close_session()
@@ -78,8 +91,19 @@ class DatabaseSessionInterface(SessionInterface):
         try:
             action(db)
             db.commit()
+        except UNAVAILABLE as exc:
+            app.logger.warning("session not saved, database unavailable: %s", type(exc).__name__)
+            return False
         finally:
             db.close()
+        return True
+
+    @staticmethod
+    def refuse_unavailable() -> None:
+        """Before every request: a session the store could not read is the database's outage, answered
+        as such (503), not as a signed-out user."""
+        if getattr(current_session, "unavailable", None) is not None:
+            raise current_session.unavailable
 
     @staticmethod
     def rotate(session: ServerSession) -> None:
