@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["kuzet"] = settings_from(app.config)
 
-    from . import auth, cli, db, errors, i18n
+    from . import auth, cli, db, errors, i18n, security
     from .analysis import bp as analysis_bp
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     cli.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(dispatch_bp)
