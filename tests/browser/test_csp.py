@@ -71,8 +71,7 @@ def _visit(page, base: str, path: str, errors: list[str], *, draws_map: bool) ->
 
 
 def _watched(browser, base: str, login: str):
-    context, w = watch(browser, base, login)
-    w.page.on("console", lambda msg: w.errors.append(msg.text) if "Refused to" in msg.text else None)
+    context, w = watch(browser, base, login)  # w.errors holds the console's errors, "Refused to …" among them
     context.add_init_script(RECORD_VIOLATIONS)
     return context, w
 
