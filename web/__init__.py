@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     app.extensions["kuzet"] = settings_from(app.config)
 
-    from . import auth, cli, db, errors, i18n, proxy
+    from . import auth, cli, db, errors, i18n, proxy, security
     from .sessions import DatabaseSessionInterface
     from .analysis import bp as analysis_bp
     from .api import bp as api_bp
@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     cli.init_app(app)
     auth.init_app(app)
+    security.init_app(app)
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(dispatch_bp)

@@ -13,6 +13,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from .assets import UnknownAsset, external_links, localize
+from .nonce import with_nonce
 from .render import MapOptions
 
 # A small map inside a scrolling page must not catch the finger that scrolls it.
@@ -65,5 +66,5 @@ def render_maps(maps: dict) -> FigureParts:
     external = external_links(figure, static_prefix=url_for("static", filename=""))
     if external:
         raise UnknownAsset(f"the map links assets outside web/static: {external}")
-    divs = {key: Markup(figure.html._children[m.get_name()].render()) for key, m in maps.items()}
-    return FigureParts(header=Markup(figure.header.render()), maps=divs, script=Markup(figure.script.render()))
+    divs = {key: with_nonce(figure.html._children[m.get_name()].render()) for key, m in maps.items()}
+    return FigureParts(header=with_nonce(figure.header.render()), maps=divs, script=Markup(figure.script.render()))

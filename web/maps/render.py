@@ -17,6 +17,7 @@ from ..geojson import feature_collection
 from . import frames
 from .assets import UnknownAsset, external_links, localize
 from .legend import Legend, LegendEntry
+from .nonce import with_nonce
 from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
 
 
@@ -157,5 +158,5 @@ def components(m: folium.Map) -> MapParts:
     external = external_links(figure, static_prefix=url_for("static", filename=""))
     if external:
         raise UnknownAsset(f"the map links assets outside web/static: {external}")
-    return MapParts(header=Markup(figure.header.render()), html=Markup(figure.html.render()),
+    return MapParts(header=with_nonce(figure.header.render()), html=with_nonce(figure.html.render()),
                     script=Markup(figure.script.render()))
