@@ -151,7 +151,7 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
         raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
     finally:
         bar.close()
+    entry = {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count}
     record(session, actor, "import", "import_batch", batch.id, None,
-           {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count,
-            "replaced": replaced})
+           entry | ({"replaced": replaced} if replaced else {}))  # an update names the rows it replaced
     return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id, replaced)
