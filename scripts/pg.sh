@@ -10,8 +10,9 @@
 #   url [NAME]                    print the SQLAlchemy URL of database NAME (default: kuzet)
 #   psql [NAME]                   open psql on database NAME (default: kuzet)
 #
-# Environment: KUZET_PG_PORT (default 5433); KUZET_DATABASE_URL (when set, that server is used and
-# no PostgreSQL is installed, started or stopped here); PYTHON (default python3.11).
+# Environment: KUZET_PG_PORT (default 5433, as DEFAULT_PG_PORT in geo/settings.py); KUZET_DATABASE_URL
+# (when set, that server is used and no PostgreSQL is installed, started or stopped here); PYTHON
+# (default python3.11).
 #
 # The cluster is a loopback-only development cluster: it listens on 127.0.0.1 and trusts every
 # local connection as the superuser `kuzet`. It lives in var/pg (data/, run/ for the socket, log/).
@@ -262,6 +263,7 @@ libpq_url() {
     echo "postgresql${BASH_REMATCH[3]}"
 }
 
+# The app builds the same URL (geo.settings.local_database_url); tests/unit/test_default_url.py compares.
 local_url() { echo "postgresql+psycopg://kuzet@127.0.0.1:$PORT/$1"; }
 
 cmd_url() {
