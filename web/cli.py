@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, show_server_banner
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -69,8 +70,12 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply the migrations (alembic upgrade)."""
-    migrate.upgrade(settings().database_url, revision=revision)
-    click.echo(f"database at revision {revision}")
+    url = settings().database_url
+    try:
+        migrate.upgrade(url, revision=revision)
+    except OperationalError as exc:
+        raise _unreachable(make_url(url), exc) from None
+    click.echo(f"database at revision {migrate.head() if revision == 'head' else revision}")
 
 
 @db.command("prune")
@@ -89,13 +94,18 @@ def _session() -> Session:
         problem = migrate.behind(session.connection())
     except OperationalError as exc:
         session.close()
-        url = session.get_bind().engine.url.render_as_string()
-        raise click.ClickException(f"cannot reach the database {url}: {exc.orig}") from None
+        raise _unreachable(session.get_bind().engine.url, exc) from None
     session.rollback()  # the check's transaction; each command begins its own
     if problem:
         session.close()
         raise click.ClickException(problem)
     return session
+
+
+def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
+    """One line for a database that cannot be reached (the driver's reason spans several)."""
+    reason = " ".join(str(exc.orig).split())
+    return click.ClickException(f"cannot reach the database {url.render_as_string()}: {reason}")
 
 
 @commands.command("import")
