@@ -24,10 +24,10 @@ from geo.access import SYSTEM
 from geo.domain import DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
 from geo.layers import LAYERS
+from geo.services import Mapping, load_mapping, parse_pairs
 from geo.services.database import migrate
-from geo.services.layers import Mapping, load_mapping, parse_pairs
 
-from . import create_app
+from . import create_app, register_pages
 from .config import settings
 from .db import new_session
 from .sessions import drop_expired_sessions
@@ -42,13 +42,19 @@ def terminal_progress(*, total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="row", file=sys.stderr, disable=None, dynamic_ncols=True)
 
 
+def cli_app(config: dict | None = None) -> Flask:
+    """The app the commands run on: without the pages, so that a command starts without importing the
+    map and analysis stack (``serve`` adds them)."""
+    return create_app(config, pages=False)
+
+
 def _use_database_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     """``--database-url`` is configuration too: the app is built with it in place of the configured URL."""
     if value:
-        ctx.ensure_object(ScriptInfo).create_app = partial(create_app, {"DATABASE_URL": value})
+        ctx.ensure_object(ScriptInfo).create_app = partial(cli_app, {"DATABASE_URL": value})
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False,
+@click.group(cls=FlaskGroup, create_app=cli_app, add_default_commands=False, add_version_option=False,
              load_dotenv=False, set_debug_flag=False, context_settings={"auto_envvar_prefix": None})
 @click.option("--database-url", default=None, expose_value=False, callback=_use_database_url,
               help="PostGIS URL (default: the project-local cluster).")
@@ -262,6 +268,7 @@ def serve(host: str, port: int, debug: bool) -> None:
     """Serve the web app."""
     _session().close()  # refuse to serve a database the migrations have not brought up to date
     app: Flask = current_app._get_current_object()
+    register_pages(app)  # the command line's app has none (see cli_app)
     click.echo(f"kuzet serving on http://{host}:{port}/")
     # app.run declines to start under a Flask CLI; this is what it would do.
     app.debug = debug

@@ -38,3 +38,38 @@ def test_db_upgrade_names_the_revision_on_a_line_of_its_own(engine):
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("\n")
     assert done.stdout.startswith("database at revision ") and "head" not in done.stdout
+
+
+# The analysis and map stack: a command that needs none of it must not pay for importing it.
+HEAVY = {"geopandas", "pandas", "scipy", "esda", "libpysal", "highspy", "folium", "branca", "spopt"}
+SHOW_HEAVY_AFTER_HELP = f"""
+import sys
+from web.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+print(sorted({{name.split(".")[0] for name in sys.modules}} & set({sorted(HEAVY)!r})))
+"""
+
+
+def test_kuzet_help_imports_none_of_the_analysis_stack():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SHOW_HEAVY_AFTER_HELP], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *help_lines, imported = done.stdout.splitlines()
+    assert imported == "[]"
+    assert any(line.split()[:1] == ["serve"] for line in help_lines)  # the commands are all listed
+
+
+def test_the_command_line_app_has_no_pages_until_it_serves():
+    from web import register_pages
+    from web.cli import cli_app
+
+    app = cli_app({"DATABASE_URL": "postgresql+psycopg://kuzet@127.0.0.1:1/unused"})
+    assert "maps" not in app.blueprints and "auth" in app.blueprints
+    register_pages(app)
+    register_pages(app)  # once only
+    pages = {"api", "maps", "dispatch", "planning", "analysis", "leader", "reports", "accountability"}
+    assert pages <= set(app.blueprints)
