@@ -7,7 +7,9 @@ SHELL := /bin/bash
 
 PYTHON ?= python3.11
 VENV := .venv
-STAMP := $(VENV)/.installed
+# The served venv gets the runtime dependencies only; the tests' extras come with `make test`.
+RUN_STAMP := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 KUZET := $(VENV)/bin/kuzet
 PG := scripts/pg.sh
 CHROMIUM := /usr/bin/chromium
@@ -20,7 +22,7 @@ db_url = $(shell $(PG) url)
 test_db_url = $(or $(KUZET_TEST_DATABASE_URL),$(shell $(PG) url kuzet_test))
 test_demo_db_url = $(or $(KUZET_TEST_DEMO_DATABASE_URL),$(shell $(PG) url kuzet_test_demo))
 
-.PHONY: help run test stop venv packages packages-test
+.PHONY: help run test stop venv venv-test packages packages-test
 
 help:
 	@echo 'make run   - set up everything, load the demo data, serve on http://127.0.0.1:5000'
@@ -34,7 +36,7 @@ run: packages venv
 	KUZET_DATABASE_URL='$(db_url)' $(KUZET) demo --data-dir '$(KUZET_SHARED_DATA)'
 	KUZET_DATABASE_URL='$(db_url)' exec $(KUZET) serve --host 127.0.0.1 --port 5000
 
-test: packages-test venv
+test: packages-test venv-test
 	$(PG) start
 	$(PG) createdb '$(test_db_url)'
 	$(PG) createdb '$(test_demo_db_url)'
@@ -57,10 +59,19 @@ packages:
 packages-test:
 	$(PG) ensure-packages --chromium
 
-venv: $(STAMP)
+venv: $(RUN_STAMP)
 
-# Re-installs only when pyproject.toml is newer than the stamp.
-$(STAMP): pyproject.toml
-	[[ -x $(VENV)/bin/python ]] || $(PYTHON) -m venv $(VENV)
+venv-test: $(TEST_STAMP)
+
+make_venv = [[ -x $(VENV)/bin/python ]] || $(PYTHON) -m venv $(VENV)
+
+# Each re-installs only when pyproject.toml is newer than its stamp.
+$(RUN_STAMP): pyproject.toml
+	$(make_venv)
+	$(VENV)/bin/pip install -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml
+	$(make_venv)
 	$(VENV)/bin/pip install -e '.[test]'
 	touch $@

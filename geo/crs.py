@@ -1,8 +1,12 @@
 """Coordinate reference systems: storage in WGS 84, measurement in metres (UTM)."""
 from __future__ import annotations
 
-import geopandas as gpd
+from typing import TYPE_CHECKING
+
 from pyproj import CRS
+
+if TYPE_CHECKING:  # geopandas is heavy to import, and only named here
+    import geopandas as gpd
 
 STORAGE_SRID = 4326
 STORAGE_CRS = CRS.from_epsg(STORAGE_SRID)

@@ -14,6 +14,14 @@ from .domain import DEFAULT_TIMEZONE
 # werkzeug's password hashing method string; tests configure a cheap one (e.g. "pbkdf2:sha256:1").
 PASSWORD_HASH_METHOD = "scrypt"
 
+# The project-local cluster scripts/pg.sh runs (its KUZET_PG_PORT default; `scripts/pg.sh url` agrees).
+DEFAULT_PG_PORT = 5433
+
+
+def local_database_url(port: int = DEFAULT_PG_PORT, name: str = "kuzet") -> str:
+    """The URL of database ``name`` on the project-local cluster listening on ``port``."""
+    return f"postgresql+psycopg://kuzet@127.0.0.1:{int(port)}/{name}"
+
 
 @dataclass(frozen=True)
 class ZoneLimits:
@@ -108,7 +116,7 @@ class Settings:
     reads its legal dates in (``geo.domain.DEFAULT_TIMEZONE``).
     """
 
-    database_url: str = "postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet"
+    database_url: str = local_database_url()
     timezone: str = DEFAULT_TIMEZONE
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)

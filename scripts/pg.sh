@@ -10,8 +10,9 @@
 #   url [NAME]                    print the SQLAlchemy URL of database NAME (default: kuzet)
 #   psql [NAME]                   open psql on database NAME (default: kuzet)
 #
-# Environment: KUZET_PG_PORT (default 5433); KUZET_DATABASE_URL (when set, that server is used and
-# no PostgreSQL is installed, started or stopped here); PYTHON (default python3.11).
+# Environment: KUZET_PG_PORT (default 5433, as DEFAULT_PG_PORT in geo/settings.py); KUZET_DATABASE_URL
+# (when set, that server is used and no PostgreSQL is installed, started or stopped here); PYTHON
+# (default python3.11).
 #
 # The cluster is a loopback-only development cluster: it listens on 127.0.0.1 and trusts every
 # local connection as the superuser `kuzet`. It lives in var/pg (data/, run/ for the socket, log/).
@@ -46,6 +47,11 @@ needs_venv_package() {
     [[ $(command -v "$python" || true) == /usr/bin/* ]] && ! "$python" -c 'import ensurepip' 2>/dev/null
 }
 
+# A minimal Debian 12 has no python3.11 at all; a PYTHON of the user's own is theirs to install.
+needs_python_package() {
+    [[ ${PYTHON:-python3.11} == python3.11 ]] && ! command -v python3.11 >/dev/null
+}
+
 missing_packages() {
     local want_chromium=$1 pkg
     if ! external; then
@@ -53,7 +59,12 @@ missing_packages() {
             is_installed "$pkg" || echo "$pkg"
         done
     fi
-    if needs_venv_package; then echo python3.11-venv; fi
+    if needs_python_package; then
+        echo python3.11
+        echo python3.11-venv
+    elif needs_venv_package; then
+        echo python3.11-venv
+    fi
     if [[ $want_chromium == yes && ! -x $CHROMIUM ]]; then echo chromium; fi
 }
 
@@ -83,6 +94,20 @@ cmd_ensure_packages() {
     local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
     as_root "${apt[@]}" update
     as_root "${apt[@]}" install -y "${missing[@]}"
+    [[ " ${missing[*]} " == *" postgresql-15 "* ]] && stop_debian_cluster
+    return 0
+}
+
+# Installing postgresql-15 also creates and starts Debian's own cluster (15/main on port 5432).
+# kuzet runs its own, so the one this script just brought along is stopped and set not to start
+# at boot; a system cluster that was there before is never touched.
+stop_debian_cluster() {
+    local conf=/etc/postgresql/15/main/start.conf
+    [[ -f $conf ]] || return 0
+    say "stopping Debian's cluster 15/main (port 5432), installed just now with postgresql-15;"
+    say "  kuzet uses its own. Start it again with: pg_ctlcluster 15 main start"
+    as_root pg_ctlcluster 15 main stop 2>/dev/null || true
+    as_root sed -i 's/^auto$/manual/' "$conf" || say "warning: could not set $conf to manual"
 }
 
 # --- where the cluster lives ---------------------------------------------------------------------
@@ -262,6 +287,7 @@ libpq_url() {
     echo "postgresql${BASH_REMATCH[3]}"
 }
 
+# The app builds the same URL (geo.settings.local_database_url); tests/unit/test_default_url.py compares.
 local_url() { echo "postgresql+psycopg://kuzet@127.0.0.1:$PORT/$1"; }
 
 cmd_url() {

@@ -6,10 +6,12 @@ from flask import Flask
 from .config import DEFAULTS, settings_from
 
 
-def create_app(test_config: dict | None = None) -> Flask:
+def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
     """Application factory: defaults, then ``KUZET_*`` environment, then ``test_config``.
 
     The kuzet settings are read from that configuration once, here (``web.config.settings``).
+    ``pages=False`` leaves out the pages and the API (``register_pages``): the command line's app,
+    which then starts without importing the map and analysis stack.
     """
     app = Flask(__name__)
     app.config.from_mapping(DEFAULTS)
@@ -20,14 +22,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from . import auth, cli, db, errors, i18n, proxy, security
     from .sessions import DatabaseSessionInterface
-    from .analysis import bp as analysis_bp
-    from .api import bp as api_bp
-    from .dispatch import bp as dispatch_bp
-    from .maps import bp as maps_bp
-    from .planning import bp as planning_bp
-    from .accountability import bp as accountability_bp
-    from .leader import bp as leader_bp
-    from .reports import bp as reports_bp
 
     db.init_app(app)
     # First of the before-request hooks: a session store that could not be read answers 503.
@@ -38,6 +32,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     cli.init_app(app)
     auth.init_app(app)
     security.init_app(app)
+    if pages:
+        register_pages(app)
+    return app
+
+
+def register_pages(app: Flask) -> None:
+    """The pages and the API on ``app`` (their modules import folium, geopandas and the analysis stack);
+    once: on an app that has them, nothing."""
+    if "maps" in app.blueprints:
+        return
+    from .analysis import bp as analysis_bp
+    from .api import bp as api_bp
+    from .dispatch import bp as dispatch_bp
+    from .maps import bp as maps_bp
+    from .planning import bp as planning_bp
+    from .accountability import bp as accountability_bp
+    from .leader import bp as leader_bp
+    from .reports import bp as reports_bp
+
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
     app.register_blueprint(dispatch_bp)
@@ -46,4 +59,3 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(accountability_bp)
-    return app

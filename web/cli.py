@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, ScriptInfo, show_server_banner
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from tqdm import tqdm
@@ -23,10 +24,10 @@ from geo.access import SYSTEM
 from geo.domain import DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
 from geo.layers import LAYERS
+from geo.services import Mapping, load_mapping, parse_pairs
 from geo.services.database import migrate
-from geo.services.layers import Mapping, load_mapping, parse_pairs
 
-from . import create_app
+from . import create_app, register_pages
 from .config import settings
 from .db import new_session
 from .sessions import drop_expired_sessions
@@ -41,13 +42,19 @@ def terminal_progress(*, total: int, desc: str):
     return tqdm(total=total, desc=desc, unit="row", file=sys.stderr, disable=None, dynamic_ncols=True)
 
 
+def cli_app(config: dict | None = None) -> Flask:
+    """The app the commands run on: without the pages, so that a command starts without importing the
+    map and analysis stack (``serve`` adds them)."""
+    return create_app(config, pages=False)
+
+
 def _use_database_url(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     """``--database-url`` is configuration too: the app is built with it in place of the configured URL."""
     if value:
-        ctx.ensure_object(ScriptInfo).create_app = partial(create_app, {"DATABASE_URL": value})
+        ctx.ensure_object(ScriptInfo).create_app = partial(cli_app, {"DATABASE_URL": value})
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False,
+@click.group(cls=FlaskGroup, create_app=cli_app, add_default_commands=False, add_version_option=False,
              load_dotenv=False, set_debug_flag=False, context_settings={"auto_envvar_prefix": None})
 @click.option("--database-url", default=None, expose_value=False, callback=_use_database_url,
               help="PostGIS URL (default: the project-local cluster).")
@@ -69,8 +76,12 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply the migrations (alembic upgrade)."""
-    migrate.upgrade(settings().database_url, revision=revision)
-    click.echo(f"database at revision {revision}")
+    url = settings().database_url
+    try:
+        migrate.upgrade(url, revision=revision)
+    except OperationalError as exc:
+        raise _unreachable(make_url(url), exc) from None
+    click.echo(f"database at revision {migrate.head() if revision == 'head' else revision}")
 
 
 @db.command("prune")
@@ -89,13 +100,18 @@ def _session() -> Session:
         problem = migrate.behind(session.connection())
     except OperationalError as exc:
         session.close()
-        url = session.get_bind().engine.url.render_as_string()
-        raise click.ClickException(f"cannot reach the database {url}: {exc.orig}") from None
+        raise _unreachable(session.get_bind().engine.url, exc) from None
     session.rollback()  # the check's transaction; each command begins its own
     if problem:
         session.close()
         raise click.ClickException(problem)
     return session
+
+
+def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
+    """One line for a database that cannot be reached (the driver's reason spans several)."""
+    reason = " ".join(str(exc.orig).split())
+    return click.ClickException(f"cannot reach the database {url.render_as_string()}: {reason}")
 
 
 @commands.command("import")
@@ -284,6 +300,7 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     """Serve the web app: gunicorn, workers x threads sized from the cores (KUZET_WORKERS, KUZET_THREADS)."""
     _session().close()  # refuse to serve a database the migrations have not brought up to date
     app: Flask = current_app._get_current_object()
+    register_pages(app)  # the command line's app has none (see cli_app)
     click.echo(f"kuzet serving on http://{host}:{port}/")
     if not (dev or debug):
         from .server import serve as serve_production

@@ -8,12 +8,15 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings, ZoneLimits
+from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings,
+                          ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
 
 DEFAULTS = {
-    "DATABASE_URL": _DEFAULT.database_url,
+    # Empty means the project-local cluster on PG_PORT (scripts/pg.sh runs it there).
+    "DATABASE_URL": "",
+    "PG_PORT": DEFAULT_PG_PORT,
     # Basemap tiles; empty means no basemap, so the page requests nothing outside this server.
     "TILES_URL": _DEFAULT.map.tiles_url,
     "TILES_ATTRIBUTION": _DEFAULT.map.tiles_attribution,
@@ -57,7 +60,7 @@ DEFAULTS = {
 def settings_from(config: Mapping[str, Any]) -> Settings:
     """The settings a Flask configuration holds (values from the environment arrive as JSON)."""
     return Settings(
-        database_url=config["DATABASE_URL"],
+        database_url=config["DATABASE_URL"] or local_database_url(config["PG_PORT"]),
         timezone=config["TIMEZONE"],
         zone_limits=ZoneLimits(min_area_m2=float(config["ZONE_MIN_AREA_M2"]),
                                max_area_m2=float(config["ZONE_MAX_AREA_M2"])),

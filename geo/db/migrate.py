@@ -1,16 +1,23 @@
-"""Run the Alembic migrations programmatically (the CLI and the tests call this)."""
+"""Run the Alembic migrations programmatically (the CLI and the tests call this).
+
+Alembic is imported where it is used: every command checks the schema, but ``kuzet --help`` need not.
+"""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Connection
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def alembic_config(url: str | None = None, connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if url:
@@ -22,10 +29,14 @@ def alembic_config(url: str | None = None, connection: Connection | None = None)
 
 def upgrade(url: str | None = None, *, connection: Connection | None = None, revision: str = "head") -> None:
     """Bring the database to ``revision`` (default: the newest)."""
+    from alembic import command
+
     command.upgrade(alembic_config(url, connection), revision)
 
 
 def downgrade(url: str | None = None, *, connection: Connection | None = None, revision: str = "base") -> None:
+    from alembic import command
+
     command.downgrade(alembic_config(url, connection), revision)
 
 

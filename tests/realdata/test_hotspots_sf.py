@@ -13,15 +13,17 @@ from geo.analysis.cells import grid_counts
 from geo.analysis.hotspots import gi_star, global_moran
 from geo.analysis.kde import kde
 from geo.crs import metric_crs_for
+from tests.conftest import need_data
 
 ROOT = Path(__file__).resolve().parents[2]
 SF = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data")) / "sf_crime_2012"
 
-pytestmark = [
-    pytest.mark.realdata,
-    pytest.mark.skipif(not (SF / "SFCrime_blocks.shp").exists(),
-                       reason=f"the San Francisco data is not at {SF} (set KUZET_SHARED_DATA)"),
-]
+pytestmark = pytest.mark.realdata
+
+
+@pytest.fixture(scope="module", autouse=True)
+def sf_data() -> Path:
+    return need_data(SF / "SFCrime_blocks.shp")
 
 
 @pytest.fixture(scope="module")

@@ -6,19 +6,17 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import need_data
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "hotspots.ipynb"
 SHARED = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
-pytestmark = [
-    pytest.mark.realdata,
-    pytest.mark.skipif(not (SHARED / "sf_crime_2012").exists(),
-                       reason=f"the San Francisco data is not at {SHARED / 'sf_crime_2012'} "
-                              "(set KUZET_SHARED_DATA)"),
-]
+pytestmark = pytest.mark.realdata
 
 
 def test_the_hotspots_notebook_runs_top_to_bottom_and_finds_the_tenderloin():
+    need_data(SHARED / "sf_crime_2012")
     nbformat = pytest.importorskip("nbformat", reason="nbformat is in the test extras")
     nbclient = pytest.importorskip("nbclient", reason="nbclient is in the test extras")
     notebook = nbformat.read(NOTEBOOK, as_version=4)

@@ -1,0 +1,75 @@
+"""The real ``kuzet`` command line in a subprocess: what a user sees on the terminal."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def kuzet(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
+    return subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_db_upgrade_against_an_unreachable_server_says_so_in_one_line():
+    url = f"postgresql+psycopg://kuzet:secret@127.0.0.1:{closed_port()}/kuzet"
+    done = kuzet("--database-url", url, "db", "upgrade")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("Error: cannot reach the database postgresql+psycopg://kuzet:***@127.0.0.1:")
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_db_upgrade_names_the_revision_on_a_line_of_its_own(engine):
+    done = kuzet("--database-url", engine.url.render_as_string(hide_password=False), "db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.endswith("\n")
+    assert done.stdout.startswith("database at revision ") and "head" not in done.stdout
+
+
+# The analysis and map stack: a command that needs none of it must not pay for importing it.
+HEAVY = {"geopandas", "pandas", "scipy", "esda", "libpysal", "highspy", "folium", "branca", "spopt"}
+SHOW_HEAVY_AFTER_HELP = f"""
+import sys
+from web.cli import main
+try:
+    main(["--help"])
+except SystemExit:
+    pass
+print(sorted({{name.split(".")[0] for name in sys.modules}} & set({sorted(HEAVY)!r})))
+"""
+
+
+def test_kuzet_help_imports_none_of_the_analysis_stack():
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SHOW_HEAVY_AFTER_HELP], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    *help_lines, imported = done.stdout.splitlines()
+    assert imported == "[]"
+    assert any(line.split()[:1] == ["serve"] for line in help_lines)  # the commands are all listed
+
+
+def test_the_command_line_app_has_no_pages_until_it_serves():
+    from web import register_pages
+    from web.cli import cli_app
+
+    app = cli_app({"DATABASE_URL": "postgresql+psycopg://kuzet@127.0.0.1:1/unused"})
+    assert "maps" not in app.blueprints and "auth" in app.blueprints
+    register_pages(app)
+    register_pages(app)  # once only
+    pages = {"api", "maps", "dispatch", "planning", "analysis", "leader", "reports", "accountability"}
+    assert pages <= set(app.blueprints)
