@@ -35,8 +35,8 @@ def create_analysis():
 @bp.get("/analyses")
 def list_analyses():
     """Stored runs, newest first; ``limit`` (default 50) and ``offset``."""
-    return jsonify(services.list_runs(get_session(), viewer=current_principal(), limit=arg("limit", "int") or 50,
-                                      offset=arg("offset", "int") or 0))
+    return jsonify(services.list_runs(get_session(), viewer=current_principal(), limit=arg("limit", "count") or 50,
+                                      offset=arg("offset", "count") or 0))
 
 
 @bp.get("/analyses/<int:run_id>")
