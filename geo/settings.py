@@ -12,14 +12,18 @@ from .domain import DEFAULT_TIMEZONE
 
 # werkzeug's password hashing method string; tests configure a cheap one (e.g. "pbkdf2:sha256:1").
 PASSWORD_HASH_METHOD = "scrypt"
+# The longest span of local days an incident series counts (one bucket a day): about 10 years.
+SERIES_MAX_DAYS = 3_660
 
 
 @dataclass(frozen=True)
 class ZoneLimits:
-    """Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid)."""
+    """Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid), and
+    the most positions (vertices, all rings together) one polygon given to kuzet may have."""
 
     min_area_m2: float = 2_000.0
     max_area_m2: float = 50_000_000.0  # 50 km²
+    max_vertices: int = 5_000
 
 
 @dataclass(frozen=True)
@@ -49,3 +53,4 @@ class Settings:
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)
     password_hash_method: str = PASSWORD_HASH_METHOD
+    series_max_days: int = SERIES_MAX_DAYS

@@ -1,8 +1,9 @@
 """One table from geo.errors to HTTP status; JSON under /api, HTML elsewhere."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
@@ -38,6 +39,17 @@ def handle_http_error(error: HTTPException):
     return render_template("error.html", status=error.code, message=error.description), error.code
 
 
+def handle_too_large(error: RequestEntityTooLarge):
+    """413 naming the limit (the ``MAX_CONTENT_LENGTH`` setting); nothing was read or stored."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message = _("The request body is larger than the %(limit)s bytes this server accepts; "
+                "send less (a simpler geometry, fewer items).", limit=f"{limit:,}")
+    if wants_json():
+        return jsonify({"error": message}), 413
+    return render_template("error.html", status=413, message=message), 413
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(KuzetError, handle_kuzet_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)

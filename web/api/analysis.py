@@ -10,7 +10,7 @@ from geo.errors import InvalidInput
 from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run
 
 from ..auth import current_principal
-from ..config import zone_name as _zone
+from ..config import settings, zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
@@ -105,5 +105,6 @@ def incident_series():
         "timezone": request.args.get("timezone") or None,
         "deduplicate": request.args.get("deduplicate") in ("1", "true")}, timezone=_zone())
     series = services.incident_series(get_session(), selection, viewer=current_principal(),
-                                      interval=request.args.get("interval", "day"))
+                                      interval=request.args.get("interval", "day"),
+                                      max_days=settings().series_max_days)
     return jsonify(series)

@@ -24,6 +24,7 @@ from ...db import incidents as db
 from ...domain import IncidentSource
 from ...errors import InvalidInput
 from ...progress import ProgressFactory, silent
+from ...settings import SERIES_MAX_DAYS
 from . import statistics
 from .options import Area, Parameters, Selection
 from ..layers.zones import polygon_from_geojson
@@ -142,8 +143,10 @@ def selected_incidents(session: Session, chosen: Selection, area_geom=None) -> g
     return frame
 
 
-def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None) -> dict:
-    """Incidents per local day (every day from the first to the last, zeros kept) and per hour of day."""
+def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, *,
+              max_days: int = SERIES_MAX_DAYS) -> dict:
+    """Incidents per local day (every day from the first to the last, zeros kept) and per hour of day;
+    InvalidInput when that is more than ``max_days`` days."""
     local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(timezone)
     synthetic = (incidents["source"] == SYNTHETIC).to_numpy()
     days = local.dt.tz_localize(None).dt.normalize()
@@ -152,6 +155,10 @@ def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None) 
                                            - pd.Timedelta(microseconds=1)).normalize()
     if len(days):
         first, last = min(first, days.min()), max(last, days.max())
+    span = (last - first).days + 1 if len(days) else 0
+    if span > max_days:
+        raise InvalidInput(f"the series would count {span:,} days; at most {max_days:,} are counted "
+                           "(choose a shorter start..end)")
     index = pd.date_range(first, last, freq="D") if len(days) else pd.DatetimeIndex([])
     per_day = days.value_counts().reindex(index, fill_value=0)
     synthetic_per_day = days[synthetic].value_counts().reindex(index, fill_value=0)
