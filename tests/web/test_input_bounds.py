@@ -85,3 +85,12 @@ def test_a_date_outside_the_years_kuzet_reads_is_a_400(client, query, reason):
     r = client.get(query)
     assert r.status_code == 400 and r.is_json
     assert reason in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("polygon, reason", [
+    ("[" * 2_000 + "]" * 2_000, "nests arrays and objects more than 32 levels deep"),
+    ("{not json", "GeoJSON Polygon geometry) is not valid JSON"),
+])
+def test_a_series_polygon_that_is_not_sensible_json_is_a_400(client, polygon, reason):
+    r = client.get("/api/v1/incidents/series", query_string={"polygon": polygon})
+    assert r.status_code == 400 and reason in r.get_json()["error"]

@@ -1,8 +1,6 @@
 """Hot spot analyses: run one (stored), list, reopen, cells as GeoJSON, CSV export; incidents over time."""
 from __future__ import annotations
 
-import json
-
 from flask import Response, jsonify, request, url_for
 
 from geo import services
@@ -14,7 +12,7 @@ from ..config import settings, zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
-from .bodies import arg, json_object, known
+from .bodies import arg, json_object, known, parsed_json
 
 
 @bp.post("/analyses")
@@ -87,10 +85,7 @@ def _area() -> dict | None:
     if not given:
         return None
     if given[0] == "polygon":
-        try:
-            return {"kind": "polygon", "geometry": json.loads(request.args["polygon"])}
-        except ValueError:
-            raise InvalidInput("polygon must be a GeoJSON Polygon geometry") from None
+        return {"kind": "polygon", "geometry": parsed_json(request.args["polygon"], "polygon (a GeoJSON Polygon geometry)")}
     return {"kind": given[0], "id": arg(given[0], "int")}
 
 

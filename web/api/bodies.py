@@ -51,6 +51,21 @@ def _depth(value) -> int:
     return deepest
 
 
+def parsed_json(raw: str | bytes, what: str):
+    """``raw`` parsed as JSON nested at most MAX_JSON_DEPTH levels; InvalidInput naming ``what`` otherwise."""
+    too_deep = _("%(what)s nests arrays and objects more than %(depth)d levels deep", what=what,
+                 depth=MAX_JSON_DEPTH)
+    try:
+        value = json.loads(raw)
+    except RecursionError:  # nested far deeper than MAX_JSON_DEPTH
+        raise InvalidInput(too_deep) from None
+    except ValueError:
+        raise InvalidInput(_("%(what)s is not valid JSON", what=what)) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise InvalidInput(too_deep)
+    return value
+
+
 def json_object() -> dict:
     """The request body as a JSON object, sent as ``application/json``.
 
@@ -60,16 +75,7 @@ def json_object() -> dict:
         raise InvalidInput("a JSON object is required as the request body")
     if not request.is_json:
         raise InvalidInput("the request body must be sent as Content-Type: application/json")
-    too_deep = _("the request body nests arrays and objects more than %(depth)d levels deep",
-                 depth=MAX_JSON_DEPTH)
-    try:
-        body = json.loads(request.get_data(cache=True))
-    except RecursionError:  # nested far deeper than MAX_JSON_DEPTH
-        raise InvalidInput(too_deep) from None
-    except ValueError:
-        raise InvalidInput(_("the request body is not valid JSON")) from None
-    if _depth(body) > MAX_JSON_DEPTH:
-        raise InvalidInput(too_deep)
+    body = parsed_json(request.get_data(cache=True), _("the request body"))
     if not isinstance(body, dict):
         raise InvalidInput("the request body must be a JSON object")
     return body
