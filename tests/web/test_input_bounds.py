@@ -94,3 +94,13 @@ def test_a_date_outside_the_years_kuzet_reads_is_a_400(client, query, reason):
 def test_a_series_polygon_that_is_not_sensible_json_is_a_400(client, polygon, reason):
     r = client.get("/api/v1/incidents/series", query_string={"polygon": polygon})
     assert r.status_code == 400 and reason in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("url, reason", [
+    (f"/audit?offset={HUGE}", "offset must be a whole number from"),
+    (f"/supervise?officer_id={HUGE}", "officer_id must be a whole number from"),
+])
+def test_a_page_number_past_the_database_range_is_a_400_page(client, world, url, reason):
+    r = client.get(url)
+    assert r.status_code == 400 and r.mimetype == "text/html"
+    assert reason in r.get_data(as_text=True)
