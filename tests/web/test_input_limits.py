@@ -1,6 +1,7 @@
 """Size limits at the edge: request bodies (413), vertices per polygon and days per series (400)."""
 from __future__ import annotations
 
+import json
 import time
 
 import geopandas as gpd
@@ -78,6 +79,15 @@ def test_an_analysis_area_with_too_many_vertices_is_a_400(client):
     polygon = many_vertices(5_001)
     r = client.post("/api/v1/analyses", json={"method": "gi_star", "area": {"kind": "polygon", "geometry": polygon}})
     assert r.status_code == 400 and "at most 5,000" in r.get_json()["error"]
+
+
+def test_the_vertex_limit_setting_bounds_analysis_and_series_areas_too(connection, session):
+    client = admin(connection, session, ZONE_MAX_VERTICES=10)
+    area = {"kind": "polygon", "geometry": many_vertices(11)}
+    run = client.post("/api/v1/analyses", json={"method": "gi_star", "area": area})
+    series = client.get("/api/v1/incidents/series", query_string={"polygon": json.dumps(area["geometry"])})
+    for r in (run, series):
+        assert r.status_code == 400 and "11 positions; at most 10" in r.get_json()["error"]
 
 
 @pytest.fixture

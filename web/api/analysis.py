@@ -22,7 +22,8 @@ def create_analysis():
     body = known(json_object(), RUN_FIELDS, required=("method",))
     selection, parameters = Selection.from_json(body, timezone=_zone()), Parameters.from_json(body)
     session = get_session()
-    result = hotspots(session, selection, parameters, actor=current_principal())
+    result = hotspots(session, selection, parameters, actor=current_principal(),
+                      max_vertices=settings().zone_limits.max_vertices)
     session.commit()
     response = jsonify(result.as_json())
     response.status_code = 201
@@ -101,5 +102,6 @@ def incident_series():
         "deduplicate": request.args.get("deduplicate") in ("1", "true")}, timezone=_zone())
     series = services.incident_series(get_session(), selection, viewer=current_principal(),
                                       interval=request.args.get("interval", "day"),
-                                      max_days=settings().series_max_days)
+                                      max_days=settings().series_max_days,
+                                      max_vertices=settings().zone_limits.max_vertices)
     return jsonify(series)

@@ -24,7 +24,7 @@ from ...db import incidents as db
 from ...domain import IncidentSource
 from ...errors import InvalidInput
 from ...progress import ProgressFactory, silent
-from ...settings import SERIES_MAX_DAYS
+from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from . import statistics
 from .options import Area, Parameters, Selection
 from ..layers.zones import polygon_from_geojson
@@ -61,7 +61,8 @@ def may_run(actor: Principal) -> None:
 
 
 def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
-             progress: ProgressFactory = silent, top: int = 10) -> HotspotResult:
+             progress: ProgressFactory = silent, top: int = 10,
+             max_vertices: int = ZoneLimits.max_vertices) -> HotspotResult:
     """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
 
     Parameters
@@ -89,7 +90,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     began, method = time.perf_counter(), parameters.method
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
-        area_info, area_geom = resolve_area(session, selection.area)
+        area_info, area_geom = resolve_area(session, selection.area, max_vertices)
         incidents = selected_incidents(session, selection, area_geom)
         if incidents.empty:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
@@ -114,12 +115,13 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                          run.created_at, run.duration_ms)
 
 
-def resolve_area(session: Session, area: Area | None):
-    """The area's description for the summary and its geometry (EPSG:4326), or (None, None)."""
+def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLimits.max_vertices):
+    """The area's description for the summary and its geometry (EPSG:4326), or (None, None); a drawn
+    polygon has at most ``max_vertices`` positions."""
     if area is None:
         return None, None
     if area.kind == "polygon":
-        polygon = polygon_from_geojson(area.geometry)
+        polygon = polygon_from_geojson(area.geometry, max_vertices)
         return {"kind": "polygon"}, polygon
     found = db.area_geometry(session, area.kind, area.id)
     if found is None:
