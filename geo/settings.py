@@ -13,6 +13,8 @@ from .domain import DEFAULT_TIMEZONE
 
 # werkzeug's password hashing method string; tests configure a cheap one (e.g. "pbkdf2:sha256:1").
 PASSWORD_HASH_METHOD = "scrypt"
+# The longest span of local days an incident series counts (one bucket a day): about 10 years.
+SERIES_MAX_DAYS = 3_660
 
 # The project-local cluster scripts/pg.sh runs (its KUZET_PG_PORT default; `scripts/pg.sh url` agrees).
 DEFAULT_PG_PORT = 5433
@@ -25,10 +27,12 @@ def local_database_url(port: int = DEFAULT_PG_PORT, name: str = "kuzet") -> str:
 
 @dataclass(frozen=True)
 class ZoneLimits:
-    """Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid)."""
+    """Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid), and
+    the most positions (vertices, all rings together) one polygon given to kuzet may have."""
 
     min_area_m2: float = 2_000.0
     max_area_m2: float = 50_000_000.0  # 50 km²
+    max_vertices: int = 5_000
 
 
 @dataclass(frozen=True)
@@ -124,4 +128,4 @@ class Settings:
     login: LoginPolicy = field(default_factory=LoginPolicy)
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
-
+    series_max_days: int = SERIES_MAX_DAYS

@@ -1,9 +1,20 @@
 """Reading times given as text: ISO 8601 date-times, a naive one read in a given zone."""
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 
 from .errors import InvalidInput
+
+# Times kuzet reads lie in these years: inside PostgreSQL's, Python's and pandas' ranges (pandas
+# stops in 1677 and 2262), so no date arithmetic on them overflows.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+
+
+def within_years(value: date, name: str):
+    """``value`` (a date or datetime) when its year lies in EARLIEST_YEAR..LATEST_YEAR; InvalidInput otherwise."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise InvalidInput(f"{name} must lie in the years {EARLIEST_YEAR} to {LATEST_YEAR}, got {value.isoformat()}")
+    return value
 
 
 def aware_moment(value, name: str, zone: tzinfo) -> datetime:
@@ -20,4 +31,4 @@ def aware_moment(value, name: str, zone: tzinfo) -> datetime:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
         raise InvalidInput(f"{name} is not an ISO 8601 date-time: {value!r}") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone)
+    return within_years(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone), name)

@@ -29,6 +29,12 @@ DEFAULTS = {
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
+    # The most vertices one polygon sent to kuzet (a drawn area, an analysis area) may have.
+    "ZONE_MAX_VERTICES": _DEFAULT.zone_limits.max_vertices,
+    # The longest span of days an incident series counts (one bucket a day).
+    "SERIES_MAX_DAYS": _DEFAULT.series_max_days,
+    # Flask's own: the largest request body in bytes (413 beyond it); 1 MiB holds the largest zone.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
     # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
     "PASSWORD_HASH_METHOD": _DEFAULT.password_hash_method,
     # Failed sign-ins (geo.settings.LoginPolicy): free failures per (login, address), then waits that
@@ -63,7 +69,8 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         database_url=config["DATABASE_URL"] or local_database_url(config["PG_PORT"]),
         timezone=config["TIMEZONE"],
         zone_limits=ZoneLimits(min_area_m2=float(config["ZONE_MIN_AREA_M2"]),
-                               max_area_m2=float(config["ZONE_MAX_AREA_M2"])),
+                               max_area_m2=float(config["ZONE_MAX_AREA_M2"]),
+                               max_vertices=int(config["ZONE_MAX_VERTICES"])),
         map=MapSettings(center=tuple(config["MAP_CENTER"]), zoom=int(config["MAP_ZOOM"]),
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
@@ -76,6 +83,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               statement_timeout_s=float(config["STATEMENT_TIMEOUT"]),
                               retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
                               access_log=str(config["ACCESS_LOG"])),
+        series_max_days=int(config["SERIES_MAX_DAYS"]),
     )
 
 

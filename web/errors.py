@@ -11,7 +11,7 @@ import psycopg
 from flask import Flask, current_app, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
@@ -69,8 +69,19 @@ def handle_unavailable(error: Exception):
     return response
 
 
+def handle_too_large(error: RequestEntityTooLarge):
+    """413 naming the limit (the ``MAX_CONTENT_LENGTH`` setting); nothing was read or stored."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message = _("The request body is larger than the %(limit)s bytes this server accepts; "
+                "send less (a simpler geometry, fewer items).", limit=f"{limit:,}")
+    if wants_json():
+        return jsonify({"error": message}), 413
+    return error_page(413, message)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(KuzetError, handle_kuzet_error)
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
     for cls in UNAVAILABLE:
         app.register_error_handler(cls, handle_unavailable)

@@ -52,7 +52,8 @@ def test_an_unknown_layer_is_a_json_404(client):
     ("bbox=x,43,77,44", "must be numbers"),
     ("limit=0", "limit must be between"),
     ("limit=ten", "limit must be a whole number"),
-    ("offset=-1", "offset must not be negative"),
+    ("offset=-1", "offset must be a whole number from 0"),
+    ("offset=2147483648", "offset must be a whole number from 0 to 2147483647"),
 ])
 def test_bad_parameters_are_a_json_400_with_the_reason(client, query, reason):
     r = client.get(f"/api/v1/layers/district?{query}")

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.errors import InvalidInput
 
+from ..api.bodies import arg
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
@@ -34,7 +35,7 @@ def audit():
     viewer, session = current_principal(), get_session()
     entity = request.args.get("entity", "").strip() or None
     first, last = _day("from"), _day("to")
-    offset = max(request.args.get("offset", default=0, type=int), 0)
+    offset = max(arg("offset", "int") or 0, 0)  # bounded like the API's numbers
     entries = services.audit_trail(session, viewer, entity=entity, first_day=first, last_day=last, limit=PAGE,
                                    offset=offset, timezone_name=_zone())
     return render_template("audit.html", title=_("Audit log"), entries=entries, entity=entity or "",

@@ -1,8 +1,6 @@
 """Hot spot analyses: run one (stored), list, reopen, cells as GeoJSON, CSV export; incidents over time."""
 from __future__ import annotations
 
-import json
-
 from flask import Response, jsonify, request, url_for
 
 from geo import services
@@ -10,11 +8,11 @@ from geo.errors import InvalidInput
 from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run
 
 from ..auth import current_principal
-from ..config import zone_name as _zone
+from ..config import settings, zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from . import bp
-from .bodies import arg, json_object, known
+from .bodies import arg, json_object, known, parsed_json
 
 
 @bp.post("/analyses")
@@ -24,7 +22,8 @@ def create_analysis():
     body = known(json_object(), RUN_FIELDS, required=("method",))
     selection, parameters = Selection.from_json(body, timezone=_zone()), Parameters.from_json(body)
     session = get_session()
-    result = hotspots(session, selection, parameters, actor=current_principal())
+    result = hotspots(session, selection, parameters, actor=current_principal(),
+                      max_vertices=settings().zone_limits.max_vertices)
     session.commit()
     response = jsonify(result.as_json())
     response.status_code = 201
@@ -35,8 +34,8 @@ def create_analysis():
 @bp.get("/analyses")
 def list_analyses():
     """Stored runs, newest first; ``limit`` (default 50) and ``offset``."""
-    return jsonify(services.list_runs(get_session(), viewer=current_principal(), limit=arg("limit", "int") or 50,
-                                      offset=arg("offset", "int") or 0))
+    return jsonify(services.list_runs(get_session(), viewer=current_principal(), limit=arg("limit", "count") or 50,
+                                      offset=arg("offset", "count") or 0))
 
 
 @bp.get("/analyses/<int:run_id>")
@@ -87,10 +86,7 @@ def _area() -> dict | None:
     if not given:
         return None
     if given[0] == "polygon":
-        try:
-            return {"kind": "polygon", "geometry": json.loads(request.args["polygon"])}
-        except ValueError:
-            raise InvalidInput("polygon must be a GeoJSON Polygon geometry") from None
+        return {"kind": "polygon", "geometry": parsed_json(request.args["polygon"], "polygon (a GeoJSON Polygon geometry)")}
     return {"kind": given[0], "id": arg(given[0], "int")}
 
 
@@ -105,5 +101,7 @@ def incident_series():
         "timezone": request.args.get("timezone") or None,
         "deduplicate": request.args.get("deduplicate") in ("1", "true")}, timezone=_zone())
     series = services.incident_series(get_session(), selection, viewer=current_principal(),
-                                      interval=request.args.get("interval", "day"))
+                                      interval=request.args.get("interval", "day"),
+                                      max_days=settings().series_max_days,
+                                      max_vertices=settings().zone_limits.max_vertices)
     return jsonify(series)

@@ -4,17 +4,66 @@ Times are ISO 8601; a time without an offset is local to the app's ``TIMEZONE`` 
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import request
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter
 
 from geo.errors import InvalidInput
-from geo.times import aware_moment
+from geo.times import aware_moment, within_years
 
 from ..config import zone_name
 
 MISSING = object()
+# Every whole number the API reads fits PostgreSQL's integer (int4): ids, offsets, limits, counts.
+INT_MIN, INT_MAX = -2**31, 2**31 - 1
+# Deepest nesting of arrays and objects a body may have (a GeoJSON polygon in an area needs 6).
+MAX_JSON_DEPTH = 32
+
+
+class IdConverter(IntegerConverter):
+    """Flask's ``int`` converter bounded to PostgreSQL's integer: a larger path id names nothing (404,
+    whatever the method; a failed match would make werkzeug answer 405 for some)."""
+
+    def to_python(self, value: str) -> int:
+        number = super().to_python(value)
+        if number > INT_MAX:
+            raise NotFound()
+        return number
+
+
+def _depth(value) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_JSON_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def parsed_json(raw: str | bytes, what: str):
+    """``raw`` parsed as JSON nested at most MAX_JSON_DEPTH levels; InvalidInput naming ``what`` otherwise."""
+    too_deep = _("%(what)s nests arrays and objects more than %(depth)d levels deep", what=what,
+                 depth=MAX_JSON_DEPTH)
+    try:
+        value = json.loads(raw)
+    except RecursionError:  # nested far deeper than MAX_JSON_DEPTH
+        raise InvalidInput(too_deep) from None
+    except ValueError:
+        raise InvalidInput(_("%(what)s is not valid JSON", what=what)) from None
+    if _depth(value) > MAX_JSON_DEPTH:
+        raise InvalidInput(too_deep)
+    return value
 
 
 def json_object() -> dict:
@@ -26,9 +75,7 @@ def json_object() -> dict:
         raise InvalidInput("a JSON object is required as the request body")
     if not request.is_json:
         raise InvalidInput("the request body must be sent as Content-Type: application/json")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise InvalidInput("the request body is not valid JSON")
+    body = parsed_json(request.get_data(cache=True), _("the request body"))
     if not isinstance(body, dict):
         raise InvalidInput("the request body must be a JSON object")
     return body
@@ -43,10 +90,19 @@ def moment(value, name: str) -> datetime:
     return aware_moment(value, name, local_zone())
 
 
-def integer(value, name: str) -> int:
+def integer(value, name: str, *, low: int = INT_MIN) -> int:
+    """A whole number from ``low`` to ``INT_MAX`` (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(f"{name} must be a whole number")
+        raise InvalidInput(_("%(name)s must be a whole number", name=name))
+    if not low <= value <= INT_MAX:
+        raise InvalidInput(_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d",
+                             name=name, low=low, high=INT_MAX, value=value))
     return value
+
+
+def count(value, name: str) -> int:
+    """A whole number from 0 (an offset or limit)."""
+    return integer(value, name, low=0)
 
 
 def text(value, name: str) -> str:
@@ -75,7 +131,7 @@ def period(value, name: str) -> dict:
     return {"starts_at": out["starts_at"], "ends_at": out.get("ends_at")}
 
 
-READERS = {"int": integer, "moment": moment, "text": text, "ints": integers, "any": anything, "period": period}
+READERS = {"int": integer, "count": count, "moment": moment, "text": text, "ints": integers, "any": anything, "period": period}
 
 
 def known(body: dict, names, *, required: tuple[str, ...] = ()) -> dict:
@@ -109,14 +165,16 @@ def arg(name: str, kind: str, *, required: bool = False):
         if required:
             raise InvalidInput(f"query argument {name} is required")
         return None
-    if kind == "int":
+    if kind in ("int", "count"):
         try:
-            return int(raw)
+            number = int(raw)
         except ValueError:
-            raise InvalidInput(f"{name} must be a whole number, got {raw!r}") from None
+            raise InvalidInput(_("%(name)s must be a whole number, got %(raw)r", name=name, raw=raw)) from None
+        return READERS[kind](number, name)
     if kind == "date":
         try:
-            return date.fromisoformat(raw.strip())
+            day = date.fromisoformat(raw.strip())
         except ValueError:
-            raise InvalidInput(f"{name} must be a date YYYY-MM-DD, got {raw!r}") from None
+            raise InvalidInput(_("%(name)s must be a date YYYY-MM-DD, got %(raw)r", name=name, raw=raw)) from None
+        return within_years(day, name)
     return READERS[kind](raw, name)

@@ -4,24 +4,14 @@ from __future__ import annotations
 from flask import jsonify, request, url_for
 
 from geo import services
-from geo.errors import InvalidInput
 
 from ..auth import current_principal
 from ..db import get_session
 from ..geojson import feature_collection, geojson_response
 from . import bp
+from .bodies import arg
 
 DEFAULT_LIMIT = 1000
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InvalidInput(f"{name} must be a whole number, got {raw!r}") from None
 
 
 @bp.get("/layers")
@@ -38,8 +28,9 @@ def list_layers():
 @bp.get("/layers/<layer>")
 def layer_items(layer: str):
     """GeoJSON of one layer; ``bbox=minlon,minlat,maxlon,maxlat``, ``limit``, ``offset``."""
-    limit = _int_arg("limit", DEFAULT_LIMIT)
-    offset = _int_arg("offset", 0)
+    limit = arg("limit", "count")
+    limit = DEFAULT_LIMIT if limit is None else limit
+    offset = arg("offset", "count") or 0
     bbox = request.args.get("bbox") or None
     page = services.layer_features(get_session(), layer, viewer=current_principal(), bbox=bbox, limit=limit,
                                    offset=offset)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.errors import InvalidInput
 
+from ..api.bodies import arg
 from ..auth import current_principal
 from ..config import settings, zone_name
 from ..db import get_session
@@ -52,7 +53,7 @@ def dispatch():
 def supervise():
     """Proposed assignments in the signed-in officer's jurisdiction (an admin chooses the officer)."""
     page = services.supervision_page(get_session(), viewer=current_principal(),
-                                     officer_id=request.args.get("officer_id", type=int))
+                                     officer_id=arg("officer_id", "int"))
     officer = page["officer"]
     setup = {"api": _api_root(), "officer_id": officer and officer["id"], "strings": supervise_strings()}
     return render_template("supervise.html", title=_("Supervise"), officers=page["officers"], officer=officer,

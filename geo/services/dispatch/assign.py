@@ -142,6 +142,18 @@ def _refuse(violations: list[Violation]) -> None:
                             violations)
 
 
+def _storable_override(session: Session, override: HomeAreaOverride | None) -> None:
+    """An override the rules let pass (the target may lie in the home area anyway) is stored only
+    whole: an existing officer and a reason; InvalidInput or NotFound otherwise, nothing stored."""
+    if override is None:
+        return
+    if not override.officer_id or not override.reason:
+        raise InvalidInput("a home-area override needs both override_officer_id and a non-blank "
+                           "override_reason (or neither)")
+    if q.lock_officer(session, override.officer_id) is None:
+        raise NotFound(f"no officer {override.officer_id} (override_officer_id)")
+
+
 def assign_formation(session: Session, request: AssignmentRequest, *, actor: Principal,
                      regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> Assignment:
     """Check every rule and store a proposed assignment, or raise with every violation.
@@ -158,6 +170,7 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: Pri
     regime = get_regime(regime_name)
     facts = build_facts(session, request, regime)
     _refuse(check_assignment(facts, regime, gettext=gettext))
+    _storable_override(session, facts.override)
     try:
         a = w.insert_assignment(session, facts, regime=regime.name, actor=actor.actor,
                                 override=facts.override)
@@ -213,6 +226,7 @@ def update_assignment(session: Session, assignment_id: int, *, actor: Principal,
     request = _request_of(a, w.member_ids(session, a.id), **changes)
     facts = build_facts(session, request, regime, exclude_id=a.id)
     _refuse(check_assignment(facts, regime, gettext=gettext))
+    _storable_override(session, facts.override)
     before = w.snapshot(session, a)
     try:
         w.update_assignment(session, a, facts, actor=actor.actor)

@@ -22,6 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ...analysis.selection import hour_band_mask
 from ...domain import DEFAULT_TIMEZONE, IncidentSource, values
 from ...errors import InvalidInput
+from ...times import within_years
 
 METHODS = ("gi_star", "local_moran", "kde")
 AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone")
@@ -169,10 +170,11 @@ def moment(value, name: str, zone: ZoneInfo, *, end: bool = False) -> datetime |
             value = date.fromisoformat(text) if whole_day else datetime.fromisoformat(text)
         except ValueError:
             raise InvalidInput(f"{name} is not an ISO 8601 date or date-time: {text!r}") from None
+    if not isinstance(value, date):
+        raise InvalidInput(f"{name} must be a date or date-time")
+    within_years(value, name)
     if whole_day:
         value = datetime.combine(value + timedelta(days=1 if end else 0), time())
-    if not isinstance(value, datetime):
-        raise InvalidInput(f"{name} must be a date or date-time")
     return value if value.tzinfo is not None else value.replace(tzinfo=zone)
 
 

@@ -24,6 +24,7 @@ from ...db import incidents as db
 from ...domain import IncidentSource
 from ...errors import InvalidInput
 from ...progress import ProgressFactory, silent
+from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from . import statistics
 from .options import Area, Parameters, Selection
 from ..layers.zones import polygon_from_geojson
@@ -60,7 +61,8 @@ def may_run(actor: Principal) -> None:
 
 
 def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
-             progress: ProgressFactory = silent, top: int = 10) -> HotspotResult:
+             progress: ProgressFactory = silent, top: int = 10,
+             max_vertices: int = ZoneLimits.max_vertices) -> HotspotResult:
     """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
 
     Parameters
@@ -88,7 +90,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     began, method = time.perf_counter(), parameters.method
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
-        area_info, area_geom = resolve_area(session, selection.area)
+        area_info, area_geom = resolve_area(session, selection.area, max_vertices)
         incidents = selected_incidents(session, selection, area_geom)
         if incidents.empty:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
@@ -113,12 +115,13 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                          run.created_at, run.duration_ms)
 
 
-def resolve_area(session: Session, area: Area | None):
-    """The area's description for the summary and its geometry (EPSG:4326), or (None, None)."""
+def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLimits.max_vertices):
+    """The area's description for the summary and its geometry (EPSG:4326), or (None, None); a drawn
+    polygon has at most ``max_vertices`` positions."""
     if area is None:
         return None, None
     if area.kind == "polygon":
-        polygon = polygon_from_geojson(area.geometry)
+        polygon = polygon_from_geojson(area.geometry, max_vertices)
         return {"kind": "polygon"}, polygon
     found = db.area_geometry(session, area.kind, area.id)
     if found is None:
@@ -142,8 +145,10 @@ def selected_incidents(session: Session, chosen: Selection, area_geom=None) -> g
     return frame
 
 
-def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None) -> dict:
-    """Incidents per local day (every day from the first to the last, zeros kept) and per hour of day."""
+def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, *,
+              max_days: int = SERIES_MAX_DAYS) -> dict:
+    """Incidents per local day (every day from the first to the last, zeros kept) and per hour of day;
+    InvalidInput when that is more than ``max_days`` days."""
     local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(timezone)
     synthetic = (incidents["source"] == SYNTHETIC).to_numpy()
     days = local.dt.tz_localize(None).dt.normalize()
@@ -152,6 +157,10 @@ def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None) 
                                            - pd.Timedelta(microseconds=1)).normalize()
     if len(days):
         first, last = min(first, days.min()), max(last, days.max())
+    span = (last - first).days + 1 if len(days) else 0
+    if span > max_days:
+        raise InvalidInput(f"the series would count {span:,} days; at most {max_days:,} are counted "
+                           "(choose a shorter start..end)")
     index = pd.date_range(first, last, freq="D") if len(days) else pd.DatetimeIndex([])
     per_day = days.value_counts().reindex(index, fill_value=0)
     synthetic_per_day = days[synthetic].value_counts().reindex(index, fill_value=0)

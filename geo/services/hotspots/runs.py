@@ -17,6 +17,7 @@ from ...analysis.hotspots import quadrants
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...errors import InvalidInput, NotFound
+from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from .statistics import ALPHA
 from .run import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
 from .options import Selection
@@ -144,7 +145,8 @@ def may_read(viewer: Principal) -> None:
 
 
 def incident_series(session: Session, selection: Selection = Selection(), *, viewer: Principal,
-                    interval: str = "day") -> dict:
+                    interval: str = "day", max_days: int = SERIES_MAX_DAYS,
+                    max_vertices: int = ZoneLimits.max_vertices) -> dict:
     """Incidents of a selection per local day (``interval="day"``) or per hour of the day (``"hour"``).
 
     ``selection`` is the checked :class:`~geo.services.hotspots.options.Selection` a hot spot run
@@ -154,9 +156,12 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
     may_read(viewer)
     if interval not in ("day", "hour"):
         raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
-    _area, geometry = resolve_area(session, selection.area)
+    if selection.start and selection.end and (selection.end - selection.start).days > max_days:
+        raise InvalidInput(f"start..end spans {(selection.end - selection.start).days:,} days; a series "
+                           f"counts at most {max_days:,} (choose a shorter span)")
+    _area, geometry = resolve_area(session, selection.area, max_vertices)
     incidents = selected_incidents(session, selection, geometry)
-    series = series_of(incidents, selection.timezone, selection.start, selection.end)
+    series = series_of(incidents, selection.timezone, selection.start, selection.end, max_days=max_days)
     synthetic = incidents["source"] == SYNTHETIC
     if interval == "day":
         buckets = [{"t": d, "count": n, "synthetic": s}

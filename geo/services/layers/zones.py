@@ -46,8 +46,9 @@ def _ring(value, number: int) -> list[tuple[float, float]]:
     return ring
 
 
-def polygon_from_geojson(geometry) -> Polygon:
-    """A valid 2-D shapely Polygon from a GeoJSON Polygon geometry, or InvalidInput saying what is wrong.
+def polygon_from_geojson(geometry, max_vertices: int = ZoneLimits.max_vertices) -> Polygon:
+    """A valid 2-D shapely Polygon from a GeoJSON Polygon geometry, or InvalidInput saying what is wrong
+    (more than ``max_vertices`` positions in all its rings, too).
 
     Examples
     --------
@@ -62,6 +63,10 @@ def polygon_from_geojson(geometry) -> Polygon:
     rings = geometry.get("coordinates")
     if not isinstance(rings, (list, tuple)) or not rings:
         raise InvalidInput("geometry: a Polygon needs coordinates: a list of rings")
+    vertices = sum(len(r) if isinstance(r, (list, tuple)) else 0 for r in rings)
+    if vertices > max_vertices:
+        raise InvalidInput(f"geometry: the polygon has {vertices:,} positions; at most {max_vertices:,} "
+                           "are accepted (simplify it)")
     shell, *holes = [_ring(r, i) for i, r in enumerate(rings)]
     polygon = Polygon(shell, holes)
     if polygon.is_empty or not polygon.is_valid:
@@ -112,7 +117,7 @@ def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, poli
     """
     require(actor, *PLANNERS)
     name = _name(name)
-    polygon = polygon_from_geojson(geometry)
+    polygon = polygon_from_geojson(geometry, limits.max_vertices)
     if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
         raise NotFound(f"no police unit {police_unit_id}")
     where = _placed(session, polygon, limits)
@@ -132,7 +137,7 @@ def draw_emergency_area(session: Session, *, actor: Principal, name, geometry, s
     """
     require(actor, *PLANNERS)
     name = _name(name)
-    polygon = polygon_from_geojson(geometry)
+    polygon = polygon_from_geojson(geometry, limits.max_vertices)
     if starts_at.tzinfo is None or (ends_at is not None and ends_at.tzinfo is None):
         raise InvalidInput("period: times need a time zone")
     if ends_at is not None and not starts_at < ends_at:
