@@ -30,7 +30,6 @@ from geo.services.database import migrate
 from . import create_app, register_pages
 from .config import settings
 from .db import new_session
-from .sessions import drop_expired_sessions
 
 REPORT_LIMIT = 200
 
@@ -54,7 +53,15 @@ def _use_database_url(ctx: click.Context, _param: click.Parameter, value: str | 
         ctx.ensure_object(ScriptInfo).create_app = partial(cli_app, {"DATABASE_URL": value})
 
 
-@click.group(cls=FlaskGroup, create_app=cli_app, add_default_commands=False, add_version_option=False,
+class KuzetGroup(FlaskGroup):
+    """Flask's group, listing kuzet's commands without building the app: they are this group's own
+    (and the app's, see ``init_app``), so ``kuzet --help`` imports neither the models nor the pages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+
+@click.group(cls=KuzetGroup, create_app=cli_app, add_default_commands=False, add_version_option=False,
              load_dotenv=False, set_debug_flag=False, context_settings={"auto_envvar_prefix": None})
 @click.option("--database-url", default=None, expose_value=False, callback=_use_database_url,
               help="PostGIS URL (default: the project-local cluster).")
@@ -89,6 +96,8 @@ def db_prune() -> None:
     """Delete the expired web sessions."""
     session = _session()
     with session.begin():
+        from .sessions import drop_expired_sessions
+
         count = drop_expired_sessions(session)
     click.echo(f"{count} expired web sessions deleted")
 
@@ -317,6 +326,10 @@ def init_app(app: Flask) -> None:
     """The commands on ``app.cli``: ``kuzet COMMAND`` or ``flask --app web COMMAND``."""
     for name, command in commands.commands.items():
         app.cli.add_command(command, name)
+
+
+for _name, _command in commands.commands.items():  # kuzet's own: found without building the app
+    main.add_command(_command, _name)
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def test_db_upgrade_names_the_revision_on_a_line_of_its_own(engine):
 
 
 # The analysis and map stack: a command that needs none of it must not pay for importing it.
-HEAVY = {"geopandas", "pandas", "scipy", "esda", "libpysal", "highspy", "folium", "branca", "spopt"}
+# Listing the commands builds no app either, so not even the models (GeoAlchemy2, shapely) are loaded.
+HEAVY = {"geopandas", "pandas", "scipy", "esda", "libpysal", "highspy", "folium", "branca", "spopt",
+         "geoalchemy2", "shapely"}
 SHOW_HEAVY_AFTER_HELP = f"""
 import sys
 from web.cli import main
