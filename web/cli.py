@@ -93,13 +93,17 @@ def db_upgrade(revision: str) -> None:
 
 @db.command("prune")
 def db_prune() -> None:
-    """Delete the expired web sessions."""
+    """Delete the expired web sessions and the sign-in records the login policy no longer reads."""
+    from geo.services.accounts import forget_login_attempts
+
+    from .sessions import drop_expired_sessions
+
     session = _session()
     with session.begin():
-        from .sessions import drop_expired_sessions
-
         count = drop_expired_sessions(session)
+        attempts = forget_login_attempts(session, settings().login)
     click.echo(f"{count} expired web sessions deleted")
+    click.echo(f"{attempts} old sign-in records deleted")
 
 
 def _session() -> Session:

@@ -87,3 +87,8 @@ def drop_session(session: Session, sid: str) -> None:
 
 def drop_expired_sessions(session: Session, now: datetime) -> int:
     return session.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount
+
+
+def drop_login_attempts(session: Session, before: datetime) -> int:
+    """Delete the sign-in records older than ``before``; how many went."""
+    return session.execute(delete(LoginAttempt).where(LoginAttempt.at < before)).rowcount

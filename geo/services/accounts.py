@@ -162,3 +162,11 @@ def _public(account) -> dict:
     return {"id": account.id, "login": account.login, "full_name": account.full_name,
             "roles": list(account.roles), "officer_id": account.officer_id,
             "formation_id": account.formation_id, "active": account.active}
+
+
+def forget_login_attempts(session: Session, policy: LoginPolicy = LoginPolicy(), *,
+                          now: datetime | None = None) -> int:
+    """Delete the sign-in records no rule of ``policy`` reads any more (older than both its memory
+    of a pair's failures and its address window); how many went. Run by ``kuzet db prune``."""
+    now = now or _now()
+    return q.drop_login_attempts(session, now - max(policy.memory, policy.address_window))

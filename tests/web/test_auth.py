@@ -148,8 +148,19 @@ def test_kuzet_db_prune_deletes_expired_sessions_and_keeps_live_ones(app, sessio
     ids = an_expired_and_a_live_session(session)
     out = app.test_cli_runner().invoke(args=["db", "prune"])
     assert out.exit_code == 0, out.output
-    assert out.output == "1 expired web sessions deleted\n"
+    assert out.output.splitlines()[0] == "1 expired web sessions deleted"
     assert remaining(session, ids) == {"live-session"}
+
+
+def test_kuzet_db_prune_forgets_sign_in_records_no_rule_reads_any_more(app, session):
+    now = datetime.now(timezone.utc)
+    session.add_all([LoginAttempt(login="old", remote_addr="10.0.0.1", succeeded=False, at=now - timedelta(hours=2)),
+                     LoginAttempt(login="new", remote_addr="10.0.0.1", succeeded=False, at=now - timedelta(minutes=5))])
+    session.commit()
+    out = app.test_cli_runner().invoke(args=["db", "prune"])
+    assert out.exit_code == 0, out.output
+    assert out.output.splitlines()[1] == "1 old sign-in records deleted"
+    assert set(session.scalars(select(LoginAttempt.login).where(LoginAttempt.login.in_(["old", "new"])))) == {"new"}
 
 
 def test_signing_in_deletes_expired_sessions_and_keeps_live_ones(app, session):
