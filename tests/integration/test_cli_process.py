@@ -75,3 +75,33 @@ def test_the_command_line_app_has_no_pages_until_it_serves():
     register_pages(app)  # once only
     pages = {"api", "maps", "dispatch", "planning", "analysis", "leader", "reports", "accountability"}
     assert pages <= set(app.blueprints)
+
+
+def test_make_run_serves_with_gunicorn_not_the_development_server(engine):
+    """The serve line of `make run`, as written in the Makefile, answers from gunicorn."""
+    import re
+    import time
+    import urllib.request
+
+    line = next(ln for ln in (ROOT / "Makefile").read_text().splitlines() if re.search(r"\bserve\b", ln)
+                and "$(KUZET)" in ln)
+    args = line.split("serve", 1)[1].split()
+    assert "--dev" not in args and "--debug" not in args, line
+    port = closed_port()
+    args = [a if a != "5000" else str(port) for a in args]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "KUZET_DATABASE_URL": engine.url.render_as_string(hide_password=False),
+           "KUZET_WORKERS": "1", "KUZET_THREADS": "2"}
+    server = subprocess.Popen([sys.executable, "-c", "from web.cli import main; main()", "serve", *args], cwd=ROOT,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline, answer = time.monotonic() + 60, None
+        while answer is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5)
+            except OSError:
+                time.sleep(0.3)
+        assert answer is not None, server.stdout.read() if server.poll() is not None else "no answer in 60 s"
+        assert answer.status == 200 and answer.headers["Server"].startswith("gunicorn"), answer.headers["Server"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
