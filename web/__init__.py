@@ -21,7 +21,11 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
     app.extensions["kuzet"] = settings_from(app.config)
 
     from . import auth, cli, db, errors, i18n, proxy, security
+    from .api.bodies import IdConverter
     from .sessions import DatabaseSessionInterface
+
+    # Every ``<int:...>`` path id of the app fits PostgreSQL's integer; a larger one is a 404.
+    app.url_map.converters["int"] = IdConverter
 
     db.init_app(app)
     # First of the before-request hooks: a session store that could not be read answers 503.

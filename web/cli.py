@@ -307,8 +307,11 @@ def user_list() -> None:
 @commands.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--dev", is_flag=True, help="Werkzeug's development server (one process) instead of gunicorn.")
-@click.option("--debug", is_flag=True, help="Debugging, on the development server (implies --dev).")
+# Only the command line chooses the development server: no FLASK_SERVE_* variable can.
+@click.option("--dev", is_flag=True, allow_from_autoenv=False,
+              help="Werkzeug's development server (one process) instead of gunicorn.")
+@click.option("--debug", is_flag=True, allow_from_autoenv=False,
+              help="Debugging, on the development server (implies --dev).")
 def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     """Serve the web app: gunicorn, workers x threads sized from the cores (KUZET_WORKERS, KUZET_THREADS)."""
     _session().close()  # refuse to serve a database the migrations have not brought up to date
@@ -318,6 +321,7 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     if not (dev or debug):
         from .server import serve as serve_production
 
+        app.debug = False  # a DEBUG configuration never reaches the served app: errors get their pages
         serve_production(app, host, port)
         return
     # app.run declines to start under a Flask CLI; this is what it would do.
