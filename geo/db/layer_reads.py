@@ -7,7 +7,10 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 from geoalchemy2 import functions as gfunc
-from sqlalchemy import ColumnElement, Select, func, select
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import ColumnElement, Select, and_, any_, func, select
+from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -48,12 +51,26 @@ def import_with_checksum(session: Session, layer: str, sha256: str) -> ImportBat
                            .order_by(ImportBatch.id).limit(1)).first()
 
 
-def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...]) -> set[tuple]:
-    """The value tuples of ``key_fields`` already stored in a layer (rows with every value given)."""
+def keyed_clauses(columns: Sequence[ColumnElement], keys: Iterable[tuple]) -> list[ColumnElement[bool]]:
+    """WHERE clauses that together match the rows whose ``columns`` hold one of ``keys``: one per
+    value of all but the last column, ``last = ANY(array)`` rather than a huge IN list."""
+    *prefix, last = columns
+    groups: dict[tuple, list] = {}
+    for key in keys:
+        groups.setdefault(tuple(key[:-1]), []).append(key[-1])
+    return [and_(*(c == v for c, v in zip(prefix, values)), last == any_(array(lasts)))
+            for values, lasts in groups.items()]
+
+
+def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...], among: Iterable[tuple]) -> set[tuple]:
+    """Which of the value tuples ``among`` of ``key_fields`` a layer stores already (PostGIS looks
+    them up; only the ones found come back)."""
     model = model_of(spec)
     columns = [getattr(model, spec.field(name).column) for name in key_fields]
-    rows = session.execute(select(*columns).where(*(c.is_not(None) for c in columns)).distinct())
-    return {tuple(row) for row in rows}
+    found: set[tuple] = set()
+    for clause in keyed_clauses(columns, among):
+        found |= {tuple(row) for row in session.execute(select(*columns).where(clause).distinct())}
+    return found
 
 
 def count_rows(session: Session, spec: LayerSpec) -> int:

@@ -7,11 +7,11 @@ import numpy as np
 import psycopg
 import shapely
 from psycopg import sql
-from sqlalchemy import any_, delete
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
+from .layer_reads import keyed_clauses
 from .models import MODELS, ImportBatch
 
 CHUNK_ROWS = 5000
@@ -64,15 +64,8 @@ def record_import(session: Session, *, layer: str, source_name: str, source_crs:
 def delete_keyed(session: Session, table: str, key_columns: Sequence[str], keys: Iterable[tuple]) -> int:
     """DELETE the rows of ``table`` whose ``key_columns`` hold one of ``keys`` (an import's update)."""
     model = MODELS[table]
-    *prefix, last = (getattr(model, c) for c in key_columns)
-    groups: dict[tuple, list] = {}
-    for key in keys:
-        groups.setdefault(tuple(key[:-1]), []).append(key[-1])
-    deleted = 0
-    for values, lasts in groups.items():  # one statement per prefix: last = ANY(array), not a huge IN list
-        where = [c == v for c, v in zip(prefix, values)] + [last == any_(array(lasts))]
-        deleted += session.execute(delete(model).where(*where)).rowcount
-    return deleted
+    clauses = keyed_clauses([getattr(model, c) for c in key_columns], keys)
+    return sum(session.execute(delete(model).where(clause)).rowcount for clause in clauses)
 
 
 def clear_layers(session: Session, tables: Sequence[str]) -> dict[str, int]:

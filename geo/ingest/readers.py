@@ -5,6 +5,7 @@ an empty geometry and a :class:`RowError`, so validation can report every bad ro
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import struct
@@ -144,6 +145,21 @@ def _shapefile_parts(path: Path) -> list[tuple[str, dict[str, bytes]]]:
     except (zipfile.BadZipFile, OSError):
         return []  # reading reports the unreadable archive
     return [(f"{path.name}:{stem}.shp", parts) for stem, parts in members.items() if ".shp" in parts]
+
+
+SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")  # beside the .shp: they hold its attributes
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of a file, with a shapefile's companion parts (found as ``read_source`` finds them)."""
+    digest = hashlib.sha256()
+    parts = [path] + ([_sibling(path, s) for s in SHAPEFILE_PARTS] if path.suffix.lower() == ".shp" else [])
+    for part in parts:
+        if part is not None and part.exists():
+            with part.open("rb") as f:
+                for block in iter(lambda: f.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
 
 
 def _sibling(path: Path, suffix: str) -> Path | None:

@@ -4,7 +4,6 @@ Importing is for admins and is written to the audit log.
 """
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from ...db import layer_reads, layer_writes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput
 from ...ingest.mapping import Mapping, resolve_columns
-from ...ingest.readers import CsvGeometry, Source, read_source
+from ...ingest.readers import CsvGeometry, Source, file_checksum, read_source
 from ...ingest.validate import Extent, known_keys, timezone, validate
 from ...layers import LayerSpec
 from ...progress import ProgressFactory, silent
@@ -28,7 +27,6 @@ from .features import layer_spec
 ON_DUPLICATE = ("refuse", "update")
 # The key of a row from a source: the same external id from the same source is the same record.
 KEY_FIELDS = ("source", "external_id")
-SHAPEFILE_PARTS = (".shx", ".dbf", ".prj", ".cpg")
 
 
 @dataclass(frozen=True)
@@ -39,18 +37,6 @@ class ImportResult:
     rows: int
     import_id: int
     replaced: int = 0
-
-
-def file_checksum(path: Path) -> str:
-    """SHA-256 of a file (with a shapefile's companion parts, which hold its attributes)."""
-    digest = hashlib.sha256()
-    parts = [path] + ([path.with_suffix(s) for s in SHAPEFILE_PARTS] if path.suffix.lower() == ".shp" else [])
-    for part in parts:
-        if part.exists():
-            with part.open("rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
-    return digest.hexdigest()
 
 
 def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: ImportSettings) -> Extent | None:
@@ -123,8 +109,10 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     key_columns = tuple(spec.field(f).column for f in KEY_FIELDS) if keyed else ()
     duplicates: set[tuple] = set()
     if keyed:
+        in_file = {k for k in zip(*(prepared.columns[c] for c in key_columns)) if None not in k} \
+            if all(c in prepared.columns for c in key_columns) else set()
         key_errors, duplicates = known_keys(prepared.columns, key_columns,
-                                            layer_reads.stored_keys(session, spec, KEY_FIELDS),
+                                            layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_file),
                                             "--on-duplicate update replaces the stored rows")
         if on_duplicate == "refuse":
             errors = sorted(errors + key_errors, key=lambda e: (e.row, e.field))
