@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
     # First of the before-request hooks: a session store that could not be read answers 503.
     app.before_request(DatabaseSessionInterface.refuse_unavailable)
     errors.init_app(app)
-    proxy.init_app(app, app.extensions["kuzet"].server.proxy_fix)
+    proxy.init_app(app)
     i18n.init_app(app)
     cli.init_app(app)
     auth.init_app(app)

@@ -16,20 +16,30 @@ from .config import settings
 def init_app(app: Flask) -> None:
     # Tests hand in their own sessionmaker (bound to a rolled-back connection).
     if "SESSIONMAKER" not in app.config:
-        app.config["SESSIONMAKER"] = lambda: make_sessionmaker(engine_of(app))()
+        app.config["SESSIONMAKER"] = lambda: _sessionmaker(app)()
     app.teardown_appcontext(close_session)
 
 
 def engine_of(app: Flask) -> Engine:
     """The app's engine, made on first use (nothing connects at import or factory time), with a pool
     sized to one server worker's threads (``geo.settings.ServerSettings``)."""
-    with _engine_lock:  # a worker's threads share one engine
-        engine = app.extensions.get("kuzet_engine")
-        if engine is None:
-            config = settings(app)
-            engine = make_engine(config.database_url, **config.server.engine_options())
-            app.extensions["kuzet_engine"] = engine
+    engine = app.extensions.get("kuzet_engine")
+    if engine is None:
+        with _engine_lock:  # a worker's threads share one engine
+            engine = app.extensions.get("kuzet_engine")
+            if engine is None:
+                config = settings(app)
+                engine = make_engine(config.database_url, **config.server.engine_options())
+                app.extensions["kuzet_engine"] = engine
     return engine
+
+
+def _sessionmaker(app: Flask):
+    """The app's sessionmaker over its engine, made once."""
+    maker = app.extensions.get("kuzet_sessionmaker")
+    if maker is None:
+        maker = app.extensions["kuzet_sessionmaker"] = make_sessionmaker(engine_of(app))
+    return maker
 
 
 _engine_lock = Lock()

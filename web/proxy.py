@@ -1,22 +1,16 @@
 """Behind a reverse proxy: trust its ``X-Forwarded-*`` headers (the ``PROXY_FIX`` setting, the number
-of proxies), so ``request.is_secure`` tells an HTTPS request; such a request gets HSTS (and the
-session cookie ``Secure``, web/sessions.py)."""
+of proxies), so ``request.is_secure`` tells an HTTPS request; such a request gets HSTS
+(web/security.py) and the session cookie ``Secure`` (web/sessions.py)."""
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-HSTS = "max-age=31536000; includeSubDomains"
+from .config import settings
 
 
-def add_hsts(response):
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    return response
-
-
-def init_app(app: Flask, proxies: int) -> None:
+def init_app(app: Flask) -> None:
+    proxies = settings(app).server.proxy_fix
     if proxies > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
                                 x_prefix=proxies)
-    app.after_request(add_hsts)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 
 from .config import settings
 
@@ -25,6 +25,8 @@ HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
 }
+HSTS = "max-age=31536000; includeSubDomains"  # HTTPS requests only (behind a proxy: web/proxy.py)
+NONCE = "{nonce}"
 
 
 def csp_nonce() -> str:
@@ -70,13 +72,15 @@ def policy(nonce: str, *, tiles_url: str = "") -> str:
 
 def init_app(app: Flask) -> None:
     """Expose ``csp_nonce()`` to templates and set the headers on every response the app sends."""
-    tiles_url = settings(app).map.tiles_url
+    template = policy(NONCE, tiles_url=settings(app).map.tiles_url)  # built once; the nonce per response
 
     @app.after_request
     def security_headers(response: Response) -> Response:
-        response.headers.setdefault("Content-Security-Policy", policy(csp_nonce(), tiles_url=tiles_url))
+        response.headers.setdefault("Content-Security-Policy", template.replace(NONCE, csp_nonce()))
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         return response
 
     app.context_processor(lambda: {"csp_nonce": csp_nonce})
