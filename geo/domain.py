@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 # The zone of Kazakhstan (UTC+5 since March 2024): the regime reads legal dates in it, and the app
 # shows and reads local times in it unless configured otherwise (geo.settings.Settings.timezone).
 DEFAULT_TIMEZONE = "Asia/Almaty"
+# The range of a stored whole number (PostgreSQL integer): ids, counts, attendance.
+INT_MIN, INT_MAX = -2**31, 2**31 - 1
 
 
 class PublicPlaceKind(StrEnum):

@@ -13,11 +13,11 @@ from flask_wtf.csrf import CSRFProtect
 
 from geo.access import Principal
 from geo.errors import NotFound
-from geo.services import accounts
+from geo.services import accounts, web_sessions
 
 from .config import settings
 from .db import get_session
-from .sessions import DatabaseSessionInterface, drop_expired_sessions
+from .sessions import DatabaseSessionInterface
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -66,7 +66,7 @@ def login():
         db.commit()  # a wrong password past the address's ceiling is recorded too
         return _wait_page(exc)
     if who is not None:
-        drop_expired_sessions(db)  # a cheap sweep, so expired sessions do not pile up between prunes
+        web_sessions.drop_expired_sessions(db)  # a cheap sweep, so expired sessions do not pile up between prunes
     db.commit()  # the attempt is recorded either way
     if who is None:
         return render_template("login.html", error=_("Wrong login or password.")), 401

@@ -96,7 +96,7 @@ def db_prune() -> None:
     """Delete the expired web sessions and the sign-in records the login policy no longer reads."""
     from geo.services.accounts import forget_login_attempts
 
-    from .sessions import drop_expired_sessions
+    from geo.services.web_sessions import drop_expired_sessions
 
     session = _session()
     with session.begin():

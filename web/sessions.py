@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 
 from flask import Flask, request, session as current_session
 from flask.sessions import SessionInterface, SessionMixin
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import CallbackDict
 
 from geo.services import web_sessions as store
@@ -15,11 +14,6 @@ from .db import close_session, new_session
 from .errors import UNAVAILABLE
 
 LIFETIME = timedelta(hours=12)
-
-
-def drop_expired_sessions(db: Session) -> int:
-    """Delete the stored sessions past their expiry (no one can use them any more); how many went."""
-    return store.drop_expired_sessions(db)
 
 
 class ServerSession(CallbackDict, SessionMixin):

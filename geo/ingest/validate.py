@@ -16,6 +16,7 @@ import shapely
 from shapely.validation import explain_validity
 
 from ..crs import STORAGE_CRS
+from ..domain import INT_MAX, INT_MIN
 from ..errors import InvalidInput, RowError
 from ..layers import Field, LayerSpec
 from .readers import Source
@@ -28,7 +29,7 @@ ACCEPTED_TYPES = {
 }
 DAYFIRST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 # An "int" field is stored in a PostgreSQL integer column.
-INT_RANGE = (-2**31, 2**31 - 1)
+INT_RANGE = (INT_MIN, INT_MAX)
 
 
 @dataclass

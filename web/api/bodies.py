@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter
 
+from geo.domain import INT_MAX, INT_MIN
 from geo.errors import InvalidInput
 from geo.times import aware_moment, within_years
 
@@ -20,7 +21,6 @@ from ..config import zone_name
 
 MISSING = object()
 # Every whole number the API reads fits PostgreSQL's integer (int4): ids, offsets, limits, counts.
-INT_MIN, INT_MAX = -2**31, 2**31 - 1
 # Deepest nesting of arrays and objects a body may have (a GeoJSON polygon in an area needs 6).
 MAX_JSON_DEPTH = 32
 

@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...analysis.selection import hour_band_mask
-from ...domain import DEFAULT_TIMEZONE, IncidentSource, values
+from ...domain import DEFAULT_TIMEZONE, INT_MAX, IncidentSource, values
 from ...errors import InvalidInput
 from ...times import within_years
 
@@ -207,7 +207,7 @@ def area_of(value) -> Area | None:
         if not isinstance(value.get("geometry"), Mapping):
             raise InvalidInput("a drawn area needs its GeoJSON geometry")
         return Area(kind, geometry=dict(value["geometry"]))
-    return Area(kind, id=_whole(value.get("id"), "area id", 1, 2**31 - 1))
+    return Area(kind, id=_whole(value.get("id"), "area id", 1, INT_MAX))
 
 
 def selection(*, start=None, end=None, weekdays=None, hour_band=None, categories=None, area=None,
