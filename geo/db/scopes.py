@@ -53,13 +53,12 @@ def in_jurisdiction(unit_id: int, geom) -> ColumnElement[bool]:
 
 def assignment_in_unit(unit_id: int) -> ColumnElement[bool]:
     """The assignment's target lies in the jurisdiction of police unit ``unit_id``."""
-    jurisdiction = _jurisdiction(unit_id)
     covered = []
     for kind, model in TARGET_MODELS.items():
         ref = getattr(Assignment, f"{kind}_id")
         # Correlated to the assignment only: the target's table may also be joined outside.
         covered.append(exists(select(model.id).where(
-            model.id == ref, func.ST_Covers(jurisdiction, func.ST_PointOnSurface(model.geom))))
+            model.id == ref, in_jurisdiction(unit_id, func.ST_PointOnSurface(model.geom))))
             .correlate(Assignment))
     return or_(*covered)
 
