@@ -1,14 +1,19 @@
-"""Street-network distances: a graph of street lines, shortest paths from many sources at once.
+"""Street-network distances: a graph of street lines, points joined to it where they meet a street.
 
-Pure (no database): lines and points in EPSG:4326 in, metres out. The graph's nodes are the
-vertices of the lines (ends and bends), projected to the UTM zone of the area and merged where
-they lie within ``tolerance_m`` of each other, so streets that share a vertex (an OSM junction)
-meet; streets that only cross (a bridge over a road) do not. Edges join consecutive vertices of a
-line, weighted by their length in metres. A point reaches the network at its nearest node; its
-network distance to another point is both snap distances plus the shortest path between their
-nodes (``scipy.sparse.csgraph.dijkstra``). Points farther than ``max_snap_m`` from any node, and
-pairs on disconnected pieces, are ``inf``: the caller decides what to do with them (the planner
-falls back to the straight line).
+Pure (no database): lines and points in EPSG:4326 in, metres (units of ``crs``) out. The graph's
+nodes are the vertices of the lines (ends and bends), projected to the UTM zone of the area and
+merged where they lie within ``tolerance_m`` of each other, so streets that share a vertex (an OSM
+junction) meet; streets that only cross (a bridge over a road) do not. Edges join consecutive
+vertices of a line, weighted by their length.
+
+A point reaches the network as a network analyst's tools (spaghetti, pgRouting) have it reach it:
+at the nearest point of the nearest edge, which splits the edge there; from that point it may go to
+either end of the edge (the two partial lengths) and on, or straight along the edge to another point
+on the same edge. Its network distance to another point is the shortest such path
+(``scipy.sparse.csgraph.dijkstra``), plus both snap distances (the legs from the points to the
+street) unless ``snap_dist=False``. Points farther than ``max_snap_m`` from every street, and pairs
+on disconnected pieces, are ``inf``: the caller decides what to do with them (the planner falls back
+to the straight line).
 """
 from __future__ import annotations
 
@@ -26,15 +31,26 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_CRS, metric_crs_for
 
+# scipy.sparse.csgraph reads a weight of 0 as "no edge": a point on a node joins it by this much
+NO_LENGTH = 1e-9
+
 
 @dataclass(frozen=True)
 class StreetGraph:
-    """Nodes (x, y in metres of ``crs``) and the symmetric sparse matrix of edge lengths in metres."""
+    """The street graph in units of ``crs`` (metres for the UTM default).
+
+    ``nodes``: x, y per node; ``ends``: the two nodes of each edge (lower first), ``lengths`` its
+    length and ``lines`` its straight line between the two nodes; ``edges``: the symmetric sparse
+    matrix of edge lengths; ``tree``: a shapely STRtree over ``lines`` (the snap's index).
+    """
 
     crs: CRS
     nodes: np.ndarray
+    ends: np.ndarray
+    lengths: np.ndarray
+    lines: np.ndarray
     edges: csr_matrix
-    tree: cKDTree
+    tree: shapely.STRtree
 
     @property
     def components(self) -> int:
@@ -42,12 +58,29 @@ class StreetGraph:
         return int(connected_components(self.edges, directed=False)[0]) if len(self.nodes) else 0
 
 
+@dataclass(frozen=True)
+class Snapped:
+    """Where points meet the network: per point its ``edge`` (-1: none within reach), the distance
+    ``along_m`` from the edge's first end (``graph.ends[edge, 0]``), the ``offset_m`` from the point
+    to the street (``inf``: none within reach) and the snapped point (x, y in the graph's ``crs``)."""
+
+    edge: np.ndarray
+    along_m: np.ndarray
+    offset_m: np.ndarray
+    xy: np.ndarray
+
+    @property
+    def joined(self) -> np.ndarray:
+        return self.edge >= 0
+
+
 def build_graph(lines: Sequence[BaseGeometry] | gpd.GeoSeries, *, tolerance_m: float = 1.0,
                 crs: CRS | None = None) -> StreetGraph:
     """The graph of street ``lines`` (EPSG:4326), vertices within ``tolerance_m`` merged.
 
-    ``crs`` is the metric CRS to measure in (default: the UTM zone of the lines, EPSG:32643 for
-    Almaty). Between two nodes joined by several lines the shortest is kept.
+    ``crs`` is the CRS to measure in (default: the UTM zone of the lines, EPSG:32643 for Almaty);
+    lengths and ``tolerance_m`` are in its units. Between two nodes joined by several lines the
+    shortest is kept.
 
     Examples
     --------
@@ -59,27 +92,31 @@ def build_graph(lines: Sequence[BaseGeometry] | gpd.GeoSeries, *, tolerance_m: f
     series = gpd.GeoSeries(list(lines), crs=STORAGE_CRS)
     series = series[~series.is_empty & series.notna()]
     if series.empty:
-        empty = np.zeros((0, 2))
-        return StreetGraph(crs or STORAGE_CRS, empty, csr_matrix((0, 0)), cKDTree(empty))
+        return _graph(crs or STORAGE_CRS, np.zeros((0, 2)), np.zeros(0, int), np.zeros(0, int))
     crs = crs or metric_crs_for(gpd.GeoDataFrame(geometry=series))
     metric = series.to_crs(crs).explode(index_parts=False)
     coords, line_of = shapely.get_coordinates(metric.values, return_index=True)
     node_of, nodes = _merge(coords[:, :2], tolerance_m)
     same_line = line_of[1:] == line_of[:-1]
     a, b = node_of[:-1][same_line], node_of[1:][same_line]
-    length = np.hypot(*(coords[1:, :2][same_line] - coords[:-1, :2][same_line]).T)
     keep = a != b
-    a, b, length = a[keep], b[keep], length[keep]
+    return _graph(crs, nodes, a[keep], b[keep])
+
+
+def _graph(crs: CRS, nodes: np.ndarray, a: np.ndarray, b: np.ndarray) -> StreetGraph:
+    """The graph of edges ``a``–``b`` between ``nodes``, each pair once (the shortest)."""
     lo, hi = np.minimum(a, b), np.maximum(a, b)
+    length = np.hypot(*(nodes[hi] - nodes[lo]).T) if len(lo) else np.zeros(0)
     # shortest edge first, then the first of each (lo, hi): coo_matrix would sum duplicates
     order = np.lexsort((length, hi, lo))
     lo, hi, length = lo[order], hi[order], length[order]
     first = np.ones(len(lo), bool)
     first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    lo, hi, length = lo[first], hi[first], np.maximum(length[first], 1e-9)  # 0 would mean "no edge"
+    lo, hi, length = lo[first], hi[first], np.maximum(length[first], NO_LENGTH)
     n = len(nodes)
     edges = coo_matrix((np.r_[length, length], (np.r_[lo, hi], np.r_[hi, lo])), shape=(n, n)).tocsr()
-    return StreetGraph(crs, nodes, edges, cKDTree(nodes))
+    lines = shapely.linestrings(np.stack([nodes[lo], nodes[hi]], axis=1)) if len(lo) else np.empty(0, object)
+    return StreetGraph(crs, nodes, np.stack([lo, hi], axis=1), length, lines, edges, shapely.STRtree(lines))
 
 
 def _merge(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.ndarray]:
@@ -96,23 +133,46 @@ def _merge(xy: np.ndarray, tolerance_m: float) -> tuple[np.ndarray, np.ndarray]:
     return node_of, sums / np.bincount(node_of, minlength=count)[:, None]
 
 
-def snap(graph: StreetGraph, points: Sequence[BaseGeometry] | gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray]:
-    """Per point (EPSG:4326): its nearest node and the distance to it in metres."""
-    if not len(graph.nodes):
-        return np.zeros(len(points), int), np.full(len(points), np.inf)
-    metric = gpd.GeoSeries(list(points), crs=STORAGE_CRS).to_crs(graph.crs)
-    xy = shapely.get_coordinates(metric.values)[:, :2]
-    snapped_m, node = graph.tree.query(xy)
-    return np.asarray(node, int), np.asarray(snapped_m, float)
+def snap(graph: StreetGraph, points: Sequence[BaseGeometry] | gpd.GeoSeries, *,
+         max_snap_m: float = np.inf) -> Snapped:
+    """Per point (EPSG:4326): the nearest point on the nearest edge within ``max_snap_m``.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString, Point
+    >>> g = build_graph([LineString([(76.90, 43.25), (76.91, 43.25)])])
+    >>> s = snap(g, [Point(76.905, 43.2505)])
+    >>> int(s.edge[0]), round(float(s.along_m[0])), round(float(s.offset_m[0]))
+    (0, 406, 56)
+    """
+    n = len(points)
+    edge, along, offset, xy = np.full(n, -1), np.zeros(n), np.full(n, np.inf), np.full((n, 2), np.nan)
+    if not len(graph.lines) or not n:
+        return Snapped(edge, along, offset, xy)
+    metric = gpd.GeoSeries(list(points), crs=STORAGE_CRS).to_crs(graph.crs).values
+    reach = {"max_distance": float(max_snap_m)} if np.isfinite(max_snap_m) else {}
+    (which, nearest), distance = graph.tree.query_nearest(metric, return_distance=True, all_matches=False,
+                                                          **reach)
+    on = graph.lines[nearest]
+    along[which] = np.clip(shapely.line_locate_point(on, metric[which]), 0.0, graph.lengths[nearest])
+    edge[which], offset[which] = nearest, distance
+    xy[which] = shapely.get_coordinates(shapely.line_interpolate_point(on, along[which]))
+    return Snapped(edge, along, offset, xy)
 
 
 def network_distances(graph: StreetGraph, sources: Sequence[BaseGeometry] | gpd.GeoSeries,
-                      targets: Sequence[BaseGeometry] | gpd.GeoSeries, *, max_snap_m: float = 500.0) -> np.ndarray:
-    """Metres along the streets from each source point to each target point (sources × targets).
+                      targets: Sequence[BaseGeometry] | gpd.GeoSeries, *, max_snap_m: float = 500.0,
+                      snap_dist: bool = True) -> np.ndarray:
+    """Distance along the streets from each source point to each target point (sources × targets).
 
-    Each point is snapped to its nearest node; the distance is both snap distances plus the
-    shortest path between the nodes. ``inf`` where the nodes are on disconnected pieces or a
-    point lies farther than ``max_snap_m`` from every node.
+    Each point joins the network at the nearest point of its nearest edge (``snap``); the distance
+    is the shortest path between the two joins, through the ends of their edges or, on one edge,
+    straight along it, plus both snap distances when ``snap_dist`` (spaghetti's
+    ``allneighbordistances(snap_dist=...)``). ``inf`` where the joins are on disconnected pieces or a
+    point lies farther than ``max_snap_m`` from every street.
+
+    One Dijkstra run per source: each source joins the graph as a node of its own, tied to the
+    two ends of its edge by the partial lengths.
 
     Examples
     --------
@@ -122,20 +182,43 @@ def network_distances(graph: StreetGraph, sources: Sequence[BaseGeometry] | gpd.
     >>> round(float(d[0, 0]))  # 812 m east, then 1111 m north
     1923
     """
-    src_node, src_m = snap(graph, sources)
-    tgt_node, tgt_m = snap(graph, targets)
-    out = np.full((len(src_node), len(tgt_node)), np.inf)
-    if not len(graph.nodes) or not out.size:
+    src = snap(graph, sources, max_snap_m=max_snap_m)
+    tgt = snap(graph, targets, max_snap_m=max_snap_m)
+    out = np.full((len(src.edge), len(tgt.edge)), np.inf)
+    rows, cols = np.flatnonzero(src.joined), np.flatnonzero(tgt.joined)
+    if not len(rows) or not len(cols):
         return out
-    unique, row_of = np.unique(src_node, return_inverse=True)
-    paths = dijkstra(graph.edges, directed=False, indices=unique)
-    out = src_m[:, None] + paths[row_of][:, tgt_node] + tgt_m[None, :]
-    out[src_m > max_snap_m, :] = np.inf
-    out[:, tgt_m > max_snap_m] = np.inf
+    s_edge, s_along = src.edge[rows], src.along_m[rows]
+    t_edge, t_along = tgt.edge[cols], tgt.along_m[cols]
+    paths = dijkstra(_with_sources(graph, s_edge, s_along), directed=False,
+                     indices=len(graph.nodes) + np.arange(len(rows)))
+    t_ends = graph.ends[t_edge]
+    t_rest = graph.lengths[t_edge] - t_along
+    best = np.minimum(paths[:, t_ends[:, 0]] + t_along[None, :], paths[:, t_ends[:, 1]] + t_rest[None, :])
+    same = s_edge[:, None] == t_edge[None, :]
+    best = np.where(same, np.minimum(best, np.abs(s_along[:, None] - t_along[None, :])), best)
+    if snap_dist:
+        best = best + src.offset_m[rows][:, None] + tgt.offset_m[cols][None, :]
+    out[np.ix_(rows, cols)] = best
     return out
 
 
+def _with_sources(graph: StreetGraph, edge: np.ndarray, along_m: np.ndarray) -> csr_matrix:
+    """The graph's edges (one direction) plus a node per source, after the graph's nodes, tied to
+    both ends of the source's edge by its partial lengths. A source node is a way between the two
+    ends exactly as long as the edge, so it shortens no other path."""
+    n, k = len(graph.nodes), len(edge)
+    own = n + np.arange(k)
+    ends = graph.ends[edge]
+    weights = np.r_[graph.lengths, np.maximum(along_m, NO_LENGTH),
+                    np.maximum(graph.lengths[edge] - along_m, NO_LENGTH)]
+    frm = np.r_[graph.ends[:, 0], own, own]
+    to = np.r_[graph.ends[:, 1], ends[:, 0], ends[:, 1]]
+    return coo_matrix((weights, (frm, to)), shape=(n + k, n + k)).tocsr()
+
+
 def distance_matrix(lines: Sequence[BaseGeometry] | gpd.GeoSeries, sources, targets, *, tolerance_m: float = 1.0,
-                    max_snap_m: float = 500.0) -> np.ndarray:
+                    max_snap_m: float = 500.0, snap_dist: bool = True) -> np.ndarray:
     """``network_distances`` over the graph of ``lines`` (built with ``tolerance_m``)."""
-    return network_distances(build_graph(lines, tolerance_m=tolerance_m), sources, targets, max_snap_m=max_snap_m)
+    return network_distances(build_graph(lines, tolerance_m=tolerance_m), sources, targets,
+                             max_snap_m=max_snap_m, snap_dist=snap_dist)

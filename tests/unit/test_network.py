@@ -77,13 +77,41 @@ def test_ends_within_the_tolerance_are_merged():
     assert math.isinf(distance_matrix(gap, [point(0, 0)], [point(200, 0)], tolerance_m=0.1)[0, 0])
 
 
-def test_points_snap_to_the_nearest_node_and_the_snap_is_counted():
+def test_points_snap_to_the_nearest_point_of_the_nearest_street_and_the_snap_is_counted():
     g = build_graph(grid())
-    node, snapped_m = snap(g, [point(30, -40), point(190, 110)])
-    assert snapped_m == pytest.approx([50.0, math.hypot(10, 10)], abs=1e-3)
-    assert np.allclose(g.nodes[node[0]], (X0, Y0), atol=1e-3)
-    d = network_distances(g, [point(30, -40)], [point(190, 110)])
-    assert d[0, 0] == pytest.approx(50 + 300 + math.hypot(10, 10), abs=1e-3)
+    s = snap(g, [point(30, -40), point(190, 104)])
+    assert s.offset_m == pytest.approx([40.0, 4.0], abs=1e-3)
+    assert np.allclose(s.xy, [(X0 + 30, Y0), (X0 + 190, Y0 + 100)], atol=1e-3)
+    first = g.nodes[g.ends[s.edge[0]]] - (X0, Y0)
+    assert {tuple(np.round(xy)) for xy in first} == {(0.0, 0.0), (100.0, 0.0)}
+    assert s.along_m[0] == pytest.approx(30.0 if round(first[0][0]) == 0 else 70.0, abs=1e-3)
+    d = network_distances(g, [point(30, -40)], [point(190, 104)])
+    # 40 to the street, 70 east, 100 north, 90 east, 4 to the point
+    assert d[0, 0] == pytest.approx(40 + 70 + 100 + 90 + 4, abs=1e-3)
+    legs_apart = network_distances(g, [point(30, -40)], [point(190, 104)], snap_dist=False)
+    assert legs_apart[0, 0] == pytest.approx(70 + 100 + 90, abs=1e-3)
+
+
+def test_two_points_on_one_block_go_straight_along_it():
+    g = build_graph(grid())
+    d = network_distances(g, [point(20, 5)], [point(70, -3), point(20, 5)], snap_dist=False)
+    assert d[0] == pytest.approx([50.0, 0.0], abs=1e-6)
+    # with the legs: 5 + 50 + 3, not round through a corner
+    assert network_distances(g, [point(20, 5)], [point(70, -3)])[0, 0] == pytest.approx(58.0, abs=1e-6)
+
+
+def test_a_point_in_mid_block_leaves_by_the_nearer_end_the_path_needs():
+    g = build_graph([line((0, 0), (1000, 0)), line((1000, 0), (1000, 500))])
+    d = network_distances(g, [point(900, 0), point(100, 0)], [point(1000, 500)])
+    assert d[:, 0] == pytest.approx([600.0, 1400.0], abs=1e-3)
+    by_node = network_distances(g, [point(400, 0)], [point(0, 0), point(1000, 0)])
+    assert by_node[0] == pytest.approx([400.0, 600.0], abs=1e-3)
+
+
+def test_a_point_on_a_node_is_joined_at_no_extra_length():
+    g = build_graph(grid())
+    d = network_distances(g, [point(100, 100)], [point(200, 200), point(100, 100)])
+    assert d[0] == pytest.approx([200.0, 0.0], abs=1e-6)
 
 
 def test_a_point_beyond_max_snap_is_unreachable():

@@ -3,8 +3,9 @@
 The straight line (from a point inside the formation's home area to the nearest point of the
 target, on the spheroid) comes with the eligibility mask. Where street segments are stored and
 ``distance`` allows it, each pair is measured instead from that home point to the target's point
-on surface along the streets of the area (``geo.analysis.network``: both points snapped to their
-nearest street node). A pair the streets cannot join (a point more than ``max_snap_m`` from any
+on surface along the streets of the area (``geo.analysis.network``: each point joins the street
+network at the nearest point of its nearest street, and the legs from the points to the streets
+count). Walking distances: a street's ``one_way`` does not bind pedestrians and is not read. A pair the streets cannot join (a point more than ``max_snap_m`` from any
 street, or on a piece of the network cut off from the other's) keeps its straight line, so a
 partly loaded network never makes a target unreachable; how many pairs did is reported. A home
 point already within the target (straight line 0) needs no travel either way.
@@ -63,7 +64,7 @@ def travel(session: Session, straight_m: np.ndarray, formation_ids: Sequence[int
     if not lines:
         return Travel(straight_m, "straight")
     graph = build_graph(lines, tolerance_m=TOLERANCE_M)
-    along = network_distances(graph, sources, points, max_snap_m=MAX_SNAP_M)
+    along = network_distances(graph, sources, points, max_snap_m=MAX_SNAP_M, snap_dist=True)
     unjoined = ~np.isfinite(along)
     measured = np.where(unjoined, straight_m, along)
     return Travel(np.where(straight_m == 0, 0.0, measured), "network", int(unjoined.sum()))
