@@ -37,6 +37,8 @@ def test_every_geometry_column_declares_its_type_and_srid_4326_and_has_a_gist_in
      "'SRID=4326;MULTIPOLYGON(((0 0,1 1,1 0,0 1,0 0)))')", "geom_valid"),
     ("INSERT INTO incident (occurred_at, category, source, geom) VALUES (now(), 'theft', 'rumour', "
      "'SRID=4326;POINT(76.9 43.2)')", "source_closed_set"),
+    ("INSERT INTO street_segment (length_m, speed_kmh, geom) VALUES (10, 0, "
+     "'SRID=4326;LINESTRING(76.9 43.2,76.91 43.2)')", "street_segment_speed_positive"),
 ])
 def test_the_database_refuses_values_outside_its_constraints(connection, statement, constraint):
     with pytest.raises(IntegrityError, match=constraint), connection.begin_nested():
