@@ -1,6 +1,8 @@
 """The catalogue of kuzet's map layers: their fields, geometry and closed sets.
 
-Import, the API and the map all read this one catalogue, so a layer is described once.
+Import, the API and the map all read this one catalogue, so a layer is described once. Street
+segments (``STREETS``) are routing data, not a map layer: they are importable (``IMPORTABLE``) but
+not served as features.
 """
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from typing import Literal
 
 from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
 
-FieldType = Literal["text", "int", "float", "date", "datetime", "ref", "point"]
+FieldType = Literal["text", "int", "float", "bool", "date", "datetime", "ref", "point"]
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,8 @@ class Field:
     """A column of a layer as import and the API see it.
 
     ``ref`` fields hold the id or the exact name of a row of layer ``ref``; ``point`` fields hold
-    a secondary point geometry given as WKT or "lon lat".
+    a secondary point geometry given as WKT or "lon lat"; ``bool`` fields read yes/no, true/false,
+    1/0 (any case). A number must be at least ``minimum`` and greater than ``above``.
     """
 
     name: str
@@ -27,6 +30,7 @@ class Field:
     default: str | None = None
     ref: str | None = None
     minimum: float | None = None
+    above: float | None = None
     unique: bool = False
     tooltip: bool = True
 
@@ -41,7 +45,7 @@ class LayerSpec:
 
     name: str
     title: str
-    geometry: Literal["Point", "MultiPolygon", "Polygon", "Geometry"]
+    geometry: Literal["Point", "LineString", "MultiPolygon", "Polygon", "Geometry"]
     fields: tuple[Field, ...]
     item: str | None = None
     all_or_none: tuple[tuple[str, ...], ...] = ()
@@ -123,6 +127,17 @@ LAYERS: dict[str, LayerSpec] = {
         ),
     )
 }
+
+
+# Streets the planner routes along. A file's lines replace the stored segments inside the convex
+# hull of its lines (geo.services.layers.streets); multi-part lines are stored part by part.
+STREETS = LayerSpec(
+    "street_segment", "Streets", "LineString",
+    (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0)),
+)
+
+# Every layer a file can be imported into.
+IMPORTABLE: dict[str, LayerSpec] = {**LAYERS, STREETS.name: STREETS}
 
 
 def layer(name: str) -> LayerSpec:

@@ -23,7 +23,7 @@ from geo import services
 from geo.access import SYSTEM
 from geo.domain import DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
-from geo.layers import LAYERS
+from geo.layers import IMPORTABLE
 from geo.services import Mapping, load_mapping, parse_pairs
 from geo.services.database import migrate
 
@@ -128,7 +128,7 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
 
 
 @commands.command("import")
-@click.argument("layer", type=click.Choice(sorted(LAYERS)))
+@click.argument("layer", type=click.Choice(sorted(IMPORTABLE)))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--srid", type=int, help="EPSG code of the file when it declares none.")
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Source column of a layer field.")

@@ -27,9 +27,12 @@ from pyproj import CRS
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 from scipy.spatial import cKDTree
+from pyproj import Geod
 from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_CRS, metric_crs_for
+
+GEOD = Geod(ellps="WGS84")  # lengths on the spheroid, as ST_Length(geography) measures them
 
 # scipy.sparse.csgraph reads a weight of 0 as "no edge": a point on a node joins it by this much
 NO_LENGTH = 1e-9
@@ -72,6 +75,18 @@ class Snapped:
     @property
     def joined(self) -> np.ndarray:
         return self.edge >= 0
+
+
+def spheroid_lengths_m(lines: Sequence[BaseGeometry]) -> np.ndarray:
+    """The length in metres of each line (EPSG:4326) on the WGS 84 spheroid.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> round(float(spheroid_lengths_m([LineString([(76.90, 43.25), (76.91, 43.25)])])[0]))
+    812
+    """
+    return np.array([GEOD.geometry_length(line) for line in lines], dtype=float)
 
 
 def build_graph(lines: Sequence[BaseGeometry] | gpd.GeoSeries, *, tolerance_m: float = 1.0,

@@ -41,10 +41,22 @@ def home_points(session: Session, formation_ids: Sequence[int]) -> dict[int, Bas
 
 
 def add_segments(session: Session, *, names: Sequence, highways: Sequence, osm_ids: Sequence,
-                 lengths_m: Sequence[float], lines: Sequence[BaseGeometry]) -> int:
+                 lengths_m: Sequence[float], lines: Sequence[BaseGeometry], one_ways: Sequence | None = None,
+                 speeds_kmh: Sequence | None = None) -> int:
     """COPY street segments in (lines in EPSG:4326); the rows go with the caller's transaction."""
     columns = {"name": names, "highway": highways, "osm_id": osm_ids, "length_m": lengths_m, "geom": lines}
+    if one_ways is not None:
+        columns["one_way"] = one_ways
+    if speeds_kmh is not None:
+        columns["speed_kmh"] = speeds_kmh
     return copy_rows(session, StreetSegment.__tablename__, columns, ("geom",), count=len(lines))
+
+
+def delete_segments_within(session: Session, area: BaseGeometry) -> int:
+    """Delete the segments lying wholly inside ``area`` (EPSG:4326; its boundary counts as inside);
+    how many. The filter is on the geometry, so the GiST index serves it."""
+    within = func.ST_CoveredBy(StreetSegment.geom, func.ST_GeomFromWKB(area.wkb, STORAGE_SRID))
+    return int(session.execute(delete(StreetSegment).where(within)).rowcount)
 
 
 def clear_segments(session: Session) -> None:

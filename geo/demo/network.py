@@ -10,16 +10,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import shapely
-from pyproj import Geod
 from sqlalchemy.orm import Session
 
+from ..analysis.network import spheroid_lengths_m
 from ..crs import STORAGE_CRS
 from ..db import network as db
 from ..errors import InvalidInput
 from .sources import FILES
-
-GEOD = Geod(ellps="WGS84")  # lengths on the spheroid, as ST_Length(geography) measures them
-
 
 def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
     """The valid, non-empty street lines of the shared data (EPSG:4326) with ``name``, ``highway``,
@@ -35,7 +32,7 @@ def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
         name = name.fillna(frame["name_ru"])
     osm_id = pd.to_numeric(frame.get("osm_id"), errors="coerce").astype("Int64")
     out = gpd.GeoDataFrame({"name": name, "highway": frame.get("highway"), "osm_id": osm_id,
-                            "length_m": [GEOD.geometry_length(g) for g in frame.geometry]},
+                            "length_m": spheroid_lengths_m(frame.geometry)},
                            geometry=shapely.force_2d(frame.geometry.values), crs=STORAGE_CRS)
     return out.reset_index(drop=True)
 

@@ -23,6 +23,7 @@ from .readers import Source
 
 ACCEPTED_TYPES = {
     "Point": {"Point"},
+    "LineString": {"LineString", "MultiLineString"},  # a multi-line is stored part by part
     "Polygon": {"Polygon"},
     "MultiPolygon": {"Polygon", "MultiPolygon"},
     "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
@@ -123,6 +124,9 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
         if f.minimum is not None and value < f.minimum:
             errors.append(RowError(row, label, f"{value} is below the minimum {f.minimum:g}"))
             continue
+        if f.above is not None and value <= f.above:
+            errors.append(RowError(row, label, f"{value:g} is not above {f.above:g}"))
+            continue
         values[i] = value
     return values, errors
 
@@ -157,6 +161,25 @@ def _parse_number(texts, *, f, **_):
                 out.append(int(number))
         else:
             out.append(float(number))
+    return out
+
+
+BOOLEANS = {"yes": True, "y": True, "true": True, "t": True, "1": True,
+            "no": False, "n": False, "false": False, "f": False, "0": False}
+
+
+def _parse_bool(texts, **_):
+    out = []
+    for text in texts:
+        key = None if text is None else {"1.0": "1", "0.0": "0"}.get(text.lower(), text.lower())
+        if key is None:
+            out.append(None)
+        elif key in BOOLEANS:
+            out.append(BOOLEANS[key])
+        elif key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
+            out.append(_Bad("-1 (against the drawn direction) is not read: reverse the line and give yes"))
+        else:
+            out.append(_Bad(f"not yes or no: {text!r} (give yes/no, true/false or 1/0)"))
     return out
 
 
@@ -238,7 +261,8 @@ def _parse_point(texts, **_):
     return out
 
 
-_PARSERS = {"text": _parse_text, "int": _parse_number, "float": _parse_number, "date": _parse_times,
+_PARSERS = {"text": _parse_text, "int": _parse_number, "float": _parse_number, "bool": _parse_bool,
+            "date": _parse_times,
             "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
 
 

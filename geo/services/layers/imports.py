@@ -12,14 +12,15 @@ import geopandas as gpd
 from ...access import Principal, require
 from ...db import layer_reads, layer_writes
 from ...domain import DEFAULT_TIMEZONE, Role
-from ...errors import InvalidInput
+from ...errors import InvalidInput, NotFound
 from ...ingest.mapping import Mapping, resolve_columns
 from ...ingest.readers import CsvGeometry, Source, file_checksum, read_source
 from ...ingest.validate import Extent, known_keys, timezone, validate
-from ...layers import LayerSpec
+from ...layers import IMPORTABLE, STREETS, LayerSpec
 from ...progress import ProgressFactory, silent
 from ...settings import ImportSettings
 from ..accountability.audit import record
+from . import streets
 from .features import layer_spec
 
 
@@ -37,6 +38,14 @@ class ImportResult:
     rows: int
     import_id: int
     replaced: int = 0
+
+
+def import_spec(name: str) -> LayerSpec:
+    """The layer called ``name`` that files can be imported into; NotFound names those there are."""
+    try:
+        return IMPORTABLE[name]
+    except KeyError:
+        raise NotFound(f"no layer {name!r} to import into; layers are: {', '.join(IMPORTABLE)}") from None
 
 
 def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: ImportSettings) -> Extent | None:
@@ -63,7 +72,7 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     ...              mapping=Mapping(fields={"occurred_at": "Date"}, timezone="America/Los_Angeles"))
     """
     require(actor, Role.ADMIN)
-    spec = layer_spec(layer)
+    spec = import_spec(layer)
     path = Path(path)
     source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
                          csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt),
@@ -86,7 +95,7 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
     if frame.crs is None:
         raise InvalidInput(f"{name}: the frame has no CRS")
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
-    return import_source(session, layer_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
+    return import_source(session, import_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
 
 
 def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
@@ -124,6 +133,8 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
         raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
     crs_name = source.crs.to_string()
     replaced = layer_writes.delete_keyed(session, spec.table, key_columns, duplicates) if duplicates else 0
+    if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
+        prepared, replaced = streets.segments_replacing(session, prepared)
     batch = layer_writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
                                        row_count=prepared.count, sha256=sha256)
     columns_out = dict(prepared.columns)
