@@ -140,3 +140,24 @@ def test_network_distance_is_never_shorter_than_the_straight_line():
 def test_no_streets_means_every_distance_is_unreachable():
     d = distance_matrix([], [point(0, 0)], [point(1, 1)])
     assert d.shape == (1, 1) and math.isinf(d[0, 0])
+
+
+def test_a_point_near_a_long_block_is_on_the_network_though_far_from_its_corners():
+    g = build_graph([line((0, 0), (2000, 0))])
+    d = network_distances(g, [point(1000, 100)], [point(2000, 0)], max_snap_m=500)
+    assert d[0, 0] == pytest.approx(100 + 1000, abs=1e-3)  # its corners are 1005 m away
+
+
+@pytest.mark.parametrize("snap_dist", [True, False])
+def test_distances_are_symmetric_and_keep_the_triangle_inequality(snap_dist):
+    rng = np.random.default_rng(7)
+    points = [point(*xy) for xy in rng.uniform(-30, 230, (25, 2))]
+    points += [point(x, 100) for x in rng.uniform(0, 200, 5)]  # several on one street, some on one block
+    g = build_graph(grid())
+    d = network_distances(g, points, points, snap_dist=snap_dist)
+    assert np.isfinite(d).all()
+    assert np.allclose(d, d.T, atol=1e-6)
+    legs = 2 * snap(g, points).offset_m if snap_dist else np.zeros(len(points))
+    assert np.diag(d) == pytest.approx(legs, abs=1e-6)  # from a point to itself: there and back
+    through = (d[:, :, None] + d[None, :, :]).min(axis=1)  # i → j → k, the best j
+    assert (d <= through + 1e-6).all()
