@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pytest
+import shapely
 from shapely.geometry import LineString, Point, Polygon, box
 
 from geo.errors import InvalidInput
@@ -205,3 +206,43 @@ def test_a_grown_extent_adds_the_margin_in_km():
                                                ("single", ",")])
 def test_the_delimiter_is_the_one_the_header_holds(header, delimiter):
     assert sniff_delimiter(header + "\n1;2,3\n") == delimiter
+
+
+def streets(rows: list[dict], geometry: list):
+    from geo.layers import STREETS
+
+    src = source(rows, geometry)
+    columns = resolve_columns(STREETS, [c for c in src.frame.columns if c != "geometry"], Mapping())
+    return validate(src, STREETS, columns, {}, tz=ALMATY)
+
+
+STREET = LineString([(76.90, 43.23), (76.91, 43.23)])
+
+
+@pytest.mark.parametrize("text, value", [("yes", True), ("No", False), ("TRUE", True), ("f", False), ("1", True),
+                                         ("0.0", False), (None, None)])
+def test_a_one_way_flag_reads_yes_no_words_and_digits(text, value):
+    prepared, errors = streets([{"one_way": text}], [STREET])
+    assert errors == [] and prepared.columns["one_way"] == [value]
+
+
+@pytest.mark.parametrize("text, message", [("maybe", "not yes or no: 'maybe'"), ("-1", "reverse the line"),
+                                           ("2", "not yes or no")])
+def test_a_one_way_flag_that_is_not_yes_or_no_is_a_row_error(text, message):
+    _, errors = streets([{"one_way": text}], [STREET])
+    assert [(e.row, e.field) for e in errors] == [(1, "one_way")] and message in errors[0].reason
+
+
+@pytest.mark.parametrize("speed, ok", [("50", True), ("0.5", True), ("0", False), ("-30", False), ("fast", False)])
+def test_a_street_speed_must_be_a_number_above_zero(speed, ok):
+    prepared, errors = streets([{"speed_kmh": speed}], [STREET])
+    assert (errors == []) is ok
+    if ok:
+        assert prepared.columns["speed_kmh"] == [float(speed)]
+
+
+def test_streets_are_lines_or_multi_lines_and_nothing_else():
+    multi = shapely.MultiLineString([STREET, LineString([(76.92, 43.23), (76.93, 43.24)])])
+    _, errors = streets([{"name": "a"}, {"name": "b"}, {"name": "c"}], [STREET, multi, SQUARE])
+    assert [(e.row, e.field) for e in errors] == [(3, "geometry")]
+    assert "a Polygon does not fit layer street_segment (expects LineString or MultiLineString)" in errors[0].reason
