@@ -165,9 +165,11 @@ def snap(graph: StreetGraph, points: Sequence[BaseGeometry] | gpd.GeoSeries, *,
     if not len(graph.lines) or not n:
         return Snapped(edge, along, offset, xy)
     metric = gpd.GeoSeries(list(points), crs=STORAGE_CRS).to_crs(graph.crs).values
-    reach = {"max_distance": float(max_snap_m)} if np.isfinite(max_snap_m) else {}
+    reach = {"max_distance": float(max_snap_m)} if 0 < max_snap_m < np.inf else {}  # the index prunes
     (which, nearest), distance = graph.tree.query_nearest(metric, return_distance=True, all_matches=False,
                                                           **reach)
+    close = distance <= max_snap_m
+    which, nearest, distance = which[close], nearest[close], distance[close]
     on = graph.lines[nearest]
     along[which] = np.clip(shapely.line_locate_point(on, metric[which]), 0.0, graph.lengths[nearest])
     edge[which], offset[which] = nearest, distance

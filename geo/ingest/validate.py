@@ -262,8 +262,7 @@ def _parse_point(texts, **_):
 
 
 _PARSERS = {"text": _parse_text, "int": _parse_number, "float": _parse_number, "bool": _parse_bool,
-            "date": _parse_times,
-            "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
+            "date": _parse_times, "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
 
 
 def _in_range(geom) -> bool:  # for single values (points given in a field)

@@ -161,3 +161,11 @@ def test_distances_are_symmetric_and_keep_the_triangle_inequality(snap_dist):
     assert np.diag(d) == pytest.approx(legs, abs=1e-6)  # from a point to itself: there and back
     through = (d[:, :, None] + d[None, :, :]).min(axis=1)  # i → j → k, the best j
     assert (d <= through + 1e-6).all()
+
+
+
+@pytest.mark.parametrize("max_snap_m", [0.5, 0.0])
+def test_a_short_reach_joins_only_points_that_close_to_a_street(max_snap_m):
+    s = snap(build_graph(grid()), [point(50, 0.3), point(50, 1)], max_snap_m=max_snap_m)
+    assert list(s.joined) == [max_snap_m > 0.3, False]
+    assert np.isinf(s.offset_m[1]) and s.edge[1] == -1
