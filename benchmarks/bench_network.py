@@ -6,7 +6,7 @@ Run by hand (not part of the tests) against a database holding the demo (``kuzet
 
 Times ``geo.services.planning.distance.travel`` end to end (reading the streets, building the graph,
 the distances) for the demo's formations x all its targets (public places, campuses, pastures, crop
-fields, patrol zones, events), best of ``--repeats``; then, on the same graph and points, the
+fields, patrol zones, events), best of ``--repeats`` after a warm-up call; then, on the same graph and points, the
 distance stage alone: points joined at the nearest point of the nearest street (now) against each
 point on its nearest street vertex (before issue 11, reproduced here as the baseline: cKDTree +
 Dijkstra from the unique source vertices). The script only calls ``travel`` and the graph's nodes
@@ -35,13 +35,14 @@ TARGET_LAYERS = ("public_place", "campus", "pasture", "crop_field", "patrol_zone
 
 
 def best_of(repeats: int, fn, *args, **kwargs):
-    """The shortest wall time of ``repeats`` calls, and the last result."""
-    best, result = float("inf"), None
+    """The shortest wall time of ``repeats`` calls (after one to warm up), and the last result."""
+    result = fn(*args, **kwargs)
+    times = []
     for _ in range(repeats):
         start = time.perf_counter()
         result = fn(*args, **kwargs)
-        best = min(best, time.perf_counter() - start)
-    return best, result
+        times.append(time.perf_counter() - start)
+    return min(times), result
 
 
 def nearest_vertex(graph, sources, targets) -> np.ndarray:
@@ -65,7 +66,7 @@ def _to(crs):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
     with Session(make_engine(args.database_url)) as session:
         formations = services.layer_features(session, "formation", viewer=SYSTEM, limit=10_000).frame
