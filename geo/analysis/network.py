@@ -188,8 +188,8 @@ def network_distances(graph: StreetGraph, sources: Sequence[BaseGeometry] | gpd.
     ``allneighbordistances(snap_dist=...)``). ``inf`` where the joins are on disconnected pieces or a
     point lies farther than ``max_snap_m`` from every street.
 
-    One Dijkstra run per source: each source joins the graph as a node of its own, tied to the
-    two ends of its edge by the partial lengths.
+    One Dijkstra run per place where sources join: each joins the graph as a node of its own,
+    tied to the two ends of its edge by the partial lengths.
 
     Examples
     --------
@@ -205,15 +205,19 @@ def network_distances(graph: StreetGraph, sources: Sequence[BaseGeometry] | gpd.
     rows, cols = np.flatnonzero(src.joined), np.flatnonzero(tgt.joined)
     if not len(rows) or not len(cols):
         return out
-    s_edge, s_along = src.edge[rows], src.along_m[rows]
+    # sources joining at one place (one edge, one position) share their Dijkstra run
+    joins, source_of = np.unique(np.column_stack([src.edge[rows], src.along_m[rows]]), axis=0,
+                                 return_inverse=True)
+    s_edge, s_along = joins[:, 0].astype(int), joins[:, 1]
     t_edge, t_along = tgt.edge[cols], tgt.along_m[cols]
     paths = dijkstra(_with_sources(graph, s_edge, s_along), directed=False,
-                     indices=len(graph.nodes) + np.arange(len(rows)))
+                     indices=len(graph.nodes) + np.arange(len(joins)))
     t_ends = graph.ends[t_edge]
     t_rest = graph.lengths[t_edge] - t_along
     best = np.minimum(paths[:, t_ends[:, 0]] + t_along[None, :], paths[:, t_ends[:, 1]] + t_rest[None, :])
     same = s_edge[:, None] == t_edge[None, :]
     best = np.where(same, np.minimum(best, np.abs(s_along[:, None] - t_along[None, :])), best)
+    best = best[source_of.ravel()]
     if snap_dist:
         best = best + src.offset_m[rows][:, None] + tgt.offset_m[cols][None, :]
     out[np.ix_(rows, cols)] = best

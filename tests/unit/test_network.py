@@ -169,3 +169,11 @@ def test_a_short_reach_joins_only_points_that_close_to_a_street(max_snap_m):
     s = snap(build_graph(grid()), [point(50, 0.3), point(50, 1)], max_snap_m=max_snap_m)
     assert list(s.joined) == [max_snap_m > 0.3, False]
     assert np.isinf(s.offset_m[1]) and s.edge[1] == -1
+
+
+def test_sources_joining_at_one_place_get_the_same_row_plus_their_own_legs():
+    g = build_graph(grid())
+    d = network_distances(g, [point(50, 10), point(150, 0), point(50, -20)], [point(200, 200), point(0, 0)])
+    assert d[0] == pytest.approx([10 + 350, 10 + 50], abs=1e-3)
+    assert d[2] == pytest.approx([20 + 350, 20 + 50], abs=1e-3)
+    assert d[1] == pytest.approx([250, 150], abs=1e-3)
