@@ -116,6 +116,7 @@ def _settle(result, report, bounds, *, maximize, mip_rel_gap, proved):
     bound = (min if maximize else max)(valid, default=np.nan)
     high, low = (bound, objective) if maximize else (objective, bound)
     gap = max(0.0, (high - low) / max(abs(high), abs(low))) if high != low else 0.0
+    gap = gap if np.isfinite(bound) else np.inf
     if report.status == "infeasible":
         return replace(result, status="infeasible", bound=bound)
     if proved:  # HiGHS's own gap: its tolerances may leave the bound a hair from the plan
@@ -285,7 +286,7 @@ def p_median(distance_m: np.ndarray, weights: np.ndarray, *, p: int,
         bounds.append(p_median_bound(d, w, p, upper=upper,
                                      deadline=started + BOUND_SHARE * time_limit_s))
     found, report, proved = None, SolveReport("time_limit", upper, np.inf, 0.0), False
-    if not upper - max(bounds) <= 1e-9 * max(upper, 1.0):  # else the greedy plan is proved optimal
+    if not (np.isfinite(upper) and upper - max(bounds) <= 1e-9 * max(upper, 1.0)):  # else proved
         found, report, proved, more = _radius_rounds(d, w, p, greedy, started, time_limit_s,
                                                      mip_rel_gap)
         bounds += more
@@ -312,7 +313,7 @@ def _radius_rounds(d, w, p, sites, started, time_limit_s, mip_rel_gap):
         bounds.append(nearest + report.bound)  # the cut levels make it a lower bound
         if x is not None:
             sites = found = x[:m] > 0.5
-        rank = np.argmax(sites[order], axis=1)  # nearest open level
+        rank = np.argmax(sites[order], axis=1) if sites is not None else k  # nearest open level
         short = (rank >= k) & (k < k_max)
         if x is None or report.status != "optimal" or not short.any():
             return found, report, x is not None and report.status == "optimal", bounds
