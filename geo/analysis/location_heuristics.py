@@ -4,11 +4,11 @@ none, and a quick lower bound for the p-median when HiGHS has none either.
 Pure numpy on the demand x site matrix, each step vectorised over all candidate swaps:
 
 - p-median: greedy add, then vertex interchange (Teitz & Bart 1968) taking the best swap of an
-  open site for a closed one each round, its gain for every pair evaluated at once in the manner
-  of Whitaker's fast interchange (Whitaker 1983; Resende & Werneck 2007);
+  open site for a closed one each round, the change of every (close, open) pair computed at once
+  from each row's nearest and second-nearest open site, as Whitaker's fast interchange does
+  (Whitaker 1983; Resende & Werneck 2007);
 - MCLP: greedy add, then the best coverage-raising swap each round;
-- LSCP: greedy set cover (Chvatal 1979), then sites whose rows all have another open site dropped.
-
+- LSCP: greedy set cover (Chvatal 1979), then sites whose rows all have another open site dropped;
 - p-median bound: the Lagrangian relaxation of "each row served once" by subgradient steps
   (Beasley 1993, Eur. J. Oper. Res. 65:383-399), whose best value approaches the LP
   relaxation's optimum in a fraction of the time HiGHS needs for that LP on large instances.

@@ -127,9 +127,13 @@ def _settle(result, report, bounds, *, maximize, mip_rel_gap, proved):
     explanation = result.explanation
     if status == "time_limit":
         explanation = " ".join(filter(None, [explanation, (
-            f"Stopped at the time limit with the best plan found: objective {objective:,.6g}, "
-            f"within {100 * gap:.2f} % of the best possible ({bound:,.6g}).")]))
+            f"Stopped at the time limit with the best plan found: objective {_amount(objective)}, "
+            f"within {100 * gap:.2f} % of the best possible ({_amount(bound)}).")]))
     return replace(result, status=status, bound=bound, mip_gap=float(gap), explanation=explanation)
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
 
 
 def _uncoverable_text(d, rows, radius_m) -> str:
