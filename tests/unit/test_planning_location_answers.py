@@ -7,6 +7,7 @@ site at all (``no_solution``, objective 0) or with a gap of 1 that bounded nothi
 from __future__ import annotations
 
 import doctest
+import itertools
 
 import numpy as np
 import pytest
@@ -14,7 +15,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import shortest_path
 
 from geo.analysis import location_heuristics, location_models
-from geo.analysis.location_heuristics import cover_plan, mclp_plan, p_median_plan
+from geo.analysis.location_heuristics import cover_plan, mclp_plan, p_median_bound, p_median_plan
 from geo.analysis.location_models import lscp, mclp, p_median
 from geo.errors import InvalidInput
 
@@ -141,3 +142,18 @@ def test_the_docstring_examples_hold(module):
     outcome = doctest.testmod(module)
     assert outcome.attempted and not outcome.failed
 
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_lagrangian_bound_never_passes_the_exact_optimum_even_with_unreachable_pairs(seed):
+    rng = np.random.default_rng(seed)
+    d = rng.uniform(0, 5000, (40, 9))
+    d[rng.random(d.shape) < 0.2] = np.inf
+    d[np.arange(40), rng.integers(0, 9, 40)] = rng.uniform(0, 5000, 40)  # each row reaches one
+    w = rng.integers(0, 20, 40).astype(float)
+    exact = p_median(d, w, p=4)
+    brute = min(float(w @ d[:, list(s)].min(axis=1)) if np.isfinite(d[:, list(s)].min(axis=1)).all()
+                else np.inf for s in itertools.combinations(range(9), 4))
+    assert exact.status == "optimal" and exact.objective == pytest.approx(brute)
+    assert p_median_bound(d, w, 4, upper=exact.objective, deadline=np.inf) <= exact.objective + 1e-6
+    assert exact.bound <= exact.objective + 1e-6
