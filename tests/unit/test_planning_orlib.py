@@ -81,3 +81,21 @@ def test_the_interchange_heuristic_and_the_lagrangian_bound_bracket_the_optimum(
     lp = float(w @ d.min(axis=1)) + solver.relaxation_bound(cost)
     assert bound <= lp + 1e-6
     assert bound >= 0.99 * lp
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_with_no_time_at_all_the_orlib_instance_still_gets_p_sites_and_a_true_gap(name):
+    d, p = orlib_instance(name)
+    result = p_median(d, np.ones(len(d)), p=p, time_limit_s=0.0)
+    assert result.status == "time_limit" and len(result.sites) == p
+    assert result.objective == d[:, list(result.sites)].min(axis=1).sum() >= PUBLISHED[name]
+    assert 0 < result.bound <= PUBLISHED[name]
+    assert result.mip_gap == pytest.approx((result.objective - result.bound) / result.objective)
+    assert 0 < result.mip_gap < 1
+
+
+@pytest.mark.parametrize("name", sorted(PUBLISHED))
+def test_half_a_second_is_enough_to_prove_the_orlib_optimum(name):
+    d, p = orlib_instance(name)
+    result = p_median(d, np.ones(len(d)), p=p, time_limit_s=0.5)
+    assert result.status == "optimal" and result.objective == PUBLISHED[name]
