@@ -24,11 +24,13 @@ import numpy as np
 from scipy import sparse
 
 
-def p_median_plan(d: np.ndarray, w: np.ndarray, p: int, *, deadline: float) -> np.ndarray:
+def p_median_plan(d: np.ndarray, w: np.ndarray, p: int, *, deadline: float,
+                  start: np.ndarray | None = None) -> np.ndarray:
     """``p`` open sites (a boolean mask over columns) with a small weighted distance ``w @ min d``.
 
     ``inf`` in ``d`` (unreachable) costs more than any reachable plan, so a plan serving every
-    row is preferred whenever the greedy or a swap finds one.
+    row is preferred whenever the greedy or a swap finds one. Given ``start`` (``p`` open
+    sites), the swaps improve that plan instead of the greedy one.
 
     Examples
     --------
@@ -39,9 +41,9 @@ def p_median_plan(d: np.ndarray, w: np.ndarray, p: int, *, deadline: float) -> n
     big = _big(d, w)
     cost = np.where(np.isfinite(d), d, big)
     n, m = cost.shape
-    open_ = np.zeros(m, bool)
+    open_ = np.zeros(m, bool) if start is None else np.array(start, bool)
     nearest = np.full(n, np.inf)
-    for _ in range(p):
+    for _ in range(p if start is None else 0):
         total = (w[:, None] * np.minimum(nearest[:, None], cost)).sum(axis=0)
         total[open_] = np.inf
         j = int(np.argmin(total))
