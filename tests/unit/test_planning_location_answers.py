@@ -157,3 +157,15 @@ def test_the_lagrangian_bound_never_passes_the_exact_optimum_even_with_unreachab
     assert exact.status == "optimal" and exact.objective == pytest.approx(brute)
     assert p_median_bound(d, w, 4, upper=exact.objective, deadline=np.inf) <= exact.objective + 1e-6
     assert exact.bound <= exact.objective + 1e-6
+
+
+def test_the_interchange_improves_a_given_plan_and_keeps_p_sites(graph400):
+    w = np.ones(400)
+    start = np.zeros(400, bool)
+    start[:5] = True  # five sites side by side on the ring: a poor plan
+    better = p_median_plan(graph400, w, 5, deadline=np.inf, start=start)
+    assert better.sum() == 5 and start[:5].all() and start.sum() == 5  # the start is not changed
+    assert graph400[:, better].min(axis=1).sum() < graph400[:, start].min(axis=1).sum()
+    # a local optimum: no single swap lowers it further
+    again = p_median_plan(graph400, w, 5, deadline=np.inf, start=better)
+    assert (again == better).all()
