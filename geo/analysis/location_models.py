@@ -3,88 +3,24 @@
 Rows of ``distance_m`` are demand points (cells, tracts), columns candidate sites, values metres.
 MCLP and LSCP are spopt's formulations (``spopt.locate``); p-median is the radius formulation,
 equally strong and far smaller. Models are built as sparse arrays and passed to HiGHS in one call.
+
+Each model always answers: a heuristic plan (``location_heuristics``) is HiGHS's start and the
+answer when HiGHS has none better by the time limit. Its gap is measured against the best bound
+proven: HiGHS's own, the LP relaxation's (MCLP and LSCP: solved first, within half the limit) or
+the Lagrangian one (p-median: within the first 30 %, and when it meets the heuristic's plan the
+plan is proved optimal without HiGHS).
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
 
-import highspy
 import numpy as np
 from scipy import sparse
 
+from geo.analysis.location_heuristics import cover_plan, mclp_plan, p_median_bound, p_median_plan
+from geo.analysis.mip import MipSolver, SolveReport
 from geo.errors import InvalidInput
-
-_STATUS = {
-    highspy.HighsModelStatus.kOptimal: "optimal",
-    highspy.HighsModelStatus.kModelEmpty: "optimal",
-    highspy.HighsModelStatus.kInfeasible: "infeasible",
-    highspy.HighsModelStatus.kTimeLimit: "time_limit",
-    highspy.HighsModelStatus.kInterrupt: "time_limit",
-}
-
-
-@dataclass(frozen=True)
-class SolveReport:
-    """How one HiGHS solve ended: ``status`` is ``optimal``, ``time_limit`` (best plan found,
-    not proven; see ``mip_gap`` and the proven ``bound``), ``infeasible``, ``no_solution``."""
-
-    status: str
-    objective: float
-    mip_gap: float
-    runtime_s: float
-    bound: float = np.nan
-
-
-class MipSolver:
-    """A HiGHS model kept between solves (lexicographic stages), all within one time limit."""
-
-    def __init__(self, *, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-                 integer: np.ndarray, rows: sparse.sparray, row_lower: np.ndarray,
-                 row_upper: np.ndarray, time_limit_s: float, mip_rel_gap: float):
-        self._deadline = time.perf_counter() + time_limit_s
-        self._highs = h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("mip_rel_gap", float(mip_rel_gap))
-        a = sparse.csc_array(rows)
-        n_col, n_row = len(cost), a.shape[0]
-        h.passModel(n_col, n_row, a.nnz, int(highspy.MatrixFormat.kColwise),
-                    int(highspy.ObjSense.kMinimize), 0.0,
-                    np.asarray(cost, float), np.asarray(lower, float), np.asarray(upper, float),
-                    np.asarray(row_lower, float), np.asarray(row_upper, float),
-                    a.indptr.astype(np.int32), a.indices.astype(np.int32), a.data.astype(float),
-                    np.asarray(integer, bool).astype(np.int32))
-        self.n_col = n_col
-
-    def add_row(self, columns: np.ndarray, values: np.ndarray, lower: float, upper: float) -> None:
-        """Add the constraint ``lower <= values @ x[columns] <= upper``."""
-        idx = np.asarray(columns, np.int32)
-        self._highs.addRows(1, np.array([lower], float), np.array([upper], float), len(idx),
-                            np.array([0], np.int32), idx, np.asarray(values, float))
-
-    def set_bounds(self, columns: np.ndarray, lower: float, upper: float) -> None:
-        """Bound the given columns to ``[lower, upper]``."""
-        idx = np.asarray(columns, np.int32)
-        self._highs.changeColsBounds(len(idx), idx, np.full(len(idx), lower), np.full(len(idx), upper))
-
-    def solve(self, cost: np.ndarray, *, maximize: bool = False, start: np.ndarray | None = None,
-              time_limit_s: float = np.inf) -> tuple[np.ndarray | None, SolveReport]:
-        """Optimise ``cost @ x`` (from ``start`` if given); the values, or None without a solution."""
-        h, began = self._highs, time.perf_counter()
-        h.changeColsCost(self.n_col, np.arange(self.n_col, dtype=np.int32), np.asarray(cost, float))
-        h.changeObjectiveSense(highspy.ObjSense.kMaximize if maximize else highspy.ObjSense.kMinimize)
-        h.setOptionValue("time_limit", max(min(self._deadline - began, time_limit_s), 1e-3))
-        if start is not None:
-            h.setSolution(self.n_col, np.arange(self.n_col, dtype=np.int32), np.asarray(start, float))
-        h.run()
-        info, status = h.getInfo(), _STATUS.get(h.getModelStatus(), "error")
-        has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-        if status == "time_limit" and not has_solution:
-            status = "no_solution"
-        values = np.asarray(h.getSolution().col_value) if has_solution or self.n_col == 0 else None
-        gap = info.mip_gap if np.isfinite(info.mip_gap) else (0.0 if status == "optimal" else np.inf)
-        return values, SolveReport(status, float(info.objective_function_value), float(gap),
-                                   time.perf_counter() - began, float(info.mip_dual_bound))
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +30,17 @@ class SitingResult:
     ``covered_percent`` counts demand rows (spopt's ``perc_cov``, though spopt's MCLP counts a
     zero-weight row in reach as uncovered); ``covered_demand`` sums their weights. ``uncoverable``
     lists rows no site can reach within the radius, and ``explanation`` says so in a sentence.
+
+    ``status`` is ``optimal`` (proved, to ``mip_rel_gap``), ``time_limit`` (the best plan found
+    when time ran out: never empty), ``infeasible`` (LSCP: some demand is out of every site's
+    reach, so full coverage is impossible and the plan is the fewest sites covering all the rest;
+    p-median: ``p`` sites cannot reach every row) or ``no_solution``. ``objective`` is always
+    recomputed from the sites. ``bound`` is the best proven bound on the objective (a lower bound
+    for p-median and LSCP, an upper one for MCLP): HiGHS's dual bound, the LP relaxation's, or the
+    bound no plan can beat (every row at its nearest site, all coverable weight covered, one site).
+    ``mip_gap`` is how far the plan may be from the best possible, as a share of the larger of
+    objective and bound: ``(objective - bound) / objective`` for p-median and LSCP,
+    ``(bound - objective) / bound`` for MCLP; 0 when proved optimal.
     """
 
     model: str
@@ -109,9 +56,16 @@ class SitingResult:
     status: str
     mip_gap: float
     runtime_s: float
+    bound: float = np.nan
 
 
-def _inputs(distance_m, weights=None, p=None):
+HEURISTIC_SHARE = 0.2  # of the time limit, for the heuristic's swaps (its greedy start always ends)
+BOUND_SHARE = 0.3  # of the time limit, by which the p-median's Lagrangian bound must be in
+POLISH_SHARE = 0.1  # of the time limit, last, for swaps from HiGHS's p-median plan
+RELAXATION_SHARE = 0.5  # of the time limit, by which MCLP's and LSCP's LP relaxation must be in
+
+
+def _inputs(distance_m, weights=None, p=None, time_limit_s=60.0):
     d = np.asarray(distance_m, dtype=float)
     if d.ndim != 2 or 0 in d.shape or np.isnan(d).any() or (d < 0).any():
         raise InvalidInput("distance_m must be a non-empty demand x site matrix of metres >= 0")
@@ -120,6 +74,8 @@ def _inputs(distance_m, weights=None, p=None):
         raise InvalidInput(f"weights must be {d.shape[0]} finite values >= 0, one per demand row")
     if p is not None and not 1 <= p <= d.shape[1]:
         raise InvalidInput(f"p must be between 1 and the {d.shape[1]} candidate sites, not {p}")
+    if not isinstance(time_limit_s, int | float | np.number) or not time_limit_s >= 0:
+        raise InvalidInput(f"time_limit_s must be a number of seconds >= 0, not {time_limit_s!r}")
     return d, w
 
 
@@ -145,6 +101,44 @@ def _result(model, d, w, sites, radius_m, report, started, uncoverable=()):
         mip_gap=report.mip_gap, runtime_s=time.perf_counter() - started)
 
 
+def _best(model, d, w, plans, radius_m, report, started, uncoverable=()):
+    """The better of HiGHS's plan and the heuristic's (``plans``, None for none), as a result."""
+    results = [_result(model, d, w, s, radius_m, report, started, uncoverable)
+               for s in plans if s is not None]
+    if model == "mclp":
+        return max(results, key=lambda r: r.objective)  # first of equals: HiGHS's
+    return min(results, key=lambda r: (r.n_uncovered - len(r.uncoverable), r.objective))
+
+
+def _settle(result, report, bounds, *, maximize, mip_rel_gap, proved):
+    """``result`` with its true status, best proven bound and gap (see ``SitingResult``)."""
+    objective, tol = result.objective, 1e-9 * max(1.0, abs(result.objective))
+    # a bound beyond the plan itself is no bound (HiGHS stopped before it meant anything)
+    valid = [b for b in bounds if np.isfinite(b) and (b <= objective + tol if not maximize
+                                                      else b >= objective - tol)]
+    bound = (min if maximize else max)(valid, default=np.nan)
+    high, low = (bound, objective) if maximize else (objective, bound)
+    gap = max(0.0, (high - low) / max(abs(high), abs(low))) if high != low else 0.0
+    gap = gap if np.isfinite(bound) else np.inf
+    if report.status == "infeasible":
+        return replace(result, status="infeasible", bound=bound)
+    if proved:  # HiGHS's own gap: its tolerances may leave the bound a hair from the plan
+        return replace(result, status="optimal", bound=bound,
+                       mip_gap=max(0.0, min(report.mip_gap, gap)))
+    gap = 0.0 if gap <= 1e-9 else gap  # rounding of sums, not a gap
+    status = "optimal" if gap <= mip_rel_gap else "time_limit"
+    explanation = result.explanation
+    if status == "time_limit":
+        explanation = " ".join(filter(None, [explanation, (
+            f"Stopped at the time limit with the best plan found: objective {_amount(objective)}, "
+            f"within {100 * gap:.2f} % of the best possible ({_amount(bound)}).")]))
+    return replace(result, status=status, bound=bound, mip_gap=float(gap), explanation=explanation)
+
+
+def _amount(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.4g}"
+
+
 def _uncoverable_text(d, rows, radius_m) -> str:
     if not len(rows):
         return ""
@@ -158,12 +152,17 @@ def _ones(rows, cols, n_rows, n_cols):
     return sparse.coo_array((np.ones(len(rows)), (rows, cols)), shape=(n_rows, n_cols))
 
 
+def _share(started, limit, share):
+    return started + share * limit - time.perf_counter()
+
+
 def mclp(distance_m: np.ndarray, weights: np.ndarray, *, radius_m: float, p: int,
          time_limit_s: float = 60.0, mip_rel_gap: float = 0.0) -> SitingResult:
     """Maximal covering: the ``p`` sites covering the most demand weight within ``radius_m``.
 
     Maximise ``sum_i w_i y_i`` subject to ``y_i <= sum_{j: d_ij <= R} x_j``, ``sum_j x_j = p``,
-    ``x`` binary, ``0 <= y <= 1`` (integral at any optimum with ``x`` integral).
+    ``x`` binary, ``0 <= y <= 1`` (integral at any optimum with ``x`` integral). HiGHS starts
+    from a greedy-and-swap plan, which is the answer if HiGHS has none better by the limit.
 
     Parameters
     ----------
@@ -171,7 +170,8 @@ def mclp(distance_m: np.ndarray, weights: np.ndarray, *, radius_m: float, p: int
     weights : (n_demand,) demand weights (incidents, population).
     radius_m : service radius; a site covers a demand point at ``distance <= radius_m``.
     p : number of sites to open.
-    time_limit_s, mip_rel_gap : HiGHS limits; ``mip_rel_gap=0`` proves optimality.
+    time_limit_s, mip_rel_gap : HiGHS limits; ``mip_rel_gap=0`` proves optimality. At the time
+        limit the best plan found comes back with status ``time_limit`` and its true gap.
 
     Examples
     --------
@@ -180,10 +180,12 @@ def mclp(distance_m: np.ndarray, weights: np.ndarray, *, radius_m: float, p: int
     ((1,), 1, 6.0)
     """
     started = time.perf_counter()
-    d, w = _inputs(distance_m, weights, p)
+    d, w = _inputs(distance_m, weights, p, time_limit_s)
     n, m = d.shape
-    ii, jj = np.nonzero(d <= radius_m)
-    coverable = (d <= radius_m).any(axis=1)
+    reach = d <= radius_m
+    ii, jj = np.nonzero(reach)
+    coverable = reach.any(axis=1)
+    greedy = mclp_plan(reach, w, p, deadline=started + HEURISTIC_SHARE * time_limit_s)
     rows = sparse.vstack([
         sparse.hstack([-_ones(ii, jj, n, m), sparse.eye_array(n)]),
         sparse.hstack([sparse.coo_array(np.ones((1, m))), sparse.coo_array((1, n))]),
@@ -192,10 +194,16 @@ def mclp(distance_m: np.ndarray, weights: np.ndarray, *, radius_m: float, p: int
                        upper=np.r_[np.ones(m), coverable.astype(float)],
                        integer=np.r_[np.ones(m, bool), np.zeros(n, bool)], rows=rows,
                        row_lower=np.r_[np.full(n, -np.inf), p], row_upper=np.r_[np.zeros(n), p],
-                       time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap)
-    x, report = solver.solve(np.r_[np.zeros(m), w], maximize=True)
-    sites = np.zeros(m, bool) if x is None else x[:m] > 0.5
-    return _result("mclp", d, w, sites, radius_m, report, started)
+                       time_limit_s=max(time_limit_s - (time.perf_counter() - started), 0.0),
+                       mip_rel_gap=mip_rel_gap)
+    cost = np.r_[np.zeros(m), w]
+    lp = solver.relaxation_bound(cost, maximize=True,
+                                 time_limit_s=_share(started, time_limit_s, RELAXATION_SHARE))
+    x, report = solver.solve(cost, maximize=True, start=np.r_[greedy, reach[:, greedy].any(1)])
+    result = _best("mclp", d, w, [None if x is None else x[:m] > 0.5, greedy], radius_m, report,
+                   started)
+    return _settle(result, report, [report.bound, lp, float(w[coverable].sum())], maximize=True,
+                   mip_rel_gap=mip_rel_gap, proved=report.status == "optimal")
 
 
 def lscp(distance_m: np.ndarray, *, radius_m: float, time_limit_s: float = 60.0,
@@ -203,28 +211,51 @@ def lscp(distance_m: np.ndarray, *, radius_m: float, time_limit_s: float = 60.0,
     """Location set covering: the fewest sites putting every demand point within ``radius_m``.
 
     Minimise ``sum_j x_j`` subject to ``sum_{j: d_ij <= R} x_j >= 1`` for every demand point some
-    site can reach. Points no site reaches are left out of the model and listed in
-    ``uncoverable`` with an ``explanation``, so the rest is still covered with the fewest sites.
+    site can reach, HiGHS starting from a greedy cover. Points no site reaches make full coverage
+    impossible: the status is then ``infeasible``, they are listed in ``uncoverable`` and the
+    ``explanation``, and the plan is the fewest sites covering every other point (its own proof,
+    or gap at the time limit, in ``mip_gap`` and the explanation).
 
     Examples
     --------
     >>> r = lscp([[100, 900], [800, 200], [9000, 9000]], radius_m=500)
-    >>> r.sites, r.uncoverable
-    ((0, 1), (2,))
+    >>> r.sites, r.uncoverable, r.status
+    ((0, 1), (2,), 'infeasible')
     """
     started = time.perf_counter()
-    d, w = _inputs(distance_m)
+    d, w = _inputs(distance_m, time_limit_s=time_limit_s)
     n, m = d.shape
     reach = d <= radius_m
     coverable = np.flatnonzero(reach.any(axis=1))
-    ii, jj = np.nonzero(reach[coverable])
-    solver = MipSolver(cost=np.ones(m), lower=np.zeros(m), upper=np.ones(m),
-                       integer=np.ones(m, bool), rows=_ones(ii, jj, len(coverable), m),
-                       row_lower=np.ones(len(coverable)), row_upper=np.full(len(coverable), np.inf),
-                       time_limit_s=time_limit_s, mip_rel_gap=mip_rel_gap)
-    x, report = solver.solve(np.ones(m))
-    sites = np.zeros(m, bool) if x is None else x > 0.5
-    return _result("lscp", d, w, sites, radius_m, report, started, np.flatnonzero(~reach.any(1)))
+    uncoverable = np.flatnonzero(~reach.any(axis=1))
+    greedy = cover_plan(reach[coverable]) if len(coverable) else np.zeros(m, bool)
+    x, lp, report = None, np.nan, SolveReport("optimal", 0.0, 0.0, 0.0, 0.0)
+    if len(coverable):
+        ii, jj = np.nonzero(reach[coverable])
+        solver = MipSolver(cost=np.ones(m), lower=np.zeros(m), upper=np.ones(m),
+                           integer=np.ones(m, bool), rows=_ones(ii, jj, len(coverable), m),
+                           row_lower=np.ones(len(coverable)),
+                           row_upper=np.full(len(coverable), np.inf),
+                           time_limit_s=max(time_limit_s - (time.perf_counter() - started), 0.0),
+                           mip_rel_gap=mip_rel_gap)
+        lp = solver.relaxation_bound(np.ones(m),
+                                     time_limit_s=_share(started, time_limit_s, RELAXATION_SHARE))
+        x, report = solver.solve(np.ones(m), start=greedy.astype(float))
+    result = _best("lscp", d, w, [None if x is None else x > 0.5, greedy], radius_m, report,
+                   started, uncoverable)
+    # the fewest sites is a whole number: a fractional bound rounds up
+    bounds = [np.ceil(b - 1e-6) for b in (report.bound, lp)] + [float(len(coverable) > 0)]
+    result = _settle(result, report, bounds, maximize=False, mip_rel_gap=mip_rel_gap,
+                     proved=report.status == "optimal")
+    if not len(uncoverable):
+        return result
+    proof = ("proved the fewest" if result.status == "optimal" else
+             f"the fewest found by the time limit; at least {result.bound:.0f} are needed")
+    rest = (f"this plan covers all {len(coverable)} other demand point(s) with "
+            f"{len(result.sites)} site(s) ({proof})." if len(coverable) else
+            "no demand point is within reach of any site, so no site is chosen.")
+    explanation = f"{_uncoverable_text(d, uncoverable, radius_m)} Full coverage is impossible; {rest}"
+    return replace(result, status="infeasible", explanation=explanation)
 
 
 def p_median(distance_m: np.ndarray, weights: np.ndarray, *, p: int,
@@ -239,6 +270,11 @@ def p_median(distance_m: np.ndarray, weights: np.ndarray, *, p: int,
     site among i's ``K_i`` nearest, until none is left: the result is the exact p-median.
     Infinite distance means unreachable. ``objective / sum(w)`` is spopt's ``mean_dist``.
 
+    A greedy-and-interchange plan comes first, then a Lagrangian lower bound; when they meet
+    the plan is proved optimal without HiGHS, else it is HiGHS's start. A model with cut levels
+    costs every plan at most its true cost, so its dual bound bounds the full problem from
+    below too: at the time limit the best plan found comes back with the best bound and its gap.
+
     Examples
     --------
     >>> r = p_median([[100, 900], [800, 200], [700, 300]], [5, 1, 1], p=1)
@@ -246,33 +282,51 @@ def p_median(distance_m: np.ndarray, weights: np.ndarray, *, p: int,
     ((0,), 2000.0, [0, 0, 0])
     """
     started = time.perf_counter()
-    d, w = _inputs(distance_m, weights, p)
+    d, w = _inputs(distance_m, weights, p, time_limit_s)
+    if (~np.isfinite(d)).all(axis=1).any():
+        raise InvalidInput("every demand row needs at least one site at a finite distance")
+    greedy = p_median_plan(d, w, p, deadline=started + HEURISTIC_SHARE * time_limit_s)
+    served = d[:, greedy].min(axis=1)
+    upper = float(w @ served) if np.isfinite(served).all() else np.inf
+    bounds = [float(w @ d.min(axis=1))]  # every row at its nearest site
+    if np.isfinite(upper):
+        bounds.append(p_median_bound(d, w, p, upper=upper,
+                                     deadline=started + BOUND_SHARE * time_limit_s))
+    found, report, proved = None, SolveReport("time_limit", upper, np.inf, 0.0), False
+    if not (np.isfinite(upper) and upper - max(bounds) <= 1e-9 * max(upper, 1.0)):  # else proved
+        found, report, proved, more = _radius_rounds(d, w, p, greedy, started,
+                                                     (1 - POLISH_SHARE) * time_limit_s, mip_rel_gap)
+        bounds += more
+        if found is not None and not proved and (found != greedy).any():  # swaps from HiGHS's plan
+            found = p_median_plan(d, w, p, deadline=started + time_limit_s, start=found)
+    result = _best("p-median", d, w, [found, greedy], np.inf, report, started)
+    return _settle(result, report, bounds, maximize=False, mip_rel_gap=mip_rel_gap, proved=proved)
+
+
+def _radius_rounds(d, w, p, sites, started, time_limit_s, mip_rel_gap):
+    """Radius models with more levels where the last one's optimum needed them, from ``sites``:
+    the last plan HiGHS found (or None), its report, whether it is proved, the bounds on the way."""
     n, m = d.shape
     reachable = np.isfinite(d).sum(axis=1)
-    if (reachable == 0).any():
-        raise InvalidInput("every demand row needs at least one site at a finite distance")
     order = np.argsort(d, axis=1, kind="stable")
     d_sorted = np.take_along_axis(d, order, axis=1)
     k_max = np.where((w == 0) & (reachable == m), 0, np.minimum(reachable, m - p))
     k = np.minimum(k_max, max(8, 2 * -(-m // p)))
-    sites = None
+    nearest = float(w @ d_sorted[:, 0])  # the model leaves out this constant: add it to bounds
+    found, bounds = None, []
     while True:
         remaining = time_limit_s - (time.perf_counter() - started)
         solver, cost, start = _radius_model(d_sorted, order, w, k, reachable, p, sites,
                                             remaining, mip_rel_gap)
         x, report = solver.solve(cost, start=start)
-        sites = sites if x is None else x[:m] > 0.5
+        bounds.append(nearest + report.bound)  # the cut levels make it a lower bound
+        if x is not None:
+            sites = found = x[:m] > 0.5
         rank = np.argmax(sites[order], axis=1) if sites is not None else k  # nearest open level
         short = (rank >= k) & (k < k_max)
         if x is None or report.status != "optimal" or not short.any():
-            break
+            return found, report, x is not None and report.status == "optimal", bounds
         k = np.where(short, np.minimum(k_max, np.maximum(2 * k, rank + 1)), k)
-    result = _result("p-median", d, w, np.zeros(m, bool) if sites is None else sites, np.inf,
-                     report, started)
-    if report.status == "optimal" or not result.objective:
-        return result
-    bound = report.bound + float(w @ d_sorted[:, 0])  # the cut levels make it a lower bound
-    return replace(result, mip_gap=max(0.0, 1 - bound / result.objective))
 
 
 def _radius_model(d_sorted, order, w, k, reachable, p, x_start, time_limit_s, mip_rel_gap):

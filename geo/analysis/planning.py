@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from geo.analysis.location_models import MipSolver, SolveReport
+from geo.analysis.mip import MipSolver, SolveReport
 from geo.errors import InvalidInput, RowError
 
 NO_ELIGIBLE_FORMATION = "no_eligible_formation"

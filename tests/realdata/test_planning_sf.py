@@ -66,7 +66,7 @@ def test_lscp_at_20_m_names_the_uncoverable_tracts_instead_of_failing(sf):
     distance, _ = sf
     result = lscp(distance, radius_m=20.0)
     assert result.uncoverable == tuple(range(205))
-    assert result.sites == ()
+    assert result.sites == () and result.status == "infeasible"
     assert result.explanation.startswith("205 demand point(s) lie farther than 20 m")
 
 

@@ -43,6 +43,7 @@ def test_lscp_covers_the_coverable_and_lists_the_rest():
     d = np.vstack([LINE, [9000, 9000, 9000, 9000]])
     result = lscp(d, radius_m=500)
     assert result.sites == (0, 1, 2)
+    assert result.status == "infeasible"  # full coverage is impossible
     assert result.uncoverable == (3,)
     assert "1 demand point(s) lie farther than 500 m" in result.explanation
     assert "row 3 (nearest site 9000 m)" in result.explanation
@@ -86,6 +87,6 @@ def test_a_model_cut_short_by_the_time_limit_reports_it(model):
     d = rng.uniform(0, 5000, (400, 60))
     kw = {"radius_m": 800.0} if model is mclp else {}
     result = model(d, rng.integers(0, 20, 400).astype(float), p=6, time_limit_s=0.0, **kw)
-    assert result.status in {"optimal", "time_limit", "no_solution"}
+    assert result.status in {"optimal", "time_limit"}  # never no_solution: the heuristic's plan
     assert result.status != "optimal" or result.mip_gap == 0.0
-    assert len(result.sites) in {0, 6}
+    assert len(result.sites) == 6 and 0 <= result.mip_gap < 1
