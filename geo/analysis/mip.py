@@ -100,6 +100,23 @@ class MipSolver:
         if status == "time_limit" and not has_solution:
             status = "no_solution"
         values = np.asarray(h.getSolution().col_value) if has_solution or self.n_col == 0 else None
-        gap = info.mip_gap if np.isfinite(info.mip_gap) else (0.0 if status == "optimal" else np.inf)
-        return values, SolveReport(status, float(info.objective_function_value), float(gap),
-                                   time.perf_counter() - began, float(info.mip_dual_bound))
+        objective, bound = float(info.objective_function_value), float(info.mip_dual_bound)
+        gap = 0.0 if status == "optimal" else relative_gap(objective, bound, maximize=maximize)
+        return values, SolveReport(status, objective, gap, time.perf_counter() - began, bound)
+
+
+def relative_gap(objective: float, bound: float, *, maximize: bool) -> float:
+    """How far the plan found may be from the best possible, as a share in [0, 1]: for a minimum
+    ``(objective - bound) / objective``, for a maximum ``(bound - objective) / bound``; ``inf``
+    without a finite bound. (HiGHS's own ``mip_gap`` divides by the objective either way, so a
+    maximum found far below its bound reads as a gap above 100 %.)
+
+    >>> relative_gap(10.0, 40.0, maximize=True), relative_gap(40.0, 10.0, maximize=False)
+    (0.75, 0.75)
+    """
+    if not (np.isfinite(objective) and np.isfinite(bound)):
+        return np.inf
+    top, low = (bound, objective) if maximize else (objective, bound)
+    if top <= 0 or top - low <= 0:
+        return 0.0 if top - low <= 1e-12 * max(1.0, abs(top)) else 1.0
+    return float(min(1.0, max(0.0, (top - low) / top)))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from geo.analysis.mip import MipSolver, SolveReport
+from geo.analysis.mip import MipSolver, SolveReport, relative_gap
 from geo.errors import InvalidInput, RowError
 
 NO_ELIGIBLE_FORMATION = "no_eligible_formation"
@@ -87,7 +87,10 @@ class ShiftPlan:
         lines += [s.message for s in self.event_shortfalls]
         if self.status != "optimal":
             lines.append(f"Stopped at the time limit before proving this the best plan (gap "
-                         f"{100 * self.mip_gap:.2f} % between it and the best possible bound).")
+                         f"{100 * self.mip_gap:.2f} % between it and the best possible bound)."
+                         if np.isfinite(self.mip_gap) else
+                         "Stopped at the time limit before any bound was proven: this plan is the "
+                         "best found, how far it is from the best possible is not known.")
         elif self.tie_break_gap > 0:
             lines.append("Staffing and coverage are the best possible; the distance tie-break is "
                          + (f"within {100 * self.tie_break_gap:.2f} % of the shortest."
@@ -230,6 +233,7 @@ def _solve(cap, need, w, event, f, t, dist, time_limit_s, mip_rel_gap):
     n_f, n_t, n_p, u = len(cap), len(need), len(f), np.minimum(cap[f], need[t]).astype(float)
     solver, coverable = _model(cap, need, f, t, u, time_limit_s, mip_rel_gap)
     xs, ss, cs, load = _layout(n_p, n_t)
+    upper = np.r_[np.ones(n_p), need, coverable, 1.0]
 
     def columns(x):  # the full solution implied by the assignment x
         sent = np.bincount(t[x], u[x], n_t)
@@ -240,7 +244,7 @@ def _solve(cap, need, w, event, f, t, dist, time_limit_s, mip_rel_gap):
     if w.max(initial=0) > 0:
         stages.append(("demand", cs, w / w.max(), True, 1e-6))
     stages.append(("tie_break", np.r_[xs, load], np.r_[dist + 1, 0.5], False, None))
-    x, reports = np.zeros(n_p, bool), {}
+    x, reports = greedy_start(cap, need, w, event, f, t, u), {}
     primary_until = time.perf_counter() + PRIMARY_SHARE * time_limit_s
     for name, cols, coef, maximize, tolerance in stages:
         cost = np.zeros(load + 1)
@@ -254,6 +258,12 @@ def _solve(cap, need, w, event, f, t, dist, time_limit_s, mip_rel_gap):
             x = x if values is None else values[:n_p] > 0.5
         values, reports[name] = solver.solve(cost, maximize=maximize, start=columns(x),
                                              time_limit_s=limit)
+        report = reports[name]
+        if maximize and report.status != "optimal" and not np.isfinite(report.bound):
+            # cut short before HiGHS proved a bound: every column at its upper bound is one
+            bound = float(coef @ upper[cols])
+            reports[name] = replace(report, bound=bound,
+                                    mip_gap=relative_gap(report.objective, bound, maximize=True))
         if values is None:
             break
         x = values[:n_p] > 0.5
@@ -262,6 +272,35 @@ def _solve(cap, need, w, event, f, t, dist, time_limit_s, mip_rel_gap):
     if "tie_break" in reports:
         reports["tie_break"] = replace(reports["tie_break"], runtime_s=time.perf_counter() - began)
     return x, reports
+
+
+def greedy_start(cap, need, w, event, f, t, u) -> np.ndarray:
+    """A plan to start the solver from, so a run cut short still sends formations: events first,
+    then targets by demand per member needed; each takes its free eligible formations, largest
+    first, until staffed. An event keeps a partial staffing; an ordinary target only a full one.
+
+    Target 0 (5 per member needed, 2.5) goes first and takes formation 0; target 1 then has only
+    formation 1 (2 of the 4 it needs) and, not being an event, is left:
+
+    >>> greedy_start(np.array([3, 2]), np.array([2, 4]), np.array([5.0, 9.0]), np.array([False, False]),
+    ...              np.array([0, 0, 1]), np.array([0, 1, 1]), np.array([2, 3, 2])).tolist()
+    [True, False, False]
+    """
+    x, free = np.zeros(len(f), bool), np.ones(len(cap), bool)
+    by_target = np.lexsort((-u, t))
+    starts = np.searchsorted(t[by_target], np.arange(len(need) + 1))
+    order = np.lexsort((np.arange(len(need)), -w / np.maximum(need, 1), ~event))
+    for target in order:
+        pairs = by_target[starts[target]:starts[target + 1]]
+        pairs = pairs[free[f[pairs]]]
+        sent = np.cumsum(u[pairs])
+        enough = np.flatnonzero(sent >= need[target])
+        if len(enough):
+            pairs = pairs[: enough[0] + 1]
+        elif not event[target]:
+            continue
+        x[pairs], free[f[pairs]] = True, False
+    return x
 
 
 def _model(cap, need, f, t, u, time_limit_s, mip_rel_gap):

@@ -175,3 +175,30 @@ def test_a_plan_cut_short_by_the_time_limit_still_keeps_every_rule(s):
     assert len(formations) == len(set(formations))
     assert all(s["eligible"][a.formation, a.target] for a in p.assignments)
     assert p.status in {"optimal", "time_limit"}
+
+
+def test_the_gap_of_a_maximum_found_far_below_its_bound_is_a_share_of_the_bound_not_above_100_percent():
+    from geo.analysis.mip import relative_gap
+    # a maximum of 10 against a bound of 40: HiGHS's |bound - found| / found would say 300 %
+    assert relative_gap(10.0, 40.0, maximize=True) == pytest.approx(0.75)
+    assert relative_gap(40.0, 10.0, maximize=False) == pytest.approx(0.75)
+    assert relative_gap(5.0, 5.0, maximize=True) == 0.0
+    assert relative_gap(0.0, 3.0, maximize=True) == 1.0  # nothing found yet, a bound above it
+    assert relative_gap(1.0, float("nan"), maximize=False) == float("inf")
+
+
+def test_a_shift_plan_cut_short_by_its_time_limit_still_sends_formations_with_a_gap_between_0_and_1():
+    rng = np.random.default_rng(11)
+    n_f, n_t = 120, 900
+    members = rng.integers(2, 9, n_f)
+    need = rng.integers(2, 14, n_t)
+    weight = rng.gamma(0.6, 5.0, n_t)
+    eligible = rng.random((n_f, n_t)) < 0.25
+    distance = rng.uniform(50, 9000, (n_f, n_t))
+    p = plan(members, need, weight, np.zeros(n_t, bool), eligible, distance, time_limit_s=0.3)
+    assert p.status == "time_limit"
+    assert p.coverage_percent > 10 and len(p.assignments) > n_f // 2  # the greedy start at least
+    assert 0.0 <= p.mip_gap <= 1.0
+    for report in p.stages.values():
+        assert report.mip_gap == 0.0 if report.status == "optimal" else 0.0 <= report.mip_gap <= 1.0 \
+            or not np.isfinite(report.mip_gap)
