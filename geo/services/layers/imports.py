@@ -106,7 +106,10 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
     if frame.crs is None:
         raise InvalidInput(f"{name}: the frame has no CRS")
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
-    return import_source(session, layer_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
+    result = import_source(session, layer_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
+    if result.layer == area_sets.LAYER:
+        area_sets.finish_import(session, result.import_id)
+    return result
 
 
 def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
