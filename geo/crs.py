@@ -56,3 +56,29 @@ def metric_crs(epsg) -> CRS:
         raise InvalidInput(f"EPSG:{epsg} ({crs.name}) measures in {', '.join(sorted(units))}; "
                            "choose a projected CRS in metres")
     return crs
+
+
+AREA_OF_USE_MARGIN_DEG = 2.0  # a city just across a zone's edge may still use that zone
+
+
+def check_covers(crs: CRS, bounds: tuple[float, float, float, float]) -> None:
+    """InvalidInput unless lon/lat ``bounds`` lie within ``crs``'s area of use (give or take
+    ``AREA_OF_USE_MARGIN_DEG``): far outside it a projection distorts or fails.
+
+    >>> check_covers(CRS.from_epsg(32643), (76.8, 43.1, 77.1, 43.4))
+    >>> check_covers(CRS.from_epsg(32610), (76.8, 43.1, 77.1, 43.4))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.InvalidInput: EPSG:32610 (WGS 84 / UTM zone 10N) is meant for lon -126 to -120, lat 0 to 84; ...
+    """
+    use = crs.area_of_use
+    if use is None or use.west > use.east:  # none declared, or across the antimeridian: not checked here
+        return
+    minx, miny, maxx, maxy = bounds
+    m = AREA_OF_USE_MARGIN_DEG
+    if minx >= use.west - m and maxx <= use.east + m and miny >= use.south - m and maxy <= use.north + m:
+        return
+    code = crs.to_epsg()
+    raise InvalidInput(f"EPSG:{code} ({crs.name}) is meant for lon {use.west:g} to {use.east:g}, "
+                       f"lat {use.south:g} to {use.north:g}; the grid's extent (lon {minx:.4g} to {maxx:.4g}, "
+                       f"lat {miny:.4g} to {maxy:.4g}) lies outside it: choose a CRS for this area, or none "
+                       "for its UTM zone")

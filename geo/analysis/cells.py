@@ -58,6 +58,8 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
     extent_m = shapely.transform(extent.to_crs(crs).union_all(), lambda c: c - (ox, oy))
     if extent_m.is_empty:
         raise InvalidInput("nothing to count: the selection has no extent")
+    if not np.isfinite(extent_m.bounds).all():
+        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
     if extent_m.area == 0:  # a single point or a line: give it a cell's room
         extent_m = extent_m.buffer(cell_size_m / 2)
     minx, miny, maxx, maxy = extent_m.bounds

@@ -113,6 +113,8 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
     pad = 0.0 if area is not None else support_m(bandwidth_m, kernel)
     minx, miny, maxx, maxy = (extent.to_crs(crs).total_bounds if area is not None
                               else (*xy.min(axis=0), *xy.max(axis=0)))
+    if not (np.isfinite([minx, miny, maxx, maxy]).all() and np.isfinite(xy).all()):
+        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
     x0 = ox + np.floor((minx - pad - ox) / cell_size_m) * cell_size_m + cell_size_m / 2
     y0 = oy + np.floor((miny - pad - oy) / cell_size_m) * cell_size_m + cell_size_m / 2
     nx = int(np.ceil((maxx + pad - x0) / cell_size_m)) + 1

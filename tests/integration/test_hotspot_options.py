@@ -189,3 +189,11 @@ def test_a_negative_weight_is_refused_on_import(session):
         services.import_frame(session, "incident", frame, name="negative", actor=SYSTEM)
     assert any("below the minimum 0" in e.reason for e in refused.value.rows)
 
+
+
+def test_a_crs_meant_for_another_part_of_the_world_is_refused(session):
+    with pytest.raises(InvalidInput, match="EPSG:32643 .* is meant for lon 72 to 78.*lies outside it"):
+        analyse(session, method="gi_star", categories=[DRUGS], crs=32643, **SF)
+    with pytest.raises(InvalidInput, match="is meant for"):
+        analyse(session, method="kde", categories=[DRUGS], crs=2056, **SF)  # Swiss CH1903+ / LV95
+    assert stored(session) == 0

@@ -27,7 +27,7 @@ from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_
                                  quadrants)
 from ...analysis.kde import density_bands, kde, support_m
 from ...analysis.weights_file import neighbour_matrix, read_weights, unmatched
-from ...crs import STORAGE_CRS, metric_crs, metric_crs_for
+from ...crs import STORAGE_CRS, check_covers, metric_crs, metric_crs_for
 from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
@@ -93,8 +93,13 @@ def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area,
     return Found(cells, summary, params)
 
 
-def _crs(params: Parameters) -> CRS | None:
-    return None if params.crs is None else metric_crs(params.crs)
+def _crs(params: Parameters, frame: gpd.GeoDataFrame, extent=None) -> CRS | None:
+    """The run's CRS (None: the UTM zone of the extent), checked to cover ``extent`` or else the frame."""
+    if params.crs is None:
+        return None
+    crs = metric_crs(params.crs)
+    check_covers(crs, extent.bounds if extent is not None else tuple(frame.to_crs(STORAGE_CRS).total_bounds))
+    return crs
 
 
 def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, extent):
@@ -102,7 +107,7 @@ def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, 
     outside every cell."""
     weight = "weight" if params.weight_field else None
     if params.aggregation in GRIDS:
-        crs = _crs(params)
+        crs = _crs(params, incidents, extent)
         estimate = _nodes(incidents, extent, params.cell_size_m, crs=crs)
         if estimate > MAX_GRID_CELLS:
             raise InvalidInput(f"cells of {params.cell_size_m:g} m would make about {estimate:,} cells over this "
@@ -132,7 +137,8 @@ def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, 
 def _neighbours(session: Session, counted: gpd.GeoDataFrame, params: Parameters):
     """Who neighbours whom: grid or polygon contiguity, a distance band, or the set's weights file."""
     if params.neighbours != "file":
-        return cell_neighbours(counted, method=params.neighbours, distance_m=params.distance_m, crs=_crs(params))
+        return cell_neighbours(counted, method=params.neighbours, distance_m=params.distance_m,
+                               crs=_crs(params, counted))
     stored = area_sets.weights_of(session, params.area_set)
     if stored is None:
         raise InvalidInput(f"the set {params.area_set!r} was imported without a weights file; "
@@ -183,7 +189,7 @@ def kde_cell_size(incidents: gpd.GeoDataFrame, params: Parameters, extent) -> fl
     """The cell size of a kernel density: the one asked for, which must stay within MAX_KDE_NODES;
     or, left to kuzet, the default made coarser (to whole metres) until it does, never coarser
     than the bandwidth."""
-    crs, cell = _crs(params), params.cell_size_m
+    crs, cell = _crs(params, incidents, extent), params.cell_size_m
     pad = 0.0 if extent is not None else support_m(params.bandwidth_m, params.kernel)
     estimate = _nodes(incidents, extent, cell, pad, crs=crs)
     while estimate > MAX_KDE_NODES and params.cell_size_default and cell < params.bandwidth_m:
@@ -198,7 +204,7 @@ def kde_cell_size(incidents: gpd.GeoDataFrame, params: Parameters, extent) -> fl
 def _density(incidents: gpd.GeoDataFrame, params: Parameters, extent, on_step) -> Found:
     params = replace(params, cell_size_m=kde_cell_size(incidents, params, extent))
     surface = kde(incidents, bandwidth_m=params.bandwidth_m, cell_size_m=params.cell_size_m,
-                  kernel=params.kernel, area=extent, crs=_crs(params), origin=params.origin or (0.0, 0.0),
+                  kernel=params.kernel, area=extent, crs=_crs(params, incidents, extent), origin=params.origin or (0.0, 0.0),
                   weight="weight" if params.weight_field else None)
     on_step()
     bands = density_bands(surface, n_levels=KDE_BANDS)
