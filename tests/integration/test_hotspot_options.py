@@ -166,6 +166,7 @@ def test_a_weighted_density_holds_the_sum_of_the_weights(session, weighted):
     assert plain.summary["density"]["mass"] == pytest.approx(len(weighted), rel=1e-3)
     assert heavy.summary["density"]["mass"] == pytest.approx(total, rel=1e-3) and total != len(weighted)
     assert heavy.parameters["weight_field"] == "weight" == heavy.summary["weight_field"]
+    assert (plain.summary["unit"], heavy.summary["unit"]) == ("incidents per km²", "weight per km²")
 
 
 def test_gi_star_tests_the_sum_of_weights_per_cell(session, weighted):

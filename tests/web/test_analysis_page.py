@@ -143,4 +143,5 @@ def test_the_form_offers_the_grid_options_and_the_sets_of_analysis_areas(client,
     html = page_of(client, f"/analysis?run={grid['id']}")
     assert 'name="crs" min="1024" value="32643"' in html and 'value="layer" selected' in html
     assert 'name="origin_x" step="any" value="100"' in html
+    assert "Grid in EPSG:32643 from origin 100, 200 m." in html
     assert_local(html)

@@ -39,6 +39,7 @@ MAX_KDE_NODES = 4_000_000
 ALPHA = 0.05  # Local Moran clusters and outliers: FDR-adjusted p below this
 KDE_BANDS = 5
 UNIT_KM2 = "incidents per km²"
+UNIT_WEIGHT_KM2 = "weight per km²"  # a weighted density: the sum of the incidents' weights
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,7 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, extent, on_step) -
     peak_density = float(surface.density.max())
     on_step()
     summary = {
-        "cells": n, "islands": 0, "outside": 0, "unit": UNIT_KM2,
+        "cells": n, "islands": 0, "outside": 0, "unit": UNIT_WEIGHT_KM2 if params.weight_field else UNIT_KM2,
         "density": {"peak_km2": peak_density, "mass": surface.mass(), "kernel": surface.kernel,
                     "bandwidth_m": surface.bandwidth_m, "cell_size_m": surface.cell_size_m,
                     "grid": list(surface.density.shape), "metric_crs": surface.crs.to_string()},
