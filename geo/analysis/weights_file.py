@@ -83,7 +83,7 @@ def unmatched(w, ids: Sequence[str | None], *, show: int = 5) -> str | None:
 
 def neighbour_matrix(w, ids: Sequence[str]) -> sparse.csr_array:
     """The binary neighbour pattern of ``w`` over the areas ``ids`` in that order (neighbours outside
-    ``ids`` left out), a symmetric-or-not sparse matrix with an empty diagonal."""
+    ``ids`` left out): a sparse matrix with an empty diagonal, as symmetric as the file."""
     position = {str(i): n for n, i in enumerate(ids)}
     rows, cols = [], []
     for i in ids:
