@@ -4,6 +4,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from .errors import InvalidInput
 
 if TYPE_CHECKING:  # geopandas is heavy to import, and only named here
     import geopandas as gpd
@@ -27,3 +30,55 @@ def metric_crs_for(gdf: gpd.GeoDataFrame) -> CRS:
     wgs = gdf.to_crs(STORAGE_CRS) if gdf.crs and not gdf.crs.equals(STORAGE_CRS) else gdf
     minx, miny, maxx, maxy = wgs.total_bounds
     return utm_crs_for((minx + maxx) / 2.0, (miny + maxy) / 2.0)
+
+
+def metric_crs(epsg) -> CRS:
+    """The projected CRS of an EPSG code whose axes are in metres; InvalidInput naming why another is not.
+
+    >>> metric_crs(32643).name
+    'WGS 84 / UTM zone 43N'
+    >>> metric_crs(4326)
+    Traceback (most recent call last):
+    geo.errors.InvalidInput: EPSG:4326 (WGS 84) is geographic, in degrees; choose a projected CRS in metres, such as a UTM zone
+    """
+    if isinstance(epsg, bool) or not isinstance(epsg, int) or not 1024 <= epsg <= 999_999:
+        raise InvalidInput("crs must be an EPSG code: a whole number such as 32643")
+    try:
+        crs = CRS.from_epsg(epsg)
+    except CRSError:
+        raise InvalidInput(f"EPSG:{epsg} is not a known coordinate reference system") from None
+    if not crs.is_projected:
+        kind = "geographic, in degrees" if crs.is_geographic else "not a projected CRS"
+        raise InvalidInput(f"EPSG:{epsg} ({crs.name}) is {kind}; choose a projected CRS in metres, "
+                           "such as a UTM zone")
+    units = {axis.unit_name for axis in crs.axis_info[:2]}
+    if not units <= {"metre", "meter"}:
+        raise InvalidInput(f"EPSG:{epsg} ({crs.name}) measures in {', '.join(sorted(units))}; "
+                           "choose a projected CRS in metres")
+    return crs
+
+
+AREA_OF_USE_MARGIN_DEG = 2.0  # a city just across a zone's edge may still use that zone
+
+
+def check_covers(crs: CRS, bounds: tuple[float, float, float, float]) -> None:
+    """InvalidInput unless lon/lat ``bounds`` lie within ``crs``'s area of use (give or take
+    ``AREA_OF_USE_MARGIN_DEG``): far outside it a projection distorts or fails.
+
+    >>> check_covers(CRS.from_epsg(32643), (76.8, 43.1, 77.1, 43.4))
+    >>> check_covers(CRS.from_epsg(32610), (76.8, 43.1, 77.1, 43.4))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo.errors.InvalidInput: EPSG:32610 (WGS 84 / UTM zone 10N) is meant for lon -126 to -120, lat 0 to 84; ...
+    """
+    use = crs.area_of_use
+    if use is None or use.west > use.east:  # none declared, or across the antimeridian: not checked here
+        return
+    minx, miny, maxx, maxy = bounds
+    m = AREA_OF_USE_MARGIN_DEG
+    if minx >= use.west - m and maxx <= use.east + m and miny >= use.south - m and maxy <= use.north + m:
+        return
+    code = crs.to_epsg()
+    raise InvalidInput(f"EPSG:{code} ({crs.name}) is meant for lon {use.west:g} to {use.east:g}, "
+                       f"lat {use.south:g} to {use.north:g}; the grid's extent (lon {minx:.4g} to {maxx:.4g}, "
+                       f"lat {miny:.4g} to {maxy:.4g}) lies outside it: choose a CRS for this area, or none "
+                       "for its UTM zone")

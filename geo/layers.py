@@ -123,7 +123,11 @@ LAYERS: dict[str, LayerSpec] = {
             (Field("occurred_at", "datetime", required=True), Field("reported_at", "datetime"),
              Field("category", required=True), Field("description"),
              Field("source", choices=values(IncidentSource), default=IncidentSource.IMPORT.value),
-             Field("external_id")),
+             Field("external_id"), Field("weight", "float", minimum=0)),
+        ),
+        LayerSpec(
+            "analysis_area", "Analysis areas", "MultiPolygon",
+            (NAME, Field("external_id"), Field("set_name", required=True)),
         ),
     )
 }

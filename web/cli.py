@@ -149,9 +149,13 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
 @click.option("--again", is_flag=True, help="Import a file that was imported into the layer before.")
 @click.option("--on-duplicate", type=click.Choice(["refuse", "update"]), default="refuse", show_default=True,
               help="Rows whose source and external_id are stored already: refuse them, or replace the stored rows.")
+@click.option("--weights", type=click.Path(dir_okay=False, path_type=Path),
+              help="analysis_area only: a GAL or GWT weights file stored with the set.")
+@click.option("--weights-id", metavar="COLUMN",
+              help="The column of the areas whose values the weights file's ids are (stored as external_id).")
 @click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
 def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, delimiter, encoding, sublayer,
-               repair, extent, again, on_duplicate, dry_run):
+               repair, extent, again, on_duplicate, weights, weights_id, dry_run):
     """Validate every row of PATH and store it in LAYER, all rows or none."""
     from psycopg import Error as PsycopgError
     from sqlalchemy.exc import DBAPIError
@@ -169,7 +173,8 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
         with session.begin():
             result = services.import_layer(session, layer, path, actor=SYSTEM, mapping=mapping,
                                            progress=terminal_progress, extent=area, again=again,
-                                           on_duplicate=on_duplicate, settings=settings().imports)
+                                           on_duplicate=on_duplicate, settings=settings().imports,
+                                           weights=weights, weights_id=weights_id)
             if dry_run:
                 session.rollback()
     except InvalidInput as exc:

@@ -1,7 +1,8 @@
 """Incidents counted into cells: a square or hexagon grid in metres, or given polygons.
 
-Grids are laid in the UTM zone of the area (``geo.crs.metric_crs_for``) and anchored at multiples of
-the cell size, so two runs over the same area share their cells. Cells over the whole study extent are
+Grids are laid in a metric CRS (by default the UTM zone of the area, ``geo.crs.metric_crs_for``) and
+anchored at an origin plus multiples of the cell size (by default 0, 0), so two runs over the same
+extent in the same CRS share their cells. Cells over the whole study extent are
 kept, the empty ones too: Gi* and Moran need the zeros.
 """
 from __future__ import annotations
@@ -27,12 +28,14 @@ _HEX_STEPS = {0: ((0, -1), (0, 1), (-1, -1), (-1, 0), (1, -1), (1, 0)),
 
 def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShape = "square",
                 weight: str | None = None, area: BaseGeometry | gpd.GeoDataFrame | None = None,
-                ) -> gpd.GeoDataFrame:
+                crs: CRS | None = None, origin: tuple[float, float] = (0.0, 0.0)) -> gpd.GeoDataFrame:
     """Count points into square or hexagon cells of ``cell_size_m`` over the study extent.
 
     The extent is ``area`` (a polygon in EPSG:4326 or a layer) or else the points' bounds; every cell
     touching it is returned, empty or not. A hexagon has the area of a square of side ``cell_size_m``,
-    so counts are comparable between shapes.
+    so counts are comparable between shapes. Cells are laid in ``crs`` (a projected CRS in metres;
+    default the UTM zone of the extent) with a cell corner (square) or centre (hexagon) at
+    ``origin`` plus multiples of the cell size.
 
     Returns
     -------
@@ -49,10 +52,14 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
     if shape not in ("square", "hexagon"):
         raise InvalidInput(f"unknown cell shape {shape!r}; use 'square' or 'hexagon'")
     extent = _extent(points, area)
-    crs = metric_crs_for(extent)
-    extent_m = extent.to_crs(crs).union_all()
+    crs = metric_crs_for(extent) if crs is None else CRS.from_user_input(crs)
+    ox, oy = (float(v) for v in origin)
+    # the grid is laid about the origin: coordinates are shifted by it, cells shifted back
+    extent_m = shapely.transform(extent.to_crs(crs).union_all(), lambda c: c - (ox, oy))
     if extent_m.is_empty:
         raise InvalidInput("nothing to count: the selection has no extent")
+    if not np.isfinite(extent_m.bounds).all():
+        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
     if extent_m.area == 0:  # a single point or a line: give it a cell's room
         extent_m = extent_m.buffer(cell_size_m / 2)
     minx, miny, maxx, maxy = extent_m.bounds
@@ -62,9 +69,11 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
     rows, cols, polygons = _lay_grid(extent_m, cell_size_m, shape)
     keep = shapely.intersects(polygons, extent_m)
     rows, cols, polygons = rows[keep], cols[keep], polygons[keep]
+    if ox or oy:
+        polygons = shapely.transform(polygons, lambda c: c + (ox, oy))
 
     points = points[points.geometry.notna() & ~points.geometry.is_empty]
-    xy = point_xy(points, crs)
+    xy = point_xy(points, crs) - (ox, oy)
     prow, pcol = _cell_of(xy, cell_size_m, shape)
     position = _lookup(rows, cols)
     at = position(prow, pcol)
@@ -77,7 +86,7 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
         w = points[weight].to_numpy(dtype=float)[inside]
         cells["weight_sum"] = np.bincount(at[inside], weights=w, minlength=len(rows))
     cells.attrs["grid"] = {"shape": shape, "cell_size_m": float(cell_size_m),
-                           "metric_crs": crs.to_string(), "outside": int((~inside).sum())}
+                           "metric_crs": crs.to_string(), "origin": [ox, oy], "outside": int((~inside).sum())}
     return cells
 
 
@@ -106,12 +115,13 @@ def polygon_counts(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
 
 
 def cell_neighbours(cells: gpd.GeoDataFrame, *, method: Literal["queen", "rook", "distance"] = "queen",
-                    distance_m: float | None = None) -> sparse.csr_array:
+                    distance_m: float | None = None, crs: CRS | None = None) -> sparse.csr_array:
     """Which cells neighbour which: a symmetric binary sparse matrix with an empty diagonal.
 
     Grids from :func:`grid_counts` are joined by row/column arithmetic; other polygons by shared
     vertices (queen) or edges (rook) through libpysal; ``"distance"`` joins centroids at most
-    ``distance_m`` metres apart. A row without entries is an island.
+    ``distance_m`` metres apart, measured in ``crs`` (default the UTM zone of the cells). A row
+    without entries is an island.
 
     Examples
     --------
@@ -120,7 +130,7 @@ def cell_neighbours(cells: gpd.GeoDataFrame, *, method: Literal["queen", "rook",
     if method == "distance":
         if not distance_m or distance_m <= 0:
             raise InvalidInput("a distance band needs a positive distance_m")
-        return distance_band(_metric_xy(cells), distance_m)
+        return distance_band(_metric_xy(cells, crs), distance_m)
     if method not in ("queen", "rook"):
         raise InvalidInput(f"unknown neighbour rule {method!r}; use queen, rook or distance")
     grid = cells.attrs.get("grid")
@@ -194,9 +204,12 @@ def binary_pattern(adjacency) -> sparse.csr_array:
     return sparse.csr_array((np.ones(int(keep.sum())), w.indices[keep], indptr), shape=w.shape)
 
 
-def _metric_xy(frame: gpd.GeoDataFrame) -> np.ndarray:
-    """Centroid coordinates in metres; a frame without CRS is taken to be in metres already."""
-    if frame.crs is not None and not (frame.crs.is_projected
+def _metric_xy(frame: gpd.GeoDataFrame, crs: CRS | None = None) -> np.ndarray:
+    """Centroid coordinates in metres (in ``crs`` when given); a frame without CRS is taken to be in
+    metres already."""
+    if crs is not None and frame.crs is not None:
+        frame = frame.to_crs(crs)
+    elif frame.crs is not None and not (frame.crs.is_projected
                                       and frame.crs.axis_info[0].unit_name in ("metre", "meter")):
         frame = frame.to_crs(metric_crs_for(frame))
     return shapely.get_coordinates(frame.geometry.centroid)

@@ -81,11 +81,13 @@ class DensitySurface:
 
 def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
         kernel: Kernel = "quartic", weight: str | None = None, area=None,
-        method: Literal["fft", "exact"] = "fft") -> DensitySurface:
+        method: Literal["fft", "exact"] = "fft", crs: CRS | None = None,
+        origin: tuple[float, float] = (0.0, 0.0)) -> DensitySurface:
     """Kernel density of ``points`` in incidents (or ``weight`` units) per km².
 
     The grid covers ``area`` (a polygon in EPSG:4326 or a layer) or else the points' bounds grown by
-    the kernel's support, in the UTM zone of the extent. ``bandwidth_m`` is the quartic kernel's
+    the kernel's support, in ``crs`` (a projected CRS in metres; default the UTM zone of the extent),
+    its cells' corners at ``origin`` plus multiples of the cell size. ``bandwidth_m`` is the quartic kernel's
     radius or the Gaussian kernel's standard deviation. ``method="exact"`` sums every kernel (slow;
     for checks).
 
@@ -104,14 +106,17 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
     extent = points if area is None else (
         gpd.GeoDataFrame(geometry=[area], crs=STORAGE_CRS) if isinstance(area, shapely.Geometry)
         else area)
-    crs = metric_crs_for(extent)
+    crs = metric_crs_for(extent) if crs is None else CRS.from_user_input(crs)
+    ox, oy = (float(v) for v in origin)
     xy = point_xy(points, crs)
     w = np.ones(len(xy)) if weight is None else points[weight].to_numpy(dtype=float)
     pad = 0.0 if area is not None else support_m(bandwidth_m, kernel)
     minx, miny, maxx, maxy = (extent.to_crs(crs).total_bounds if area is not None
                               else (*xy.min(axis=0), *xy.max(axis=0)))
-    x0 = np.floor((minx - pad) / cell_size_m) * cell_size_m + cell_size_m / 2
-    y0 = np.floor((miny - pad) / cell_size_m) * cell_size_m + cell_size_m / 2
+    if not (np.isfinite([minx, miny, maxx, maxy]).all() and np.isfinite(xy).all()):
+        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
+    x0 = ox + np.floor((minx - pad - ox) / cell_size_m) * cell_size_m + cell_size_m / 2
+    y0 = oy + np.floor((miny - pad - oy) / cell_size_m) * cell_size_m + cell_size_m / 2
     nx = int(np.ceil((maxx + pad - x0) / cell_size_m)) + 1
     ny = int(np.ceil((maxy + pad - y0) / cell_size_m)) + 1
     if nx * ny > MAX_NODES:

@@ -25,7 +25,8 @@ AREA_MODELS = {"district": District, "patrol_zone": PatrolZone}
 
 @dataclass(frozen=True)
 class IncidentFilter:
-    """What SQL can filter: ``start <= occurred_at < end``, categories, area (EPSG:4326), sources."""
+    """What SQL can filter: ``start <= occurred_at < end``, categories (in any case), area (EPSG:4326),
+    sources."""
 
     start: datetime | None = None
     end: datetime | None = None
@@ -41,8 +42,8 @@ def _where(f: IncidentFilter) -> list:
         where.append(Incident.occurred_at >= f.start)
     if f.end is not None:
         where.append(Incident.occurred_at < f.end)
-    if f.categories:
-        where.append(Incident.category.in_(list(f.categories)))
+    if f.categories:  # case-insensitively, on the index of lower(category)
+        where.append(func.lower(Incident.category).in_(sorted({c.lower() for c in f.categories})))
     if f.sources:
         where.append(Incident.source.in_(list(f.sources)))
     if f.exclude_sources:
@@ -54,9 +55,11 @@ def _where(f: IncidentFilter) -> list:
 
 
 def incident_frame(session: Session, f: IncidentFilter) -> gpd.GeoDataFrame:
-    """The incidents passing ``f`` (ordered by id) as a GeoDataFrame in EPSG:4326."""
+    """The incidents passing ``f`` (ordered by id) as a GeoDataFrame in EPSG:4326; ``weight`` is 1
+    where none is stored."""
     stmt = (select(Incident.id, Incident.occurred_at, Incident.category, Incident.source,
-                   Incident.external_id, func.ST_AsBinary(Incident.geom).label("geometry"))
+                   Incident.external_id, func.coalesce(Incident.weight, 1.0).label("weight"),
+                   func.ST_AsBinary(Incident.geom).label("geometry"))
             .where(*_where(f)).order_by(Incident.id))
     frame = frame_of(session, stmt)
     if frame.empty:  # an empty result has no dtypes to convert with; keep the columns usable

@@ -98,3 +98,23 @@ def test_a_bad_request_says_why_and_stays_on_the_form(watched, live_server):
     assert "must come after start" in error.inner_text()
     assert page.locator("#progress").is_hidden()
     assert "run=" not in page.url
+
+
+def test_grid_options_chosen_in_the_form_reach_the_run_and_come_back(watched, live_server):
+    page = open_page(watched, live_server)
+    page.select_option("select[name=extent]", "layer")
+    run(page, "gi_star", cell_size_m=400, crs=32643, origin_x=100, origin_y=50)
+    assert page.input_value("select[name=extent]") == "layer"
+    assert page.input_value("input[name=crs]") == "32643"
+    assert (page.input_value("input[name=origin_x]"), page.input_value("input[name=origin_y]")) == ("100", "50")
+    assert page.locator("table.hotspots tbody tr").count() >= 1
+    assert watched.errors == []
+
+
+def test_a_geographic_crs_is_refused_on_the_form_with_the_reason(watched, live_server):
+    page = open_page(watched, live_server)
+    page.fill("input[name=crs]", "4326")
+    page.click("#run")
+    page.wait_for_function("document.getElementById('analysis-error').textContent.length > 0")
+    assert "is geographic, in degrees" in page.locator("#analysis-error").inner_text()
+    assert "run=" not in page.url

@@ -105,3 +105,37 @@ def test_make_run_serves_with_gunicorn_not_the_development_server(engine):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def blocks_file(tmp_path):
+    """Four square areas in a GeoPackage, ids A to D, and their rook neighbours as a GAL file."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    squares = [box(76.90 + 0.01 * i, 43.22 + 0.01 * j, 76.91 + 0.01 * i, 43.23 + 0.01 * j)
+               for i in range(2) for j in range(2)]
+    path = tmp_path / "blocks.gpkg"
+    gpd.GeoDataFrame({"name": list("abcd"), "POLYID": list("ABCD")}, geometry=squares, crs=4326).to_file(path)
+    gal = tmp_path / "blocks.gal"
+    gal.write_text("4\nA 2\nB C\nB 2\nA D\nC 2\nA D\nD 2\nB C\n")
+    return path, gal
+
+
+def test_importing_analysis_areas_with_a_weights_file_from_the_command_line(engine, tmp_path):
+    path, gal = blocks_file(tmp_path)
+    url = engine.url.render_as_string(hide_password=False)
+    done = kuzet("--database-url", url, "import", "analysis_area", str(path), "--set", "set_name=cli-blocks",
+                 "--weights", str(gal), "--weights-id", "POLYID", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "4 rows of blocks.gpkg" in done.stdout and "dry run, nothing stored" in done.stdout
+
+
+def test_a_weights_file_naming_unknown_areas_is_refused_in_one_clean_message(engine, tmp_path):
+    path, gal = blocks_file(tmp_path)
+    gal.write_text("4\nA 2\nB C\nB 1\nA\nC 2\nA X\nX 1\nC\n")  # no D, an X instead
+    url = engine.url.render_as_string(hide_password=False)
+    done = kuzet("--database-url", url, "import", "analysis_area", str(path), "--set", "set_name=cli-blocks",
+                 "--weights", str(gal), "--weights-id", "POLYID")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "blocks.gal: its ids do not match the areas' POLYID" in done.stderr
+    assert "id(s) of the file name no area: X" in done.stderr and "area(s) are not in the file: D" in done.stderr

@@ -115,3 +115,32 @@ def test_bad_grid_options_are_refused_with_a_message(kwargs, message):
 def test_an_empty_selection_without_an_area_is_refused():
     with pytest.raises(InvalidInput, match="empty"):
         grid_counts(scatter(10).iloc[:0], cell_size_m=100)
+
+
+@pytest.mark.parametrize("shape", ["square", "hexagon"])
+@pytest.mark.parametrize("origin", [(0.0, 0.0), (120.0, -75.5)])
+def test_a_grid_in_a_given_crs_lies_at_its_origin_and_still_counts_every_incident_once(shape, origin):
+    points = scatter()
+    cells = grid_counts(points, cell_size_m=300, shape=shape, crs=3857, origin=origin)
+    assert cells.attrs["grid"]["metric_crs"] == "EPSG:3857" and cells.attrs["grid"]["origin"] == list(origin)
+    joined = gpd.sjoin(points, cells, predicate="within")
+    by_join = joined.groupby("cell_id").size().reindex(cells["cell_id"], fill_value=0)
+    np.testing.assert_array_equal(by_join.to_numpy(), cells["count"].to_numpy())
+    metric = cells.to_crs(3857)
+    if shape == "square":
+        corners = (metric.bounds[["minx", "miny"]].to_numpy() - origin) / 300
+    else:  # hexagon centres lie on the lattice through the origin
+        edge = 300 * np.sqrt(2 / (3 * np.sqrt(3)))
+        centres = metric.centroid.get_coordinates().to_numpy() - origin
+        corners = centres / [np.sqrt(3) * edge / 2, 1.5 * edge]
+    np.testing.assert_allclose(corners, np.round(corners), atol=1e-6)
+
+
+def test_an_origin_shifts_every_square_by_the_same_offset():
+    points = scatter()
+    plain = grid_counts(points, cell_size_m=250, crs=32643).to_crs(32643).bounds
+    shifted = grid_counts(points, cell_size_m=250, crs=32643, origin=(100, 40)).to_crs(32643).bounds
+    for bounds, (ox, oy) in ((plain, (0, 0)), (shifted, (100, 40))):
+        steps = (bounds[["minx", "miny"]].to_numpy() - (ox, oy)) / 250
+        np.testing.assert_allclose(steps, np.round(steps), atol=1e-6)
+    assert not np.allclose(np.sort(plain["minx"].unique())[:3], np.sort(shifted["minx"].unique())[:3])

@@ -117,3 +117,15 @@ def test_bad_kde_options_are_refused_with_a_message(kwargs, message):
 def test_no_incidents_is_refused_with_a_message():
     with pytest.raises(InvalidInput, match="no incidents"):
         kde(incidents(10).iloc[:0], bandwidth_m=100, cell_size_m=10)
+
+
+def test_a_density_grid_in_a_given_crs_has_its_cell_corners_at_the_origin_plus_whole_cells():
+    rng = np.random.default_rng(4)
+    points = gpd.GeoDataFrame(geometry=gpd.points_from_xy(76.9 + rng.random(200) * 0.02,
+                                                          43.2 + rng.random(200) * 0.02), crs=4326)
+    surface = kde(points, bandwidth_m=200, cell_size_m=20, crs=32643, origin=(7, 3))
+    assert surface.crs.to_epsg() == 32643
+    for start, o in ((surface.x0, 7), (surface.y0, 3)):
+        steps = (start - 10 - o) / 20  # x0, y0 are cell centres: half a cell from the corner
+        assert steps == pytest.approx(round(steps), abs=1e-9)
+    assert surface.mass() == pytest.approx(200, rel=1e-3)

@@ -188,3 +188,35 @@ def test_two_runs_of_one_method_compare_cell_by_cell_and_across_methods_is_a_400
     assert other.status_code == 200 and other.get_json()["method"] == "gi_star"
     assert client.get(f"/api/v1/analyses/{a}/compare/{k}").status_code == 400
     assert client.get(f"/api/v1/analyses/{a}/compare/999999").status_code == 404
+
+
+def test_grid_options_are_taken_stored_and_shown_back(client, incidents):
+    r = post(client, cell_size_m=300, crs=32643, origin=[150, 150], extent="layer", categories=["THEFT"])
+    assert r.status_code == 201, r.get_json()
+    run = r.get_json()
+    assert {k: run["parameters"][k] for k in ("crs", "origin", "extent")} == {"crs": 32643, "origin": [150, 150], "extent": "layer"}
+    assert run["summary"]["incidents"] == len(incidents)  # "THEFT" matches the stored "theft"
+    assert run["summary"]["grid"]["metric_crs"] == "EPSG:32643" and run["summary"]["grid"]["origin"] == [150, 150]
+    assert client.get(f"/api/v1/analyses/{run['id']}").get_json()["parameters"]["origin"] == [150, 150]
+
+
+@pytest.mark.parametrize(("body", "reason"), [
+    ({"crs": 4326}, "EPSG:4326 (WGS 84) is geographic, in degrees"),
+    ({"crs": 2227}, "measures in US survey foot"),
+    ({"crs": 1234567}, "crs must be an EPSG code"),
+    ({"extent": "area"}, "extent 'area' needs an area"),
+    ({"weight_field": "priority"}, "unknown weight_field 'priority'"),
+    ({"categories": ["arson"]}, "stored categories (any case matches): theft (420)"),
+])
+def test_bad_grid_options_answer_400_with_the_reason(client, incidents, body, reason):
+    r = post(client, **body)
+    assert r.status_code == 400 and r.is_json
+    assert reason in r.get_json()["error"], r.get_json()
+
+
+def test_a_25_m_density_without_a_cell_size_answers_201(client, incidents):
+    r = post(client, method="kde", bandwidth_m=25, weight_field="weight")
+    assert r.status_code == 201, r.get_json()
+    run = r.get_json()
+    assert run["parameters"]["cell_size_m"] >= 5 and run["parameters"]["weight_field"] == "weight"
+    assert run["summary"]["density"]["mass"] == pytest.approx(len(incidents), rel=1e-2)  # no weights: ones

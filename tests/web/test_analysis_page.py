@@ -104,3 +104,44 @@ def test_hostile_names_reach_the_page_as_text(client, session):
 def test_an_unknown_run_is_a_404_page(client):
     r = client.get("/analysis?run=987654")
     assert r.status_code == 404 and r.mimetype == "text/html"
+
+
+@pytest.fixture
+def area_world(session):
+    """Thirty-six square analysis areas in Almaty (set "blocks"), thefts over them all and many more in
+    one corner."""
+    import numpy as np
+
+    squares = [box(76.90 + 0.01 * i, 43.22 + 0.01 * j, 76.91 + 0.01 * i, 43.23 + 0.01 * j)
+               for i in range(6) for j in range(6)]
+    services.import_frame(session, "analysis_area", gpd.GeoDataFrame(
+        {"name": [f"block {n}" for n in range(36)], "set_name": ["blocks"] * 36}, geometry=squares, crs=4326),
+        name="blocks", actor=SYSTEM)
+    rng = np.random.default_rng(11)
+    xy = np.vstack([np.column_stack([rng.uniform(76.9, 76.96, 100), rng.uniform(43.22, 43.28, 100)]),
+                    np.column_stack([rng.uniform(76.9, 76.92, 300), rng.uniform(43.22, 43.24, 300)])])
+    services.import_frame(session, "incident", gpd.GeoDataFrame(
+        {"occurred_at": ["2026-03-01 10:00"] * len(xy), "category": ["theft"] * len(xy)},
+        geometry=[Point(p) for p in xy], crs=4326), name="thefts", actor=SYSTEM)
+    session.commit()
+
+
+def test_the_form_offers_the_grid_options_and_the_sets_of_analysis_areas(client, area_world):
+    html = page_of(client)
+    for name in ("crs", "extent", "origin_x", "origin_y", "weight_field", "area_set"):
+        assert f'name="{name}"' in html, name
+    assert 'value="analysis_area"' in html and "blocks (36 areas)" in html
+    run = client.post("/api/v1/analyses", json={"method": "gi_star", "aggregation": "analysis_area",
+                                                "area_set": "blocks"}).get_json()
+    html = page_of(client, f"/analysis?run={run['id']}")
+    assert 'value="analysis_area" selected' in html and 'value="blocks" selected' in html
+    hot = [spot["name"] for spot in run["summary"]["top"]]
+    assert hot and all(name.startswith("block ") and name in html for name in hot)  # the table names them
+    assert coloured(html) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")  # and the map
+    grid = client.post("/api/v1/analyses", json={"method": "gi_star", "cell_size_m": 500, "crs": 32643,
+                                                 "origin": [100, 200], "extent": "layer"}).get_json()
+    html = page_of(client, f"/analysis?run={grid['id']}")
+    assert 'name="crs" min="1024" value="32643"' in html and 'value="layer" selected' in html
+    assert 'name="origin_x" step="any" value="100"' in html
+    assert "Grid in EPSG:32643 from origin 100, 200 m." in html
+    assert_local(html)

@@ -57,6 +57,7 @@ def form_values(page: services.AnalystPage, zone: str) -> dict:
             "distance_m": "", "weights": "", "permutations": 0, "seed": "", "bandwidth_m": 250,
             "kde_cell_size_m": 25, "kernel": "quartic", "timezone": zone, "weekdays": set(), "categories": set(),
             "hour_from": "", "hour_to": "", "area": "", "polygon": "", "source_filter": "", "deduplicate": False,
+            "crs": "", "extent": "", "origin_x": "", "origin_y": "", "weight_field": "", "area_set": "",
             "start": first.astimezone(ZoneInfo(zone)).date().isoformat() if first else "",
             "end": last.astimezone(ZoneInfo(zone)).date().isoformat() if last else ""}
     if page.run is None:
@@ -64,7 +65,10 @@ def form_values(page: services.AnalystPage, zone: str) -> dict:
     s, p = page.run.selection, page.run.parameters
     zone = s.get("timezone") or zone
     form.update({k: p[k] for k in ("aggregation", "neighbours", "distance_m", "weights", "permutations", "seed",
-                                   "bandwidth_m", "kernel") if p.get(k) is not None})
+                                   "bandwidth_m", "kernel", "crs", "extent", "weight_field", "area_set")
+                 if p.get(k) is not None})
+    origin = p.get("origin") or ["", ""]
+    form["origin_x"], form["origin_y"] = _plain(origin[0]), _plain(origin[1])
     form["method"] = page.run.method
     form["kde_cell_size_m" if page.run.method == "kde" else "cell_size_m"] = _plain(p.get("cell_size_m"))
     form["bandwidth_m"], form["distance_m"] = _plain(form["bandwidth_m"]), _plain(form["distance_m"])

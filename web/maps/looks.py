@@ -19,6 +19,7 @@ class Look:
     dash: str | None = None
     radius: float = 5.0  # circle-marker radius in pixels, for point features
     fill_colour: str | None = None
+    shown: bool = True  # ticked in the layer control when the map opens
 
     def style(self, geometry_type: str | None = None) -> dict:
         """The Leaflet path options of this overlay; lines are never filled (a filled street is a blob)."""
@@ -38,6 +39,9 @@ LOOKS: dict[str, Look] = {
                      (NAME, ("name_ru", _l("Name (Russian)")), ("name_kk", _l("Name (Kazakh)")),
                       ("kato", _l("KATO code"))),
                      fill_opacity=0.04, weight=2.5),
+    "analysis_area": Look(_l("Analysis areas"), "#5e35b1",
+                          (NAME, ("external_id", _l("Id")), ("set_name", _l("Set"))),
+                          fill_opacity=0.03, weight=1, shown=False),  # census blocks and such: on request
     "police_unit": Look(_l("Police units"), "#1565c0", (NAME, ("district", _l("District")),
                                                          ("phone", _l("Phone"))),
                         fill_opacity=0.05, dash="6 4"),
@@ -65,7 +69,7 @@ LOOKS: dict[str, Look] = {
 
 # Canvas draws (and hit-tests) later overlays on top: wide areas first, then smaller ones, then the
 # point overlays (police stations, incidents) that build_map adds last.
-AREA_ORDER = ("district", "police_unit", "pasture", "crop_field", "campus", "public_place", "patrol_zone",
+AREA_ORDER = ("district", "analysis_area", "police_unit", "pasture", "crop_field", "campus", "public_place", "patrol_zone",
               "event", "formation")
 
 # Overlays that are not one layer each: police stations (police_unit's second geometry) and

@@ -114,7 +114,8 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     entries: list[LegendEntry] = []
     for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
-        overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title))
+        overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title),
+                show=look.shown)
         entries.append(_entry(look, str(look.title), len(page.frame), page.matched,
                               point=spec.geometry == "Point"))
     police = pages["police_unit"].frame

@@ -69,12 +69,20 @@
       var chosen = source.split(":");
       out[chosen[0] === "only" ? "sources" : "exclude_sources"] = [chosen[1]];
     }
+    var grid = method === "kde" || ["square", "hexagon"].indexOf(value("aggregation")) >= 0;
+    out.crs = number("crs");
+    out.weight_field = value("weight_field") || null;
+    if (grid) {
+      out.extent = value("extent") || null;
+      if (value("origin_x") !== "" || value("origin_y") !== "") out.origin = [number("origin_x") || 0, number("origin_y") || 0];
+    }
     if (method === "kde") {
       out.bandwidth_m = number("bandwidth_m");
       out.cell_size_m = number("kde_cell_size_m");
       out.kernel = value("kernel");
     } else {
       out.aggregation = value("aggregation");
+      if (out.aggregation === "analysis_area" && form.elements.area_set) out.area_set = value("area_set");
       out.cell_size_m = number("cell_size_m");
       out.neighbours = value("neighbours");
       out.distance_m = number("distance_m");

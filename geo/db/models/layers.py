@@ -139,7 +139,8 @@ class Incident(Created, Base):
     __tablename__ = "incident"
     __table_args__ = (one_of("source", IncidentSource),
                       CheckConstraint("reported_at IS NULL OR reported_at >= occurred_at",
-                                      name="reported_after_occurred"))
+                                      name="reported_after_occurred"),
+                      CheckConstraint("weight IS NULL OR weight >= 0", name="weight_not_negative"))
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     reported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -147,8 +148,34 @@ class Incident(Created, Base):
     description: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text, server_default=IncidentSource.IMPORT.value)
     external_id: Mapped[str | None] = mapped_column(Text)
+    weight: Mapped[float | None] = mapped_column(Float)  # what a weighted run sums; NULL counts as 1
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     geom = mapped_column(geometry("POINT"), nullable=False)
+
+
+class AnalysisArea(Created, Base):
+    """A polygon of an imported set (census blocks, ...) that hot spot runs can count incidents into."""
+
+    __tablename__ = "analysis_area"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(Text)
+    set_name: Mapped[str] = mapped_column(Text)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
+    geom = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+class AnalysisAreaWeights(Base):
+    """The weights file (GAL or GWT, as text) imported with a set of analysis areas; its ids are the
+    areas' ``external_id``."""
+
+    __tablename__ = "analysis_area_weights"
+    set_name: Mapped[str] = mapped_column(Text, primary_key=True)
+    format: Mapped[str] = mapped_column(Text)
+    id_field: Mapped[str] = mapped_column(Text)
+    source_name: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ImportBatch(Base):
@@ -168,4 +195,4 @@ class ImportBatch(Base):
 
 
 MODELS = {m.__tablename__: m for m in (District, PoliceUnit, PublicPlace, Pasture, CropField, Campus,
-                                       PatrolZone, Event, Formation, Incident)}
+                                       PatrolZone, Event, Formation, Incident, AnalysisArea)}

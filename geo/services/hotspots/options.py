@@ -6,6 +6,16 @@ from the fields of one JSON object (a request body) by ``Selection.from_json`` a
 ``Parameters.from_json``. Both come back as JSON to be stored with the run, so a run says exactly
 what it did. Every problem is an ``InvalidInput`` naming the option.
 
+The grid of a run (square or hexagon cells, and a kernel density's) is laid in ``crs`` (an EPSG
+code of a projected CRS in metres; default the UTM zone of its extent), at ``origin`` plus
+multiples of the cell size (default 0, 0 of that CRS), over ``extent``: "area" (the selection's
+area, which it then needs), "layer" (the bounds of every stored incident, whatever the filters, so
+runs of two categories share their cells) or "selection" (the selected incidents' bounds). Without
+``extent`` the grid covers the area when there is one, else the selection, as runs always did.
+Incidents can be weighted (``weight_field="weight"``: the sum of weights instead of the count,
+a missing weight counting 1). Aggregation "analysis_area" counts into the polygons of an imported
+set (``area_set``) with queen, rook, distance or "file" neighbours (the set's GAL/GWT file).
+
 Times: a ``datetime`` or an ISO 8601 string; one without an offset is read in the selection's
 ``timezone``. A date without a time means the whole day: ``start`` from its first moment, ``end``
 up to the end of it (the stored ``end`` is the next midnight, exclusive).
@@ -15,22 +25,28 @@ from __future__ import annotations
 import math
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ...analysis.selection import hour_band_mask
+from ...crs import metric_crs
 from ...domain import DEFAULT_TIMEZONE, INT_MAX, IncidentSource, values
 from ...errors import InvalidInput
 from ...times import within_years
 
 METHODS = ("gi_star", "local_moran", "kde")
-AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone")
-NEIGHBOURS = ("queen", "rook", "distance")
+AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone", "analysis_area")
+GRIDS = ("square", "hexagon")
+NEIGHBOURS = ("queen", "rook", "distance", "file")
+EXTENTS = ("area", "layer", "selection")
+WEIGHT_FIELDS = ("weight",)  # the numeric incident fields a run can sum
 WEIGHTS = ("binary", "row")
 KERNELS = ("quartic", "gaussian")
 AREA_KINDS = ("district", "patrol_zone", "polygon")
 MIN_CELL_SIZE_M = 10.0
+MIN_KDE_CELL_SIZE_M = MIN_CELL_SIZE_M / 2
+MAX_COORDINATE_M = 1e8  # an origin farther out is no place on Earth in any metric CRS
 MAX_CELL_SIZE_M = 20_000.0
 MAX_BANDWIDTH_M = 20_000.0
 MAX_DISTANCE_M = 50_000.0
@@ -97,6 +113,13 @@ class Parameters:
     seed: int | None = None
     bandwidth_m: float | None = None
     kernel: str | None = None
+    crs: int | None = None
+    origin: tuple[float, float] | None = None
+    extent: str | None = None
+    weight_field: str | None = None
+    area_set: str | None = None
+    # a kernel density's cell size left to kuzet: the run may make it coarser to stay in its limits
+    cell_size_default: bool = field(default=False, metadata={"internal": True})
 
     @classmethod
     def from_json(cls, body: Mapping) -> Parameters:
@@ -113,16 +136,25 @@ class Parameters:
 
     def as_json(self) -> dict:
         """The parameters as stored with the run; the method is stored beside them (the run's own column)."""
-        return {k: v for k, v in asdict(self).items() if v is not None and k != "method"}
+        out = {k: v for k, v in asdict(self).items()
+               if v is not None and k not in ("method", "cell_size_default")}
+        if self.origin is not None:
+            out["origin"] = list(self.origin)
+        return out
 
 
-RUN_FIELDS = tuple(f.name for record in (Parameters, Selection) for f in fields(record))
-TEXT_FIELDS = ("method", "aggregation", "neighbours", "weights", "kernel", "timezone")
+def _public(record: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(record) if not f.metadata.get("internal"))
+
+
+RUN_FIELDS = _public(Parameters) + _public(Selection)
+TEXT_FIELDS = ("method", "aggregation", "neighbours", "weights", "kernel", "timezone", "extent", "weight_field",
+               "area_set")
 
 
 def _given(body: Mapping, record: type) -> dict:
     """The fields of ``record`` present in ``body`` and not null; names must be strings."""
-    given = {f.name: body[f.name] for f in fields(record) if body.get(f.name) is not None}
+    given = {name: body[name] for name in _public(record) if body.get(name) is not None}
     for name in TEXT_FIELDS:
         if name in given and not isinstance(given[name], str):
             raise InvalidInput(f"{name} must be a string")
@@ -237,24 +269,75 @@ def selection(*, start=None, end=None, weekdays=None, hour_band=None, categories
                      zone.key, deduplicate)
 
 
+def origin_of(value) -> tuple[float, float] | None:
+    """``[x, y]`` in metres of the grid's CRS, or None."""
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidInput("origin must be two numbers [x, y] in metres of the grid's CRS")
+    xy = list(value)
+    if len(xy) != 2:
+        raise InvalidInput("origin must be two numbers [x, y] in metres of the grid's CRS")
+    x, y = (_number(v, "origin", -MAX_COORDINATE_M, MAX_COORDINATE_M) for v in xy)
+    return (x, y)
+
+
+def _grid_options(aggregation: str, crs, origin, extent) -> tuple[int | None, tuple | None, str | None]:
+    """The checked crs, origin and extent; origin and extent are a grid's (cells or a density)."""
+    if crs is not None:
+        metric_crs(crs)  # raises with the reason a CRS will not do
+    origin = origin_of(origin)
+    if extent is not None:
+        extent = _choice(extent, EXTENTS, "extent")
+    if aggregation not in GRIDS and (origin is not None or extent is not None):
+        raise InvalidInput(f"origin and extent belong to a grid; {aggregation.replace('_', ' ')} polygons "
+                           "are what they are (use aggregation square or hexagon)")
+    return crs, origin, extent
+
+
+def _weight_field(value) -> str | None:
+    return None if value is None else _choice(value, WEIGHT_FIELDS, "weight_field")
+
+
 def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, neighbours: str = "queen",
                distance_m=None, weights: str | None = None, permutations=0, seed=None, bandwidth_m=None,
-               kernel: str = "quartic") -> Parameters:
-    """The checked :class:`Parameters` of ``method``; a permutation run without a seed gets one."""
+               kernel: str = "quartic", crs=None, origin=None, extent=None, weight_field=None,
+               area_set=None) -> Parameters:
+    """The checked :class:`Parameters` of ``method``; a permutation run without a seed gets one.
+
+    A kernel density's cell size defaults to a tenth of the bandwidth, but at least
+    ``MIN_KDE_CELL_SIZE_M`` (and coarser still when the run's grid would pass its limit).
+    """
     _choice(method, METHODS, "method")
+    weight_field = _weight_field(weight_field)
     if method == "kde":
         bandwidth = _number(250.0 if bandwidth_m is None else bandwidth_m, "bandwidth_m", 0, MAX_BANDWIDTH_M)
-        cell = _number(bandwidth / 10 if cell_size_m is None else cell_size_m, "cell_size_m",
-                       MIN_CELL_SIZE_M / 2, MAX_CELL_SIZE_M)
+        if cell_size_m is None and bandwidth < MIN_KDE_CELL_SIZE_M:
+            raise InvalidInput(f"a bandwidth of {bandwidth:g} m is finer than the finest cells "
+                               f"({MIN_KDE_CELL_SIZE_M:g} m); choose a bandwidth of at least {MIN_KDE_CELL_SIZE_M:g} m")
+        cell = _number(max(bandwidth / 10, MIN_KDE_CELL_SIZE_M) if cell_size_m is None else cell_size_m,
+                       "cell_size_m", MIN_KDE_CELL_SIZE_M, MAX_CELL_SIZE_M)
         if cell > bandwidth:
             raise InvalidInput(f"cells of {cell:g} m are coarser than the bandwidth of {bandwidth:g} m; "
                                "choose cells smaller than the bandwidth")
-        return Parameters(method, cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"))
+        crs, origin, extent = _grid_options("square", crs, origin, extent)
+        return Parameters(method, cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"),
+                          crs=crs, origin=origin, extent=extent, weight_field=weight_field,
+                          cell_size_default=cell_size_m is None)
     aggregation = _choice(aggregation, AGGREGATIONS, "aggregation")
-    grid = aggregation in ("square", "hexagon")
+    grid = aggregation in GRIDS
     cell = _number(250.0 if cell_size_m is None else cell_size_m, "cell_size_m", MIN_CELL_SIZE_M,
                    MAX_CELL_SIZE_M) if grid else None
+    crs, origin, extent = _grid_options(aggregation, crs, origin, extent)
+    if aggregation == "analysis_area":
+        if not isinstance(area_set, str) or not area_set.strip():
+            raise InvalidInput("aggregation analysis_area needs area_set: the name of an imported set of areas")
+        area_set = area_set.strip()
+    elif area_set is not None:
+        raise InvalidInput("area_set names the areas of aggregation analysis_area; choose that aggregation")
     neighbours = _choice(neighbours, NEIGHBOURS, "neighbour rule")
+    if neighbours == "file" and aggregation != "analysis_area":
+        raise InvalidInput("neighbours from a weights file need aggregation analysis_area (the file comes with its set)")
     distance = None
     if neighbours == "distance":
         if distance_m is None:
@@ -267,4 +350,5 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
     elif permutations:
         seed = secrets.randbelow(2**31)  # recorded, so the run can be repeated exactly
     return Parameters(method, aggregation, cell, neighbours, distance, weights, permutations,
-                      seed if permutations else None)
+                      seed if permutations else None, crs=crs, origin=origin, extent=extent,
+                      weight_field=weight_field, area_set=area_set)

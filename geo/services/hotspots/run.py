@@ -15,6 +15,7 @@ from datetime import datetime
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 from sqlalchemy.orm import Session
 
 from ...access import ANALYSTS, Principal, require
@@ -31,6 +32,7 @@ from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 STEPS = 5  # select, aggregate, test, summarise, store
+KNOWN_CATEGORIES = 12  # categories a "no incidents match" lists, most frequent first
 
 
 @dataclass(frozen=True)
@@ -72,10 +74,11 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         district, a patrol zone, a drawn polygon or everywhere).
     parameters : the method ("gi_star", "local_moran" or "kde") and its options
         (``geo.services.hotspots.options.Parameters``). Gi* and Local Moran: square or hexagon
-        cells of ``cell_size_m`` (or district / patrol zone polygons), queen / rook /
-        distance-band neighbours, binary or row-standardised weights, analytic p-values (0
-        permutations) or conditional permutations with a seed; a kernel density: ``bandwidth_m``,
-        ``kernel`` and ``cell_size_m`` (incidents per km²).
+        cells of ``cell_size_m`` (or district, patrol zone or analysis area polygons), queen / rook /
+        distance-band neighbours (or a set's weights file), binary or row-standardised weights,
+        analytic p-values (0 permutations) or conditional permutations with a seed; a kernel
+        density: ``bandwidth_m``, ``kernel`` and ``cell_size_m`` (incidents per km²). Grids take
+        ``crs``, ``origin`` and ``extent``; ``weight_field`` sums incident weights instead of counting.
     actor : who runs it (an analyst or an admin; Forbidden otherwise); the run is stored under their login.
     progress : a progress bar factory (``geo.progress``); ``top`` : how many hot spots the summary lists.
 
@@ -91,12 +94,15 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
         area_info, area_geom = resolve_area(session, selection.area, max_vertices)
+        extent = grid_extent(session, parameters, area_geom)
         incidents = selected_incidents(session, selection, area_geom)
         if incidents.empty:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
-                               "categories or area")
+                               "categories or area" + known_categories(session))
         bar.update()
-        found = statistics.run(session, incidents, parameters, area_geom, on_step=bar.update, top=top)
+        found = statistics.run(session, incidents, parameters, area_geom, extent=extent, on_step=bar.update,
+                               top=top)
+        parameters = found.parameters
         summary = {"incidents": len(incidents), "synthetic_incidents": int((incidents["source"] == SYNTHETIC).sum()),
                    "area": area_info, **found.summary,
                    "series": series_of(incidents, selection.timezone, selection.start, selection.end)}
@@ -113,6 +119,36 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         bar.close()
     return HotspotResult(run.id, method, found.cells, summary, run.parameters, run.selection, run.created_by,
                          run.created_at, run.duration_ms)
+
+
+def known_categories(session: Session, *, show: int = KNOWN_CATEGORIES) -> str:
+    """"; stored categories: A (n), B (m), ..." most frequent first, at most ``show`` of them, or ""
+    when none is stored."""
+    counts = db.category_counts(session)
+    if not counts:
+        return "; no incidents are stored"
+    listed = ", ".join(f"{name} ({n:,})" for name, n in counts[:show])
+    more = f" and {len(counts) - show} more" if len(counts) > show else ""
+    return f"; stored categories (any case matches): {listed}{more}"
+
+
+def grid_extent(session: Session, parameters: Parameters, area_geom):
+    """What a grid covers (EPSG:4326), or None for the selected incidents' bounds: ``extent``
+    "area" (needs an area), "layer" (the bounds of every stored incident) or "selection"; without
+    ``extent``, the area when there is one."""
+    chosen = parameters.extent
+    if chosen is None:
+        return area_geom
+    if chosen == "area":
+        if area_geom is None:
+            raise InvalidInput("extent 'area' needs an area: choose a district, a patrol zone or draw a polygon")
+        return area_geom
+    if chosen == "layer":
+        bounds = db.extent(session)
+        if bounds is None:
+            raise InvalidInput("no incidents are stored: there is no layer extent to lay a grid over")
+        return shapely.box(*bounds)
+    return None
 
 
 def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLimits.max_vertices):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ...access import ANALYSTS, POLICE_STAFF, Principal, require
 from ...analysis.hotspots import quadrants
+from ...db import analysis_areas as area_sets
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...errors import InvalidInput, NotFound
@@ -176,12 +177,14 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
 
 
 def analyst_choices(session: Session, *, viewer: Principal) -> dict:
-    """What the analyst's form offers: categories with counts, districts, patrol zones, the time span."""
+    """What the analyst's form offers: categories with counts, districts, patrol zones, the time span,
+    and the sets of analysis areas (name, number of areas, the format of their weights file or None)."""
     require(viewer, *ANALYSTS)
     first, last = db.time_range(session)
     return {"categories": db.category_counts(session), "districts": db.area_names(session, "district"),
             "patrol_zones": db.area_names(session, "patrol_zone"), "first": first, "last": last,
-            "sources": db.source_counts(session), "extent": db.extent(session)}
+            "sources": db.source_counts(session), "extent": db.extent(session),
+            "area_sets": area_sets.area_sets(session)}
 
 
 @dataclass(frozen=True)

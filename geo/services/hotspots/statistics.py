@@ -1,9 +1,11 @@
 """The statistics step of a hot spot run: selected incidents in, the run's cells and findings out.
 
 The computation is ``geo.analysis``'s (``cells`` to count, ``hotspots`` for Gi*, Local Moran,
-``global_moran_summary`` and ``quadrants``, ``kde`` for the surface and ``density_bands``); this
-step reads the district or patrol zone polygons when they are the cells, keeps a run within its
-size limits and puts the findings in the stored shape.
+``global_moran_summary`` and ``quadrants``, ``kde`` for the surface and ``density_bands``,
+``weights_file`` for a set's GAL/GWT neighbours); this step reads the district, patrol zone or
+analysis area polygons when they are the cells, keeps a run within its size limits (a kernel
+density whose cell size was left to kuzet gets cells coarse enough) and puts the findings in the
+stored shape. A weighted run tests the sum of the incidents' weights per cell instead of their count.
 
 Cells come out in the stored shape (``geo.db.analysis_runs.CELL_COLUMNS`` and geometry): ``value``
 is Gi*, Local Moran's I or, for a kernel density, the lower density of a contour band; ``p`` is the
@@ -12,21 +14,24 @@ p-value that went into the Benjamini-Hochberg FDR (the permutation one when perm
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import CRS
 from sqlalchemy.orm import Session
 
 from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
 from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_moran_summary, local_moran,
                                  quadrants)
 from ...analysis.kde import density_bands, kde, support_m
-from ...crs import STORAGE_CRS, metric_crs_for
+from ...analysis.weights_file import neighbour_matrix, read_weights, unmatched
+from ...crs import STORAGE_CRS, check_covers, metric_crs, metric_crs_for
+from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
-from .options import Parameters
+from .options import GRIDS, Parameters
 
 MIN_CELLS = 9  # fewer cells cannot hold a cluster and its surroundings
 MAX_GRID_CELLS = 250_000  # a run stays interactive and its cells storable in about a second
@@ -34,34 +39,38 @@ MAX_KDE_NODES = 4_000_000
 ALPHA = 0.05  # Local Moran clusters and outliers: FDR-adjusted p below this
 KDE_BANDS = 5
 UNIT_KM2 = "incidents per km²"
+UNIT_WEIGHT_KM2 = "weight per km²"  # a weighted density: the sum of the incidents' weights
 
 
 @dataclass(frozen=True)
 class Found:
     cells: gpd.GeoDataFrame
     summary: dict
+    parameters: Parameters  # as run: a kernel density's default cell size may have grown
 
 
-def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, *,
+def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, *, extent=None,
         on_step: Callable[[], object], top: int = 10) -> Found:
     """Aggregate and test ``incidents`` with ``params.method``; ``area`` (EPSG:4326 geometry or None)
-    bounds the grid."""
+    limits the polygons counted into, ``extent`` (EPSG:4326 geometry, or None for the incidents'
+    bounds) is what a grid covers."""
     method = params.method
     if method == "kde":
-        return _density(incidents, params, area, on_step)
-    counted, names, outside = _counted(session, incidents, params, area)
+        return _density(incidents, params, extent, on_step)
+    counted, names, outside = _counted(session, incidents, params, area, extent)
     on_step()
-    w = cell_neighbours(counted, method=params.neighbours, distance_m=params.distance_m)
+    w = _neighbours(session, counted, params)
+    column = "weight_sum" if params.weight_field else "count"
     options = {"neighbours": w, "row_standardise": params.weights == "row",
                "permutations": params.permutations, "seed": params.seed}
     if method == "gi_star":
-        out = gi_star(counted, **options)
+        out = gi_star(counted, column=column, **options)
         cells = _cells(counted, out["gi"], out["gi_z"], out.get("gi_p_sim", out["gi_p"]), out["gi_p_fdr"],
                        out["gi_class"], None, out["island"])
         hot = cells[cells["class"] > 0].sort_values("z", ascending=False)
         classes = {str(c): int((cells["class"] == c).sum()) for c in (3, 2, 1, 0, -1, -2, -3)}
     else:
-        out = local_moran(counted, alpha=ALPHA, **options)
+        out = local_moran(counted, column=column, alpha=ALPHA, **options)
         cls = confidence_class(out["lisa_z"].to_numpy(), out["lisa_p_fdr"].to_numpy())
         cells = _cells(counted, out["lisa_i"], out["lisa_z"], out.get("lisa_p_sim", out["lisa_p"]),
                        out["lisa_p_fdr"], cls, out["quadrant"].where(out["quadrant"] != "", None), out["island"])
@@ -78,38 +87,77 @@ def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area,
                 **({"smallest_p": 2 / (params.permutations + 1)} if params.permutations else {}),
                 "significant": {f"{round((1 - a) * 100)}": int((cells["p_fdr"] < a).sum()) for _c, a in CONFIDENCE},
                 **({"alpha": ALPHA} if method == "local_moran" else {})},
-        "global_moran": global_moran_summary(counted["count"], w),
+        "global_moran": global_moran_summary(counted[column], w),
         "top": [_hot_spot(row, names) for row in hot.head(top).to_dict("records")],
+        **({"weight_field": params.weight_field} if params.weight_field else {}),
     }
-    return Found(cells, summary)
+    return Found(cells, summary, params)
 
 
-def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area):
-    """Counts per cell with ``cell_id``; names of polygons by cell id; incidents outside every cell."""
-    if params.aggregation in ("square", "hexagon"):
-        estimate = _nodes(incidents, area, params.cell_size_m)
+def _crs(params: Parameters, frame: gpd.GeoDataFrame, extent=None) -> CRS | None:
+    """The run's CRS (None: the UTM zone of the extent), checked to cover ``extent`` or else the frame."""
+    if params.crs is None:
+        return None
+    crs = metric_crs(params.crs)
+    check_covers(crs, extent.bounds if extent is not None else tuple(frame.to_crs(STORAGE_CRS).total_bounds))
+    return crs
+
+
+def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, extent):
+    """Counts (and weight sums) per cell with ``cell_id``; names of polygons by cell id; incidents
+    outside every cell."""
+    weight = "weight" if params.weight_field else None
+    if params.aggregation in GRIDS:
+        crs = _crs(params, incidents, extent)
+        estimate = _nodes(incidents, extent, params.cell_size_m, crs=crs)
         if estimate > MAX_GRID_CELLS:
             raise InvalidInput(f"cells of {params.cell_size_m:g} m would make about {estimate:,} cells over this "
                                f"area (at most {MAX_GRID_CELLS:,}); choose larger cells or a smaller area")
-        counted = grid_counts(incidents, cell_size_m=params.cell_size_m, shape=params.aggregation, area=area)
+        counted = grid_counts(incidents, cell_size_m=params.cell_size_m, shape=params.aggregation, area=extent,
+                              weight=weight, crs=crs, origin=params.origin or (0.0, 0.0))
         if len(counted) < MIN_CELLS:
             raise InvalidInput(f"cells of {params.cell_size_m:g} m make only {len(counted)} cells over this area "
                                f"(at least {MIN_CELLS}); choose smaller cells")
         return counted, {}, int(counted.attrs["grid"]["outside"])
-    polygons = db.area_polygons(session, params.aggregation, within=area)
-    label = params.aggregation.replace("_", " ")
+    if params.aggregation == "analysis_area":
+        polygons = area_sets.area_polygons(session, params.area_set, within=area)
+        if polygons.empty and not area_sets.stored_sets(session, [params.area_set]):
+            known = ", ".join(s["name"] for s in area_sets.area_sets(session)) or "none is imported yet"
+            raise InvalidInput(f"there is no set of analysis areas called {params.area_set!r}; sets: {known}")
+        label = f"analysis area ({params.area_set})"
+    else:
+        polygons = db.area_polygons(session, params.aggregation, within=area)
+        label = params.aggregation.replace("_", " ")
     if len(polygons) < 4:
         raise InvalidInput(f"only {len(polygons)} {label} polygon(s) meet this area; hot spots need at least 4")
-    counted = polygon_counts(incidents, polygons)
+    counted = polygon_counts(incidents, polygons, weight=weight)
     counted["cell_id"] = counted["id"].astype(int)
     return counted, dict(zip(counted["cell_id"], counted["name"])), int(len(incidents) - counted["count"].sum())
 
 
-def _nodes(incidents: gpd.GeoDataFrame, area, cell_size_m: float, pad_m: float = 0.0) -> int:
-    """About how many cells of ``cell_size_m`` a grid over the area (or the incidents) would hold."""
-    shape = area if area is not None else shapely.box(*incidents.total_bounds)
-    extent = gpd.GeoDataFrame(geometry=[shape], crs=STORAGE_CRS)
-    minx, miny, maxx, maxy = extent.to_crs(metric_crs_for(extent)).total_bounds
+def _neighbours(session: Session, counted: gpd.GeoDataFrame, params: Parameters):
+    """Who neighbours whom: grid or polygon contiguity, a distance band, or the set's weights file."""
+    if params.neighbours != "file":
+        return cell_neighbours(counted, method=params.neighbours, distance_m=params.distance_m,
+                               crs=_crs(params, counted))
+    stored = area_sets.weights_of(session, params.area_set)
+    if stored is None:
+        raise InvalidInput(f"the set {params.area_set!r} was imported without a weights file; "
+                           "choose queen, rook or distance neighbours")
+    w = read_weights(stored.body, stored.format)
+    ids = [str(i) for i in counted["external_id"]]
+    problem = unmatched(w, ids) if len(ids) == len(w.id_order) else None
+    if problem is not None:  # areas changed since the file came: it no longer describes them
+        raise InvalidInput(f"the weights file of set {params.area_set!r} does not match its areas: {problem}")
+    return neighbour_matrix(w, ids)
+
+
+def _nodes(incidents: gpd.GeoDataFrame, extent, cell_size_m: float, pad_m: float = 0.0, *,
+           crs: CRS | None = None) -> int:
+    """About how many cells of ``cell_size_m`` a grid over the extent (or the incidents) would hold."""
+    shape = extent if extent is not None else shapely.box(*incidents.total_bounds)
+    frame = gpd.GeoDataFrame(geometry=[shape], crs=STORAGE_CRS)
+    minx, miny, maxx, maxy = frame.to_crs(crs or metric_crs_for(frame)).total_bounds
     nx = (maxx - minx + 2 * pad_m) / cell_size_m + 1
     ny = (maxy - miny + 2 * pad_m) / cell_size_m + 1
     return int(np.ceil(nx) * np.ceil(ny))
@@ -138,14 +186,27 @@ def _hot_spot(row: dict, names: dict) -> dict:
     return spot
 
 
-def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> Found:
-    pad = 0.0 if area is not None else support_m(params.bandwidth_m, params.kernel)
-    estimate = _nodes(incidents, area, params.cell_size_m, pad)
+def kde_cell_size(incidents: gpd.GeoDataFrame, params: Parameters, extent) -> float:
+    """The cell size of a kernel density: the one asked for, which must stay within MAX_KDE_NODES;
+    or, left to kuzet, the default made coarser (to whole metres) until it does, never coarser
+    than the bandwidth."""
+    crs, cell = _crs(params, incidents, extent), params.cell_size_m
+    pad = 0.0 if extent is not None else support_m(params.bandwidth_m, params.kernel)
+    estimate = _nodes(incidents, extent, cell, pad, crs=crs)
+    while estimate > MAX_KDE_NODES and params.cell_size_default and cell < params.bandwidth_m:
+        cell = min(float(np.ceil(cell * np.sqrt(estimate / MAX_KDE_NODES) * 1.01)), params.bandwidth_m)
+        estimate = _nodes(incidents, extent, cell, pad, crs=crs)
     if estimate > MAX_KDE_NODES:
-        raise InvalidInput(f"cells of {params.cell_size_m:g} m would make about {estimate:,} density cells over "
+        raise InvalidInput(f"cells of {cell:g} m would make about {estimate:,} density cells over "
                            f"this area (at most {MAX_KDE_NODES:,}); choose larger cells or a smaller area")
+    return cell
+
+
+def _density(incidents: gpd.GeoDataFrame, params: Parameters, extent, on_step) -> Found:
+    params = replace(params, cell_size_m=kde_cell_size(incidents, params, extent))
     surface = kde(incidents, bandwidth_m=params.bandwidth_m, cell_size_m=params.cell_size_m,
-                  kernel=params.kernel, area=area)
+                  kernel=params.kernel, area=extent, crs=_crs(params, incidents, extent), origin=params.origin or (0.0, 0.0),
+                  weight="weight" if params.weight_field else None)
     on_step()
     bands = density_bands(surface, n_levels=KDE_BANDS)
     n = len(bands)
@@ -159,12 +220,13 @@ def _density(incidents: gpd.GeoDataFrame, params: Parameters, area, on_step) -> 
     peak_density = float(surface.density.max())
     on_step()
     summary = {
-        "cells": n, "islands": 0, "outside": 0, "unit": UNIT_KM2,
+        "cells": n, "islands": 0, "outside": 0, "unit": UNIT_WEIGHT_KM2 if params.weight_field else UNIT_KM2,
         "density": {"peak_km2": peak_density, "mass": surface.mass(), "kernel": surface.kernel,
                     "bandwidth_m": surface.bandwidth_m, "cell_size_m": surface.cell_size_m,
                     "grid": list(surface.density.shape), "metric_crs": surface.crs.to_string()},
         "bands": [{"band": int(b), "min_km2": float(lo), "max_km2": float(hi), "area_km2": float(a)}
                   for b, lo, hi, a in zip(bands["band"], bands["level_min"], bands["level_max"], bands["area_km2"])],
         "top": [{"lon": float(peak.x), "lat": float(peak.y), "density_km2": peak_density}],
+        **({"weight_field": params.weight_field} if params.weight_field else {}),
     }
-    return Found(cells, summary)
+    return Found(cells, summary, params)

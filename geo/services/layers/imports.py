@@ -20,7 +20,7 @@ from ...layers import IMPORTABLE, STREETS, LayerSpec
 from ...progress import ProgressFactory, silent
 from ...settings import ImportSettings
 from ..accountability.audit import record
-from . import streets
+from . import area_sets, streets
 from .features import layer_spec
 
 
@@ -28,6 +28,8 @@ from .features import layer_spec
 ON_DUPLICATE = ("refuse", "update")
 # The key of a row from a source: the same external id from the same source is the same record.
 KEY_FIELDS = ("source", "external_id")
+# Layers whose rows remember the import that stored them (``import_id``).
+IMPORT_TRACKED = ("incident", "analysis_area")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,13 @@ def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: 
 
 def import_layer(session, layer: str, path: str | Path, *, actor: Principal, mapping: Mapping = Mapping(),
                  progress: ProgressFactory = silent, extent: Extent | None = None, again: bool = False,
-                 on_duplicate: str = "refuse", settings: ImportSettings = ImportSettings()) -> ImportResult:
+                 on_duplicate: str = "refuse", settings: ImportSettings = ImportSettings(),
+                 weights: str | Path | None = None, weights_id: str | None = None) -> ImportResult:
     """Read, validate and store a layer file; all rows in the caller's transaction, or none.
+
+    An ``analysis_area`` file is one new set of areas; ``weights`` (a GAL or GWT file) is stored
+    with it, its ids being the values of the file's column ``weights_id`` (stored as the areas'
+    ``external_id``), which must match the areas one to one (``geo.services.layers.area_sets``).
 
     Raises ``InvalidInput`` listing every bad row (row number, field, reason) before storing anything.
     Rows must lie within ``extent`` (default: the stored districts grown by the settings' margin; no
@@ -74,6 +81,14 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     require(actor, Role.ADMIN)
     spec = import_spec(layer)
     path = Path(path)
+    weights_read = None
+    if weights_id is not None and weights is None:
+        raise InvalidInput("--weights-id names the ids of a weights file; give the file with --weights")
+    if weights is not None:
+        if spec.name != area_sets.LAYER:
+            raise InvalidInput(f"a weights file comes with layer {area_sets.LAYER}, not {spec.name}")
+        mapping = area_sets.weights_mapping(mapping, weights_id)
+        weights_read = area_sets.read_weights_file(weights)
     source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
                          csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt),
                          encoding=mapping.encoding, delimiter=mapping.delimiter)
@@ -83,9 +98,13 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
         raise InvalidInput(f"{source.name} was imported into layer {spec.name} before (import {earlier.id}, "
                            f"{earlier.imported_at:%Y-%m-%d %H:%M}, {earlier.row_count} rows); nothing was "
                            "stored: --again imports it once more")
-    return import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress,
-                         extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
-                         on_duplicate=on_duplicate)
+    result = import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress,
+                           extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
+                           on_duplicate=on_duplicate)
+    if spec.name == area_sets.LAYER:
+        area_sets.finish_import(session, result.import_id, weights=weights_read,
+                                weights_name=Path(weights).name if weights else "", weights_id=weights_id or "")
+    return result
 
 
 def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, actor: Principal,
@@ -95,7 +114,10 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
     if frame.crs is None:
         raise InvalidInput(f"{name}: the frame has no CRS")
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
-    return import_source(session, import_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
+    result = import_source(session, import_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
+    if result.layer == area_sets.LAYER:
+        area_sets.finish_import(session, result.import_id)
+    return result
 
 
 def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
@@ -139,7 +161,7 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
                                        row_count=prepared.count, sha256=sha256)
     columns_out = dict(prepared.columns)
     columns_out[spec.geometry_column] = prepared.geometry
-    if spec.name == "incident":
+    if spec.name in IMPORT_TRACKED:
         columns_out["import_id"] = [batch.id] * prepared.count
     geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
     bar = progress(total=prepared.count, desc=f"storing {spec.name}")
