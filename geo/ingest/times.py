@@ -34,10 +34,10 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from ..domain import AMBIGUOUS_TIMES, DEFAULT_AMBIGUOUS
 from ..errors import InvalidInput
 
-AMBIGUOUS = ("earliest", "latest", "refuse")
-DEFAULT_AMBIGUOUS = "latest"
+AMBIGUOUS = AMBIGUOUS_TIMES
 ISO = "ISO 8601"
 DOTTED = "dd.mm.yyyy"
 ISO_PATTERN = (r"(?P<date>\d{4}-\d{2}-\d{2})"
@@ -265,9 +265,11 @@ def slashed(text: str) -> str:
         why = (f"{text!r} reads only as {d1} {calendar.month_name[m1]} {year}, but slashes do not say whether "
                "the day or the month comes first, and other rows may be written the other way")
     else:
-        why = f"{text!r} uses slashes, which do not say whether the day or the month comes first"
+        why = (f"{text!r} uses slashes, which do not say whether the day or the month comes first, and are "
+               "not ISO 8601")
     fmt = (possible[0][0] if possible else order[0]) + time
-    return f"{why}; say how to read it: --date-format '{fmt}'"
+    again = " (repeat --date-format for rows written another way)" if len(possible) == 1 else ""
+    return f"{why}; say how to read it: --date-format '{fmt}'{again}"
 
 
 def _is_date(year: int, month: int, day: int) -> bool:
