@@ -205,7 +205,7 @@ def resolve_local(wall: datetime, tz: ZoneInfo, policy: str) -> tuple[str, datet
     """A wall-clock time in ``tz`` that pandas could not place: ("overlap" | "gap", the instant or a reason).
 
     Its two readings are the wall time with the offset before and with the offset after the change
-    (``fold`` 0 and 1, PEP 495); ``earliest``/``latest`` take the earlier/later instant.
+    (``fold`` 0 and 1, PEP 495); ``earliest``/``latest`` take the earlier/later instant, given in UTC.
     """
     readings = [wall.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]
     instants = sorted(readings, key=lambda r: r.astimezone(UTC))
@@ -213,7 +213,8 @@ def resolve_local(wall: datetime, tz: ZoneInfo, policy: str) -> tuple[str, datet
     what = "overlap" if exists else "gap"
     if policy in ("earliest", "latest"):
         chosen = instants[0] if policy == "earliest" else instants[1]
-        return what, chosen.astimezone(UTC).astimezone(tz)  # the instant, as the zone shows it
+        # in UTC: a zoned datetime in a fold never equals one of another zone (PEP 495)
+        return what, chosen.astimezone(UTC)
     clock = f"{wall:%H:%M}" + (f":{wall:%S}" if wall.second else "")
     before, after = (_offset(r) for r in readings)
     if exists:
