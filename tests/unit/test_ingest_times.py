@@ -6,11 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.errors import InvalidInput, RowError
 from geo.ingest.mapping import load_mapping
 from geo.ingest.report import reason_counts, report
-from geo.ingest.times import TimeOptions, read_times, resolve_local, slashed
+from geo.ingest.times import ISO_RE, TimeOptions, iso_shape, read_times, resolve_local, slashed
 
 LA = ZoneInfo("America/Los_Angeles")
 ALMATY = ZoneInfo("Asia/Almaty")
@@ -201,3 +203,17 @@ def test_the_report_counts_rows_per_kind_of_reason():
     full = report("bad.csv: 7 of 9 rows are not valid", errors, ["Date: 2 rows read as ISO 8601"])
     assert full.head == ["bad.csv: 7 of 9 rows are not valid", "  Date: 2 rows read as ISO 8601"]
     assert len(full.rows) == 7 and full.counts[0] == "7 problems in 7 rows, by reason:"
+
+
+ISO_PIECES = st.lists(st.sampled_from(["2014", "-", "05", "09", "5", "T", " ", ":", "30", ".", "123", "1234567890",
+                                       "Z", "+", "-", "05:00", "0500", "/", "x", "١٢"]), max_size=14)
+
+
+@settings(max_examples=400, deadline=None)
+@given(pieces=ISO_PIECES)
+def test_the_vectorised_iso_recogniser_agrees_with_the_regex(pieces):
+    values = ["".join(pieces), "2014-05-09" + "".join(pieces), "2014-05-09T10:30" + "".join(pieces)]
+    is_iso, has_zone = iso_shape(values)
+    matches = [ISO_RE.fullmatch(v) for v in values]
+    assert is_iso.tolist() == [m is not None for m in matches]
+    assert has_zone.tolist() == [m is not None and m["zone"] is not None for m in matches]
