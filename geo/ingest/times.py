@@ -2,10 +2,11 @@
 
 A row is read by the first of these that reads it completely:
 
-1. each ``--date-format`` given, in order (strptime codes; ``%z`` reads a UTC offset), so that an
-   export mixing ``2014/05/09`` and ``05/13/2014 10:30:00 PM`` is read row by row as its author says;
+1. each ``--date-format`` given, in order (strptime codes; ``%z`` reads a UTC offset, ``%Z`` a zone
+   abbreviation such as UTC or EST), so that an export mixing ``2014/05/09`` and
+   ``05/13/2014 10:30:00 PM`` is read row by row as its author says;
 2. strict ISO 8601: ``YYYY-MM-DD``, optionally ``T`` or a space and ``hh:mm[:ss[.fff]]``, optionally
-   ``Z`` or ``±hh[:mm]``. Slashes are never ISO 8601;
+   ``Z`` or ``±hh[[:]mm]``; digits are ASCII. Slashes are never ISO 8601;
 3. the dotted day-first form ``dd.mm.yyyy[ hh:mm[:ss]]``, the Russian and Kazakh convention: its
    dots say the day comes first, so it is not ambiguous.
 
@@ -13,8 +14,11 @@ Anything else is a row error; a value with slashes is refused with the two readi
 the ``--date-format`` that would read it. Each way of reading is vectorised over the rows not yet
 read (``pandas.to_datetime(format=..., errors="coerce")``).
 
-In a time column, values with a UTC offset and values without one do not mix: the kind in the
-minority (the zone-less rows on a tie) are row errors. Offsets that differ between rows are fine.
+In a time column, values with a UTC offset (ISO 8601 with one, or read by a format with ``%z``/``%Z``)
+and values without one do not mix: the kind in the minority (the zone-less rows on a tie) are row
+errors, since either kind alone is read right and the few of the other kind are likely the mistake.
+Offsets that differ between rows (DST in the source) are fine. A *date* field takes no zone: a value
+with an offset gives its date in the area's zone.
 Zone-less times are read in the area's zone; one in a DST overlap (it happens twice) or gap (it
 never happens) follows ``ambiguous``: ``earliest`` or ``latest`` of the two instants it could mean
 (for a gap: the reading with the offset before the change and the one with the offset after it), or
@@ -133,7 +137,7 @@ def read_times(texts: list[str | None], *, kind: str, tz: ZoneInfo,
     for fmt in options.formats:
         rows = np.flatnonzero(todo)
         if len(rows):
-            with_zone = "%z" in fmt
+            with_zone = "%z" in fmt or "%Z" in fmt
             take(fmt, rows, pd.to_datetime(text.iloc[rows], format=fmt, errors="coerce", utc=with_zone), with_zone)
     rows = np.flatnonzero(todo)
     is_iso, has_zone = iso_shape([texts[i] for i in rows])

@@ -108,6 +108,9 @@ def test_an_explicit_offset_in_a_format_gives_the_zone_and_the_vectorised_read_m
     values, reading = read(texts, formats=(fmt,))
     assert reading.problems == {}
     assert values == [datetime.strptime(t, fmt) for t in texts]
+    values, reading = read(["2014-05-09 10:00 UTC", "2014-05-09 10:00 EST"], formats=("%Y-%m-%d %H:%M %Z",))
+    assert reading.problems == {}  # zone names that differ between rows: no "Mixed timezones" error
+    assert values == [datetime(2014, 5, 9, 10, tzinfo=UTC), datetime(2014, 5, 9, 15, tzinfo=UTC)]
 
 
 def test_zoned_and_zone_less_values_in_one_column_refuse_the_minority():
