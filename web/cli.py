@@ -154,7 +154,7 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
               help="Rows whose source and external_id are stored already: refuse them, or replace the stored rows.")
 @click.option("--date-format", "date_formats", multiple=True, metavar="FORMAT",
               help="How to read dates that are not ISO 8601 (2024-05-01T18:30, offset optional) or day-first "
-                   "dd.mm.yyyy[ hh:mm[:ss]], in strptime codes (%z reads an offset), e.g. '%m/%d/%Y %I:%M:%S %p'. "
+                   "dd.mm.yyyy[ hh:mm[:ss]], in strptime codes (%z reads an offset, %Z a zone name), e.g. '%m/%d/%Y %I:%M:%S %p'. "
                    "Repeat it for several: each row takes the first that reads it whole. Dates with slashes "
                    "are refused without it, since they do not say whether the day or the month comes first.")
 @click.option("--ambiguous", type=click.Choice(AMBIGUOUS_TIMES), default=None,

@@ -115,12 +115,11 @@ def read_times(texts: list[str | None], *, kind: str, tz: ZoneInfo,
     >>> values, reading = read_times(["2014/05/09"], kind="datetime", tz=ZoneInfo("Asia/Almaty"),
     ...                              options=TimeOptions(formats=("%Y/%d/%m",)))
     >>> values[0].isoformat(), dict(reading.by_format)
-    ('2014-09-05T00:00:00+05:00', {'%Y/%d/%m': 1})
+    ('2014-09-05T00:00:00+06:00', {'%Y/%d/%m': 1})
     """
     n = len(texts)
     text = pd.Series(texts, dtype=object)
-    given = text.notna().to_numpy()
-    todo = given.copy()
+    todo = text.notna().to_numpy(copy=True)  # rows with a value that no way of reading has read yet
     naive = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     zoned = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us, UTC]")
     reading = TimeReading()

@@ -6,7 +6,7 @@ Importing is for admins and is written to the audit log.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -48,7 +48,7 @@ class ImportResult:
     rejected: int = 0
     rejected_file: Path | None = None
     problems: tuple[RowError, ...] = ()
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
 
 def rejected_path(source_name: str) -> Path:
