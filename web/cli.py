@@ -137,7 +137,8 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Source column of a layer field.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt, delimiter, encoding).")
+              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt, delimiter, encoding, "
+                   "date_format: one format or a list, ambiguous).")
 @click.option("--timezone", help=f"Zone of times without an offset (default {DEFAULT_TIMEZONE}).")
 @click.option("--lon", help="CSV longitude (or x) column.")
 @click.option("--lat", help="CSV latitude (or y) column.")
