@@ -196,15 +196,26 @@ def iso_shape(values: list[str]) -> tuple[np.ndarray, np.ndarray]:
     rows = np.arange(len(candidates))
     digit = (codes >= ord("0")) & (codes <= ord("9"))
 
+    def column(at, table=codes):  # at: a position, or one position per value
+        return table[:, at] if isinstance(at, int) else table[rows, at]
+
     def char(at, chars: str) -> np.ndarray:
-        return np.isin(codes[rows, at], [ord(c) for c in chars])
+        values = column(at)
+        found = values == ord(chars[0])
+        for c in chars[1:]:
+            found |= values == ord(c)
+        return found
 
     def digits(at, count: int) -> np.ndarray:
-        return np.all([digit[rows, at + k] for k in range(count)], axis=0)
+        if isinstance(at, int):
+            return digit[:, at:at + count].all(axis=1)
+        found = column(at, digit)
+        for k in range(1, count):
+            found &= column(at + k, digit)
+        return found
 
-    fixed = np.full(len(candidates), 0)
-    date = digits(fixed, 4) & char(fixed + 4, "-") & digits(fixed + 5, 2) & char(fixed + 7, "-") & digits(fixed + 8, 2)
-    timed = date & char(fixed + 10, "T ") & digits(fixed + 11, 2) & char(fixed + 13, ":") & digits(fixed + 14, 2)
+    date = digits(0, 4) & char(4, "-") & digits(5, 2) & char(7, "-") & digits(8, 2)
+    timed = date & char(10, "T ") & digits(11, 2) & char(13, ":") & digits(14, 2)
     end = np.where(timed, 16, 10)
     seconds = timed & char(end, ":") & digits(end + 1, 2)
     end = np.where(seconds, 19, end)
