@@ -12,6 +12,10 @@ from zoneinfo import ZoneInfo
 # The zone of Kazakhstan (UTC+5 since March 2024): the regime reads legal dates in it, and the app
 # shows and reads local times in it unless configured otherwise (geo.settings.Settings.timezone).
 DEFAULT_TIMEZONE = "Asia/Almaty"
+# How an import reads a local time that a DST change makes ambiguous (it happens twice) or absent
+# (it never happens): the earlier or the later instant it can mean, or not at all (geo.ingest.times).
+AMBIGUOUS_TIMES = ("earliest", "latest", "refuse")
+DEFAULT_AMBIGUOUS = "latest"  # what PostgreSQL does when it casts such a text to timestamptz
 # The range of a stored whole number (PostgreSQL integer): ids, counts, attendance.
 INT_MIN, INT_MAX = -2**31, 2**31 - 1
 

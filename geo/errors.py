@@ -33,11 +33,13 @@ class RowError:
 
 
 class InvalidInput(KuzetError):
-    """Input that cannot be stored; ``rows`` lists every bad row found."""
+    """Input that cannot be stored; ``rows`` lists every bad row found, ``notes`` how the input was
+    read (e.g. rows per date format)."""
 
-    def __init__(self, message: str, rows: list[RowError] | None = None):
+    def __init__(self, message: str, rows: list[RowError] | None = None, notes: list[str] | None = None):
         super().__init__(message)
         self.rows = list(rows or [])
+        self.notes = list(notes or [])
 
     def report(self, limit: int | None = None) -> str:
         """Human-readable report: the message, then one line per bad row."""

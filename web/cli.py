@@ -5,6 +5,7 @@ builds and read its configuration only: ``kuzet ...`` and ``flask --app web ...`
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import datetime
 from functools import partial
@@ -21,7 +22,7 @@ from werkzeug.serving import run_simple
 
 from geo import services
 from geo.access import SYSTEM
-from geo.domain import DEFAULT_TIMEZONE
+from geo.domain import AMBIGUOUS_TIMES, DEFAULT_AMBIGUOUS, DEFAULT_TIMEZONE
 from geo.errors import InvalidInput, KuzetError
 from geo.layers import IMPORTABLE
 from geo.services import Mapping, load_mapping, parse_pairs
@@ -31,7 +32,9 @@ from . import create_app, register_pages
 from .config import settings
 from .db import new_session
 
-REPORT_LIMIT = 200
+REPORT_LIMIT = 200  # the demo's report; an import's report goes to a file when longer than the screen
+# Lines of the screen when the terminal does not say (output to a pipe or a file).
+SCREEN_LINES = 40
 
 # The commands, each run inside the app's context (AppGroup); init_app puts them on app.cli.
 commands = AppGroup("kuzet")
@@ -134,7 +137,8 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
 @click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Source column of a layer field.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="A value for every row.")
 @click.option("--mapping", "mapping_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt, delimiter, encoding).")
+              help="TOML or JSON mapping file (fields, set, srid, timezone, lon, lat, wkt, delimiter, encoding, "
+                   "date_format: one format or a list, ambiguous).")
 @click.option("--timezone", help=f"Zone of times without an offset (default {DEFAULT_TIMEZONE}).")
 @click.option("--lon", help="CSV longitude (or x) column.")
 @click.option("--lat", help="CSV latitude (or y) column.")
@@ -153,19 +157,42 @@ def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
               help="analysis_area only: a GAL or GWT weights file stored with the set.")
 @click.option("--weights-id", metavar="COLUMN",
               help="The column of the areas whose values the weights file's ids are (stored as external_id).")
-@click.option("--dry-run", is_flag=True, help="Validate and report, store nothing.")
+@click.option("--date-format", "date_formats", multiple=True, metavar="FORMAT",
+              help="How to read dates that are not ISO 8601 (2024-05-01T18:30, offset optional) or day-first "
+                   "dd.mm.yyyy[ hh:mm[:ss]], in strptime codes (%z reads an offset, %Z a zone name), e.g. '%m/%d/%Y %I:%M:%S %p'. "
+                   "Repeat it for several: each row takes the first that reads it whole. Dates with slashes "
+                   "are refused without it, since they do not say whether the day or the month comes first.")
+@click.option("--ambiguous", type=click.Choice(AMBIGUOUS_TIMES), default=None,
+              help="A local time in a DST overlap (it happens twice) or gap (it never happens): read as the "
+                   "earliest or latest instant it can mean (for a gap: the offset after or before the change), "
+                   f"or refuse the row (default {DEFAULT_AMBIGUOUS}, as PostgreSQL reads such times). "
+                   "The report counts these rows.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Store the valid rows and write every rejected row, with its reasons, to a CSV "
+                   "(its columns as read, then row and reason); without it, all rows or none.")
+@click.option("--rejected", "rejected_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where --skip-invalid writes the rejected rows (default: <file stem>.rejected.csv here).")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where a report longer than the screen is written in full (default: "
+                   "<file stem>.import-report.txt here); the screen shows its start and the counts per reason.")
+@click.option("--dry-run", is_flag=True, help="Validate and report, store nothing (--skip-invalid still writes "
+                                              "the rejected rows).")
 def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, wkt, delimiter, encoding, sublayer,
-               repair, extent, again, on_duplicate, weights, weights_id, dry_run):
-    """Validate every row of PATH and store it in LAYER, all rows or none."""
+               repair, extent, again, on_duplicate, weights, weights_id, date_formats, ambiguous, skip_invalid, rejected_file,
+               report_file, dry_run):
+    """Validate every row of PATH and store it in LAYER, all rows or none (or, with --skip-invalid,
+    the valid ones)."""
     from psycopg import Error as PsycopgError
     from sqlalchemy.exc import DBAPIError
 
+    from geo.ingest.report import report
     from geo.ingest.validate import Extent
 
     try:
         options = Mapping(fields=parse_pairs(maps, "--map"), constants=parse_pairs(sets, "--set"),
                           srid=srid, timezone=timezone, lon=lon, lat=lat, wkt=wkt, sublayer=sublayer,
-                          repair=repair, delimiter=delimiter, encoding=encoding)
+                          repair=repair, delimiter=delimiter, encoding=encoding,
+                          date_format=tuple(date_formats) or None, ambiguous=ambiguous)
         mapping = load_mapping(mapping_file).merged(options) if mapping_file else options
         area = Extent.parse(extent) if extent else None
         session = _session()
@@ -174,11 +201,12 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
             result = services.import_layer(session, layer, path, actor=SYSTEM, mapping=mapping,
                                            progress=terminal_progress, extent=area, again=again,
                                            on_duplicate=on_duplicate, settings=settings().imports,
-                                           weights=weights, weights_id=weights_id)
+                                           weights=weights, weights_id=weights_id,
+                                           skip_invalid=skip_invalid, rejected=rejected_file)
             if dry_run:
                 session.rollback()
     except InvalidInput as exc:
-        click.echo(exc.report(limit=REPORT_LIMIT), err=True)
+        _show_report(report(exc.message, exc.rows, exc.notes), report_file or _report_path(path), err=True)
         sys.exit(1)
     except KuzetError as exc:
         click.echo(exc.message, err=True)
@@ -197,6 +225,35 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
     replaced = f", replacing {result.replaced} stored rows" if result.replaced else ""
     click.echo(f"{result.rows} rows of {result.source_name} ({result.source_crs}) {verb} in layer "
                f"{result.layer}{replaced} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
+    if result.rejected:
+        summary = (f"{result.rows:,} rows {'would be stored' if dry_run else 'stored'}, {result.rejected:,} "
+                   f"rejected (written to {result.rejected_file})")
+        _show_report(report(summary, list(result.problems), list(result.notes)), report_file or _report_path(path))
+    else:
+        click.echo("\n".join(f"  {note}" for note in result.notes))
+
+
+def _report_path(path: Path) -> Path:
+    return Path(f"{path.stem}.import-report.txt")
+
+
+def _show_report(full, path: Path, *, err: bool = False) -> None:
+    """The report on the screen; when longer than the screen, its start and the counts per reason, and
+    the whole of it in ``path``."""
+    screen = shutil.get_terminal_size(fallback=(100, SCREEN_LINES)).lines
+    lines = full.lines
+    if len(lines) <= screen:
+        click.echo("\n".join(lines), err=err)
+        return
+    try:
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        where = f"the full report ({len(lines):,} lines) is in {path}"
+    except OSError as exc:
+        where = f"the full report could not be written to {path} ({exc.strerror})"
+    counts = full.counts[:11] + ([f"  ... and {len(full.counts) - 11:,} more reasons"] if len(full.counts) > 11 else [])
+    room = max(screen - len(full.head) - len(counts) - 2, 5)
+    shown = full.rows[:room] + ([f"  ... and {len(full.rows) - room:,} more"] if len(full.rows) > room else [])
+    click.echo("\n".join(full.head + shown + counts + [where]), err=err)
 
 
 @commands.command()

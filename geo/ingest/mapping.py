@@ -6,6 +6,9 @@ A mapping file is TOML or JSON::
     repair = true                     # make invalid geometries valid where possible
     delimiter = ";"                   # CSV only; detected when not given
     encoding = "cp1251"               # detected (UTF-8, or CP1251 with Cyrillic) when not given
+    timezone = "America/Los_Angeles"  # zone of times without a UTC offset
+    date_format = ["%Y/%d/%m", "%m/%d/%Y %I:%M:%S %p"]   # tried in order (one string is one format)
+    ambiguous = "latest"              # DST overlaps and gaps: earliest, latest or refuse
     [fields]                          # layer field = source column
     occurred_at = "Date"
     category = "Category"
@@ -24,7 +27,8 @@ from ..layers import LayerSpec
 
 
 # The options a mapping file may set beside its [fields] and [set] tables.
-OPTIONS = ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair", "delimiter", "encoding")
+OPTIONS = ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair", "delimiter", "encoding", "date_format",
+           "ambiguous")
 
 
 @dataclass(frozen=True)
@@ -40,6 +44,8 @@ class Mapping:
     repair: bool | None = None
     delimiter: str | None = None
     encoding: str | None = None
+    date_format: tuple[str, ...] | None = None
+    ambiguous: str | None = None
 
     def merged(self, other: "Mapping") -> "Mapping":
         """This mapping with ``other``'s explicit choices taking precedence."""
@@ -65,9 +71,22 @@ def load_mapping(path: str | Path) -> Mapping:
     unknown = set(data) - {"fields", "set", *OPTIONS}
     if unknown:
         raise InvalidInput(f"mapping file {path.name}: unknown keys {sorted(unknown)}")
+    options = {k: data.get(k) for k in OPTIONS}
+    options["date_format"] = _formats(options["date_format"], path.name)
     return Mapping(fields={k: str(v) for k, v in data.get("fields", {}).items()},
                    constants={k: str(v) for k, v in data.get("set", {}).items()},
-                   **{k: data.get(k) for k in OPTIONS})
+                   **options)
+
+
+def _formats(value, name: str) -> tuple[str, ...] | None:
+    """A mapping file's ``date_format``: one format, or a list of them tried in order."""
+    if value is None:
+        return None
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise InvalidInput(f"mapping file {name}: date_format is a format or a list of formats, "
+                           f"e.g. [\"%Y/%d/%m\", \"%m/%d/%Y %I:%M:%S %p\"]")
+    return tuple(values)
 
 
 def parse_pairs(pairs: tuple[str, ...] | list[str], option: str) -> dict[str, str]:

@@ -34,12 +34,17 @@ CYRILLIC = re.compile("[\u0400-\u04ff]")
 
 @dataclass
 class Source:
-    """A file read into memory: its rows (in file order), CRS, and rows already found bad."""
+    """A file read into memory: its rows (in file order), CRS, and rows already found bad.
+
+    ``raw`` is a CSV's table as read (every column, as text, the geometry columns too), which the
+    rejected-rows file repeats; None for other sources, whose frame is what was read.
+    """
 
     name: str
     frame: gpd.GeoDataFrame
     crs: CRS
     errors: list[RowError] = field(default_factory=list)
+    raw: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,9 @@ def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | No
     suffix = path.suffix.lower()
     if delimiter is not None and suffix != ".csv":
         raise InvalidInput(f"--delimiter applies to CSV files only, not to {path.name}")
+    raw = None
     if suffix == ".csv":
-        frame, errors, declared = _read_csv(path, csv, encoding, delimiter)
+        frame, errors, declared, raw = _read_csv(path, csv, encoding, delimiter)
     elif suffix in VECTOR_SUFFIXES:
         if suffix in (".shp", ".zip"):
             check_shapefile_counts(path)
@@ -78,7 +84,7 @@ def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | No
                            "(.shp or .zip), FlatGeobuf or CSV")
     crs = _resolve_crs(declared, srid, path.name)
     frame = frame.set_crs(crs, allow_override=True)
-    return Source(name=path.name, frame=frame.reset_index(drop=True), crs=crs, errors=errors)
+    return Source(name=path.name, frame=frame.reset_index(drop=True), crs=crs, errors=errors, raw=raw)
 
 
 def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
@@ -218,7 +224,7 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter: str | None = None):
-    """Rows, parse errors, and the CRS the columns imply (lon/lat names imply WGS 84)."""
+    """Rows, parse errors, the CRS the columns imply (lon/lat names imply WGS 84), and the table as read."""
     text = _decoded(path, encoding)
     if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
         raise InvalidInput(f"a delimiter is one character, not {delimiter!r}")
@@ -227,6 +233,7 @@ def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter
         table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InvalidInput(f"cannot read {path.name} as CSV: {exc}") from exc
+    raw = table
     wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
     if wkt:
         if wkt not in table:
@@ -243,7 +250,7 @@ def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter
         table = table.drop(columns=[lon, lat])
         named_lonlat = lon.lower() in LON_NAMES[:4] and lat.lower() in LAT_NAMES[:2]
         declared = STORAGE_CRS if named_lonlat else None
-    return gpd.GeoDataFrame(table, geometry=geoms), errors, declared
+    return gpd.GeoDataFrame(table, geometry=geoms), errors, declared, raw
 
 
 def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:

@@ -6,7 +6,7 @@ when the list is not empty. Values come out typed and geometries in EPSG:4326.
 from __future__ import annotations
 
 from collections.abc import Mapping as MappingType
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import geopandas as gpd
@@ -20,6 +20,7 @@ from ..domain import INT_MAX, INT_MIN
 from ..errors import InvalidInput, RowError
 from ..layers import Field, LayerSpec
 from .readers import Source
+from .times import TimeOptions, read_times
 
 ACCEPTED_TYPES = {
     "Point": {"Point"},
@@ -28,18 +29,24 @@ ACCEPTED_TYPES = {
     "MultiPolygon": {"Polygon", "MultiPolygon"},
     "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
 }
-DAYFIRST_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 # An "int" field is stored in a PostgreSQL integer column.
 INT_RANGE = (INT_MIN, INT_MAX)
 
 
 @dataclass
 class Prepared:
-    """Rows ready to store: typed columns and geometries (EPSG:4326) in file order."""
+    """Rows ready to store: typed columns and geometries (EPSG:4326) in file order, and report lines
+    on how the values were read (``notes``: rows per date format, DST overlaps and gaps)."""
 
     columns: dict[str, list]
     geometry: np.ndarray
     count: int
+    notes: list[str] = field(default_factory=list)
+
+    def subset(self, keep: np.ndarray) -> "Prepared":
+        """Only the rows where ``keep`` (a boolean mask) is true, in file order."""
+        columns = {name: [v for v, k in zip(values, keep) if k] for name, values in self.columns.items()}
+        return Prepared(columns, self.geometry[keep], int(keep.sum()), self.notes)
 
 
 def timezone(name: str) -> ZoneInfo:
@@ -54,15 +61,19 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
              refs: MappingType[str, MappingType[str, int]] | None = None,
              repair: bool = False,
              existing: MappingType[str, set] | None = None,
-             extent: Extent | None = None) -> tuple[Prepared, list[RowError]]:
+             extent: Extent | None = None,
+             times: TimeOptions = TimeOptions()) -> tuple[Prepared, list[RowError]]:
     """Validate all rows; return the prepared rows and every error found (sorted by row).
 
     ``existing`` holds, per unique field, the values already stored; ``extent`` is the layer's
-    plausible area (lon/lat bounds): a geometry not inside it is refused.
+    plausible area (lon/lat bounds): a geometry not inside it is refused. ``times`` says how dates
+    and times are read (geo.ingest.times). A row repeating a unique value of an earlier row is an
+    error even when that earlier row has other errors: which of the two is meant is the user's call.
     """
     n = len(source.frame)
     errors = list(source.errors)
     out: dict[str, list] = {}
+    notes: list[str] = []
     for f in spec.fields:
         if f.name in constants:
             raw = pd.Series([constants[f.name]] * n, dtype=object)
@@ -74,7 +85,8 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
             raw, label = pd.Series([f.default] * n, dtype=object), f.name
         else:
             continue
-        values, field_errors = convert(raw, f, label=label, tz=tz, refs=(refs or {}).get(f.name))
+        values, field_errors = convert(raw, f, label=label, tz=tz, refs=(refs or {}).get(f.name), times=times,
+                                       notes=notes)
         errors += field_errors
         out[f.column] = values
     errors += _cross_field(spec, out, n)
@@ -84,7 +96,7 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
     if extent is not None:
         errors += outside_extent(geometry, extent, failed={e.row for e in geom_errors})
     errors.sort(key=lambda e: (e.row, e.field))
-    return Prepared(out, geometry, n), errors
+    return Prepared(out, geometry, n, notes), errors
 
 
 def _texts(raw: pd.Series) -> list[str | None]:
@@ -99,13 +111,15 @@ def _texts(raw: pd.Series) -> list[str | None]:
 
 
 def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
-            refs: MappingType[str, int] | None = None) -> tuple[list, list[RowError]]:
-    """One column converted to the field's type, with an error for each bad value."""
+            refs: MappingType[str, int] | None = None, times: TimeOptions = TimeOptions(),
+            notes: list[str] | None = None) -> tuple[list, list[RowError]]:
+    """One column converted to the field's type, with an error for each bad value; report lines on
+    how its values were read are added to ``notes``."""
     texts = _texts(raw)
     errors: list[RowError] = []
     values: list = [None] * len(texts)
     parse = _PARSERS[f.type]
-    parsed = parse(texts, tz=tz, refs=refs, f=f)
+    parsed = parse(texts, tz=tz, refs=refs, f=f, times=times, notes=notes, label=label)
     for i, (text, value) in enumerate(zip(texts, parsed)):
         row = i + 1
         if text is None:
@@ -183,49 +197,14 @@ def _parse_bool(texts, **_):
     return out
 
 
-def _parse_times(texts, *, tz, f, **_):
-    """ISO 8601 parsed in one vectorised pass; day-first forms (05.10.2023) row by row."""
-    parsed = pd.to_datetime(pd.Series(texts, dtype=object), errors="coerce", format="ISO8601")
-    if isinstance(parsed.dtype, pd.DatetimeTZDtype) or parsed.dtype.kind == "M":
-        if f.type == "datetime" and parsed.dt.tz is None:
-            parsed = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        values = list(parsed.dt.date) if f.type == "date" else list(parsed.dt.to_pydatetime())
-        missing = parsed.isna().to_numpy()
-    else:  # offsets differ between rows: pandas keeps objects
-        values, missing = list(parsed), parsed.isna().to_numpy()
-    out = []
-    for text, value, na in zip(texts, values, missing):
-        if text is None:
-            out.append(None)
-        elif na:
-            out.append(_one_time(text, tz=tz, f=f))
-        elif isinstance(value, pd.Timestamp):
-            out.append(_typed(value, tz=tz, f=f))
-        else:
-            out.append(value)
-    return out
-
-
-def _one_time(text: str, *, tz, f):
-    value = _dayfirst(text)
-    if value is None or pd.isna(value):
-        what = "date" if f.type == "date" else "date and time"
-        return _Bad(f"cannot read {text!r} as a {what} (use ISO 8601, e.g. 2024-05-01T18:30)")
-    return _typed(pd.Timestamp(value), tz=tz, f=f)
-
-
-def _typed(ts: pd.Timestamp, *, tz, f):
-    if f.type == "date":
-        return ts.date()
-    return (ts.tz_localize(tz) if ts.tzinfo is None else ts).to_pydatetime()
-
-
-def _dayfirst(text: str):
-    for fmt in DAYFIRST_FORMATS:
-        value = pd.to_datetime(text, format=fmt, errors="coerce")
-        if not pd.isna(value):
-            return value
-    return None
+def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, label: str, **_):
+    """See geo.ingest.times: the given formats, strict ISO 8601, then dotted day-first dates."""
+    values, reading = read_times(texts, kind=f.type, tz=tz, options=times)
+    if notes is not None:
+        notes += reading.notes(label, tz=tz, ambiguous=times.ambiguous)
+    for i, reason in reading.problems.items():
+        values[i] = _Bad(reason)
+    return values
 
 
 def _parse_ref(texts, *, refs, f, **_):

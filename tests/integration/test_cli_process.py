@@ -6,12 +6,14 @@ import socket
 import subprocess
 import sys
 
+from sqlalchemy import text
+
 from tests.conftest import ROOT
 
 
-def kuzet(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def kuzet(*args: str, env: dict[str, str] | None = None, cwd=ROOT) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-c", "from web.cli import main; main()", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=120)
 
 
@@ -139,3 +141,74 @@ def test_a_weights_file_naming_unknown_areas_is_refused_in_one_clean_message(eng
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "blocks.gal: its ids do not match the areas' POLYID" in done.stderr
     assert "id(s) of the file name no area: X" in done.stderr and "area(s) are not in the file: D" in done.stderr
+
+
+# Imports of real exports: a user's mistakes end in a report and exit 1, never a traceback.
+SCREEN = {"LINES": "40", "COLUMNS": "120"}
+
+
+def _import(engine, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    return kuzet("--database-url", engine.url.render_as_string(hide_password=False), "import", "incident", *args,
+                 env=SCREEN, cwd=tmp_path)
+
+
+def test_a_column_mixing_zoned_and_zone_less_times_ends_in_a_row_report(engine, tmp_path):
+    (tmp_path / "mixed.csv").write_text("lon,lat,occurred_at,category\n"
+                                        "76.95,43.25,2026-11-01T18:30+05:00,theft\n"
+                                        "76.95,43.25,2026-11-01T19:30+05:00,theft\n"
+                                        "76.95,43.25,2026-11-01 20:30,theft\n", encoding="utf-8")
+    done = _import(engine, tmp_path, "mixed.csv")
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert "row 3: occurred_at: '2026-11-01 20:30' has no UTC offset, while 2 other rows" in done.stderr
+
+
+def test_the_mis_dated_export_is_refused_with_the_option_and_read_with_it(engine, tmp_path):
+    lines = ["lon,lat,Date,category"] + [
+        f"-122.41,37.77,{f'2014/{d:02d}/05' if d <= 12 else f'05/{d:02d}/2014 10:30:00 PM'},theft" for d in range(1, 32)]
+    (tmp_path / "may.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = _import(engine, tmp_path, "may.csv", "--map", "occurred_at=Date", "--timezone", "America/Los_Angeles")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "'2014/09/05' could be 5 September or 9 May" in done.stderr
+    assert "--date-format '%m/%d/%Y %I:%M:%S %p'" in done.stderr
+    done = _import(engine, tmp_path, "may.csv", "--map", "occurred_at=Date", "--timezone", "America/Los_Angeles",
+                   "--date-format", "%Y/%d/%m", "--date-format", "%m/%d/%Y %I:%M:%S %p", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "31 rows of may.csv (EPSG:4326) validated (dry run, nothing stored)" in done.stdout
+    assert "Date: 19 rows read as %m/%d/%Y %I:%M:%S %p, 12 as %Y/%d/%m" in done.stdout
+
+
+def test_skip_invalid_reports_the_counts_and_writes_the_rejected_rows_beside_the_command(engine, tmp_path):
+    import pandas as pd
+
+    lines = ["lon,lat,occurred_at,category"] + [
+        (",," if i % 8 == 7 else f"{76.90 + i / 1000:.3f},43.25,") + f"2026-11-01 10:{i:02d},theft" for i in range(57)]
+    (tmp_path / "export.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = _import(engine, tmp_path, "export.csv", "--skip-invalid", "--dry-run")
+    assert done.returncode == 0, done.stderr
+    assert "50 rows would be stored, 7 rejected (written to export.rejected.csv)" in done.stdout
+    assert "7 × lat: missing coordinate" in done.stdout
+    rejected = pd.read_csv(tmp_path / "export.rejected.csv")
+    assert rejected["row"].tolist() == [8, 16, 24, 32, 40, 48, 56]
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM incident")) == 0
+    (tmp_path / "nothing.csv").write_text("lon,lat,occurred_at,category\n,,2026-11-01,theft\n", encoding="utf-8")
+    done = _import(engine, tmp_path, "nothing.csv", "--skip-invalid", "--rejected", "r.csv")
+    assert done.returncode == 1 and "every row" in done.stderr and not (tmp_path / "r.csv").exists()
+
+
+def test_a_report_longer_than_the_screen_is_written_in_full_to_a_file(engine, tmp_path):
+    lines = ["lon,lat,occurred_at,category"] + [f"76.95,43.25,{d:02d}/11/2026,theft" for d in range(1, 31)] * 10
+    (tmp_path / "long.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = _import(engine, tmp_path, "long.csv")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    shown = done.stderr.splitlines()
+    assert len(shown) <= 40
+    # the message, 300 rows, the counts' heading and three kinds: two readings, only one, the same (11/11)
+    assert shown[-1] == f"the full report ({1 + 300 + 1 + 3:,} lines) is in long.import-report.txt"
+    assert any(line.startswith("  ... and ") for line in shown)
+    assert any("× e.g. occurred_at: '01/11/2026' could be 11 January or 1 November" in line for line in shown)
+    written = (tmp_path / "long.import-report.txt").read_text(encoding="utf-8").splitlines()
+    assert [int(line.split()[1].rstrip(":")) for line in written if line.startswith("  row ")] == list(range(1, 301))
+    done = _import(engine, tmp_path, "long.csv", "--report", "elsewhere.txt", "--dry-run")
+    assert done.returncode == 1 and (tmp_path / "elsewhere.txt").read_text(encoding="utf-8").splitlines() == written

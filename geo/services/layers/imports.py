@@ -1,5 +1,7 @@
 """Layers: import files and frames; every row is validated, then all are stored or none.
 
+With ``skip_invalid``, the valid rows are stored and every rejected row is written, with its
+reasons, to a CSV (geo.ingest.report); a file of nothing but invalid rows still stores nothing.
 Importing is for admins and is written to the audit log.
 """
 from __future__ import annotations
@@ -8,13 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 
 from ...access import Principal, require
 from ...db import layer_reads, layer_writes
 from ...domain import DEFAULT_TIMEZONE, Role
-from ...errors import InvalidInput, NotFound
+from ...errors import InvalidInput, NotFound, RowError
 from ...ingest.mapping import Mapping, resolve_columns
 from ...ingest.readers import CsvGeometry, Source, file_checksum, read_source
+from ...ingest.report import write_rejected
+from ...ingest.times import DEFAULT_AMBIGUOUS, TimeOptions
 from ...ingest.validate import Extent, known_keys, timezone, validate
 from ...layers import IMPORTABLE, STREETS, LayerSpec
 from ...progress import ProgressFactory, silent
@@ -34,12 +39,24 @@ IMPORT_TRACKED = ("incident", "analysis_area")
 
 @dataclass(frozen=True)
 class ImportResult:
+    """What an import stored: ``rows`` (the batch's count), the rows it rejected (``skip_invalid``)
+    with their problems and the file they were written to, and ``notes`` on how values were read."""
+
     layer: str
     source_name: str
     source_crs: str
     rows: int
     import_id: int
     replaced: int = 0
+    rejected: int = 0
+    rejected_file: Path | None = None
+    problems: tuple[RowError, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
+def rejected_path(source_name: str) -> Path:
+    """Where the rejected rows of a file go unless told: ``<file stem>.rejected.csv`` in the working folder."""
+    return Path(f"{Path(source_name).stem}.rejected.csv")
 
 
 def import_spec(name: str) -> LayerSpec:
@@ -62,7 +79,8 @@ def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: 
 def import_layer(session, layer: str, path: str | Path, *, actor: Principal, mapping: Mapping = Mapping(),
                  progress: ProgressFactory = silent, extent: Extent | None = None, again: bool = False,
                  on_duplicate: str = "refuse", settings: ImportSettings = ImportSettings(),
-                 weights: str | Path | None = None, weights_id: str | None = None) -> ImportResult:
+                 weights: str | Path | None = None, weights_id: str | None = None,
+                 skip_invalid: bool = False, rejected: Path | None = None) -> ImportResult:
     """Read, validate and store a layer file; all rows in the caller's transaction, or none.
 
     An ``analysis_area`` file is one new set of areas; ``weights`` (a GAL or GWT file) is stored
@@ -70,6 +88,8 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     ``external_id``), which must match the areas one to one (``geo.services.layers.area_sets``).
 
     Raises ``InvalidInput`` listing every bad row (row number, field, reason) before storing anything.
+    With ``skip_invalid`` the valid rows are stored and the others written to ``rejected`` (default
+    :func:`rejected_path`); when no row is valid, nothing is stored and ``InvalidInput`` is raised.
     Rows must lie within ``extent`` (default: the stored districts grown by the settings' margin; no
     check when there are none). A file imported into the layer before is refused unless ``again``.
 
@@ -100,7 +120,7 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
                            "stored: --again imports it once more")
     result = import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress,
                            extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
-                           on_duplicate=on_duplicate)
+                           on_duplicate=on_duplicate, skip_invalid=skip_invalid, rejected=rejected)
     if spec.name == area_sets.LAYER:
         area_sets.finish_import(session, result.import_id, weights=weights_read,
                                 weights_name=Path(weights).name if weights else "", weights_id=weights_id or "")
@@ -122,9 +142,14 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
 
 def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal, mapping: Mapping,
                   progress: ProgressFactory = silent, extent: Extent | None = None, sha256: str | None = None,
-                  on_duplicate: str = "refuse") -> ImportResult:
+                  on_duplicate: str = "refuse", skip_invalid: bool = False,
+                  rejected: Path | None = None) -> ImportResult:
     """Validate and store a source read already; ``on_duplicate`` (refuse or update) decides what
-    becomes of rows whose (source, external_id) is stored: refused, or the stored rows replaced."""
+    becomes of rows whose (source, external_id) is stored: refused, or the stored rows replaced.
+
+    Every check (values, geometry, extent, unique fields, stored keys) refuses rows alike: all of
+    them make a row invalid, so ``skip_invalid`` leaves out exactly the rows the report names.
+    """
     require(actor, Role.ADMIN)
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidInput(f"on duplicate: {on_duplicate!r} is not one of: {', '.join(ON_DUPLICATE)}")
@@ -133,9 +158,10 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     refs = {f.name: layer_reads.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
             if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
     tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
+    times = TimeOptions(formats=tuple(mapping.date_format or ()), ambiguous=mapping.ambiguous or DEFAULT_AMBIGUOUS)
     existing = {f.name: layer_reads.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
     prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
-                                repair=bool(mapping.repair), existing=existing, extent=extent)
+                                repair=bool(mapping.repair), existing=existing, extent=extent, times=times)
     keyed = all(f in {x.name for x in spec.fields} for f in KEY_FIELDS)
     key_columns = tuple(spec.field(f).column for f in KEY_FIELDS) if keyed else ()
     duplicates: set[tuple] = set()
@@ -147,12 +173,22 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
                                             "--on-duplicate update replaces the stored rows")
         if on_duplicate == "refuse":
             errors = sorted(errors + key_errors, key=lambda e: (e.row, e.field))
-    if errors:
-        bad_rows = len({e.row for e in errors})
-        raise InvalidInput(f"{source.name}: {bad_rows} of {prepared.count} rows are not valid for layer "
-                           f"{spec.name}; nothing was stored", rows=errors)
+            duplicates = set()  # refused rows replace nothing
+    bad_rows = {e.row for e in errors}
+    if errors and (not skip_invalid or len(bad_rows) >= prepared.count):
+        every = " (every row)" if skip_invalid else ""
+        raise InvalidInput(f"{source.name}: {len(bad_rows)} of {prepared.count} rows{every} are not valid for "
+                           f"layer {spec.name}; nothing was stored", rows=errors, notes=prepared.notes)
     if prepared.count == 0:
         raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
+    rejected_file = None
+    if errors:
+        keep = np.ones(prepared.count, dtype=bool)
+        keep[[r - 1 for r in bad_rows]] = False
+        prepared = prepared.subset(keep)
+        if duplicates:  # only the stored rows of a record that is stored again are replaced
+            duplicates &= set(zip(*(prepared.columns[c] for c in key_columns)))
+        rejected_file = write_rejected(source, errors, rejected or rejected_path(source.name))
     crs_name = source.crs.to_string()
     replaced = layer_writes.delete_keyed(session, spec.table, key_columns, duplicates) if duplicates else 0
     if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
@@ -173,6 +209,9 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     finally:
         bar.close()
     entry = {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count}
+    entry |= {"rejected": len(bad_rows)} if bad_rows else {}
     record(session, actor, "import", "import_batch", batch.id, None,
            entry | ({"replaced": replaced} if replaced else {}))  # an update names the rows it replaced
-    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id, replaced)
+    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id, replaced,
+                        rejected=len(bad_rows), rejected_file=rejected_file, problems=tuple(errors),
+                        notes=tuple(prepared.notes))

@@ -1,0 +1,101 @@
+"""What an import tells its user: the rows it refused, grouped by reason, and the rejected-rows file.
+
+A rejected-rows file is a CSV with the source's own columns as read (a CSV's every column as text;
+another file's attributes and its geometry as WKT), then ``row`` (1-based, as in the report) and
+``reason`` (the reasons of one row joined with "; "); it is read back by any CSV reader, kuzet's
+import included once the rows are fixed.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import InvalidInput, RowError
+from .readers import Source
+
+# A reason with the values of its row left out: rows refused for the same cause share it.
+_QUOTED = re.compile(r"""(?<!\w)(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")(?!\w)""")
+_NUMBER = re.compile(r"\d+")
+_MONTH = re.compile(r"\b(?:" + "|".join(calendar.month_name[1:]) + r")\b")
+_KEY = re.compile(r"^.+ is stored already\b")
+
+
+def reason_kind(error: RowError) -> str:
+    """The field and the reason of ``error`` without the row's own values (quoted text, numbers, months)."""
+    reason = _KEY.sub("… is stored already", _QUOTED.sub("…", error.reason))
+    return f"{error.field}: {_MONTH.sub('…', _NUMBER.sub('#', reason))}"
+
+
+def reason_counts(errors: list[RowError]) -> list[tuple[int, str]]:
+    """(rows, reason) per kind of reason, most rows first; the reason is the first of its kind, with
+    "e.g." when the rows of the kind differ in their values."""
+    kinds: Counter = Counter()
+    first: dict[str, str] = {}
+    varied: set[str] = set()
+    for e in errors:
+        kind = reason_kind(e)
+        kinds[kind] += 1
+        text = f"{e.field}: {e.reason}"
+        if first.setdefault(kind, text) != text:
+            varied.add(kind)
+    return [(n, ("e.g. " if kind in varied else "") + first[kind]) for kind, n in kinds.most_common()]
+
+
+@dataclass(frozen=True)
+class Report:
+    """A report in its parts: the head (message, how values were read), a line per problem, the counts."""
+
+    head: list[str]
+    rows: list[str]
+    counts: list[str]
+
+    @property
+    def lines(self) -> list[str]:
+        return self.head + self.rows + self.counts
+
+
+def report(message: str, errors: list[RowError], notes: list[str] = ()) -> Report:
+    """The whole report of an import: nothing left out."""
+    counts = []
+    if len(errors) > 1:
+        rows = len({e.row for e in errors})
+        counts = [f"{len(errors):,} problems in {rows:,} rows, by reason:"]
+        counts += [f"  {n:,} × {reason}" for n, reason in reason_counts(errors)]
+    return Report([message] + [f"  {note}" for note in notes],
+                  [f"  row {e.row}: {e.field}: {e.reason}" for e in errors], counts)
+
+
+def rejected_rows(source: Source, errors: list[RowError]) -> pd.DataFrame:
+    """The rows named in ``errors``, with the source's columns as read, then ``row`` and ``reason``."""
+    table = source.raw if source.raw is not None else _as_read(source)
+    reasons: dict[int, list[str]] = {}
+    for e in sorted(errors, key=lambda e: e.row):
+        reasons.setdefault(e.row, []).append(f"{e.field}: {e.reason}")
+    rows = sorted(reasons)
+    out = table.iloc[[r - 1 for r in rows]].reset_index(drop=True).copy()
+    row_name, reason_name = ("row", "reason") if not {"row", "reason"} & set(out.columns) \
+        else ("import_row", "import_reason")
+    out[row_name] = rows
+    out[reason_name] = ["; ".join(reasons[r]) for r in rows]
+    return out
+
+
+def _as_read(source: Source) -> pd.DataFrame:
+    frame = source.frame
+    table = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    table[frame.geometry.name] = frame.geometry.to_wkt()
+    return table
+
+
+def write_rejected(source: Source, errors: list[RowError], path: Path) -> Path:
+    """Write the rejected rows of ``source`` to ``path`` (UTF-8 CSV, as :func:`rejected_rows`)."""
+    try:
+        rejected_rows(source, errors).to_csv(path, index=False, encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write the rejected rows to {path}: {exc.strerror}; nothing was stored") from exc
+    return path
