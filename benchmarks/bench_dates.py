@@ -4,7 +4,7 @@
 
 ISO: a year of second-resolution local times in ISO 8601, read by ``read_times`` (strict ISO check on
 code-point arrays, DST overlaps and gaps resolved per policy) against ``pd.to_datetime(format=
-"ISO8601")`` + ``tz_localize`` (which accepts slashes and leaves DST hours NaT). Export: the issue 11
+"ISO8601")`` + ``tz_localize`` (which accepts slashes and leaves DST hours NaT). Export: a real export's
 column (days 1-12 ``%Y/%d/%m``, days 13-31 ``%m/%d/%Y %I:%M:%S %p``) read with both formats against
 two plain ``pd.to_datetime(format=...)`` passes. Both sides end in a list of Python datetimes, as
 validation hands on. Prints seconds, rows/s and ratios; not part of the

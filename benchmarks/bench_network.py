@@ -8,7 +8,7 @@ Times ``geo.services.planning.distance.travel`` end to end (reading the streets,
 the distances) for the demo's formations x all its targets (public places, campuses, pastures, crop
 fields, patrol zones, events), best of ``--repeats`` after a warm-up call; then, on the same graph and points, the
 distance stage alone: points joined at the nearest point of the nearest street (now) against each
-point on its nearest street vertex (before issue 11, reproduced here as the baseline: cKDTree +
+point on its nearest street vertex (the earlier snap, reproduced here as the baseline: cKDTree +
 Dijkstra from the unique source vertices). The script only calls ``travel`` and the graph's nodes
 and edges, so run against an older checkout (``PYTHONPATH=...``) it times that checkout's travel().
 """
@@ -46,7 +46,7 @@ def best_of(repeats: int, fn, *args, **kwargs):
 
 
 def nearest_vertex(graph, sources, targets) -> np.ndarray:
-    """The distances before issue 11: each point on its nearest vertex, both straight legs counted."""
+    """The distances of the earlier snap: each point on its nearest vertex, both straight legs counted."""
     def xy(points):
         metric = shapely.transform(np.asarray(points, dtype=object), _to(graph.crs), interleaved=False)
         return shapely.get_coordinates(metric)

@@ -1,4 +1,4 @@
-"""Hot spots on analysis areas (issue 11): the 579 San Francisco census block groups imported as a
+"""Hot spots on analysis areas: the 579 San Francisco census block groups imported as a
 set, the real incidents counted into them; kuzet's Gi* and Local Moran agree with esda run directly
 on the same polygons and queen weights, and with the same weights read from a GAL file."""
 from __future__ import annotations

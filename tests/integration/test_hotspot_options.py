@@ -1,4 +1,4 @@
-"""Options an analyst controls (issue 11), on the real San Francisco incidents in PostGIS: the grid's
+"""Options an analyst controls, on the real San Francisco incidents in PostGIS: the grid's
 CRS, origin and extent, categories in any case, a kernel density's default cells, a weight field."""
 from __future__ import annotations
 

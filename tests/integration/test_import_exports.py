@@ -25,7 +25,7 @@ def count(session, model) -> int:
 
 
 def export_csv(path, days=range(1, 32)):
-    """May 2014 as the export of issue 11 writes it: days 1-12 YYYY/DD/MM, days 13-31 MM/DD/YYYY hh:mm:ss AM."""
+    """May 2014 as a real export writes it: days 1-12 YYYY/DD/MM, days 13-31 MM/DD/YYYY hh:mm:ss AM."""
     lines = ["lon,lat,Date,category"]
     for d in days:
         when = f"2014/{d:02d}/05" if d <= 12 else f"05/{d:02d}/2014 {(d % 12) or 12:02d}:15:00 {'PM' if d % 2 else 'AM'}"

@@ -1,4 +1,4 @@
-"""The options of a hot spot run (issue 11): grid CRS, origin and extent, weight field, a kernel
+"""The options of a hot spot run: grid CRS, origin and extent, weight field, a kernel
 density's default cells, analysis areas — checked before anything is read."""
 from __future__ import annotations
 

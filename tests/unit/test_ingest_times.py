@@ -17,7 +17,7 @@ from geo.ingest.times import ISO_RE, TimeOptions, iso_shape, read_times, resolve
 LA = ZoneInfo("America/Los_Angeles")
 ALMATY = ZoneInfo("Asia/Almaty")
 UTC = timezone.utc
-# The export of issue 11: days 1-12 written YYYY/DD/MM, days 13-31 MM/DD/YYYY hh:mm:ss AM.
+# A real export: days 1-12 written YYYY/DD/MM, days 13-31 MM/DD/YYYY hh:mm:ss AM.
 EXPORT_FORMATS = ("%Y/%d/%m", "%m/%d/%Y %I:%M:%S %p")
 
 

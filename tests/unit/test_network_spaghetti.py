@@ -44,7 +44,7 @@ def geodanet():
 
 
 def nearest_vertex_distances(graph, sources, targets) -> np.ndarray:
-    """The distances before issue 11: each point on its nearest vertex, both straight legs counted."""
+    """The distances of the earlier snap: each point on its nearest vertex, both straight legs counted."""
     xy = [np.column_stack([p.x, p.y]) for p in (sources.to_crs(graph.crs), targets.to_crs(graph.crs))]
     (s_m, s_node), (t_m, t_node) = (cKDTree(graph.nodes).query(v) for v in xy)
     return s_m[:, None] + dijkstra(graph.edges, directed=False, indices=s_node)[:, t_node] + t_m[None, :]

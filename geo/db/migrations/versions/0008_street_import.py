@@ -1,4 +1,4 @@
-"""Importable streets: a street's one-way flag and speed, kept for routing (issue 11).
+"""Importable streets: a street's one-way flag and speed, kept for routing.
 
 Revision ID: 0008
 Revises: 0007

@@ -1,4 +1,4 @@
-"""Analysis options (issue 11): an incident weight, case-insensitive categories, analysis areas and
+"""Analysis options: an incident weight, case-insensitive categories, analysis areas and
 their weights files.
 
 ``incident.weight`` (>= 0, NULL meaning 1) is what a weighted run sums; ``lower(category)`` is
