@@ -11,7 +11,7 @@ from typing import Literal
 
 from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
 
-FieldType = Literal["text", "int", "float", "bool", "date", "datetime", "ref", "point"]
+FieldType = Literal["text", "int", "bigint", "float", "bool", "date", "datetime", "ref", "point"]
 
 
 @dataclass(frozen=True)
@@ -137,7 +137,8 @@ LAYERS: dict[str, LayerSpec] = {
 # hull of its lines (geo.services.layers.streets); multi-part lines are stored part by part.
 STREETS = LayerSpec(
     "street_segment", "Streets", "LineString",
-    (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0)),
+    (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0),
+     Field("osm_id", "bigint")),
 )
 
 # Every layer a file can be imported into.

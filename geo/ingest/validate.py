@@ -29,8 +29,9 @@ ACCEPTED_TYPES = {
     "MultiPolygon": {"Polygon", "MultiPolygon"},
     "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
 }
-# An "int" field is stored in a PostgreSQL integer column.
+# An "int" field is stored in a PostgreSQL integer column, a "bigint" one (OSM ids) in a bigint.
 INT_RANGE = (INT_MIN, INT_MAX)
+BIGINT_RANGE = (-2**63, 2**63 - 1)
 
 
 @dataclass
@@ -165,6 +166,14 @@ def _parse_number(texts, *, f, **_):
             out.append(None)
         elif pd.isna(number) or not np.isfinite(number):
             out.append(_Bad(f"not a number: {text!r}"))
+        elif f.type == "bigint":  # read from the text: a float cannot hold every 64-bit id
+            whole = text.strip().lstrip("+")
+            if not (whole.lstrip("-").isascii() and whole.lstrip("-").isdigit()):
+                out.append(_Bad(f"not a whole number: {text!r}"))
+            elif not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
+                out.append(_Bad(f"{text} is outside the range of a 64-bit whole number"))
+            else:
+                out.append(int(whole))
         elif f.type == "int":
             if not float(number).is_integer():
                 out.append(_Bad(f"not a whole number: {text!r}"))
@@ -240,7 +249,7 @@ def _parse_point(texts, **_):
     return out
 
 
-_PARSERS = {"text": _parse_text, "int": _parse_number, "float": _parse_number, "bool": _parse_bool,
+_PARSERS = {"text": _parse_text, "int": _parse_number, "bigint": _parse_number, "float": _parse_number, "bool": _parse_bool,
             "date": _parse_times, "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
 
 

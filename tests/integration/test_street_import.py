@@ -133,3 +133,24 @@ def test_the_command_line_imports_streets_with_mapped_columns(engine, tmp_path):
     bad = kuzet("--database-url", url, "import", "street_segment", str(path), "--map", "speed_kmh=NAME")
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
     assert "not a number: 'Imported avenue'" in bad.stderr
+
+
+def test_osm_ids_beyond_32_bits_are_stored_exactly_and_a_non_whole_one_is_a_row_error(session, world, home,
+                                                                                    tmp_path):
+    _fid, origin = home
+    path, frame = city_file(tmp_path, origin)
+    frame["OSM"] = ["12345678901234", "-42", "9007199254740993"]  # the last is not a float's
+    frame.to_file(path, layer="streets", driver="GPKG")
+    mapping = Mapping(fields={**COLUMNS.fields, "osm_id": "OSM"})
+    services.import_layer(session, "street_segment", path, mapping=mapping, actor=SYSTEM)
+    stored = session.scalars(select(StreetSegment.osm_id).where(StreetSegment.name.like("Imported%"))
+                             .order_by(StreetSegment.id)).all()
+    assert stored == [12345678901234, -42, -42, 9007199254740993]
+    frame["OSM"] = ["1.5", "99999999999999999999", "7"]
+    bad = tmp_path / "bad.gpkg"
+    frame.to_file(bad, layer="streets", driver="GPKG")
+    with pytest.raises(InvalidInput) as refused:
+        services.import_layer(session, "street_segment", bad, mapping=mapping, actor=SYSTEM, again=True)
+    reasons = {(e.row, e.reason) for e in refused.value.rows}
+    assert reasons == {(1, "not a whole number: '1.5'"),
+                       (2, "99999999999999999999 is outside the range of a 64-bit whole number")}
