@@ -1,4 +1,4 @@
-"""Pages of a layer as GeoJSON built by PostGIS, paged by key (``id > after``), never by a count.
+"""Pages of a layer as GeoJSON built by PostGIS, paged by key (``id > after``) rather than by counting.
 
 A page is read in two statements: the ids of the page (``ORDER BY id LIMIT n + 1``, so the page
 knows whether another follows without counting), then the features between the first and the last
