@@ -58,20 +58,29 @@ def seed_incidents(database_url: str, n: int, *, seed: int = 1) -> str:
     return database_url
 
 
-def _get(url: str, cookie: str) -> bytes:
-    with urllib.request.urlopen(urllib.request.Request(url, headers={"Cookie": cookie}), timeout=120) as r:
-        return r.read()
+def _reader(base_url_or_app, cookie: str):
+    """A function reading a path whole: over HTTP from a base URL, or through a Flask app's test client."""
+    if isinstance(base_url_or_app, str):
+        def over_http(path: str) -> bytes:
+            request = urllib.request.Request(base_url_or_app + path, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request, timeout=120) as r:
+                return r.read()
+        return over_http
+    client = base_url_or_app.test_client()
+    return lambda path: client.get(path, headers={"Cookie": cookie}).get_data()
 
 
-def page_times(base_url: str, *, cookie: str, queries: dict[str, str], repeats: int = 5) -> dict[str, dict]:
+def page_times(base_url_or_app, *, cookie: str, queries: dict[str, str], repeats: int = 5) -> dict[str, dict]:
     """For each named query string of ``queries``: the best of ``repeats`` seconds to read the whole
-    page of ``/api/v1/layers/incident?<query>`` from ``base_url``, with its features and size."""
+    page of ``/api/v1/layers/incident?<query>``, with its features and size; from a base URL over
+    HTTP, or from a Flask app in process (its test client)."""
+    read = _reader(base_url_or_app, cookie)
     out = {}
     for name, query in queries.items():
         best, body = float("inf"), b""
         for _ in range(repeats):
             began = time.perf_counter()
-            body = _get(f"{base_url}/api/v1/layers/incident?{query}", cookie)
+            body = read(f"/api/v1/layers/incident?{query}")
             best = min(best, time.perf_counter() - began)
         page = json.loads(body)
         out[name] = {"seconds": best, "features": page["numberReturned"], "bytes": len(body)}

@@ -165,5 +165,7 @@ def test_a_client_that_leaves_mid_page_leaves_the_app_working(client, session):
     r = client.get("/api/v1/layers/incident?limit=2000", buffered=False)
     next(iter(r.response))  # the first chunk only
     r.close()
+    head = client.head("/api/v1/layers/incident?limit=2000")  # a body never read at all
+    assert head.status_code == 200 and head.data == b""
     again = client.get("/api/v1/layers/incident?limit=3&count=true").get_json(force=True)
     assert again["numberMatched"] == 2000 and again["numberReturned"] == 3
