@@ -32,6 +32,9 @@ from .layer_reads import layer_filters, model_of
 COORDINATE_DIGITS = 15
 # Decimal places of a secondary point's WKT, as shapely's ``to_wkt`` writes it by default.
 WKT_DIGITS = 6
+# Up to this many matches by the planner's estimate, counting them is cheap (a few milliseconds):
+# the page then gives the exact number without being asked.
+CHEAP_COUNT = 10_000
 # Rows fetched per round trip while a page streams.
 STREAM_BATCH = 500
 
@@ -41,8 +44,9 @@ class GeoJSONPage:
     """One page of a layer: its features as GeoJSON texts (read as they are iterated, once).
 
     ``next_after`` is the cursor of the following page (the last id of this one), None on the last
-    page. ``matched`` is the exact number of matching features when it was asked for, or when this
-    first page holds every one; otherwise None and ``matched_estimate`` holds the planner's guess.
+    page. ``matched`` is the exact number of matching features when it was asked for, when this first
+    page holds every one, or when the planner expects few enough to count cheaply (``CHEAP_COUNT``);
+    otherwise None and ``matched_estimate`` holds the planner's guess.
     """
 
     features: Iterator[str]
@@ -115,7 +119,8 @@ def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | 
                  bbox: tuple[float, float, float, float] | None = None,
                  visible: ColumnElement[bool] | None = None, count: bool = False) -> GeoJSONPage:
     """The page of ``limit`` features of a layer whose ids follow ``after`` (then skipping ``offset``),
-    ordered by id; ``count`` asks for the exact number of matching features (a count of them all).
+    ordered by id; ``count`` asks for the exact number of matching features (a count of them all),
+    which is given unasked when it is cheap.
 
     ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``bbox`` is lon/lat.
     """
@@ -124,11 +129,13 @@ def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | 
     keyed = where if after is None else [*where, model.id > after]
     ids = list(session.scalars(select(model.id).where(*keyed).order_by(model.id).offset(offset).limit(limit + 1)))
     more, ids = len(ids) > limit, ids[:limit]
-    if count:
-        matched = session.scalar(select(func.count()).select_from(model).where(*where))
-    else:
-        matched = len(ids) if after is None and offset == 0 and not more else None
-    estimate = None if matched is not None else planned_rows(session, select(model.id).where(*where))
+    matched = estimate = None
+    if not count and after is None and offset == 0 and not more:
+        matched = len(ids)
+    elif not count:
+        estimate = planned_rows(session, select(model.id).where(*where))
+    if count or (estimate is not None and estimate <= CHEAP_COUNT):
+        matched, estimate = session.scalar(select(func.count()).select_from(model).where(*where)), None
     features: Iterator[str] = iter(())
     if ids:
         stmt = (select(feature_json(spec)).where(*where, model.id.between(ids[0], ids[-1])).order_by(model.id)

@@ -21,7 +21,7 @@ import urllib.request
 
 import pyogrio
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from geo.db.models import Incident
@@ -52,7 +52,6 @@ def big_layer(module_session) -> list[int]:
     insert_incidents(module_session, N)
     add_user(module_session, "gdal-admin", ["admin"])
     module_session.commit()
-    module_session.execute(text("ANALYZE incident"))  # the planner's estimate then knows the table
     return list(module_session.scalars(select(Incident.id).order_by(Incident.id)))
 
 
@@ -117,5 +116,5 @@ def test_after_analyze_the_estimate_is_near_the_count(served):
     with urllib.request.urlopen(request, timeout=30) as r:
         body = json.load(r)
         assert r.headers["Link"].startswith(f"<{served.base}/api/v1/layers/incident?after=")
-    assert "numberMatched" not in body
+    assert "numberMatched" not in body  # too many to count unasked
     assert abs(body["numberMatchedEstimate"] - N) < N * 0.05

@@ -4,6 +4,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 from shapely.geometry import Point
+from sqlalchemy import text
 
 from geo import services
 from geo.access import SYSTEM
@@ -16,6 +17,7 @@ def incidents(session):
         geometry=[Point(76.90 + 0.01 * i, 43.25) for i in range(5)], crs=4326)
     services.import_frame(session, "incident", frame, name="test", actor=SYSTEM)
     session.flush()
+    session.execute(text("ANALYZE incident"))  # the planner then expects few rows: they are counted
 
 
 def test_a_layer_is_geojson_with_paging_links(client, incidents):
@@ -24,17 +26,13 @@ def test_a_layer_is_geojson_with_paging_links(client, incidents):
     assert r.content_type == "application/geo+json"
     body = r.get_json(force=True)
     assert body["type"] == "FeatureCollection"
-    # Counting every match is asked for (count=true); a page with more after it gives an estimate.
-    assert body["numberReturned"] == 2 and "numberMatched" not in body
-    assert isinstance(body["numberMatchedEstimate"], int)
+    assert (body["numberMatched"], body["numberReturned"]) == (5, 2)  # few matches: counted unasked
     feature = body["features"][0]
     assert feature["geometry"]["type"] == "Point"
     assert feature["properties"]["category"] == "theft"
     [nxt] = body["links"]
     assert (nxt["rel"], nxt["type"]) == ("next", "application/geo+json")
     assert nxt["href"] == f"http://localhost/api/v1/layers/incident?after={body['features'][1]['id']}&limit=2"
-    counted = client.get("/api/v1/layers/incident?limit=2&count=true").get_json(force=True)
-    assert (counted["numberMatched"], counted["numberReturned"]) == (5, 2)
     last = client.get("/api/v1/layers/incident?limit=2&offset=4").get_json(force=True)  # offset still reads
     assert last["numberReturned"] == 1 and last["links"] == []
 

@@ -57,8 +57,9 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     Pages follow one another by id: the next page starts ``after`` the last id of this one
     (``GeoJSONPage.next_after``), which costs the same at any depth. ``offset`` skips features after
     that (a scan of every skipped row: slow deep into a large layer). ``count`` asks for the exact
-    number of matching features; without it the page carries the planner's estimate unless this first
-    page holds them all.
+    number of matching features; without it the page carries that number when it is cheap (this
+    first page holds them all, or the planner expects a few thousand at most), else the planner's
+    estimate.
     """
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
