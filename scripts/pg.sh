@@ -2,7 +2,8 @@
 # Project-local PostgreSQL 15 + PostGIS cluster for development and tests.
 #
 # Usage: scripts/pg.sh COMMAND [ARG]
-#   ensure-packages [--chromium]  install missing Debian packages (root, or sudo -n)
+#   ensure-packages [--chromium]  install missing Debian packages (root, or sudo -n); --chromium adds
+#                                 the test clients: chromium, and gdal-bin (ogr2ogr reads the API)
 #   start                         initdb if needed, then start the cluster (idempotent)
 #   stop                          stop the cluster if it runs
 #   status                        say where the cluster lives and whether it runs
@@ -27,6 +28,7 @@ PORT=${KUZET_PG_PORT:-5433}
 PG_USER=postgres
 PG_PACKAGES=(postgresql-15 postgresql-15-postgis-3)
 CHROMIUM=/usr/bin/chromium
+OGR2OGR=/usr/bin/ogr2ogr  # from gdal-bin: the tests copy a layer through the API with it
 SOCKET_PATH_MAX=107  # sun_path holds 108 bytes including the final NUL
 
 say() { printf 'pg.sh: %s\n' "$*" >&2; }
@@ -66,6 +68,7 @@ missing_packages() {
         echo python3.11-venv
     fi
     if [[ $want_chromium == yes && ! -x $CHROMIUM ]]; then echo chromium; fi
+    if [[ $want_chromium == yes && ! -x $OGR2OGR ]]; then echo gdal-bin; fi
 }
 
 # Run a command as root: directly, through `sudo -n`, or not at all (with the command to type).

@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -84,14 +85,25 @@ TEST_PASSWORD = "a test password"
 TEST_HASH_METHOD = "pbkdf2:sha256:1"
 
 
+class WholeAnswerClient(FlaskClient):
+    """Flask's test client reading every answer whole and closing it, as a WSGI server does: a
+    streamed body (a layer page) releases its session then, before the next request opens another
+    savepoint on the test's connection. ``buffered=False`` still reads a stream chunk by chunk."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def make_app(connection, **config):
     """The app on the test's rolled-back connection (CSRF off unless a test turns it on)."""
     from web import create_app
 
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
-    return create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL,
-                       "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
-                       "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, **config})
+    app = create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL,
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                      "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, **config})
+    app.test_client_class = WholeAnswerClient
+    return app
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """One engine per app, one session per request; the view commits, services never do."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from threading import Lock
 
 from flask import Flask, current_app, g
@@ -60,9 +61,21 @@ def get_session() -> Session:
 def close_session(exc: BaseException | None = None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        try:
-            if exc is not None:
-                session.rollback()
-            session.close()
-        except DBAPIError:  # the connection is gone (PostgreSQL down): nothing is left to roll back
-            session.invalidate()
+        _close(session, exc)
+
+
+def stream_session() -> Callable[[], None]:
+    """Take the request's session out of the request: a streamed body reads on after the view
+    returns, so teardown must leave the session open. The returned function closes it; the stream
+    calls it when it ends (``web.geojson.streamed_collection``)."""
+    session = g.pop("db_session", None)
+    return (lambda: None) if session is None else (lambda: _close(session, None))
+
+
+def _close(session: Session, exc: BaseException | None) -> None:
+    try:
+        if exc is not None:
+            session.rollback()
+        session.close()
+    except DBAPIError:  # the connection is gone (PostgreSQL down): nothing is left to roll back
+        session.invalidate()

@@ -94,6 +94,19 @@ def _columns(spec: LayerSpec):
     return cols
 
 
+def layer_filters(spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
+                  visible: ColumnElement[bool] | None = None, feature_id: int | None = None) -> list[ColumnElement[bool]]:
+    """The WHERE clauses of a read of a layer: the viewer's ``visible`` rows, one ``feature_id``, the
+    rows whose geometry meets ``bbox`` (lon/lat)."""
+    model = model_of(spec)
+    where = [] if visible is None else [visible]
+    if feature_id is not None:
+        where.append(model.id == feature_id)
+    if bbox is not None:
+        where.append(getattr(model, spec.geometry_column).intersects(gfunc.ST_MakeEnvelope(*bbox, STORAGE_SRID)))
+    return where
+
+
 def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
                limit: int, offset: int = 0, visible: ColumnElement[bool] | None = None,
                feature_id: int | None = None) -> LayerPage:
@@ -103,11 +116,7 @@ def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, f
     """
     model = model_of(spec)
     geom = getattr(model, spec.geometry_column)
-    where = [] if visible is None else [visible]
-    if feature_id is not None:
-        where.append(model.id == feature_id)
-    if bbox is not None:
-        where.append(geom.intersects(gfunc.ST_MakeEnvelope(*bbox, STORAGE_SRID)))
+    where = layer_filters(spec, bbox=bbox, visible=visible, feature_id=feature_id)
     matched = session.scalar(select(func.count()).select_from(model).where(*where))
     stmt: Select = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
                     .where(*where).order_by(model.id).limit(limit).offset(offset))

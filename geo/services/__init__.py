@@ -28,9 +28,9 @@ _EXPORTS = {
               "list_reports", "my_shift", "my_shifts", "new_reports", "report", "report_note", "reports_csv"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",
                  "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary"],
-    "layers": ["MAX_PAGE", "ImportResult", "LayerPage", "draw_emergency_area", "draw_patrol_zone", "import_frame",
-               "import_layer", "import_source", "layer_feature", "layer_features", "layer_spec", "map_layers",
-               "parse_bbox", "visible_layers"],
+    "layers": ["MAX_PAGE", "GeoJSONPage", "ImportResult", "LayerPage", "draw_emergency_area", "draw_patrol_zone",
+               "import_frame", "import_layer", "import_source", "layer_feature", "layer_features",
+               "layer_geojson_page", "layer_spec", "map_layers", "parse_bbox", "visible_layers"],
     "planning": ["DemandTarget", "PlanItem", "PlanRequest", "Proposal", "ShiftDemand", "SupplyFormation",
                  "accept_plan", "plan_page", "propose_plan", "shift_demand", "shift_supply"],
 }

@@ -158,6 +158,14 @@ def fields(body: dict, spec: dict[str, str], *, required: tuple[str, ...] = (), 
     return out
 
 
+def flag(name: str) -> bool:
+    """A yes/no query argument: ``true`` or ``false`` (any case); absent or empty is false."""
+    raw = (request.args.get(name) or "").strip().lower()
+    if raw not in ("", "true", "false"):
+        raise InvalidInput(_("%(name)s must be true or false, got %(raw)r", name=name, raw=request.args[name]))
+    return raw == "true"
+
+
 def arg(name: str, kind: str, *, required: bool = False):
     """A query argument read like a body field; absent or empty gives None unless required."""
     raw = request.args.get(name)

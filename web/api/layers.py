@@ -1,4 +1,5 @@
-"""Layers as GeoJSON, filtered by bbox and paged."""
+"""Layers as GeoJSON, filtered by bbox and paged by id: each page links the next with an absolute URL
+(``links`` rel ``next``, and the HTTP ``Link`` header), as OGC API Features pages do."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -6,12 +7,13 @@ from flask import jsonify, request, url_for
 from geo import services
 
 from ..auth import current_principal
-from ..db import get_session
-from ..geojson import feature_collection, geojson_response
+from ..db import get_session, stream_session
+from ..geojson import feature_collection, geojson_response, streamed_collection
 from . import bp
-from .bodies import arg
+from .bodies import arg, flag
 
 DEFAULT_LIMIT = 1000
+GEOJSON = "application/geo+json"
 
 
 @bp.get("/layers")
@@ -20,28 +22,35 @@ def list_layers():
     return jsonify({"layers": [
         {"name": s.name, "title": s.title, "geometry": s.geometry, "item": s.item,
          "fields": [f.name for f in s.fields],
-         "href": url_for("api.layer_items", layer=s.name, _external=False)}
+         "href": url_for("api.layer_items", layer=s.name, _external=False),
+         "links": [{"rel": "items", "type": GEOJSON,
+                    "href": url_for("api.layer_items", layer=s.name, _external=True)}]}
         for s in services.visible_layers(viewer=current_principal())
     ]})
 
 
 @bp.get("/layers/<layer>")
 def layer_items(layer: str):
-    """GeoJSON of one layer; ``bbox=minlon,minlat,maxlon,maxlat``, ``limit``, ``offset``."""
+    """GeoJSON of one layer a page at a time: ``bbox``, ``limit``, ``after`` (from links.next), ``count``."""
     limit = arg("limit", "count")
-    limit = DEFAULT_LIMIT if limit is None else limit
-    offset = arg("offset", "count") or 0
-    bbox = request.args.get("bbox") or None
-    page = services.layer_features(get_session(), layer, viewer=current_principal(), bbox=bbox, limit=limit,
-                                   offset=offset)
-    returned = len(page.frame)
-    links = []
-    if offset + returned < page.matched:
-        args = {k: v for k, v in request.args.items() if k != "offset"}
-        links.append({"rel": "next", "type": "application/geo+json",
-                      "href": url_for("api.layer_items", layer=layer, offset=offset + returned, **args)})
-    return geojson_response(feature_collection(page.frame, numberMatched=page.matched,
-                                               numberReturned=returned, links=links))
+    page = services.layer_geojson_page(get_session(), layer, viewer=current_principal(),
+                                       bbox=request.args.get("bbox") or None,
+                                       limit=DEFAULT_LIMIT if limit is None else limit, after=arg("after", "count"),
+                                       offset=arg("offset", "count") or 0, count=flag("count"))
+    links, headers = [], {}
+    if page.next_after is not None:
+        # Only the page's own parameters go on: the next page needs no count, nor any offset.
+        carried = {name: request.args[name] for name in ("bbox", "limit") if request.args.get(name)}
+        href = url_for("api.layer_items", layer=layer, after=page.next_after, _external=True, **carried)
+        links.append({"rel": "next", "type": GEOJSON, "href": href})
+        headers["Link"] = f'<{href}>; rel="next"; type="{GEOJSON}"'
+
+    def members(returned: int) -> dict:
+        counted = ({"numberMatched": page.matched} if page.matched is not None
+                   else {"numberMatchedEstimate": page.matched_estimate})
+        return {"numberReturned": returned, **counted, "links": links}
+
+    return streamed_collection(page.features, members, headers=headers, on_close=stream_session())
 
 
 @bp.get("/layers/<layer>/<int:feature_id>")

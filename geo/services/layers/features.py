@@ -7,7 +7,8 @@ incidents at all (Forbidden).
 from __future__ import annotations
 
 from ...access import POLICE_STAFF, PUBLIC_LAYERS, Principal, may, require
-from ...db import layer_reads, scopes
+from ...db import layer_geojson, layer_reads, scopes
+from ...db.layer_geojson import GeoJSONPage
 from ...db.layer_reads import LayerPage
 from ...errors import InvalidInput, NotFound
 from ...layers import LAYERS, LayerSpec
@@ -43,13 +44,39 @@ def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: 
     """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
+    _check_page(limit, offset)
+    if bbox is not None:
+        bbox = parse_bbox(bbox)
+    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
+
+
+def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
+                       after: int | None = None, offset: int = 0, count: bool = False) -> GeoJSONPage:
+    """One page of the features of a layer ``viewer`` may see, as GeoJSON texts built by PostGIS.
+
+    Pages follow one another by id: the next page starts ``after`` the last id of this one
+    (``GeoJSONPage.next_after``), which costs the same at any depth. ``offset`` skips features after
+    that (a scan of every skipped row: slow deep into a large layer). ``count`` asks for the exact
+    number of matching features; without it the page carries that number when it is cheap (this
+    first page holds them all, or the planner expects a few thousand at most), else the planner's
+    estimate.
+    """
+    spec = layer_spec(layer)
+    visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
+    _check_page(limit, offset)
+    if after is not None and after < 0:
+        raise InvalidInput("after must not be negative")
+    if bbox is not None:
+        bbox = parse_bbox(bbox)
+    return layer_geojson.geojson_page(session, spec, limit=limit, after=after, offset=offset, bbox=bbox,
+                                      visible=visible, count=count)
+
+
+def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
     if offset < 0:
         raise InvalidInput("offset must not be negative")
-    if bbox is not None:
-        bbox = parse_bbox(bbox)
-    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
 
 
 def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> LayerPage:
