@@ -129,7 +129,7 @@ def polygon_counts(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
                    weight: str | None = None) -> gpd.GeoDataFrame:
     """Count points into given polygons (districts, patrol zones, census blocks).
 
-    A point on a shared border counts once, for the first polygon that holds it.
+    A point on a shared border counts once, for the first polygon (in the order given) that holds it.
 
     Examples
     --------
@@ -139,6 +139,8 @@ def polygon_counts(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
     pts = points.to_crs(STORAGE_CRS).reset_index(drop=True)
     joined = gpd.sjoin(pts[[pts.geometry.name]], areas[[areas.geometry.name]], how="inner",
                        predicate="intersects")
+    # the spatial index lists a point's polygons in tree order: sort them, so "first" is the polygon's position
+    joined = joined.reset_index().sort_values(["index", "index_right"], kind="stable").set_index("index")
     joined = joined[~joined.index.duplicated(keep="first")]
     at = joined["index_right"].to_numpy()
     out = areas.copy()
