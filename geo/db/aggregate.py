@@ -16,6 +16,7 @@ are computed in Python and bound as double precision, so both sides use the same
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +29,8 @@ from .incidents import AREA_MODELS, IncidentFilter, _where
 from .models import AnalysisArea, Incident
 
 SYNTHETIC = "synthetic-demo"
-BUCKET_SECONDS = 900  # every zone offset in use today is a multiple of 15 minutes
+BUCKETS_WORK_MEM = "64MB"
+BUCKET_SECONDS = 3600  # most zones are whole hours from UTC; the others are counted again finer
 
 
 @dataclass(frozen=True)
@@ -86,8 +88,29 @@ def _no_jit(session: Session) -> None:
     session.execute(select(func.set_config("jit", "off", True)))
 
 
+@contextmanager
+def _work_mem(session: Session, amount: str):
+    """``work_mem`` raised for one query and set back: hours of several years hash in 30 MB, while
+    with more memory a grouping by cell is planned as a sort that then spills to disk anyway."""
+    before = session.execute(select(func.current_setting("work_mem"))).scalar_one()
+    session.execute(select(func.set_config("work_mem", amount, True)))
+    try:
+        yield
+    finally:
+        session.execute(select(func.set_config("work_mem", before, True)))
+
+
+def _columns(session: Session, stmt, dtypes: Sequence) -> list[np.ndarray]:
+    """The columns of ``stmt``'s rows as arrays, gathered into one array per column by the server:
+    a hundred thousand groups arrive as a handful of values, not as Row objects."""
+    sub = stmt.subquery("grouped")
+    row = session.execute(select(*[func.array_agg(c) for c in sub.c])).one()
+    return [np.asarray(v if v is not None else [], dtype=t) for v, t in zip(row, dtypes, strict=True)]
+
+
 def totals(session: Session, f: SelectionFilter) -> Totals:
     """Count, synthetic count and lon/lat bounds of the selection in one pass."""
+    _no_jit(session)
     s = selected(f)
     x, y = func.ST_X(s.c.geom), func.ST_Y(s.c.geom)
     row = session.execute(select(func.count(), func.count().filter(s.c.synthetic), func.min(x), func.min(y),
@@ -121,15 +144,14 @@ def grid_keys(session: Session, f: SelectionFilter, *, srid: int, cell_size_m: f
     if shape == "square":
         size = _float(cell_size_m, "size")
         row, col = cast(func.floor(y / size), BigInteger), cast(func.floor(x / size), BigInteger)
-        keyed = select(row.label("row"), col.label("col"), m.c.weight).subquery("keyed")
+        # fenced too: a GROUP BY over plain columns is hashed, over the expressions it is sorted
+        keyed = select(row.label("row"), col.label("col"), m.c.weight).offset(0).subquery("keyed")
     else:
         keyed = _hexagon_keys(m, x, y, cell_size_m)
     stmt = (select(keyed.c.row, keyed.c.col, func.count().label("count"), func.sum(keyed.c.weight).label("weight_sum"))
             .group_by(keyed.c.row, keyed.c.col))
-    rows = session.execute(stmt).all()
-    out = np.array(rows, dtype=float).reshape(-1, 4)
-    return {"row": out[:, 0].astype(np.int64), "col": out[:, 1].astype(np.int64),
-            "count": out[:, 2].astype(np.int64), "weight_sum": out[:, 3]}
+    row, col, count, weight_sum = _columns(session, stmt, (np.int64, np.int64, np.int64, float))
+    return {"row": row, "col": col, "count": count, "weight_sum": weight_sum}
 
 
 def _hexagon_keys(m, x, y, cell_size_m: float):
@@ -147,7 +169,8 @@ def _hexagon_keys(m, x, y, cell_size_m: float):
     final_r = cast(case((and_(~q_first, c.dr >= c.ds), -(c.rq + c.rs)), else_=c.rr), BigInteger)
     cube = select(final_q.label("hq"), final_r.label("hr"), c.weight).subquery("cube")
     hr = cube.c.hr
-    return select(hr.label("row"), (cube.c.hq + (hr - hr.op("&")(1)) / 2).label("col"), cube.c.weight).subquery("keyed")
+    return (select(hr.label("row"), (cube.c.hq + (hr - hr.op("&")(1)) / 2).label("col"), cube.c.weight)
+            .offset(0).subquery("keyed"))
 
 
 def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: float, cell_size_m: float,
@@ -168,13 +191,12 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     fx, fy, w = fl.c.gx - fl.c.fx0, fl.c.gy - fl.c.fy0, fl.c.weight if weighted else one
     shares = select(cast(fl.c.fx0, BigInteger).label("ix"), cast(fl.c.fy0, BigInteger).label("iy"),
                     (w * ((one - fx) * (one - fy))).label("s00"), (w * (fx * (one - fy))).label("s10"),
-                    (w * ((one - fx) * fy)).label("s01"), (w * (fx * fy)).label("s11")).subquery("shares")
+                    (w * ((one - fx) * fy)).label("s01"), (w * (fx * fy)).label("s11")).offset(0).subquery("shares")
     c = shares.c
     stmt = (select(c.ix, c.iy, func.sum(c.s00), func.sum(c.s10), func.sum(c.s01), func.sum(c.s11))
             .group_by(c.ix, c.iy))
-    out = np.array(session.execute(stmt).all(), dtype=float).reshape(-1, 6)
-    return {"ix": out[:, 0].astype(np.int64), "iy": out[:, 1].astype(np.int64), "s00": out[:, 2],
-            "s10": out[:, 3], "s01": out[:, 4], "s11": out[:, 5]}
+    ix, iy, *shares = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
+    return {"ix": ix, "iy": iy, **dict(zip(("s00", "s10", "s01", "s11"), shares))}
 
 
 def polygon_keys(session: Session, f: SelectionFilter, kind: str, ids: Sequence[int], *,
@@ -195,13 +217,30 @@ def polygon_keys(session: Session, f: SelectionFilter, kind: str, ids: Sequence[
 
 def time_buckets(session: Session, f: SelectionFilter, *, seconds: int = BUCKET_SECONDS) -> dict[str, np.ndarray]:
     """Incidents per ``seconds`` of UTC time (buckets from 2000-01-01 00:00 UTC) and per synthetic flag:
-    ``start`` (epoch microseconds of each bucket), ``synthetic``, ``count``; ``seconds`` the bucket's length."""
+    ``start`` (epoch microseconds of each bucket), ``synthetic``, ``count``, and the lon/lat bounds of
+    each bucket's incidents (``minx``, ``miny``, ``maxx``, ``maxy``; see :func:`totals_of`);
+    ``seconds`` the bucket's length."""
+    _no_jit(session)
     s = selected(f)
     origin = func.to_timestamp(literal(946684800, Integer))
     bucket = func.date_bin(func.make_interval(0, 0, 0, 0, 0, 0, literal(seconds, Integer)), s.c.occurred_at, origin)
-    grouped = (select(bucket.label("bucket"), s.c.synthetic, func.count().label("n"))
+    x, y = func.ST_X(s.c.geom), func.ST_Y(s.c.geom)
+    grouped = (select(bucket.label("bucket"), s.c.synthetic, func.count().label("n"), func.min(x).label("minx"),
+                      func.min(y).label("miny"), func.max(x).label("maxx"), func.max(y).label("maxy"))
                .group_by(bucket, s.c.synthetic).subquery("buckets"))
-    stmt = select(cast(extract("epoch", grouped.c.bucket) * 1_000_000, BigInteger), grouped.c.synthetic, grouped.c.n)
-    out = np.array(session.execute(stmt).all(), dtype=np.int64).reshape(-1, 3)
-    return {"start": out[:, 0], "synthetic": out[:, 1].astype(bool), "count": out[:, 2], "seconds": seconds}
+    g = grouped.c
+    stmt = select(cast(extract("epoch", g.bucket) * 1_000_000, BigInteger), g.synthetic, g.n, g.minx, g.miny, g.maxx,
+                  g.maxy)
+    with _work_mem(session, BUCKETS_WORK_MEM):
+        start, synthetic, count, *box = _columns(session, stmt, (np.int64, bool, np.int64, float, float, float, float))
+    return {"start": start, "synthetic": synthetic, "count": count, "seconds": seconds,
+            **dict(zip(("minx", "miny", "maxx", "maxy"), box))}
 
+
+def totals_of(buckets: dict) -> Totals:
+    """The :class:`Totals` of a selection from its :func:`time_buckets`."""
+    n = int(buckets["count"].sum())
+    if n == 0:
+        return Totals(0, 0, None)
+    bounds = (buckets["minx"].min(), buckets["miny"].min(), buckets["maxx"].max(), buckets["maxy"].max())
+    return Totals(n, int(buckets["count"][buckets["synthetic"]].sum()), tuple(float(v) for v in bounds))

@@ -33,6 +33,7 @@ from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 STEPS = 5  # select, aggregate, test, summarise, store
+FINER_BUCKETS_S = (900, 1)  # when hours of UTC straddle local hours: quarter hours, then seconds
 KNOWN_CATEGORIES = 12  # categories a "no incidents match" lists, most frequent first
 
 
@@ -97,7 +98,8 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         area_info, area_geom = resolve_area(session, selection.area, max_vertices)
         extent = grid_extent(session, parameters, area_geom)
         chosen = selection_filter(selection, area_geom)
-        totals = aggregate.totals(session, chosen)
+        buckets = aggregate.time_buckets(session, chosen)  # one pass: the series, the count and the bounds
+        totals = aggregate.totals_of(buckets)
         if totals.count == 0:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
                                "categories or area" + known_categories(session))
@@ -107,7 +109,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         parameters = found.parameters
         summary = {"incidents": totals.count, "synthetic_incidents": totals.synthetic,
                    "area": area_info, **found.summary,
-                   "series": series_of_buckets(aggregate.time_buckets(session, chosen), selection.timezone,
+                   "series": series_of_buckets(buckets, selection.timezone,
                                                selection.start, selection.end,
                                                refine=lambda seconds: aggregate.time_buckets(session, chosen,
                                                                                             seconds=seconds))}
@@ -200,10 +202,13 @@ def series_of_buckets(buckets: dict, timezone: str, start=None, end=None, *, ref
     """:func:`series_of` from incidents counted per bucket of UTC time (``geo.db.aggregate.time_buckets``):
     each bucket is read in ``timezone`` by pandas, as the incidents themselves would be. A bucket
     whose first and last instant fall in different local hours (a zone offset that is not a multiple
-    of the bucket) is counted again by ``refine(seconds)`` in buckets of one second."""
+    of the bucket) has them all counted again by ``refine(seconds)``, in quarter hours (every offset in
+    use today is a multiple) and, failing that, in seconds."""
     local = _bucket_hours(buckets, timezone)
-    if local is None and refine is not None:
-        buckets = refine(1)
+    for seconds in (FINER_BUCKETS_S if refine is not None else ()):
+        if local is not None:
+            break
+        buckets = refine(seconds)
         local = _bucket_hours(buckets, timezone)
     if local is None:
         raise InvalidInput(f"time zone {timezone} has an offset that is not whole seconds")
