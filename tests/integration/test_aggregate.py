@@ -220,3 +220,15 @@ def test_an_incident_on_a_shared_border_counts_once_for_the_polygon_of_lowest_id
     python = polygon_counts(gpd.GeoDataFrame({"weight": [1.0, 2.0, 3.0, 4.0, 5.0]}, geometry=points, crs=4326),
                             polygons, weight="weight")
     assert dict(zip(python["id"], zip(python["count"], python["weight_sum"]))) == keyed
+
+
+def test_a_selection_by_categories_and_time_reads_the_category_time_index(session):
+    from sqlalchemy import func, select, text
+
+    session.execute(text("SET LOCAL enable_seqscan = off"))
+    chosen = selection_filter(selection(categories=["Theft"], start="2024-01-01T00:00:00+05:00",
+                                        end="2024-04-01T00:00:00+05:00"))
+    stmt = select(func.count()).select_from(aggregate.selected(chosen))
+    compiled = stmt.compile(session.bind, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(session.execute(text(f"EXPLAIN {compiled}")).scalars())
+    assert "ix_incident_lower_category_occurred_at" in plan
