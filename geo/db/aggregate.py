@@ -184,9 +184,10 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     size, grow = _float(cell_size_m, "size"), _float(float(reach), "reach")
     gx = (func.ST_X(m.c.t) - _float(x0, "x0")) / size + grow
     gy = (func.ST_Y(m.c.t) - _float(y0, "y0")) / size + grow
-    g = select(gx.label("gx"), gy.label("gy"), m.c.weight).subquery("g")
+    # each step fenced: PostgreSQL would otherwise compute gx once for every use of it
+    g = select(gx.label("gx"), gy.label("gy"), m.c.weight).offset(0).subquery("g")
     fl = select(g.c.gx, g.c.gy, func.floor(g.c.gx).label("fx0"), func.floor(g.c.gy).label("fy0"),
-                g.c.weight).subquery("fl")
+                g.c.weight).offset(0).subquery("fl")
     one = literal(1.0, Float(precision=53))
     fx, fy, w = fl.c.gx - fl.c.fx0, fl.c.gy - fl.c.fy0, fl.c.weight if weighted else one
     shares = select(cast(fl.c.fx0, BigInteger).label("ix"), cast(fl.c.fy0, BigInteger).label("iy"),
@@ -195,7 +196,8 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     c = shares.c
     stmt = (select(c.ix, c.iy, func.sum(c.s00), func.sum(c.s10), func.sum(c.s01), func.sum(c.s11))
             .group_by(c.ix, c.iy))
-    ix, iy, *shares = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
+    with _work_mem(session, BUCKETS_WORK_MEM):  # a fine grid has a few hundred thousand cells with points
+        ix, iy, *shares = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
     return {"ix": ix, "iy": iy, **dict(zip(("s00", "s10", "s01", "s11"), shares))}
 
 
