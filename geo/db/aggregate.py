@@ -218,31 +218,17 @@ def polygon_keys(session: Session, f: SelectionFilter, kind: str, ids: Sequence[
 
 
 def time_buckets(session: Session, f: SelectionFilter, *, seconds: int = BUCKET_SECONDS) -> dict[str, np.ndarray]:
-    """Incidents per ``seconds`` of UTC time (buckets from 2000-01-01 00:00 UTC) and per synthetic flag:
-    ``start`` (epoch microseconds of each bucket), ``synthetic``, ``count``, and the lon/lat bounds of
-    each bucket's incidents (``minx``, ``miny``, ``maxx``, ``maxy``; see :func:`totals_of`);
+    """Incidents per ``seconds`` of UTC time (buckets from 2000-01-01 00:00 UTC): ``start`` (epoch
+    microseconds of each bucket), ``count`` and ``synthetic`` (how many of them are synthetic);
     ``seconds`` the bucket's length."""
     _no_jit(session)
     s = selected(f)
     origin = func.to_timestamp(literal(946684800, Integer))
     bucket = func.date_bin(func.make_interval(0, 0, 0, 0, 0, 0, literal(seconds, Integer)), s.c.occurred_at, origin)
-    x, y = func.ST_X(s.c.geom), func.ST_Y(s.c.geom)
-    grouped = (select(bucket.label("bucket"), s.c.synthetic, func.count().label("n"), func.min(x).label("minx"),
-                      func.min(y).label("miny"), func.max(x).label("maxx"), func.max(y).label("maxy"))
-               .group_by(bucket, s.c.synthetic).subquery("buckets"))
+    grouped = (select(bucket.label("bucket"), func.count().label("n"), func.count().filter(s.c.synthetic).label("syn"))
+               .group_by(bucket).subquery("buckets"))
     g = grouped.c
-    stmt = select(cast(extract("epoch", g.bucket) * 1_000_000, BigInteger), g.synthetic, g.n, g.minx, g.miny, g.maxx,
-                  g.maxy)
+    stmt = select(cast(extract("epoch", g.bucket) * 1_000_000, BigInteger), g.n, g.syn)
     with _work_mem(session, BUCKETS_WORK_MEM):
-        start, synthetic, count, *box = _columns(session, stmt, (np.int64, bool, np.int64, float, float, float, float))
-    return {"start": start, "synthetic": synthetic, "count": count, "seconds": seconds,
-            **dict(zip(("minx", "miny", "maxx", "maxy"), box))}
-
-
-def totals_of(buckets: dict) -> Totals:
-    """The :class:`Totals` of a selection from its :func:`time_buckets`."""
-    n = int(buckets["count"].sum())
-    if n == 0:
-        return Totals(0, 0, None)
-    bounds = (buckets["minx"].min(), buckets["miny"].min(), buckets["maxx"].max(), buckets["maxy"].max())
-    return Totals(n, int(buckets["count"][buckets["synthetic"]].sum()), tuple(float(v) for v in bounds))
+        start, count, synthetic = _columns(session, stmt, (np.int64, np.int64, np.int64))
+    return {"start": start, "count": count, "synthetic": synthetic, "seconds": seconds}

@@ -141,14 +141,19 @@ def test_weekday_and_hour_filters_read_each_instant_in_the_zone_as_pandas_does(s
     seconds = rng.integers(1_500_000_000, 1_660_000_000, size=3000)
     seconds[:200] = 1_709_229_600 + rng.integers(-7200, 7200, size=200)
     times = pd.to_datetime(np.sort(seconds), unit="s", utc=True)
-    session.add_all([Incident(occurred_at=t.to_pydatetime(), category="clock", source="citizen-report",
+    session.add_all([Incident(occurred_at=t.to_pydatetime(), category="clock",
+                              source="synthetic-demo" if i % 3 == 0 else "citizen-report",
                               external_id=f"c{i % 2500}", geom=from_shape(Point(76.9, 43.2), srid=4326))
                      for i, t in enumerate(times)])
     session.flush()
     chosen = selection(timezone=zone, categories=["clock"], weekdays=weekdays, hour_band=band, deduplicate=True)
     python = selected_incidents(session, chosen)
-    assert sorted(session.scalars(sa_ids(selection_filter(chosen)))) == python["id"].tolist()
+    f = selection_filter(chosen)
+    assert sorted(session.scalars(sa_ids(f))) == python["id"].tolist()
     assert 0 < len(python) < 2500
+    series = series_of_buckets(aggregate.time_buckets(session, f), zone,
+                               refine=lambda seconds: aggregate.time_buckets(session, f, seconds=seconds))
+    assert series == series_of(python, zone) and 0 < sum(series["synthetic_per_hour"]) < len(python)
 
 
 def sa_ids(chosen):

@@ -98,8 +98,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         area_info, area_geom = resolve_area(session, selection.area, max_vertices)
         extent = grid_extent(session, parameters, area_geom)
         chosen = selection_filter(selection, area_geom)
-        buckets = aggregate.time_buckets(session, chosen)  # one pass: the series, the count and the bounds
-        totals = aggregate.totals_of(buckets)
+        totals = aggregate.totals(session, chosen)
         if totals.count == 0:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
                                "categories or area" + known_categories(session))
@@ -109,7 +108,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         parameters = found.parameters
         summary = {"incidents": totals.count, "synthetic_incidents": totals.synthetic,
                    "area": area_info, **found.summary,
-                   "series": series_of_buckets(buckets, selection.timezone,
+                   "series": series_of_buckets(aggregate.time_buckets(session, chosen), selection.timezone,
                                                selection.start, selection.end,
                                                refine=lambda seconds: aggregate.time_buckets(session, chosen,
                                                                                             seconds=seconds))}
@@ -226,11 +225,10 @@ def series_of_buckets(buckets: dict, timezone: str, start=None, end=None, *, ref
                            "(choose a shorter start..end)")
     index = pd.date_range(first, last, freq="D") if has else pd.DatetimeIndex([])
     per_day = pd.Series(counts, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
-    synthetic_per_day = (pd.Series(counts[synthetic], index=days[synthetic]).groupby(level=0).sum()
-                         .reindex(index, fill_value=0))
+    synthetic_per_day = pd.Series(synthetic, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
     hours = local.hour.to_numpy(dtype=int)
     per_hour = np.bincount(hours, weights=counts, minlength=24).astype(np.int64)
-    synthetic_per_hour = np.bincount(hours[synthetic], weights=counts[synthetic], minlength=24).astype(np.int64)
+    synthetic_per_hour = np.bincount(hours, weights=synthetic, minlength=24).astype(np.int64)
     return {"timezone": timezone,
             "days": [d.date().isoformat() for d in index], "per_day": per_day.astype(int).tolist(),
             "synthetic_per_day": synthetic_per_day.astype(int).tolist(), "per_hour": per_hour.tolist(),

@@ -166,15 +166,15 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
     buckets = aggregate.time_buckets(session, chosen)
     series = series_of_buckets(buckets, selection.timezone, selection.start, selection.end, max_days=max_days,
                                refine=lambda seconds: aggregate.time_buckets(session, chosen, seconds=seconds))
-    totals = aggregate.totals_of(buckets)
+    total, synthetic = int(buckets["count"].sum()), int(buckets["synthetic"].sum())
     if interval == "day":
         buckets = [{"t": d, "count": n, "synthetic": s}
                    for d, n, s in zip(series["days"], series["per_day"], series["synthetic_per_day"])]
     else:
         buckets = [{"t": h, "count": n, "synthetic": s}
                    for h, (n, s) in enumerate(zip(series["per_hour"], series["synthetic_per_hour"]))]
-    return {"interval": interval, "timezone": selection.timezone, "total": totals.count,
-            "synthetic": totals.synthetic, "selection": selection.as_json(), "buckets": buckets}
+    return {"interval": interval, "timezone": selection.timezone, "total": total,
+            "synthetic": synthetic, "selection": selection.as_json(), "buckets": buckets}
 
 
 def analyst_choices(session: Session, *, viewer: Principal) -> dict:
