@@ -174,8 +174,10 @@ def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLi
 
 
 def selected_incidents(session: Session, chosen: Selection, area_geom=None) -> gpd.GeoDataFrame:
-    """Incidents of a selection: time, category, area and source in SQL, then weekday and hour in
-    the selection's zone (``geo.analysis.selection``), then de-duplicated if asked."""
+    """Incidents of a selection as rows: time, category, area and source in SQL, then weekday and
+    hour in the selection's zone (``geo.analysis.selection``), then de-duplicated if asked. A run
+    counts the same selection in PostGIS (:func:`selection_filter`); this is the rows themselves,
+    for a notebook, and the reference the SQL path is checked against."""
     frame = db.incident_frame(session, db.IncidentFilter(
         start=chosen.start, end=chosen.end, categories=chosen.categories, area=area_geom,
         sources=chosen.sources, exclude_sources=chosen.exclude_sources))
