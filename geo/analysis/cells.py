@@ -7,6 +7,7 @@ kept, the empty ones too: Gi* and Moran need the zeros.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import geopandas as gpd
@@ -47,11 +48,61 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
     >>> cells = grid_counts(incidents, cell_size_m=250, shape="hexagon")  # doctest: +SKIP
     >>> cells[["cell_id", "count"]].head()  # doctest: +SKIP
     """
-    if cell_size_m <= 0:
-        raise InvalidInput("cell size must be a positive number of metres")
-    if shape not in ("square", "hexagon"):
-        raise InvalidInput(f"unknown cell shape {shape!r}; use 'square' or 'hexagon'")
+    _check_grid(cell_size_m, shape)
     extent = _extent(points, area)
+    grid = lay_cells(extent, cell_size_m=cell_size_m, shape=shape, crs=crs, origin=origin)
+    points = points[points.geometry.notna() & ~points.geometry.is_empty]
+    xy = point_xy(points, grid.crs) - grid.origin
+    prow, pcol = _cell_of(xy, cell_size_m, shape)
+    w = None if weight is None else points[weight].to_numpy(dtype=float)
+    return grid.counted(prow, pcol, np.ones(len(prow), dtype=np.int64), w)
+
+
+@dataclass(frozen=True)
+class LaidGrid:
+    """The cells of a grid over an extent: ``rows``, ``cols`` and their polygons in ``crs``."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    polygons: np.ndarray
+    crs: CRS
+    shape: str
+    cell_size_m: float
+    origin: tuple[float, float]
+
+    def counted(self, rows: np.ndarray, cols: np.ndarray, counts: np.ndarray,
+                weight_sums: np.ndarray | None = None) -> gpd.GeoDataFrame:
+        """The cells (EPSG:4326) with the ``counts`` (and ``weight_sums``) given per (row, col) key,
+        one entry per point or per key already summed; keys outside the grid count as ``outside``."""
+        position = _lookup(self.rows, self.cols)
+        at = position(np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64))
+        inside = at >= 0
+        counts = np.asarray(counts)
+        n = len(self.rows)
+        cells = gpd.GeoDataFrame(
+            {"cell_id": np.arange(n), "row": self.rows, "col": self.cols,
+             "count": np.bincount(at[inside], weights=counts[inside], minlength=n).astype(np.int64)},
+            geometry=self.polygons, crs=self.crs).to_crs(STORAGE_CRS)
+        if weight_sums is not None:
+            cells["weight_sum"] = np.bincount(at[inside], weights=np.asarray(weight_sums, dtype=float)[inside],
+                                              minlength=n)
+        cells.attrs["grid"] = {"shape": self.shape, "cell_size_m": float(self.cell_size_m),
+                               "metric_crs": self.crs.to_string(), "origin": list(self.origin),
+                               "outside": int(counts[~inside].sum())}
+        return cells
+
+
+def lay_cells(extent: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShape = "square",
+              crs: CRS | None = None, origin: tuple[float, float] = (0.0, 0.0)) -> LaidGrid:
+    """Every square or hexagon cell of ``cell_size_m`` touching ``extent`` (a layer), laid in ``crs``
+    (default the UTM zone of the extent) about ``origin``: the grid :func:`grid_counts` counts into.
+
+    Examples
+    --------
+    >>> grid = lay_cells(districts, cell_size_m=250, shape="hexagon")  # doctest: +SKIP
+    >>> cells = grid.counted(rows, cols, counts)  # doctest: +SKIP
+    """
+    _check_grid(cell_size_m, shape)
     crs = metric_crs_for(extent) if crs is None else CRS.from_user_input(crs)
     ox, oy = (float(v) for v in origin)
     # the grid is laid about the origin: coordinates are shifted by it, cells shifted back
@@ -71,30 +122,14 @@ def grid_counts(points: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShap
     rows, cols, polygons = rows[keep], cols[keep], polygons[keep]
     if ox or oy:
         polygons = shapely.transform(polygons, lambda c: c + (ox, oy))
-
-    points = points[points.geometry.notna() & ~points.geometry.is_empty]
-    xy = point_xy(points, crs) - (ox, oy)
-    prow, pcol = _cell_of(xy, cell_size_m, shape)
-    position = _lookup(rows, cols)
-    at = position(prow, pcol)
-    inside = at >= 0
-    cells = gpd.GeoDataFrame(
-        {"cell_id": np.arange(len(rows)), "row": rows, "col": cols,
-         "count": np.bincount(at[inside], minlength=len(rows))},
-        geometry=polygons, crs=crs).to_crs(STORAGE_CRS)
-    if weight is not None:
-        w = points[weight].to_numpy(dtype=float)[inside]
-        cells["weight_sum"] = np.bincount(at[inside], weights=w, minlength=len(rows))
-    cells.attrs["grid"] = {"shape": shape, "cell_size_m": float(cell_size_m),
-                           "metric_crs": crs.to_string(), "origin": [ox, oy], "outside": int((~inside).sum())}
-    return cells
+    return LaidGrid(rows, cols, polygons, crs, shape, float(cell_size_m), (ox, oy))
 
 
 def polygon_counts(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
                    weight: str | None = None) -> gpd.GeoDataFrame:
     """Count points into given polygons (districts, patrol zones, census blocks).
 
-    A point on a shared border counts once, for the first polygon that holds it.
+    A point on a shared border counts once, for the first polygon (in the order given) that holds it.
 
     Examples
     --------
@@ -104,6 +139,8 @@ def polygon_counts(points: gpd.GeoDataFrame, polygons: gpd.GeoDataFrame, *,
     pts = points.to_crs(STORAGE_CRS).reset_index(drop=True)
     joined = gpd.sjoin(pts[[pts.geometry.name]], areas[[areas.geometry.name]], how="inner",
                        predicate="intersects")
+    # the spatial index lists a point's polygons in tree order: sort them, so "first" is the polygon's position
+    joined = joined.reset_index().sort_values(["index", "index_right"], kind="stable").set_index("index")
     joined = joined[~joined.index.duplicated(keep="first")]
     at = joined["index_right"].to_numpy()
     out = areas.copy()
@@ -213,6 +250,22 @@ def _metric_xy(frame: gpd.GeoDataFrame, crs: CRS | None = None) -> np.ndarray:
                                       and frame.crs.axis_info[0].unit_name in ("metre", "meter")):
         frame = frame.to_crs(metric_crs_for(frame))
     return shapely.get_coordinates(frame.geometry.centroid)
+
+
+def _check_grid(cell_size_m: float, shape: str) -> None:
+    if cell_size_m <= 0:
+        raise InvalidInput("cell size must be a positive number of metres")
+    if shape not in ("square", "hexagon"):
+        raise InvalidInput(f"unknown cell shape {shape!r}; use 'square' or 'hexagon'")
+
+
+def extent_of(bounds: tuple[float, float, float, float] | None, area) -> gpd.GeoDataFrame:
+    """What a grid covers: ``area`` (EPSG:4326 polygon or a layer), else the box of lon/lat ``bounds``."""
+    if area is None:
+        if bounds is None:
+            raise InvalidInput("nothing to count: the selection is empty and no area was given")
+        return gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs=STORAGE_CRS)
+    return _extent(None, area)
 
 
 def _extent(points: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:

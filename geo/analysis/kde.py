@@ -115,13 +115,7 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
                               else (*xy.min(axis=0), *xy.max(axis=0)))
     if not (np.isfinite([minx, miny, maxx, maxy]).all() and np.isfinite(xy).all()):
         raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
-    x0 = ox + np.floor((minx - pad - ox) / cell_size_m) * cell_size_m + cell_size_m / 2
-    y0 = oy + np.floor((miny - pad - oy) / cell_size_m) * cell_size_m + cell_size_m / 2
-    nx = int(np.ceil((maxx + pad - x0) / cell_size_m)) + 1
-    ny = int(np.ceil((maxy + pad - y0) / cell_size_m)) + 1
-    if nx * ny > MAX_NODES:
-        raise InvalidInput(f"cells of {cell_size_m:g} m would make {nx * ny:,} cells over this area; "
-                           "choose larger cells or a smaller area")
+    x0, y0, nx, ny = density_grid((minx, miny, maxx, maxy), cell_size_m=cell_size_m, pad_m=pad, origin=(ox, oy))
     if method == "exact":
         gx, gy = np.meshgrid(x0 + np.arange(nx) * cell_size_m, y0 + np.arange(ny) * cell_size_m)
         nodes = np.column_stack([gx.ravel(), gy.ravel()])
@@ -141,7 +135,7 @@ def binned_density(xy: np.ndarray, weights: np.ndarray, *, x0: float, y0: float,
     Coordinates in metres; returns a (ny, nx) array, row 0 at ``y0``.
     """
     s = cell_size_m
-    reach = int(np.ceil(support_m(bandwidth_m, kernel) / s))
+    reach = reach_of(bandwidth_m, kernel, s)
     # bin onto the grid grown by the kernel's reach: points just outside still shine inside
     gx = (xy[:, 0] - x0) / s + reach
     gy = (xy[:, 1] - y0) / s + reach
@@ -154,8 +148,51 @@ def binned_density(xy: np.ndarray, weights: np.ndarray, *, x0: float, y0: float,
     for dx, dy, share in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)),
                           (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
         binned += np.bincount((iy + dy) * px + ix + dx, weights=w * share, minlength=px * py)
+    return smooth_bins(binned.reshape(py, px), nx=nx, ny=ny, cell_size_m=s, bandwidth_m=bandwidth_m, kernel=kernel)
+
+
+def density_grid(bounds_m: tuple[float, float, float, float], *, cell_size_m: float, pad_m: float = 0.0,
+                 origin: tuple[float, float] = (0.0, 0.0)) -> tuple[float, float, int, int]:
+    """The first node (x0, y0) and the node counts (nx, ny) of a density grid over metric
+    ``bounds_m`` grown by ``pad_m``, cell corners at ``origin`` plus multiples of the cell size;
+    InvalidInput beyond MAX_NODES."""
+    minx, miny, maxx, maxy = bounds_m
+    ox, oy = origin
+    x0 = ox + np.floor((minx - pad_m - ox) / cell_size_m) * cell_size_m + cell_size_m / 2
+    y0 = oy + np.floor((miny - pad_m - oy) / cell_size_m) * cell_size_m + cell_size_m / 2
+    nx = int(np.ceil((maxx + pad_m - x0) / cell_size_m)) + 1
+    ny = int(np.ceil((maxy + pad_m - y0) / cell_size_m)) + 1
+    if nx * ny > MAX_NODES:
+        raise InvalidInput(f"cells of {cell_size_m:g} m would make {nx * ny:,} cells over this area; "
+                           "choose larger cells or a smaller area")
+    return float(x0), float(y0), nx, ny
+
+
+def reach_of(bandwidth_m: float, kernel: Kernel, cell_size_m: float) -> int:
+    """How many cells a kernel reaches on each side of its node."""
+    return int(np.ceil(support_m(bandwidth_m, kernel) / cell_size_m))
+
+
+def bins_from_shares(ix: np.ndarray, iy: np.ndarray, shares: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], *,
+                     nx: int, ny: int, reach: int) -> np.ndarray:
+    """The (ny + 2 reach, nx + 2 reach) bins of :func:`binned_density` from per-node sums of the
+    points' four linear-binning shares (lower left, right, up, upper right), as
+    ``geo.db.aggregate.kde_bins`` returns them; nodes outside the grown grid are dropped as there."""
+    px, py = nx + 2 * reach, ny + 2 * reach
+    inside = (ix >= 0) & (ix < px - 1) & (iy >= 0) & (iy < py - 1)
+    ix, iy = ix[inside], iy[inside]
+    binned = np.zeros(px * py)
+    for (dx, dy), share in zip(((0, 0), (1, 0), (0, 1), (1, 1)), shares, strict=True):
+        binned += np.bincount((iy + dy) * px + ix + dx, weights=share[inside], minlength=px * py)
+    return binned.reshape(py, px)
+
+
+def smooth_bins(binned: np.ndarray, *, nx: int, ny: int, cell_size_m: float, bandwidth_m: float,
+                kernel: Kernel = "quartic") -> np.ndarray:
+    """Density per km² at the (ny, nx) nodes: the grown grid's ``binned`` weights convolved with the kernel."""
+    s = cell_size_m
+    reach = reach_of(bandwidth_m, kernel, s)
     offsets = np.arange(-reach, reach + 1) * s
-    binned = binned.reshape(py, px)
     if kernel == "gaussian":
         # Separable: two 1-D passes. Linear binning smooths each point by a hat of variance s²/6
         # per axis, adding (s²/12)·g'' to the estimate; passing g - (s²/12)·g'' cancels that to

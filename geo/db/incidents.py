@@ -1,8 +1,10 @@
 """The SQL behind hot spot analyses: incidents of a selection, study areas, and what the form offers.
 
 Time range, categories, area and source are filtered here, in PostGIS (indexes on ``occurred_at``,
-``category`` and ``geom``); weekday and hour of day are read in the analyst's time zone by
-``geo.analysis.selection`` afterwards, so one zone rule serves the database and a notebook alike.
+``(lower(category), occurred_at)`` and ``geom``). A hot spot run counts its selection in PostGIS
+(``geo.db.aggregate``, weekday and hour read there in the analyst's time zone); ``incident_frame``
+hands the rows themselves to a notebook or a check, with weekday and hour left to
+``geo.analysis.selection``.
 """
 from __future__ import annotations
 

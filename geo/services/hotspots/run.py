@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ...access import ANALYSTS, Principal, require
 from ...analysis.selection import select_incidents
+from ...db import aggregate
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...domain import IncidentSource
@@ -32,6 +33,7 @@ from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 STEPS = 5  # select, aggregate, test, summarise, store
+FINER_BUCKETS_S = (900, 1)  # when hours of UTC straddle local hours: quarter hours, then seconds
 KNOWN_CATEGORIES = 12  # categories a "no incidents match" lists, most frequent first
 
 
@@ -95,20 +97,24 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     try:
         area_info, area_geom = resolve_area(session, selection.area, max_vertices)
         extent = grid_extent(session, parameters, area_geom)
-        incidents = selected_incidents(session, selection, area_geom)
-        if incidents.empty:
+        chosen = selection_filter(selection, area_geom)
+        totals = aggregate.totals(session, chosen)
+        if totals.count == 0:
             raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
                                "categories or area" + known_categories(session))
         bar.update()
-        found = statistics.run(session, incidents, parameters, area_geom, extent=extent, on_step=bar.update,
+        found = statistics.run(session, chosen, totals, parameters, area_geom, extent=extent, on_step=bar.update,
                                top=top)
         parameters = found.parameters
-        summary = {"incidents": len(incidents), "synthetic_incidents": int((incidents["source"] == SYNTHETIC).sum()),
+        summary = {"incidents": totals.count, "synthetic_incidents": totals.synthetic,
                    "area": area_info, **found.summary,
-                   "series": series_of(incidents, selection.timezone, selection.start, selection.end)}
+                   "series": series_of_buckets(aggregate.time_buckets(session, chosen), selection.timezone,
+                                               selection.start, selection.end,
+                                               refine=lambda seconds: aggregate.time_buckets(session, chosen,
+                                                                                            seconds=seconds))}
         bar.update()
         run = runs.insert_run(session, method=method, parameters=parameters.as_json(), selection=selection.as_json(),
-                              incident_count=len(incidents), cell_count=len(found.cells),
+                              incident_count=totals.count, cell_count=len(found.cells),
                               island_count=int(found.cells["island"].sum()), summary=summary,
                               created_by=actor.login)
         runs.copy_cells(session, run.id, found.cells)
@@ -168,8 +174,10 @@ def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLi
 
 
 def selected_incidents(session: Session, chosen: Selection, area_geom=None) -> gpd.GeoDataFrame:
-    """Incidents of a selection: time, category, area and source in SQL, then weekday and hour in
-    the selection's zone (``geo.analysis.selection``), then de-duplicated if asked."""
+    """Incidents of a selection as rows: time, category, area and source in SQL, then weekday and
+    hour in the selection's zone (``geo.analysis.selection``), then de-duplicated if asked. A run
+    counts the same selection in PostGIS (:func:`selection_filter`); this is the rows themselves,
+    for a notebook, and the reference the SQL path is checked against."""
     frame = db.incident_frame(session, db.IncidentFilter(
         start=chosen.start, end=chosen.end, categories=chosen.categories, area=area_geom,
         sources=chosen.sources, exclude_sources=chosen.exclude_sources))
@@ -179,6 +187,64 @@ def selected_incidents(session: Session, chosen: Selection, area_geom=None) -> g
         known = frame["external_id"].notna()
         frame = pd.concat([frame[known].drop_duplicates("external_id"), frame[~known]]).sort_values("id")
     return frame
+
+
+def selection_filter(chosen: Selection, area_geom=None) -> aggregate.SelectionFilter:
+    """What SQL selects for ``chosen`` (``area_geom``: its area resolved to EPSG:4326, or None)."""
+    return aggregate.SelectionFilter(
+        db.IncidentFilter(start=chosen.start, end=chosen.end, categories=chosen.categories, area=area_geom,
+                          sources=chosen.sources, exclude_sources=chosen.exclude_sources),
+        timezone=chosen.timezone, weekdays=chosen.weekdays, hour_band=chosen.hour_band,
+        deduplicate=chosen.deduplicate)
+
+
+def series_of_buckets(buckets: dict, timezone: str, start=None, end=None, *, refine=None,
+                      max_days: int = SERIES_MAX_DAYS) -> dict:
+    """:func:`series_of` from incidents counted per bucket of UTC time (``geo.db.aggregate.time_buckets``):
+    each bucket is read in ``timezone`` by pandas, as the incidents themselves would be. A bucket
+    whose first and last instant fall in different local hours (a zone offset that is not a multiple
+    of the bucket) has them all counted again by ``refine(seconds)``, in quarter hours (every offset in
+    use today is a multiple) and, failing that, in seconds."""
+    local = _bucket_hours(buckets, timezone)
+    for seconds in (FINER_BUCKETS_S if refine is not None else ()):
+        if local is not None:
+            break
+        buckets = refine(seconds)
+        local = _bucket_hours(buckets, timezone)
+    if local is None:
+        raise InvalidInput(f"time zone {timezone} has an offset that is not whole seconds")
+    counts, synthetic = buckets["count"], buckets["synthetic"]
+    days = local.tz_localize(None).normalize()
+    has = len(days) > 0
+    first = days.min() if start is None else pd.Timestamp(start).tz_convert(timezone).tz_localize(None).normalize()
+    last = days.max() if end is None else (pd.Timestamp(end).tz_convert(timezone).tz_localize(None)
+                                           - pd.Timedelta(microseconds=1)).normalize()
+    if has:
+        first, last = min(first, days.min()), max(last, days.max())
+    span = (last - first).days + 1 if has else 0
+    if span > max_days:
+        raise InvalidInput(f"the series would count {span:,} days; at most {max_days:,} are counted "
+                           "(choose a shorter start..end)")
+    index = pd.date_range(first, last, freq="D") if has else pd.DatetimeIndex([])
+    per_day = pd.Series(counts, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
+    synthetic_per_day = pd.Series(synthetic, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
+    hours = local.hour.to_numpy(dtype=int)
+    per_hour = np.bincount(hours, weights=counts, minlength=24).astype(np.int64)
+    synthetic_per_hour = np.bincount(hours, weights=synthetic, minlength=24).astype(np.int64)
+    return {"timezone": timezone,
+            "days": [d.date().isoformat() for d in index], "per_day": per_day.astype(int).tolist(),
+            "synthetic_per_day": synthetic_per_day.astype(int).tolist(), "per_hour": per_hour.tolist(),
+            "synthetic_per_hour": synthetic_per_hour.tolist()}
+
+
+def _bucket_hours(buckets: dict, timezone: str) -> pd.DatetimeIndex | None:
+    """The local start of every bucket, or None when some bucket spans two local hours."""
+    starts = pd.to_datetime(buckets["start"], unit="us", utc=True)
+    ends = pd.to_datetime(buckets["start"] + buckets["seconds"] * 1_000_000 - 1, unit="us", utc=True)
+    local, local_end = starts.tz_convert(timezone), ends.tz_convert(timezone)
+    if not (local.tz_localize(None).floor("h") == local_end.tz_localize(None).floor("h")).all():
+        return None
+    return local
 
 
 def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, *,

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 from ...access import ANALYSTS, POLICE_STAFF, Principal, require
 from ...analysis.hotspots import quadrants
 from ...db import analysis_areas as area_sets
+from ...db import aggregate
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...errors import InvalidInput, NotFound
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from .statistics import ALPHA
-from .run import SYNTHETIC, HotspotResult, resolve_area, selected_incidents, series_of
+from .run import HotspotResult, resolve_area, selection_filter, series_of_buckets
 from .options import Selection
 from ..layers.features import layer_features
 
@@ -161,19 +162,19 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
         raise InvalidInput(f"start..end spans {(selection.end - selection.start).days:,} days; a series "
                            f"counts at most {max_days:,} (choose a shorter span)")
     _area, geometry = resolve_area(session, selection.area, max_vertices)
-    incidents = selected_incidents(session, selection, geometry)
-    series = series_of(incidents, selection.timezone, selection.start, selection.end, max_days=max_days)
-    synthetic = incidents["source"] == SYNTHETIC
+    chosen = selection_filter(selection, geometry)
+    buckets = aggregate.time_buckets(session, chosen)
+    series = series_of_buckets(buckets, selection.timezone, selection.start, selection.end, max_days=max_days,
+                               refine=lambda seconds: aggregate.time_buckets(session, chosen, seconds=seconds))
+    total, synthetic = int(buckets["count"].sum()), int(buckets["synthetic"].sum())
     if interval == "day":
         buckets = [{"t": d, "count": n, "synthetic": s}
                    for d, n, s in zip(series["days"], series["per_day"], series["synthetic_per_day"])]
     else:
-        hours = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(selection.timezone).dt.hour
-        synthetic_hours = hours[synthetic.to_numpy()].value_counts()
-        buckets = [{"t": h, "count": n, "synthetic": int(synthetic_hours.get(h, 0))}
-                   for h, n in enumerate(series["per_hour"])]
-    return {"interval": interval, "timezone": selection.timezone, "total": len(incidents),
-            "synthetic": int(synthetic.sum()), "selection": selection.as_json(), "buckets": buckets}
+        buckets = [{"t": h, "count": n, "synthetic": s}
+                   for h, (n, s) in enumerate(zip(series["per_hour"], series["synthetic_per_hour"]))]
+    return {"interval": interval, "timezone": selection.timezone, "total": total,
+            "synthetic": synthetic, "selection": selection.as_json(), "buckets": buckets}
 
 
 def analyst_choices(session: Session, *, viewer: Principal) -> dict:

@@ -22,12 +22,14 @@ import shapely
 from pyproj import CRS
 from sqlalchemy.orm import Session
 
-from ...analysis.cells import cell_neighbours, grid_counts, polygon_counts
+from ...analysis.cells import cell_neighbours, extent_of, lay_cells
 from ...analysis.hotspots import (CONFIDENCE, confidence_class, gi_star, global_moran_summary, local_moran,
                                  quadrants)
-from ...analysis.kde import density_bands, kde, support_m
+from ...analysis.kde import (DensitySurface, bins_from_shares, density_bands, density_grid, reach_of, smooth_bins,
+                             support_m)
 from ...analysis.weights_file import neighbour_matrix, read_weights, unmatched
 from ...crs import STORAGE_CRS, check_covers, metric_crs, metric_crs_for
+from ...db import aggregate
 from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
@@ -49,15 +51,16 @@ class Found:
     parameters: Parameters  # as run: a kernel density's default cell size may have grown
 
 
-def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, *, extent=None,
-        on_step: Callable[[], object], top: int = 10) -> Found:
-    """Aggregate and test ``incidents`` with ``params.method``; ``area`` (EPSG:4326 geometry or None)
-    limits the polygons counted into, ``extent`` (EPSG:4326 geometry, or None for the incidents'
-    bounds) is what a grid covers."""
+def run(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters, area,
+        *, extent=None, on_step: Callable[[], object], top: int = 10) -> Found:
+    """Aggregate the ``chosen`` incidents in PostGIS and test them with ``params.method``; ``totals``
+    are the selection's (``geo.db.aggregate.totals``), ``area`` (EPSG:4326 geometry or None) limits
+    the polygons counted into, ``extent`` (EPSG:4326 geometry, or None for the incidents' bounds) is
+    what a grid covers."""
     method = params.method
     if method == "kde":
-        return _density(incidents, params, extent, on_step)
-    counted, names, outside = _counted(session, incidents, params, area, extent)
+        return _density(session, chosen, totals, params, extent, on_step)
+    counted, names, outside = _counted(session, chosen, totals, params, area, extent)
     on_step()
     w = _neighbours(session, counted, params)
     column = "weight_sum" if params.weight_field else "count"
@@ -94,32 +97,41 @@ def run(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area,
     return Found(cells, summary, params)
 
 
-def _crs(params: Parameters, frame: gpd.GeoDataFrame, extent=None) -> CRS | None:
-    """The run's CRS (None: the UTM zone of the extent), checked to cover ``extent`` or else the frame."""
+def _crs(params: Parameters, bounds, extent=None) -> CRS | None:
+    """The run's CRS (None: the UTM zone of the extent), checked to cover ``extent`` or else ``bounds``
+    (lon/lat of the incidents, or a GeoDataFrame of cells)."""
     if params.crs is None:
         return None
     crs = metric_crs(params.crs)
-    check_covers(crs, extent.bounds if extent is not None else tuple(frame.to_crs(STORAGE_CRS).total_bounds))
+    if isinstance(bounds, gpd.GeoDataFrame):
+        bounds = tuple(bounds.to_crs(STORAGE_CRS).total_bounds)
+    check_covers(crs, extent.bounds if extent is not None else bounds)
     return crs
 
 
-def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, area, extent):
-    """Counts (and weight sums) per cell with ``cell_id``; names of polygons by cell id; incidents
-    outside every cell."""
-    weight = "weight" if params.weight_field else None
+def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters,
+             area, extent):
+    """Counts (and weight sums) per cell with ``cell_id``, counted in PostGIS; names of polygons by
+    cell id; incidents outside every cell."""
+    weighted = params.weight_field is not None
     if params.aggregation in GRIDS:
-        crs = _crs(params, incidents, extent)
-        estimate = _nodes(incidents, extent, params.cell_size_m, crs=crs)
+        crs = _crs(params, totals.bounds, extent)
+        estimate = _nodes(totals.bounds, extent, params.cell_size_m, crs=crs)
         if estimate > MAX_GRID_CELLS:
             raise InvalidInput(f"cells of {params.cell_size_m:g} m would make about {estimate:,} cells over this "
                                f"area (at most {MAX_GRID_CELLS:,}); choose larger cells or a smaller area")
-        counted = grid_counts(incidents, cell_size_m=params.cell_size_m, shape=params.aggregation, area=extent,
-                              weight=weight, crs=crs, origin=params.origin or (0.0, 0.0))
+        grid = lay_cells(extent_of(totals.bounds, extent), cell_size_m=params.cell_size_m, shape=params.aggregation,
+                         crs=crs, origin=params.origin or (0.0, 0.0))
+        keys = aggregate.grid_keys(session, chosen, srid=_srid(grid.crs), cell_size_m=grid.cell_size_m,
+                                   shape=grid.shape, origin=grid.origin)
+        counted = grid.counted(keys["row"], keys["col"], keys["count"], keys["weight_sum"] if weighted else None)
         if len(counted) < MIN_CELLS:
             raise InvalidInput(f"cells of {params.cell_size_m:g} m make only {len(counted)} cells over this area "
                                f"(at least {MIN_CELLS}); choose smaller cells")
         return counted, {}, int(counted.attrs["grid"]["outside"])
+    set_name = None
     if params.aggregation == "analysis_area":
+        set_name = params.area_set
         polygons = area_sets.area_polygons(session, params.area_set, within=area)
         if polygons.empty and not area_sets.stored_sets(session, [params.area_set]):
             known = ", ".join(s["name"] for s in area_sets.area_sets(session)) or "none is imported yet"
@@ -130,9 +142,21 @@ def _counted(session: Session, incidents: gpd.GeoDataFrame, params: Parameters, 
         label = params.aggregation.replace("_", " ")
     if len(polygons) < 4:
         raise InvalidInput(f"only {len(polygons)} {label} polygon(s) meet this area; hot spots need at least 4")
-    counted = polygon_counts(incidents, polygons, weight=weight)
+    keyed = aggregate.polygon_keys(session, chosen, params.aggregation, polygons["id"].tolist(), set_name=set_name)
+    counted = polygons.to_crs(STORAGE_CRS).reset_index(drop=True)
+    ids = counted["id"].astype(int).tolist()
+    counted["count"] = np.array([keyed.get(i, (0, 0.0))[0] for i in ids], dtype=np.int64)
+    if weighted:
+        counted["weight_sum"] = np.array([keyed.get(i, (0, 0.0))[1] for i in ids], dtype=float)
     counted["cell_id"] = counted["id"].astype(int)
-    return counted, dict(zip(counted["cell_id"], counted["name"])), int(len(incidents) - counted["count"].sum())
+    return counted, dict(zip(counted["cell_id"], counted["name"])), int(totals.count - counted["count"].sum())
+
+
+def _srid(crs: CRS) -> int:
+    code = crs.to_epsg()
+    if code is None:
+        raise InvalidInput(f"{crs.name} has no EPSG code; choose a CRS by its EPSG code")
+    return code
 
 
 def _neighbours(session: Session, counted: gpd.GeoDataFrame, params: Parameters):
@@ -152,10 +176,10 @@ def _neighbours(session: Session, counted: gpd.GeoDataFrame, params: Parameters)
     return neighbour_matrix(w, ids)
 
 
-def _nodes(incidents: gpd.GeoDataFrame, extent, cell_size_m: float, pad_m: float = 0.0, *,
-           crs: CRS | None = None) -> int:
-    """About how many cells of ``cell_size_m`` a grid over the extent (or the incidents) would hold."""
-    shape = extent if extent is not None else shapely.box(*incidents.total_bounds)
+def _nodes(bounds, extent, cell_size_m: float, pad_m: float = 0.0, *, crs: CRS | None = None) -> int:
+    """About how many cells of ``cell_size_m`` a grid over the extent (or the incidents' lon/lat
+    ``bounds``) would hold."""
+    shape = extent if extent is not None else shapely.box(*bounds)
     frame = gpd.GeoDataFrame(geometry=[shape], crs=STORAGE_CRS)
     minx, miny, maxx, maxy = frame.to_crs(crs or metric_crs_for(frame)).total_bounds
     nx = (maxx - minx + 2 * pad_m) / cell_size_m + 1
@@ -174,6 +198,32 @@ def _cells(counted, value, z, p, p_fdr, cls, quadrant, island) -> gpd.GeoDataFra
         "island": np.asarray(island, dtype=bool)}, geometry=counted.geometry.to_numpy(), crs=STORAGE_CRS)
 
 
+def _surface(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters,
+             extent) -> DensitySurface:
+    """``geo.analysis.kde.kde`` of the chosen incidents, their linear binning summed in PostGIS."""
+    cell, bandwidth, kernel = params.cell_size_m, params.bandwidth_m, params.kernel
+    if bandwidth <= 0 or cell <= 0:
+        raise InvalidInput("bandwidth and cell size must be positive numbers of metres")
+    if kernel not in ("quartic", "gaussian"):
+        raise InvalidInput(f"unknown kernel {kernel!r}; use 'quartic' or 'gaussian'")
+    frame = extent_of(totals.bounds, extent)
+    crs = _crs(params, totals.bounds, extent) or metric_crs_for(frame)
+    srid = _srid(crs)
+    bounds_m = (tuple(frame.to_crs(crs).total_bounds) if extent is not None
+                else aggregate.metric_bounds(session, chosen, srid))
+    if not np.isfinite(bounds_m).all():
+        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
+    pad = 0.0 if extent is not None else support_m(bandwidth, kernel)
+    x0, y0, nx, ny = density_grid(bounds_m, cell_size_m=cell, pad_m=pad, origin=params.origin or (0.0, 0.0))
+    reach = reach_of(bandwidth, kernel, cell)
+    bins = aggregate.kde_bins(session, chosen, srid=srid, x0=x0, y0=y0, cell_size_m=cell, reach=reach,
+                               weighted=params.weight_field is not None)
+    binned = bins_from_shares(bins["ix"], bins["iy"], (bins["s00"], bins["s10"], bins["s01"], bins["s11"]),
+                              nx=nx, ny=ny, reach=reach)
+    density = smooth_bins(binned, nx=nx, ny=ny, cell_size_m=cell, bandwidth_m=bandwidth, kernel=kernel)
+    return DensitySurface(density, x0, y0, float(cell), crs, float(bandwidth), kernel)
+
+
 def _hot_spot(row: dict, names: dict) -> dict:
     centre = shapely.centroid(row["geometry"])
     spot = {"cell_id": int(row["cell_id"]), "count": float(row["count"]), "z": float(row["z"]),
@@ -186,27 +236,26 @@ def _hot_spot(row: dict, names: dict) -> dict:
     return spot
 
 
-def kde_cell_size(incidents: gpd.GeoDataFrame, params: Parameters, extent) -> float:
+def kde_cell_size(bounds, params: Parameters, extent) -> float:
     """The cell size of a kernel density: the one asked for, which must stay within MAX_KDE_NODES;
     or, left to kuzet, the default made coarser (to whole metres) until it does, never coarser
-    than the bandwidth."""
-    crs, cell = _crs(params, incidents, extent), params.cell_size_m
+    than the bandwidth. ``bounds`` are the incidents' lon/lat bounds."""
+    crs, cell = _crs(params, bounds, extent), params.cell_size_m
     pad = 0.0 if extent is not None else support_m(params.bandwidth_m, params.kernel)
-    estimate = _nodes(incidents, extent, cell, pad, crs=crs)
+    estimate = _nodes(bounds, extent, cell, pad, crs=crs)
     while estimate > MAX_KDE_NODES and params.cell_size_default and cell < params.bandwidth_m:
         cell = min(float(np.ceil(cell * np.sqrt(estimate / MAX_KDE_NODES) * 1.01)), params.bandwidth_m)
-        estimate = _nodes(incidents, extent, cell, pad, crs=crs)
+        estimate = _nodes(bounds, extent, cell, pad, crs=crs)
     if estimate > MAX_KDE_NODES:
         raise InvalidInput(f"cells of {cell:g} m would make about {estimate:,} density cells over "
                            f"this area (at most {MAX_KDE_NODES:,}); choose larger cells or a smaller area")
     return cell
 
 
-def _density(incidents: gpd.GeoDataFrame, params: Parameters, extent, on_step) -> Found:
-    params = replace(params, cell_size_m=kde_cell_size(incidents, params, extent))
-    surface = kde(incidents, bandwidth_m=params.bandwidth_m, cell_size_m=params.cell_size_m,
-                  kernel=params.kernel, area=extent, crs=_crs(params, incidents, extent), origin=params.origin or (0.0, 0.0),
-                  weight="weight" if params.weight_field else None)
+def _density(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters,
+             extent, on_step) -> Found:
+    params = replace(params, cell_size_m=kde_cell_size(totals.bounds, params, extent))
+    surface = _surface(session, chosen, totals, params, extent)
     on_step()
     bands = density_bands(surface, n_levels=KDE_BANDS)
     n = len(bands)

@@ -1,0 +1,162 @@
+"""Hot spot runs at city scale: 10^5 and 10^6 incidents in a database of their own.
+
+    .venv/bin/python benchmarks/bench_scale.py [--sizes 100000 1000000] [--server URL] [--repeats 3]
+
+For each size ``benchmarks/seed.py`` seeds (or reuses) ``kuzet_bench_<n>_<seed>``; each figure then
+runs in a fresh Python process (so its peak memory, ``ru_maxrss``, is its own) and is set against
+the bare database operation it rests on, measured in the same run:
+
+- Gi* through the service (``geo.services.hotspots.hotspots``, 250 m squares over every incident,
+  the run stored and rolled back) against the bare cell-key GROUP BY (``geo.db.aggregate.grid_keys``);
+- a kernel density through the service (250 m quartic, 25 m cells) against the bare SQL binning
+  (``geo.db.aggregate.kde_bins``);
+- the process's resident memory before the call and at its peak.
+
+A figure is a function ``(url, n, repeats) -> Row``; ``FIGURES`` lists them and ``print_table``
+prints whatever they return, so further figures (import rows/s against COPY, API page times) are
+added as functions to the list. Not part of the test run; targets at 10^6: Gi* and KDE under 2 s
+and 500 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from seed import seed_incidents  # noqa: E402
+
+TARGET_S, TARGET_MB = 2.0, 500.0
+
+
+@dataclass(frozen=True)
+class Row:
+    size: int
+    figure: str
+    seconds: float | None
+    peak_mb: float | None = None
+    baseline: str = ""
+    baseline_s: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> str:
+        if self.seconds is None or not self.baseline_s:
+            return "—"
+        return f"{self.seconds / self.baseline_s:.1f}×"
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(url: str, figure: str, repeats: int) -> dict:
+    """Run one figure in this process; its timings and memory as a dict (printed as JSON)."""
+    from sqlalchemy.orm import Session
+
+    from geo.access import SYSTEM
+    from geo.db import aggregate, make_engine
+    from geo.services.hotspots import Parameters, Selection, hotspots
+    from geo.services.hotspots.run import selection_filter
+
+    engine = make_engine(url)
+    chosen = Selection.from_json({"timezone": "Asia/Almaty"})
+    options = ({"method": "gi_star", "cell_size_m": 250} if figure == "gi_star"
+               else {"method": "kde", "bandwidth_m": 250, "cell_size_m": 25, "kernel": "quartic"})
+    params = Parameters.from_json(options)
+    before = rss_mb()
+    best, bare, summary = float("inf"), float("inf"), None
+    for _ in range(repeats):
+        with Session(engine) as session:
+            began = time.perf_counter()
+            result = hotspots(session, chosen, params, actor=SYSTEM)
+            best = min(best, time.perf_counter() - began)
+            summary = {"cells": result.summary["cells"], "incidents": result.summary["incidents"]}
+            session.rollback()
+    peak = rss_mb()
+    f = selection_filter(chosen)
+    for _ in range(repeats):
+        with Session(engine) as session:
+            began = time.perf_counter()
+            if figure == "gi_star":
+                aggregate.grid_keys(session, f, srid=32643, cell_size_m=250, shape="square")
+            else:
+                bounds = aggregate.metric_bounds(session, f, 32643)
+                aggregate.kde_bins(session, f, srid=32643, x0=bounds[0] - 250, y0=bounds[1] - 250, cell_size_m=25,
+                                   reach=10)
+            bare = min(bare, time.perf_counter() - began)
+    engine.dispose()
+    return {"seconds": best, "before_mb": before, "peak_mb": peak, "bare_s": bare, **(summary or {})}
+
+
+def in_child(url: str, figure: str, repeats: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", figure, "--url", url, "--repeats", str(repeats)],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def figure_gi_star(url: str, n: int, repeats: int) -> Row:
+    got = in_child(url, "gi_star", repeats)
+    return Row(n, "Gi* through the service", got["seconds"], got["peak_mb"], "cell-key GROUP BY", got["bare_s"],
+               f"{got['cells']:,} cells; {got['before_mb']:.0f} MB before the call")
+
+
+def figure_kde(url: str, n: int, repeats: int) -> Row:
+    got = in_child(url, "kde", repeats)
+    return Row(n, "KDE through the service", got["seconds"], got["peak_mb"], "SQL linear binning", got["bare_s"],
+               f"{got['cells']:,} bands; {got['before_mb']:.0f} MB before the call")
+
+
+def figure_shift_plan(url: str, n: int, repeats: int) -> Row:
+    return Row(n, "shift plan", None, note="skipped: the seeded database holds incidents only, no formations "
+                                            "or shifts to plan (benchmarks/bench_planning.py times the planner)")
+
+
+FIGURES = [figure_gi_star, figure_kde, figure_shift_plan]
+
+
+def print_table(rows: list[Row]) -> None:
+    print("| incidents | figure | time | peak RSS | baseline | baseline time | ratio | note |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        t = "—" if r.seconds is None else f"{r.seconds:.2f} s"
+        m = "—" if r.peak_mb is None else f"{r.peak_mb:.0f} MB"
+        b = "—" if r.baseline_s is None else f"{r.baseline_s:.2f} s"
+        print(f"| {r.size:,} | {r.figure} | {t} | {m} | {r.baseline or '—'} | {b} | {r.ratio} | {r.note} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--server", default="postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--child")
+    parser.add_argument("--url")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.url, args.child, args.repeats)))
+        return
+    rows = []
+    for n in args.sizes:
+        began = time.perf_counter()
+        url = seed_incidents(args.server, n, seed=args.seed)
+        print(f"{n:,} incidents ready in {time.perf_counter() - began:.1f} s ({url})", flush=True)
+        for figure in FIGURES:
+            rows.append(figure(url, n, args.repeats))
+            print(f"  {rows[-1].figure}: {rows[-1].seconds}", flush=True)
+    print()
+    print_table(rows)
+    print(f"\ntargets at 10^6: Gi* and KDE under {TARGET_S:g} s and {TARGET_MB:g} MB")
+
+
+if __name__ == "__main__":
+    main()
