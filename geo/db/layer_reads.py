@@ -62,14 +62,17 @@ def keyed_clauses(columns: Sequence[ColumnElement], keys: Iterable[tuple]) -> li
             for values, lasts in groups.items()]
 
 
-def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...], among: Iterable[tuple]) -> set[tuple]:
+def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...], among: Iterable[tuple], *,
+                besides_import: int | None = None) -> set[tuple]:
     """Which of the value tuples ``among`` of ``key_fields`` a layer stores already (PostGIS looks
-    them up; only the ones found come back)."""
+    them up; only the ones found come back); rows of import ``besides_import`` (one being stored,
+    chunk by chunk) do not count."""
     model = model_of(spec)
     columns = [getattr(model, spec.field(name).column) for name in key_fields]
+    others = [model.import_id.is_distinct_from(besides_import)] if besides_import is not None else []
     found: set[tuple] = set()
     for clause in keyed_clauses(columns, among):
-        found |= {tuple(row) for row in session.execute(select(*columns).where(clause).distinct())}
+        found |= {tuple(row) for row in session.execute(select(*columns).where(clause, *others).distinct())}
     return found
 
 

@@ -73,11 +73,14 @@ def record_import(session: Session, *, layer: str, source_name: str, source_crs:
     return batch
 
 
-def delete_keyed(session: Session, table: str, key_columns: Sequence[str], keys: Iterable[tuple]) -> int:
-    """DELETE the rows of ``table`` whose ``key_columns`` hold one of ``keys`` (an import's update)."""
+def delete_keyed(session: Session, table: str, key_columns: Sequence[str], keys: Iterable[tuple], *,
+                 besides_import: int | None = None) -> int:
+    """DELETE the rows of ``table`` whose ``key_columns`` hold one of ``keys`` (an import's update),
+    except those of import ``besides_import`` (the one storing them)."""
     model = MODELS[table]
     clauses = keyed_clauses([getattr(model, c) for c in key_columns], keys)
-    return sum(session.execute(delete(model).where(clause)).rowcount for clause in clauses)
+    others = [model.import_id.is_distinct_from(besides_import)] if besides_import is not None else []
+    return sum(session.execute(delete(model).where(clause, *others)).rowcount for clause in clauses)
 
 
 def clear_layers(session: Session, tables: Sequence[str]) -> dict[str, int]:

@@ -383,7 +383,7 @@ def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], st
     Rows of one file may share a key (one incident number, one row per offence); only keys an
     earlier import stored count.
     """
-    if not all(c in columns for c in key_columns):
+    if not stored or not all(c in columns for c in key_columns):
         return [], set()
     errors, found = [], set()
     for i, key in enumerate(zip(*(columns[c] for c in key_columns))):
