@@ -9,8 +9,8 @@ import shapely
 from geoalchemy2 import functions as gfunc
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, any_, func, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -58,7 +58,9 @@ def keyed_clauses(columns: Sequence[ColumnElement], keys: Iterable[tuple]) -> li
     groups: dict[tuple, list] = {}
     for key in keys:
         groups.setdefault(tuple(key[:-1]), []).append(key[-1])
-    return [and_(*(c == v for c, v in zip(prefix, values)), last == any_(array(lasts)))
+    # the array is one bound parameter, however many keys (not one parameter per key)
+    return [and_(*(c == v for c, v in zip(prefix, values)),
+                 last == any_(bindparam(None, lasts, type_=ARRAY(last.type))))
             for values, lasts in groups.items()]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -200,8 +201,9 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
     errors: list[RowError] = []
     rejected_parts = []
     notes: list[str] = []
-    rows = bad_rows = stored = replaced = 0
+    rows = bad_rows = replaced = 0
     bar = progress(total=None, desc=f"storing {spec.name}")
+    writer = _Writer()
     try:
         for chunk in chunks:
             prepared, chunk_errors = validate(chunk, spec, columns, mapping.constants, tz=tz, refs=refs,
@@ -210,6 +212,7 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
             notes = prepared.notes
             duplicates: set[tuple] = set()
             if keyed:
+                writer.ready()
                 key_errors, duplicates = _stored_keys(session, spec, prepared, key_columns, batch.id, chunk.offset)
                 if on_duplicate == "refuse":
                     chunk_errors = sorted(chunk_errors + key_errors, key=lambda e: (e.row, e.field))
@@ -228,15 +231,19 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
                 prepared = prepared.subset(keep)
                 if duplicates:  # only the stored rows of a record that is stored again are replaced
                     duplicates &= set(zip(*(prepared.columns[c] for c in key_columns)))
+            writer.ready()
             if duplicates:
                 replaced += layer_writes.delete_keyed(session, spec.table, key_columns, duplicates,
                                                       besides_import=batch.id)
             if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
                 prepared, gone = streets.segments_replacing(session, prepared)
                 replaced += gone
-            stored += _copy(session, spec, prepared, batch.id, first.name, bar)
+            writer.write(_copy, session, spec, prepared, batch.id, first.name, bar)
+        writer.ready()
     finally:
+        writer.close()
         bar.close()
+    stored = writer.stored
     if errors and (not skip_invalid or bad_rows >= rows):
         every = " (every row)" if skip_invalid else ""
         raise InvalidInput(f"{first.name}: {bad_rows} of {rows} rows{every} are not valid for "
@@ -255,6 +262,33 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
            entry | ({"replaced": replaced} if replaced else {}))  # an update names the rows it replaced
     return ImportResult(spec.name, first.name, crs_name, stored, batch.id, replaced,
                         rejected=bad_rows, rejected_file=rejected_file, problems=tuple(errors), notes=tuple(notes))
+
+
+class _Writer:
+    """COPYs a chunk in a thread of its own while the main thread reads and validates the next one
+    (PostgreSQL stores the rows meanwhile, on the other core). The connection is used by one thread
+    at a time: every other statement waits for the COPY first (:meth:`ready`)."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kuzet-copy")
+        self._pending: Future | None = None
+        self.stored = 0
+
+    def ready(self) -> None:
+        """Wait for the COPY under way, if any; its error (a refused row) is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.stored += pending.result()
+
+    def write(self, copy, *args) -> None:
+        self.ready()
+        self._pending = self._pool.submit(copy, *args)
+
+    def close(self) -> None:
+        """Wait for the thread whatever happened (an error already raised is the one reported)."""
+        if self._pending is not None:
+            wait([self._pending])
+        self._pool.shutdown()
 
 
 def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tuple[str, ...], import_id: int,
