@@ -1,6 +1,8 @@
 """Writes of the layers: COPY rows in bulk inside the caller's transaction, record imports, clear layers."""
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -22,21 +24,68 @@ class RefusedByDatabase(Exception):
     """A constraint of the database refused rows that passed validation."""
 
 
+# A 2D point as EWKB, little-endian: byte order 1, type 1 with the SRID flag, the SRID, x, y (25 bytes).
+_POINT_EWKB = np.dtype([("order", "u1"), ("type", "<u4"), ("srid", "<u4"), ("x", "<f8"), ("y", "<f8")])
+_EWKB_POINT_WITH_SRID = 0x20000001
+
+
 def ewkb_hex(geoms) -> np.ndarray:
-    """Hex EWKB (SRID 4326 included) of each geometry, None where missing; vectorised by GEOS."""
-    arr = shapely.set_srid(np.asarray(geoms, dtype=object), STORAGE_SRID)
-    return shapely.to_wkb(arr, hex=True, include_srid=True)
+    """Hex EWKB (SRID 4326 included) of each geometry, None where missing; vectorised by GEOS, or
+    for a column of 2D points only, packed by numpy (as shapely.to_wkb writes them, a test checks)."""
+    arr = np.asarray(geoms, dtype=object)
+    if len(arr) and (shapely.get_type_id(arr) == 0).all() and not shapely.is_empty(arr).any() \
+            and not shapely.has_z(arr).any():
+        return _point_ewkb_hex(shapely.get_coordinates(arr))
+    return shapely.to_wkb(shapely.set_srid(arr, STORAGE_SRID), hex=True, include_srid=True)
+
+
+def _point_ewkb_hex(xy: np.ndarray) -> np.ndarray:
+    packed = np.empty(len(xy), dtype=_POINT_EWKB)
+    packed["order"], packed["type"], packed["srid"] = 1, _EWKB_POINT_WITH_SRID, STORAGE_SRID
+    packed["x"], packed["y"] = xy[:, 0], xy[:, 1]
+    text, width = packed.tobytes().hex().upper(), 2 * _POINT_EWKB.itemsize
+    return np.array([text[i:i + width] for i in range(0, len(text), width)], dtype=object)
+
+
+_SPECIAL = re.compile('[",\r\n]')  # a CSV field holding one of these is quoted
+
+
+def csv_fields(values, *, plain: bool = False) -> list[str]:
+    """One column as CSV fields for COPY: ``str`` of each value, quoted (``"`` doubled) where it holds
+    a quote, comma or line break; missing values (None, NaN) and empty texts as empty fields (NULL).
+
+    ``plain`` values (hex EWKB) need no quoting. The column is searched once, as one string, for
+    characters that need quoting; only a column holding some is looked at value by value.
+    """
+    values = np.asarray(values, dtype=object)
+    present = ~pd.isna(values)
+    fields = np.full(len(values), "", dtype=object)
+    given = values[present]
+    if len(given) and isinstance(given[0], datetime) and all(v.tzinfo is not None for v in given):
+        fields[present] = _instants(given)
+        return fields.tolist()
+    texts = [str(v) for v in given]
+    if not plain and _SPECIAL.search("".join(texts)):
+        texts = [f'"{t.replace(chr(34), chr(34) * 2)}"' if _SPECIAL.search(t) else t for t in texts]
+    fields[present] = texts
+    return fields.tolist()
+
+
+def _instants(stamps: np.ndarray) -> np.ndarray:
+    """Aware datetimes as ISO 8601 instants in UTC (``...T...Z``, to the microsecond), formatted by
+    numpy: ``str`` of an aware datetime costs ten times its ``timestamp()``."""
+    seconds = np.fromiter((v.timestamp() for v in stamps), dtype=float, count=len(stamps))
+    micros = np.round(seconds * 1e6).astype(np.int64).view("datetime64[us]")
+    return np.datetime_as_string(micros, unit="us", timezone="UTC").astype(object)
 
 
 def csv_block(columns: dict[str, Sequence], geometry_columns: Iterable[str], start: int, stop: int) -> str:
-    """Rows ``start:stop`` of ``columns`` as the CSV that ``COPY ... (FORMAT csv)`` reads: built by
-    pandas per column (no Python loop per row), geometries as hex EWKB, missing values (None, NaN)
-    and empty texts as empty fields, i.e. NULL."""
+    """Rows ``start:stop`` of ``columns`` as the CSV that ``COPY ... (FORMAT csv)`` reads (see
+    :func:`csv_fields`), geometries as hex EWKB; a field list per column, joined row by row."""
     geometry_columns = set(geometry_columns)
-    block = pd.DataFrame({name: (ewkb_hex(values[start:stop]) if name in geometry_columns
-                                 else pd.Series(values[start:stop], dtype=object))
-                          for name, values in columns.items()})
-    return block.to_csv(index=False, header=False, lineterminator="\n")
+    fields = [csv_fields(ewkb_hex(values[start:stop]), plain=True) if name in geometry_columns
+              else csv_fields(values[start:stop]) for name, values in columns.items()]
+    return "\n".join(map(",".join, zip(*fields))) + "\n" if stop > start else ""
 
 
 def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geometry_columns: Iterable[str] = (),
