@@ -109,8 +109,8 @@ def _raw_copy(url: str, csv: Path) -> int:
             marker, batch_id = b"IMPORT_ID", str(batch).encode()
             with cur.copy(f"COPY incident ({', '.join(STORED)}) FROM STDIN (FORMAT csv)") as copy, \
                     csv.open("rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    copy.write(block.replace(marker, batch_id))
+                for lines in iter(lambda: f.readlines(1 << 20), []):  # whole lines, about 1 MB at a time
+                    copy.write(b"".join(lines).replace(marker, batch_id))
             rows = cur.execute("SELECT count(*) FROM incident").fetchone()[0]
         conn.rollback()
     return rows
@@ -210,13 +210,14 @@ def compare(url: str, n: int, orm_rows: int, folder: Path) -> list[dict]:
     raw = stored_csv(csv, folder / f"stored_{n}.csv")
     orm_csv = folder / f"incidents_{n}_orm.csv"
     pd.read_csv(csv, dtype=str, nrows=orm_rows).to_csv(orm_csv, index=False)
-    results = [measure("kuzet", url, csv), measure("raw_copy", url, raw), measure("geopandas", url, csv),
-               measure("orm", url, orm_csv)]
-    ours, copy, orm = results[0]["rows_per_s"], results[1]["rows_per_s"], results[3]["rows_per_s"]
-    print(f"\n{n:,} rows (ORM: {orm_rows:,})")
-    for r in results:
+    print(f"\n{n:,} rows (ORM: {orm_rows:,})", flush=True)
+    results = []
+    for kind, path in (("kuzet", csv), ("raw_copy", raw), ("geopandas", csv), ("orm", orm_csv)):
+        r = measure(kind, url, path)
+        results.append(r)
         print(f"  {r['kind']:<10} {r['rows']:>9,} rows {r['seconds']:8.2f} s {r['rows_per_s']:>10,.0f} rows/s "
-              f"peak RSS {r['peak_rss_mb']:7.0f} MB")
+              f"peak RSS {r['peak_rss_mb']:7.0f} MB", flush=True)
+    ours, copy, orm = results[0]["rows_per_s"], results[1]["rows_per_s"], results[3]["rows_per_s"]
     print(f"  kuzet / raw COPY {ours / copy:.2f}x (target >= 0.7), kuzet / to_postgis "
           f"{ours / results[2]['rows_per_s']:.2f}x, kuzet / ORM {ours / orm:.1f}x (target >= 20), "
           f"kuzet peak {results[0]['peak_rss_mb']:.0f} MB (target < 400 at 10^6)")

@@ -343,8 +343,7 @@ def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     errors: list[RowError] = []
-    x = pd.to_numeric(lon.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
-    y = pd.to_numeric(lat.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    x, y = _coordinates(lon), _coordinates(lat)
     for values, raw, name in ((x, lon, lon_name), (y, lat, lat_name)):
         for i in np.flatnonzero(np.isnan(values)):
             reason = "missing coordinate" if not raw.iloc[i].strip() else f"not a number: {raw.iloc[i]!r}"
@@ -353,6 +352,17 @@ def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     geoms = np.full(len(x), None, dtype=object)
     geoms[ok] = shapely.points(x[ok], y[ok])
     return gpd.GeoSeries(geoms), errors
+
+
+def _coordinates(text: pd.Series) -> np.ndarray:
+    """Numbers of a coordinate column, NaN where none; only values that do not read as they are
+    (padded, or with a decimal comma) are stripped and read again."""
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    again = np.flatnonzero(np.isnan(values))
+    if len(again):
+        fixed = text.iloc[again].str.strip().str.replace(",", ".", regex=False)
+        values[again] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return values
 
 
 def _parse_wkt(text: pd.Series, name: str):
