@@ -9,7 +9,8 @@ Run by hand (not part of the tests), against a database of its own (migrated by 
 
 The rows are synthetic and seeded: incidents at random points of Almaty, ISO local times of 2026,
 one of eight categories, a source and a unique external id, written to a CSV in a temporary
-folder. Each measure runs in a subprocess of its own, timed inside it around the work alone and
+folder. Each measure runs in a subprocess of its own (after a VACUUM of the table, so none meets the
+rows another rolled back), timed inside it around the work alone (its modules imported first) and
 its peak RSS read from the kernel (``VmHWM`` of ``/proc/self/status``); each writes in a transaction it
 rolls back, so every one meets the same table (its GiST index, CHECKs and key index):
 
@@ -172,14 +173,34 @@ def _peak_rss_mb() -> float:
     raise RuntimeError("no VmHWM in /proc/self/status")
 
 
+# Modules each measure loads, imported before its clock starts (the work is timed, not Python's start).
+WARM = {"kuzet": ("geo.services.layers.imports", "geo.ingest.validate", "geo.db.layer_writes"),
+        "raw_copy": ("psycopg",), "geopandas": ("geopandas", "sqlalchemy"),
+        "orm": ("geo.db.models", "geoalchemy2.shape", "sqlalchemy.orm")}
+
+
 def _measure_in_child(kind: str, url: str, csv: Path) -> None:
+    import importlib
+
+    for module in WARM[kind]:
+        importlib.import_module(module)
     start = time.perf_counter()
     rows = MEASURES[kind](url, csv)
     print(json.dumps({"rows": rows, "seconds": time.perf_counter() - start, "peak_rss_mb": _peak_rss_mb()}))
 
 
+def _vacuum(url: str) -> None:
+    """Clear the rows earlier measures rolled back, so that each meets the table and indexes alike."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg", "postgresql"), autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE incident")
+        conn.execute("VACUUM ANALYZE import_batch")
+
+
 def measure(kind: str, url: str, csv: Path) -> dict:
     """Run one measure in a subprocess: rows, seconds (the work alone), rows/s, peak RSS in MB."""
+    _vacuum(url)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     child = subprocess.Popen([sys.executable, __file__, "measure", kind, url, str(csv)], stdout=subprocess.PIPE,
                              env=env, text=True)

@@ -1,5 +1,9 @@
 """Layers: import files and frames; every row is validated, then all are stored or none.
 
+A file is read, validated and COPYed a chunk at a time (``ImportSettings.chunk_rows``), inside one
+SAVEPOINT; the checks that span the file (unique values, stored keys, the report's notes) carry
+over from chunk to chunk, so the result is the one of the whole file read at once.
+
 With ``skip_invalid``, the valid rows are stored and every rejected row is written, with its
 reasons, to a CSV (geo.ingest.report); a file of nothing but invalid rows still stores nothing.
 Importing is for admins and is written to the audit log.
