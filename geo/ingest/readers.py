@@ -80,7 +80,7 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
     reads it whole; each chunk's ``offset`` is the rows before it, its errors number its own rows.
 
     A CSV is read by pandas (``chunksize``), other files by pyogrio (``skip_features``/``max_features``),
-    so only one chunk of a file is held at a time. The first chunk is read (and the file's problems
+    so only one chunk of a file is held at a time; the first chunk is shorter (:func:`first_chunk`). The first chunk is read (and the file's problems
     raised) when the iterator is made; a file of no rows gives one empty chunk.
     """
     path = Path(path)
@@ -101,6 +101,12 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
     first = next(parts)
     crs = _resolve_crs(first[2], srid, path.name)
     return _sources(path.name, crs, itertools.chain([first], parts))
+
+
+def first_chunk(chunk_rows: int) -> int:
+    """The size of a file's first chunk: a fifth of the others. Validating it is the one piece of an
+    import's work that no COPY runs beside (geo.services.layers.imports), so it is kept short."""
+    return max(1, chunk_rows // 5)
 
 
 def _sources(name: str, crs: CRS, parts) -> Iterator[Source]:
@@ -142,9 +148,10 @@ def _vector_chunks(path: Path, sublayer: str | None, encoding: str | None,
         if total < 0 or total <= chunk_rows:
             yield pyogrio.read_dataframe(path, layer=sublayer, **kwargs)
             return
-        for start in range(0, total, chunk_rows):
-            yield pyogrio.read_dataframe(path, layer=sublayer, skip_features=start, max_features=chunk_rows,
-                                         **kwargs)
+        start, size = 0, first_chunk(chunk_rows)
+        while start < total:
+            yield pyogrio.read_dataframe(path, layer=sublayer, skip_features=start, max_features=size, **kwargs)
+            start, size = start + size, chunk_rows
     except InvalidInput:
         raise
     except Exception as exc:  # GDAL reports unreadable files with its own exception types
@@ -305,9 +312,13 @@ def _csv_tables(path: Path, codec: str, sep: str, chunk_rows: int | None) -> Ite
             yield read
             return
         with read as reader:
-            empty = True
-            for table in reader:
-                empty = False
+            empty, size = True, first_chunk(chunk_rows)
+            while True:
+                try:
+                    table = reader.get_chunk(size)
+                except StopIteration:
+                    break
+                empty, size = False, chunk_rows
                 yield table
             if empty:  # a header and no rows: one empty chunk, so the columns are still known
                 yield pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=codec, nrows=0)

@@ -56,19 +56,19 @@ def test_read_chunks_give_the_file_in_parts_with_their_offsets(tmp_path):
     csv = incidents_csv(tmp_path / "many.csv", bad=(4, 9, 16, 18, 27))  # no coordinates: 4 and 27
     whole = read_source(csv)
     chunks = list(read_chunks(csv, chunk_rows=10))
-    assert [c.offset for c in chunks] == [0, 10, 20, 30, 40]
-    assert [len(c.frame) for c in chunks] == [10, 10, 10, 10, 5]
+    assert [c.offset for c in chunks] == [0, 2, 12, 22, 32, 42]  # the first chunk is a fifth of the others
+    assert [len(c.frame) for c in chunks] == [2, 10, 10, 10, 10, 3]
     joined = pd.concat([c.frame for c in chunks], ignore_index=True)
     pd.testing.assert_frame_equal(pd.DataFrame(joined.drop(columns="geometry")),
                                   pd.DataFrame(whole.frame.drop(columns="geometry")))
     assert joined.geometry.equals(whole.frame.geometry)
-    # a chunk's own errors number its rows: row 4 of the file is row 4 of chunk 1, 27 is row 7 of chunk 3
-    assert [(i, e.row) for i, c in enumerate(chunks) for e in c.errors][::2] == [(0, 4), (2, 7)]
+    # a chunk's own errors number its rows: row 4 of the file is row 2 of chunk 2, 27 is row 5 of chunk 4
+    assert [(i, e.row) for i, c in enumerate(chunks) for e in c.errors][::2] == [(1, 2), (3, 5)]
 
 
 def test_bad_rows_in_several_chunks_are_each_reported_with_the_files_row_numbers_and_nothing_stored(
         session, tmp_path):
-    csv = incidents_csv(tmp_path / "bad.csv", bad=(23, 24, 37, 44))  # chunks 3, 4 and 5: 1 and 2 were stored
+    csv = incidents_csv(tmp_path / "bad.csv", bad=(23, 24, 37, 44))  # chunks 4, 5 and 6: 1 to 3 were stored
     chunked = problems(session, csv, CHUNKED)
     whole = problems(session, csv, WHOLE)
     assert chunked.rows == whole.rows  # the same problems, the same row numbers, the same order
@@ -96,7 +96,7 @@ def test_keys_repeated_within_a_file_across_chunks_are_one_record_and_stored_one
     shared = tmp_path / "shared.csv"  # K-2 at rows 2 and 15: one record, two offences, two chunks
     incidents_csv(shared, rows=20, keys=lambda r: "K-2" if r == 15 else f"K-{r}")
     assert services.import_layer(session, "incident", shared, actor=SYSTEM, settings=CHUNKED).rows == 20
-    later = tmp_path / "later.csv"  # K-2 again at rows 2 and 25 (chunks 1 and 3), the rest new
+    later = tmp_path / "later.csv"  # K-2 again at rows 2 and 25 (chunks 1 and 4), the rest new
     incidents_csv(later, rows=30, keys=lambda r: "K-2" if r in (2, 25) else f"N-{r}")
     refused = problems(session, later, CHUNKED)
     assert [(e.row, e.field) for e in refused.rows] == [(2, "external_id"), (25, "external_id")]
@@ -104,7 +104,7 @@ def test_keys_repeated_within_a_file_across_chunks_are_one_record_and_stored_one
     assert count(session, Incident) == 20
     result = services.import_layer(session, "incident", later, actor=SYSTEM, settings=CHUNKED,
                                    on_duplicate="update")
-    # the two stored K-2 rows are replaced; chunk 3 does not delete the K-2 row chunk 1 just stored
+    # the two stored K-2 rows are replaced; chunk 4 does not delete the K-2 row chunk 1 just stored
     assert (result.rows, result.replaced) == (30, 2)
     k2 = session.scalars(select(Incident.import_id).where(Incident.external_id == "K-2")).all()
     assert k2 == [result.import_id, result.import_id]
@@ -134,7 +134,7 @@ def test_unique_names_are_checked_across_the_chunks_of_a_vector_file(session, tm
                              geometry=[box(76 + i / 10, 43, 76.05 + i / 10, 43.05) for i in range(25)])
     path = tmp_path / "districts.gpkg"
     frame.to_file(path, driver="GPKG")
-    assert [c.offset for c in read_chunks(path, chunk_rows=10)] == [0, 10, 20]
+    assert [c.offset for c in read_chunks(path, chunk_rows=10)] == [0, 2, 12, 22]
     with pytest.raises(InvalidInput) as refused:
         services.import_layer(session, "district", path, actor=SYSTEM, settings=CHUNKED)
     assert [(e.row, e.reason) for e in refused.value.rows] == [(22, "'D-3' repeats row 3")]
