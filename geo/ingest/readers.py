@@ -80,8 +80,9 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
     reads it whole; each chunk's ``offset`` is the rows before it, its errors number its own rows.
 
     A CSV is read by pandas (``chunksize``), other files by pyogrio (``skip_features``/``max_features``),
-    so only one chunk of a file is held at a time; the first chunk is shorter (:func:`first_chunk`). The first chunk is read (and the file's problems
-    raised) when the iterator is made; a file of no rows gives one empty chunk.
+    so only one chunk of a file is held at a time; the first chunk is shorter (:func:`first_chunk`).
+    It is read (and the file's problems raised) when the iterator is made; a file of no rows gives
+    one empty chunk.
     """
     path = Path(path)
     if not path.exists():

@@ -129,8 +129,8 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
         raise InvalidInput(f"{first.name} was imported into layer {spec.name} before (import {earlier.id}, "
                            f"{earlier.imported_at:%Y-%m-%d %H:%M}, {earlier.row_count} rows); nothing was "
                            "stored: --again imports it once more")
-    result = import_chunks(session, spec, itertools.chain([first], chunks), actor=actor, mapping=mapping, progress=progress,
-                           extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
+    result = import_chunks(session, spec, itertools.chain([first], chunks), actor=actor, mapping=mapping,
+                           progress=progress, extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
                            on_duplicate=on_duplicate, skip_invalid=skip_invalid, rejected=rejected)
     if spec.name == area_sets.LAYER:
         area_sets.finish_import(session, result.import_id, weights=weights_read,
