@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -88,29 +89,52 @@ def csv_block(columns: dict[str, Sequence], geometry_columns: Iterable[str], sta
     return "\n".join(map(",".join, zip(*fields))) + "\n" if stop > start else ""
 
 
+@dataclass(frozen=True)
+class CsvCopy:
+    """Rows made ready to COPY: the table, its columns and the CSV text, a block per :data:`CHUNK_ROWS`."""
+
+    table: str
+    names: tuple[str, ...]
+    blocks: tuple[str, ...]
+    counts: tuple[int, ...]
+
+
+def csv_copy(table: str, columns: dict[str, Sequence], geometry_columns: Iterable[str] = (), *,
+             count: int) -> CsvCopy:
+    """``count`` rows of ``columns`` as CSV blocks (:func:`csv_block`), built without the database, so
+    that a caller may build the next while the database stores the last (:func:`send_copy`)."""
+    geometry_columns = set(geometry_columns)
+    starts = range(0, count, CHUNK_ROWS)
+    return CsvCopy(table, tuple(columns),
+                   tuple(csv_block(columns, geometry_columns, s, min(s + CHUNK_ROWS, count)) for s in starts),
+                   tuple(min(CHUNK_ROWS, count - s) for s in starts))
+
+
+def send_copy(session: Session, rows: CsvCopy, *, on_progress: Callable[[int], None] | None = None) -> int:
+    """Run one ``COPY ... FROM STDIN (FORMAT csv)`` of ``rows`` on the session's own connection, so
+    the rows commit or roll back with the caller; how many rows."""
+    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+        sql.Identifier(rows.table), sql.SQL(", ").join(sql.Identifier(n) for n in rows.names))
+    raw = session.connection().connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for block, n in zip(rows.blocks, rows.counts):
+                copy.write(block)
+                if on_progress:
+                    on_progress(n)
+    except (psycopg.errors.IntegrityError, psycopg.errors.DataException) as exc:
+        where = f" at {exc.diag.context.strip()}" if exc.diag.context else ""
+        raise RefusedByDatabase(f"{exc.diag.message_primary}{where}") from exc
+    return sum(rows.counts)
+
+
 def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geometry_columns: Iterable[str] = (),
               *, count: int, on_progress: Callable[[int], None] | None = None) -> int:
     """COPY ``count`` rows into ``table``; geometry columns hold shapely objects (EPSG:4326).
 
-    One COPY in CSV form, sent a block of :data:`CHUNK_ROWS` rows at a time (see :func:`csv_block`).
-    Runs on the session's own connection, so the rows commit or roll back with the caller.
+    One COPY in CSV form (:func:`csv_copy`, :func:`send_copy`) in the caller's transaction.
     """
-    names = list(columns)
-    geometry_columns = set(geometry_columns)
-    statement = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
-        sql.Identifier(table), sql.SQL(", ").join(sql.Identifier(n) for n in names))
-    raw = session.connection().connection.driver_connection
-    try:
-        with raw.cursor() as cursor, cursor.copy(statement) as copy:
-            for start in range(0, count, CHUNK_ROWS):
-                stop = min(start + CHUNK_ROWS, count)
-                copy.write(csv_block(columns, geometry_columns, start, stop))
-                if on_progress:
-                    on_progress(stop - start)
-    except (psycopg.errors.IntegrityError, psycopg.errors.DataException) as exc:
-        where = f" at {exc.diag.context.strip()}" if exc.diag.context else ""
-        raise RefusedByDatabase(f"{exc.diag.message_primary}{where}") from exc
-    return count
+    return send_copy(session, csv_copy(table, columns, geometry_columns, count=count), on_progress=on_progress)
 
 
 def record_import(session: Session, *, layer: str, source_name: str, source_crs: str | None,

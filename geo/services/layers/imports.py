@@ -216,8 +216,10 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
             notes = prepared.notes
             duplicates: set[tuple] = set()
             if keyed:
+                in_chunk = _chunk_keys(prepared, key_columns)
                 writer.ready()
-                key_errors, duplicates = _stored_keys(session, spec, prepared, key_columns, batch.id, chunk.offset)
+                key_errors, duplicates = _stored_keys(session, spec, prepared, key_columns, in_chunk, batch.id,
+                                                      chunk.offset)
                 if on_duplicate == "refuse":
                     chunk_errors = sorted(chunk_errors + key_errors, key=lambda e: (e.row, e.field))
                     duplicates = set()  # refused rows replace nothing
@@ -235,6 +237,7 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
                 prepared = prepared.subset(keep)
                 if duplicates:  # only the stored rows of a record that is stored again are replaced
                     duplicates &= set(zip(*(prepared.columns[c] for c in key_columns)))
+            rows_out = _csv_rows(spec, prepared, batch.id) if spec.name != STREETS.name else None
             writer.ready()
             if duplicates:
                 replaced += layer_writes.delete_keyed(session, spec.table, key_columns, duplicates,
@@ -242,7 +245,8 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
             if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
                 prepared, gone = streets.segments_replacing(session, prepared)
                 replaced += gone
-            writer.write(_copy, session, spec, prepared, batch.id, first.name, bar)
+                rows_out = _csv_rows(spec, prepared, batch.id)
+            writer.write(_copy, session, rows_out, first.name, bar)
         writer.ready()
     finally:
         writer.close()
@@ -295,13 +299,17 @@ class _Writer:
         self._pool.shutdown()
 
 
-def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tuple[str, ...], import_id: int,
-                 offset: int) -> tuple[list[RowError], set[tuple]]:
+def _chunk_keys(prepared: Prepared, key_columns: tuple[str, ...]) -> set[tuple]:
+    """The (source, external_id) keys a chunk's rows give (none when the file has no such columns)."""
+    if not all(c in prepared.columns for c in key_columns):
+        return set()
+    return {k for k in zip(*(prepared.columns[c] for c in key_columns)) if None not in k}
+
+
+def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tuple[str, ...], in_chunk: set[tuple],
+                 import_id: int, offset: int) -> tuple[list[RowError], set[tuple]]:
     """Rows of a chunk whose (source, external_id) an earlier import stored (numbered in the file), and
     those keys; the rows of this import, stored from the chunks before, do not count."""
-    if not all(c in prepared.columns for c in key_columns):
-        return [], set()
-    in_chunk = {k for k in zip(*(prepared.columns[c] for c in key_columns)) if None not in k}
     found = layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_chunk, besides_import=import_id) \
         if in_chunk else set()
     errors, duplicates = known_keys(prepared.columns, key_columns, found,
@@ -309,15 +317,19 @@ def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tupl
     return [RowError(e.row + offset, e.field, e.reason) for e in errors], duplicates
 
 
-def _copy(session, spec: LayerSpec, prepared: Prepared, import_id: int, name: str, bar) -> int:
-    """COPY a chunk's valid rows into the layer's table."""
+def _csv_rows(spec: LayerSpec, prepared: Prepared, import_id: int) -> layer_writes.CsvCopy:
+    """A chunk's valid rows as the CSV to COPY into the layer's table (built in the main thread)."""
     columns_out = dict(prepared.columns)
     columns_out[spec.geometry_column] = prepared.geometry
     if spec.name in IMPORT_TRACKED:
         columns_out["import_id"] = np.full(prepared.count, import_id)
     geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
+    return layer_writes.csv_copy(spec.table, columns_out, geometry_columns, count=prepared.count)
+
+
+def _copy(session, rows: layer_writes.CsvCopy, name: str, bar) -> int:
+    """COPY a chunk's rows (run in the writer's thread)."""
     try:
-        return layer_writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
-                                      on_progress=bar.update)
+        return layer_writes.send_copy(session, rows, on_progress=bar.update)
     except layer_writes.RefusedByDatabase as exc:
         raise InvalidInput(f"{name}: the database refused the rows ({exc}); nothing was stored") from exc
