@@ -95,18 +95,19 @@ class CsvCopy:
 
     table: str
     names: tuple[str, ...]
-    blocks: tuple[str, ...]
+    blocks: Iterable[str]
     counts: tuple[int, ...]
 
 
 def csv_copy(table: str, columns: dict[str, Sequence], geometry_columns: Iterable[str] = (), *,
-             count: int) -> CsvCopy:
+             count: int, lazily: bool = False) -> CsvCopy:
     """``count`` rows of ``columns`` as CSV blocks (:func:`csv_block`), built without the database, so
-    that a caller may build the next while the database stores the last (:func:`send_copy`)."""
+    that a caller may build the next while the database stores the last (:func:`send_copy`);
+    ``lazily``, each block is built as it is sent (one block in memory at a time)."""
     geometry_columns = set(geometry_columns)
     starts = range(0, count, CHUNK_ROWS)
-    return CsvCopy(table, tuple(columns),
-                   tuple(csv_block(columns, geometry_columns, s, min(s + CHUNK_ROWS, count)) for s in starts),
+    blocks = (csv_block(columns, geometry_columns, s, min(s + CHUNK_ROWS, count)) for s in starts)
+    return CsvCopy(table, tuple(columns), blocks if lazily else tuple(blocks),
                    tuple(min(CHUNK_ROWS, count - s) for s in starts))
 
 
@@ -134,7 +135,8 @@ def copy_rows(session: Session, table: str, columns: dict[str, Sequence], geomet
 
     One COPY in CSV form (:func:`csv_copy`, :func:`send_copy`) in the caller's transaction.
     """
-    return send_copy(session, csv_copy(table, columns, geometry_columns, count=count), on_progress=on_progress)
+    return send_copy(session, csv_copy(table, columns, geometry_columns, count=count, lazily=True),
+                     on_progress=on_progress)
 
 
 def record_import(session: Session, *, layer: str, source_name: str, source_crs: str | None,
