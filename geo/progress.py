@@ -11,7 +11,7 @@ class Progress(Protocol):
 
 
 class ProgressFactory(Protocol):
-    def __call__(self, *, total: int, desc: str) -> Progress: ...
+    def __call__(self, *, total: int | None, desc: str) -> Progress: ...  # None: not known ahead
 
 
 class _Silent:
@@ -22,6 +22,6 @@ class _Silent:
         pass
 
 
-def silent(*, total: int, desc: str) -> Progress:
+def silent(*, total: int | None, desc: str) -> Progress:
     """A progress factory that reports nothing."""
     return _Silent()

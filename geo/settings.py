@@ -70,9 +70,11 @@ class LoginPolicy:
 
 @dataclass(frozen=True)
 class ImportSettings:
-    """Imports: rows of a layer are expected within the stored districts grown by this margin."""
+    """Imports: rows of a layer are expected within the stored districts grown by this margin; a file
+    is read, validated and stored ``chunk_rows`` rows at a time (memory stays bounded by a chunk)."""
 
     extent_margin_km: float = 25.0
+    chunk_rows: int = 50_000
 
 
 @dataclass(frozen=True)

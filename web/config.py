@@ -47,6 +47,8 @@ DEFAULTS = {
     "LOGIN_ADDRESS_WINDOW_S": _DEFAULT.login.address_window.total_seconds(),
     # Imported rows must lie within the stored districts grown by this margin (km), unless --extent.
     "IMPORT_EXTENT_MARGIN_KM": _DEFAULT.imports.extent_margin_km,
+    # An import reads, validates and stores a file this many rows at a time (memory is bounded by it).
+    "IMPORT_CHUNK_ROWS": _DEFAULT.imports.chunk_rows,
     # The server (`kuzet serve`): gunicorn workers (0: 2 x cores + 1) x threads, a pool per worker of
     # one connection per thread + MAX_OVERFLOW, a 503 after POOL_TIMEOUT s, PostgreSQL's statement_timeout.
     "WORKERS": _DEFAULT.server.workers,
@@ -76,7 +78,8 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
         login=_login_policy(config),
-        imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"])),
+        imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"]),
+                               chunk_rows=int(config["IMPORT_CHUNK_ROWS"])),
         server=ServerSettings(workers=int(config["WORKERS"]), threads=int(config["THREADS"]),
                               max_overflow=int(config["MAX_OVERFLOW"]), pool_timeout_s=float(config["POOL_TIMEOUT"]),
                               connect_timeout_s=int(config["CONNECT_TIMEOUT"]),

@@ -9,8 +9,8 @@ import shapely
 from geoalchemy2 import functions as gfunc
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, Select, and_, any_, func, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -58,18 +58,23 @@ def keyed_clauses(columns: Sequence[ColumnElement], keys: Iterable[tuple]) -> li
     groups: dict[tuple, list] = {}
     for key in keys:
         groups.setdefault(tuple(key[:-1]), []).append(key[-1])
-    return [and_(*(c == v for c, v in zip(prefix, values)), last == any_(array(lasts)))
+    # the array is one bound parameter, however many keys (not one parameter per key)
+    return [and_(*(c == v for c, v in zip(prefix, values)),
+                 last == any_(bindparam(None, lasts, type_=ARRAY(last.type))))
             for values, lasts in groups.items()]
 
 
-def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...], among: Iterable[tuple]) -> set[tuple]:
+def stored_keys(session: Session, spec: LayerSpec, key_fields: tuple[str, ...], among: Iterable[tuple], *,
+                besides_import: int | None = None) -> set[tuple]:
     """Which of the value tuples ``among`` of ``key_fields`` a layer stores already (PostGIS looks
-    them up; only the ones found come back)."""
+    them up; only the ones found come back); rows of import ``besides_import`` (one being stored,
+    chunk by chunk) do not count."""
     model = model_of(spec)
     columns = [getattr(model, spec.field(name).column) for name in key_fields]
+    others = [model.import_id.is_distinct_from(besides_import)] if besides_import is not None else []
     found: set[tuple] = set()
     for clause in keyed_clauses(columns, among):
-        found |= {tuple(row) for row in session.execute(select(*columns).where(clause).distinct())}
+        found |= {tuple(row) for row in session.execute(select(*columns).where(clause, *others).distinct())}
     return found
 
 

@@ -6,10 +6,12 @@ an empty geometry and a :class:`RowError`, so validation can report every bad ro
 from __future__ import annotations
 
 import hashlib
-import io
+import codecs
+import itertools
 import re
 import struct
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,7 +39,8 @@ class Source:
     """A file read into memory: its rows (in file order), CRS, and rows already found bad.
 
     ``raw`` is a CSV's table as read (every column, as text, the geometry columns too), which the
-    rejected-rows file repeats; None for other sources, whose frame is what was read.
+    rejected-rows file repeats; None for other sources, whose frame is what was read. A chunk of a
+    file (:func:`read_chunks`) numbers its rows and errors from 1; ``offset`` rows come before it.
     """
 
     name: str
@@ -45,6 +48,7 @@ class Source:
     crs: CRS
     errors: list[RowError] = field(default_factory=list)
     raw: pd.DataFrame | None = None
+    offset: int = 0  # rows of the file before these (a chunk of a file read in parts)
 
 
 @dataclass(frozen=True)
@@ -65,26 +69,54 @@ def read_source(path: str | Path, *, srid: int | None = None, sublayer: str | No
     A CSV's ``delimiter`` and ``encoding`` are detected when not given (``;`` and CP1251, as Excel
     writes them here, included); a shapefile whose .shp and .dbf disagree on the record count is refused.
     """
+    return next(read_chunks(path, chunk_rows=None, srid=srid, sublayer=sublayer, csv=csv, encoding=encoding,
+                            delimiter=delimiter))
+
+
+def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = None, sublayer: str | None = None,
+                csv: CsvGeometry = CsvGeometry(), encoding: str | None = None,
+                delimiter: str | None = None) -> Iterator[Source]:
+    """Read a layer file ``chunk_rows`` rows at a time (all at once when None), as :func:`read_source`
+    reads it whole; each chunk's ``offset`` is the rows before it, its errors number its own rows.
+
+    A CSV is read by pandas (``chunksize``), other files by pyogrio (``skip_features``/``max_features``),
+    so only one chunk of a file is held at a time; the first chunk is shorter (:func:`first_chunk`).
+    It is read (and the file's problems raised) when the iterator is made; a file of no rows gives
+    one empty chunk.
+    """
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"file not found: {path}")
     suffix = path.suffix.lower()
     if delimiter is not None and suffix != ".csv":
         raise InvalidInput(f"--delimiter applies to CSV files only, not to {path.name}")
-    raw = None
     if suffix == ".csv":
-        frame, errors, declared, raw = _read_csv(path, csv, encoding, delimiter)
+        parts = _csv_chunks(path, csv, encoding, delimiter, chunk_rows)
     elif suffix in VECTOR_SUFFIXES:
         if suffix in (".shp", ".zip"):
             check_shapefile_counts(path)
-        frame, errors = _read_vector(path, sublayer, encoding), []
-        declared = frame.crs
+        parts = ((frame, [], frame.crs, None) for frame in _vector_chunks(path, sublayer, encoding, chunk_rows))
     else:
         raise InvalidInput(f"unsupported file type {suffix!r}: use GeoJSON, GeoPackage, Shapefile "
                            "(.shp or .zip), FlatGeobuf or CSV")
-    crs = _resolve_crs(declared, srid, path.name)
-    frame = frame.set_crs(crs, allow_override=True)
-    return Source(name=path.name, frame=frame.reset_index(drop=True), crs=crs, errors=errors, raw=raw)
+    first = next(parts)
+    crs = _resolve_crs(first[2], srid, path.name)
+    return _sources(path.name, crs, itertools.chain([first], parts))
+
+
+def first_chunk(chunk_rows: int) -> int:
+    """The size of a file's first chunk: a fifth of the others. Validating it is the one piece of an
+    import's work that no COPY runs beside (geo.services.layers.imports), so it is kept short."""
+    return max(1, chunk_rows // 5)
+
+
+def _sources(name: str, crs: CRS, parts) -> Iterator[Source]:
+    offset = 0
+    for frame, errors, _, raw in parts:
+        frame = frame.set_crs(crs, allow_override=True).reset_index(drop=True)
+        yield Source(name=name, frame=frame, crs=crs, errors=errors,
+                     raw=None if raw is None else raw.reset_index(drop=True), offset=offset)
+        offset += len(frame)
 
 
 def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
@@ -103,14 +135,24 @@ def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
     return CRS(declared) if declared is not None else given
 
 
-def _read_vector(path: Path, sublayer: str | None, encoding: str | None) -> gpd.GeoDataFrame:
+def _vector_chunks(path: Path, sublayer: str | None, encoding: str | None,
+                   chunk_rows: int | None) -> Iterator[gpd.GeoDataFrame]:
+    """The features of a vector file, ``chunk_rows`` at a time (pyogrio skips to each chunk)."""
     try:
         layers = pyogrio.list_layers(path)
         if sublayer is None and len(layers) > 1:
             names = ", ".join(str(n) for n in layers[:, 0])
             raise InvalidInput(f"{path.name} holds several layers ({names}): choose one with --sublayer")
         kwargs = {"encoding": encoding} if encoding else {}
-        return pyogrio.read_dataframe(path, layer=sublayer, **kwargs)
+        total = (pyogrio.read_info(path, layer=sublayer, force_feature_count=True, **kwargs)["features"]
+                 if chunk_rows else -1)
+        if total < 0 or total <= chunk_rows:
+            yield pyogrio.read_dataframe(path, layer=sublayer, **kwargs)
+            return
+        start, size = 0, first_chunk(chunk_rows)
+        while start < total:
+            yield pyogrio.read_dataframe(path, layer=sublayer, skip_features=start, max_features=size, **kwargs)
+            start, size = start + size, chunk_rows
     except InvalidInput:
         raise
     except Exception as exc:  # GDAL reports unreadable files with its own exception types
@@ -191,28 +233,54 @@ def check_shapefile_counts(path: Path) -> None:
                                "the parts of this shapefile do not belong together, nothing was stored")
 
 
-def _decoded(path: Path, encoding: str | None) -> str:
-    """The text of a CSV: in ``encoding``, else UTF-8, else CP1251 when that gives Cyrillic text."""
-    data = path.read_bytes()
+BLOCK_BYTES = 1 << 20
+
+
+def _undecodable_at(path: Path, codec: str) -> int | None:
+    """The offset of the first byte of ``path`` that ``codec`` cannot decode, or None; read by blocks."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    at = 0
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(BLOCK_BYTES), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                return at + exc.start
+            at += len(block)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return at + exc.start - len(exc.object)
+    return None
+
+
+def _has_cyrillic(path: Path, codec: str) -> bool:
+    with path.open(encoding=codec) as f:
+        return any(CYRILLIC.search(block) for block in iter(lambda: f.read(BLOCK_BYTES), ""))
+
+
+def _encoding(path: Path, encoding: str | None) -> str:
+    """The encoding of a CSV: ``encoding``, else UTF-8, else CP1251 when that gives Cyrillic text.
+
+    The whole file is checked, a block at a time, so a bad byte anywhere is reported before reading.
+    """
     if encoding:
         try:
-            return data.decode(encoding)
+            codecs.lookup(encoding)
         except LookupError as exc:
             raise InvalidInput(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251)") from exc
-        except UnicodeDecodeError as exc:
-            raise InvalidInput(f"{path.name} is not valid {encoding} (byte {exc.start}): "
-                               "give its encoding with --encoding") from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        try:
-            text = data.decode("cp1251")
-        except UnicodeDecodeError:
-            text = ""
-        if CYRILLIC.search(text):
-            return text
-        raise InvalidInput(f"{path.name} is not UTF-8 (byte {exc.start}): give its encoding with "
-                           "--encoding (e.g. cp1251, latin-1)") from exc
+        bad = _undecodable_at(path, encoding)
+        if bad is not None:
+            raise InvalidInput(f"{path.name} is not valid {encoding} (byte {bad}): "
+                               "give its encoding with --encoding")
+        return encoding
+    bad = _undecodable_at(path, "utf-8-sig")
+    if bad is None:
+        return "utf-8-sig"
+    if _undecodable_at(path, "cp1251") is None and _has_cyrillic(path, "cp1251"):
+        return "cp1251"
+    raise InvalidInput(f"{path.name} is not UTF-8 (byte {bad}): give its encoding with "
+                       "--encoding (e.g. cp1251, latin-1)")
 
 
 def sniff_delimiter(text: str) -> str:
@@ -223,34 +291,61 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter: str | None = None):
-    """Rows, parse errors, the CRS the columns imply (lon/lat names imply WGS 84), and the table as read."""
-    text = _decoded(path, encoding)
+def _csv_chunks(path: Path, geometry: CsvGeometry, encoding: str | None, delimiter: str | None,
+                chunk_rows: int | None):
+    """Per chunk of a CSV: rows, parse errors, the CRS the columns imply (lon/lat names imply WGS 84),
+    and the table as read."""
+    codec = _encoding(path, encoding)
     if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
         raise InvalidInput(f"a delimiter is one character, not {delimiter!r}")
-    sep = delimiter.replace("\\t", "\t") if delimiter else sniff_delimiter(text)
+    with path.open(encoding=codec, newline="") as f:
+        header = f.readline()
+    sep = delimiter.replace("\\t", "\t") if delimiter else sniff_delimiter(header)
+    for table in _csv_tables(path, codec, sep, chunk_rows):
+        yield _csv_part(table, geometry, path.name)
+
+
+def _csv_tables(path: Path, codec: str, sep: str, chunk_rows: int | None) -> Iterator[pd.DataFrame]:
     try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        read = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=codec,
+                           chunksize=chunk_rows)
+        if chunk_rows is None:
+            yield read
+            return
+        with read as reader:
+            empty, size = True, first_chunk(chunk_rows)
+            while True:
+                try:
+                    table = reader.get_chunk(size)
+                except StopIteration:
+                    break
+                empty, size = False, chunk_rows
+                yield table
+            if empty:  # a header and no rows: one empty chunk, so the columns are still known
+                yield pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=codec, nrows=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise InvalidInput(f"cannot read {path.name} as CSV: {exc}") from exc
+
+
+def _csv_part(table: pd.DataFrame, geometry: CsvGeometry, name: str):
     raw = table
     wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
     if wkt:
         if wkt not in table:
-            raise InvalidInput(f"{path.name} has no column {wkt!r} for WKT geometry")
+            raise InvalidInput(f"{name} has no column {wkt!r} for WKT geometry")
         geoms, errors = _parse_wkt(table[wkt], wkt)
         table = table.drop(columns=[wkt])
         declared = None
     else:
         lon, lat = geometry.lon or _find(table, LON_NAMES), geometry.lat or _find(table, LAT_NAMES)
         if not lon or not lat or lon not in table or lat not in table:
-            raise InvalidInput(f"{path.name}: no geometry columns found; name them with --lon/--lat "
+            raise InvalidInput(f"{name}: no geometry columns found; name them with --lon/--lat "
                                f"or --wkt (columns are: {', '.join(table.columns)})")
         geoms, errors = _parse_lonlat(table[lon], table[lat], lon, lat)
         table = table.drop(columns=[lon, lat])
         named_lonlat = lon.lower() in LON_NAMES[:4] and lat.lower() in LAT_NAMES[:2]
         declared = STORAGE_CRS if named_lonlat else None
-    return gpd.GeoDataFrame(table, geometry=geoms), errors, declared, raw
+    return gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geoms), errors, declared, raw
 
 
 def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
@@ -260,8 +355,7 @@ def _find(table: pd.DataFrame, names: tuple[str, ...]) -> str | None:
 
 def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     errors: list[RowError] = []
-    x = pd.to_numeric(lon.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
-    y = pd.to_numeric(lat.str.strip().str.replace(",", ".", regex=False), errors="coerce").to_numpy(float)
+    x, y = _coordinates(lon), _coordinates(lat)
     for values, raw, name in ((x, lon, lon_name), (y, lat, lat_name)):
         for i in np.flatnonzero(np.isnan(values)):
             reason = "missing coordinate" if not raw.iloc[i].strip() else f"not a number: {raw.iloc[i]!r}"
@@ -270,6 +364,17 @@ def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     geoms = np.full(len(x), None, dtype=object)
     geoms[ok] = shapely.points(x[ok], y[ok])
     return gpd.GeoSeries(geoms), errors
+
+
+def _coordinates(text: pd.Series) -> np.ndarray:
+    """Numbers of a coordinate column, NaN where none; only values that do not read as they are
+    (padded, or with a decimal comma) are stripped and read again."""
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan, copy=True)
+    again = np.flatnonzero(np.isnan(values))
+    if len(again):
+        fixed = text.iloc[again].str.strip().str.replace(",", ".", regex=False)
+        values[again] = pd.to_numeric(fixed, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return values
 
 
 def _parse_wkt(text: pd.Series, name: str):

@@ -71,13 +71,14 @@ def report(message: str, errors: list[RowError], notes: list[str] = ()) -> Repor
 
 
 def rejected_rows(source: Source, errors: list[RowError]) -> pd.DataFrame:
-    """The rows named in ``errors``, with the source's columns as read, then ``row`` and ``reason``."""
+    """The rows named in ``errors`` (rows of the file; ``source`` may be a chunk of it), with the
+    source's columns as read, then ``row`` and ``reason``."""
     table = source.raw if source.raw is not None else _as_read(source)
     reasons: dict[int, list[str]] = {}
     for e in sorted(errors, key=lambda e: e.row):
         reasons.setdefault(e.row, []).append(f"{e.field}: {e.reason}")
     rows = sorted(reasons)
-    out = table.iloc[[r - 1 for r in rows]].reset_index(drop=True).copy()
+    out = table.iloc[[r - 1 - source.offset for r in rows]].reset_index(drop=True).copy()
     row_name, reason_name = ("row", "reason") if not {"row", "reason"} & set(out.columns) \
         else ("import_row", "import_reason")
     out[row_name] = rows
@@ -92,10 +93,11 @@ def _as_read(source: Source) -> pd.DataFrame:
     return table
 
 
-def write_rejected(source: Source, errors: list[RowError], path: Path) -> Path:
-    """Write the rejected rows of ``source`` to ``path`` (UTF-8 CSV, as :func:`rejected_rows`)."""
+def write_rejected(rows: pd.DataFrame, path: Path) -> Path:
+    """Write rejected rows (:func:`rejected_rows`, of one source or of its chunks concatenated) to
+    ``path`` as a UTF-8 CSV."""
     try:
-        rejected_rows(source, errors).to_csv(path, index=False, encoding="utf-8")
+        rows.to_csv(path, index=False, encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"cannot write the rejected rows to {path}: {exc.strerror}; nothing was stored") from exc
     return path

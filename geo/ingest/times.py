@@ -85,6 +85,12 @@ class TimeReading:
     gap: int = 0
     problems: dict[int, str] = field(default_factory=dict)
 
+    def add(self, other: "TimeReading") -> None:
+        """Count ``other``'s rows too (another chunk of the same column); its problems stay its own."""
+        self.by_format.update(other.by_format)
+        self.overlap += other.overlap
+        self.gap += other.gap
+
     def notes(self, label: str, *, tz: ZoneInfo, ambiguous: str) -> list[str]:
         """Report lines: how many rows each format read, and how DST overlaps and gaps were read."""
         lines = []

@@ -20,7 +20,7 @@ from ..domain import INT_MAX, INT_MIN
 from ..errors import InvalidInput, RowError
 from ..layers import Field, LayerSpec
 from .readers import Source
-from .times import TimeOptions, read_times
+from .times import TimeOptions, TimeReading, read_times
 
 ACCEPTED_TYPES = {
     "Point": {"Point"},
@@ -29,6 +29,9 @@ ACCEPTED_TYPES = {
     "MultiPolygon": {"Polygon", "MultiPolygon"},
     "Geometry": {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"},
 }
+# Names of the GEOS type ids (shapely.get_type_id), as ``geom_type`` gives them.
+GEOMETRY_TYPES = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
+                           "MultiPolygon", "GeometryCollection"], dtype=object)
 # An "int" field is stored in a PostgreSQL integer column, a "bigint" one (OSM ids) in a bigint.
 INT_RANGE = (INT_MIN, INT_MAX)
 BIGINT_RANGE = (-2**63, 2**63 - 1)
@@ -39,14 +42,14 @@ class Prepared:
     """Rows ready to store: typed columns and geometries (EPSG:4326) in file order, and report lines
     on how the values were read (``notes``: rows per date format, DST overlaps and gaps)."""
 
-    columns: dict[str, list]
+    columns: dict[str, np.ndarray]
     geometry: np.ndarray
     count: int
     notes: list[str] = field(default_factory=list)
 
     def subset(self, keep: np.ndarray) -> "Prepared":
         """Only the rows where ``keep`` (a boolean mask) is true, in file order."""
-        columns = {name: [v for v, k in zip(values, keep) if k] for name, values in self.columns.items()}
+        columns = {name: np.asarray(values, dtype=object)[keep] for name, values in self.columns.items()}
         return Prepared(columns, self.geometry[keep], int(keep.sum()), self.notes)
 
 
@@ -63,18 +66,25 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
              repair: bool = False,
              existing: MappingType[str, set] | None = None,
              extent: Extent | None = None,
-             times: TimeOptions = TimeOptions()) -> tuple[Prepared, list[RowError]]:
+             times: TimeOptions = TimeOptions(),
+             seen: dict[str, dict] | None = None,
+             readings: dict[str, TimeReading] | None = None) -> tuple[Prepared, list[RowError]]:
     """Validate all rows; return the prepared rows and every error found (sorted by row).
 
     ``existing`` holds, per unique field, the values already stored; ``extent`` is the layer's
     plausible area (lon/lat bounds): a geometry not inside it is refused. ``times`` says how dates
     and times are read (geo.ingest.times). A row repeating a unique value of an earlier row is an
     error even when that earlier row has other errors: which of the two is meant is the user's call.
+
+    A chunk of a file (``source.offset`` rows before it) is validated alike, its errors numbered as
+    rows of the file: ``seen`` (per unique field, value → first row) and ``readings`` (per time
+    column, how its values were read) carry over from the chunks before, so the repeats and the
+    notes are those of the whole file.
     """
     n = len(source.frame)
     errors = list(source.errors)
-    out: dict[str, list] = {}
-    notes: list[str] = []
+    out: dict[str, np.ndarray] = {}
+    readings = {} if readings is None else readings
     for f in spec.fields:
         if f.name in constants:
             raw = pd.Series([constants[f.name]] * n, dtype=object)
@@ -87,63 +97,91 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
         else:
             continue
         values, field_errors = convert(raw, f, label=label, tz=tz, refs=(refs or {}).get(f.name), times=times,
-                                       notes=notes)
+                                       readings=readings)
         errors += field_errors
         out[f.column] = values
     errors += _cross_field(spec, out, n)
-    errors += _unique(spec, out, existing or {})
+    errors += _unique(spec, out, existing or {}, {} if seen is None else seen, offset=source.offset)
     geometry, geom_errors = check_geometry(source.frame, spec, repair=repair)
     errors += geom_errors
     if extent is not None:
         errors += outside_extent(geometry, extent, failed={e.row for e in geom_errors})
+    if source.offset:
+        errors = [RowError(e.row + source.offset, e.field, e.reason) for e in errors]
     errors.sort(key=lambda e: (e.row, e.field))
+    notes = [line for label, reading in readings.items()
+             for line in reading.notes(label, tz=tz, ambiguous=times.ambiguous)]
     return Prepared(out, geometry, n, notes), errors
 
 
-def _texts(raw: pd.Series) -> list[str | None]:
-    cleaned = []
-    for v in raw.tolist():
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            cleaned.append(None)
-            continue
-        s = str(v).strip()
-        cleaned.append(s or None)
-    return cleaned
+def _texts(raw: pd.Series) -> np.ndarray:
+    """The values as stripped text (an object array), None where missing or blank; vectorised."""
+    values = np.asarray(raw.to_numpy(dtype=object), dtype=object)
+    texts = np.full(len(values), None, dtype=object)
+    present = ~pd.isna(values)
+    if present.any():
+        texts[present] = pd.Series(values[present], dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+    texts[texts == ""] = None
+    return texts
 
 
 def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
             refs: MappingType[str, int] | None = None, times: TimeOptions = TimeOptions(),
-            notes: list[str] | None = None) -> tuple[list, list[RowError]]:
-    """One column converted to the field's type, with an error for each bad value; report lines on
-    how its values were read are added to ``notes``."""
+            notes: list[str] | None = None,
+            readings: dict[str, TimeReading] | None = None) -> tuple[np.ndarray, list[RowError]]:
+    """One column converted to the field's type (an object array, None where missing or refused),
+    with an error for each bad value; report lines on how its values were read are added to
+    ``notes``, and a time column's reading is added to ``readings[label]``.
+
+    Vectorised: masks over the column; only the refused rows are looked at one by one.
+    """
     texts = _texts(raw)
-    errors: list[RowError] = []
-    values: list = [None] * len(texts)
+    missing = pd.isna(texts)
     parse = _PARSERS[f.type]
-    parsed = parse(texts, tz=tz, refs=refs, f=f, times=times, notes=notes, label=label)
-    for i, (text, value) in enumerate(zip(texts, parsed)):
-        row = i + 1
-        if text is None:
-            if f.required:
-                errors.append(RowError(row, label, "required value is missing"))
+    values, problems = parse(texts, missing=missing, tz=tz, refs=refs, f=f, times=times, notes=notes,
+                             label=label, readings=readings)
+    refused: dict[int, str] = {i: reason for i, reason in problems.items() if not missing[i]}
+    ok = ~missing
+    ok[list(refused)] = False
+    if f.choices is not None and ok.any():
+        canonical = {c.lower(): c for c in f.choices}
+        rows = np.flatnonzero(ok)
+        found = pd.Series(values[rows], dtype=object).astype(str).str.lower().map(canonical).to_numpy(dtype=object)
+        unknown = pd.isna(found)
+        for i in rows[unknown]:
+            refused[int(i)] = f"{texts[i]!r} is not one of: {', '.join(f.choices)}"
+        values[rows[~unknown]] = found[~unknown]
+        ok[rows[unknown]] = False
+    for bound, fails, reason in ((f.minimum, np.less, "{} is below the minimum {:g}"),
+                                 (f.above, np.less_equal, "{:g} is not above {:g}")):
+        if bound is None or not ok.any():
             continue
-        if isinstance(value, _Bad):
-            errors.append(RowError(row, label, value.reason))
-            continue
-        if f.choices is not None:
-            canonical = {c.lower(): c for c in f.choices}.get(str(value).lower())
-            if canonical is None:
-                errors.append(RowError(row, label, f"{text!r} is not one of: {', '.join(f.choices)}"))
-                continue
-            value = canonical
-        if f.minimum is not None and value < f.minimum:
-            errors.append(RowError(row, label, f"{value} is below the minimum {f.minimum:g}"))
-            continue
-        if f.above is not None and value <= f.above:
-            errors.append(RowError(row, label, f"{value:g} is not above {f.above:g}"))
-            continue
-        values[i] = value
+        rows = np.flatnonzero(ok)
+        failing = rows[fails(values[rows].astype(float), bound)]
+        for i in failing:
+            refused[int(i)] = reason.format(values[i], bound)
+        ok[failing] = False
+    errors = [RowError(int(i) + 1, label, "required value is missing") for i in np.flatnonzero(missing)] \
+        if f.required else []
+    errors += [RowError(i + 1, label, reason) for i, reason in sorted(refused.items())]
+    errors.sort(key=lambda e: e.row)
+    values[~ok] = None
     return values, errors
+
+
+def _each(parse_one):
+    """A parser applying ``parse_one(text)`` (a value, or a :class:`_Bad`) to each present value."""
+    def parse(texts, *, missing, **kwargs):
+        values = np.full(len(texts), None, dtype=object)
+        problems = {}
+        for i in np.flatnonzero(~missing):
+            value = parse_one(texts[i], **kwargs)
+            if isinstance(value, _Bad):
+                problems[int(i)] = value.reason
+            else:
+                values[i] = value
+        return values, problems
+    return parse
 
 
 class _Bad:
@@ -154,103 +192,88 @@ class _Bad:
 
 
 def _parse_text(texts, **_):
-    return texts
+    return texts.copy(), {}
 
 
-def _parse_number(texts, *, f, **_):
-    numbers = pd.to_numeric(pd.Series([t.replace(",", ".") if t else t for t in texts], dtype=object),
-                            errors="coerce")
-    out = []
-    for text, number in zip(texts, numbers):
-        if text is None:
-            out.append(None)
-        elif pd.isna(number) or not np.isfinite(number):
-            out.append(_Bad(f"not a number: {text!r}"))
-        elif f.type == "bigint":  # read from the text: a float cannot hold every 64-bit id
-            whole = text.strip().lstrip("+")
-            if not (whole.lstrip("-").isascii() and whole.lstrip("-").isdigit()):
-                out.append(_Bad(f"not a whole number: {text!r}"))
-            elif not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
-                out.append(_Bad(f"{text} is outside the range of a 64-bit whole number"))
-            else:
-                out.append(int(whole))
-        elif f.type == "int":
-            if not float(number).is_integer():
-                out.append(_Bad(f"not a whole number: {text!r}"))
-            elif not INT_RANGE[0] <= int(number) <= INT_RANGE[1]:
-                out.append(_Bad(f"{text} is outside the range of a whole number ({INT_RANGE[0]:,} to "
-                                f"{INT_RANGE[1]:,})"))
-            else:
-                out.append(int(number))
+def _parse_number(texts, *, missing, f, **_):
+    values = np.full(len(texts), None, dtype=object)
+    rows = np.flatnonzero(~missing)
+    if not len(rows):
+        return values, {}
+    given = pd.Series(texts[rows], dtype=object).str.replace(",", ".", regex=False)
+    with np.errstate(invalid="ignore"):
+        number = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        bad = ~np.isfinite(number)
+        problems = {int(i): f"not a number: {texts[i]!r}" for i in rows[bad]}
+        if f.type == "int":
+            fraction = ~bad & (np.mod(number, 1) != 0)
+            outside = ~bad & ~fraction & ((number < INT_RANGE[0]) | (number > INT_RANGE[1]))
+            problems |= {int(i): f"not a whole number: {texts[i]!r}" for i in rows[fraction]}
+            problems |= {int(i): f"{texts[i]} is outside the range of a whole number ({INT_RANGE[0]:,} to "
+                                 f"{INT_RANGE[1]:,})" for i in rows[outside]}
+            good = ~(bad | fraction | outside)
+            values[rows[good]] = number[good].astype(np.int64).tolist()
         else:
-            out.append(float(number))
-    return out
+            good = ~bad
+            values[rows[good]] = number[good].tolist()
+    return values, problems
 
 
 BOOLEANS = {"yes": True, "y": True, "true": True, "t": True, "1": True,
             "no": False, "n": False, "false": False, "f": False, "0": False}
 
 
-def _parse_bool(texts, **_):
-    out = []
-    for text in texts:
-        key = None if text is None else {"1.0": "1", "0.0": "0"}.get(text.lower(), text.lower())
-        if key is None:
-            out.append(None)
-        elif key in BOOLEANS:
-            out.append(BOOLEANS[key])
-        elif key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
-            out.append(_Bad("-1 (against the drawn direction) is not read: reverse the line and give yes"))
-        else:
-            out.append(_Bad(f"not yes or no: {text!r} (give yes/no, true/false or 1/0)"))
-    return out
+def _bool(text, **_):
+    key = {"1.0": "1", "0.0": "0"}.get(text.lower(), text.lower())
+    if key in BOOLEANS:
+        return BOOLEANS[key]
+    if key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
+        return _Bad("-1 (against the drawn direction) is not read: reverse the line and give yes")
+    return _Bad(f"not yes or no: {text!r} (give yes/no, true/false or 1/0)")
 
 
-def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, label: str, **_):
+def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, label: str,
+                 readings: dict[str, TimeReading] | None = None, **_):
     """See geo.ingest.times: the given formats, strict ISO 8601, then dotted day-first dates."""
     values, reading = read_times(texts, kind=f.type, tz=tz, options=times)
     if notes is not None:
         notes += reading.notes(label, tz=tz, ambiguous=times.ambiguous)
-    for i, reason in reading.problems.items():
-        values[i] = _Bad(reason)
-    return values
+    if readings is not None:
+        readings.setdefault(label, TimeReading()).add(reading)
+    return np.asarray(values, dtype=object), reading.problems
 
 
-def _parse_ref(texts, *, refs, f, **_):
+def _ref(text, *, refs, f, **_):
     refs = refs or {}
-    out = []
-    for text in texts:
-        if text is None:
-            out.append(None)
-        elif text in refs:
-            out.append(refs[text])
-        else:
-            out.append(_Bad(f"no {f.ref} named or numbered {text!r}"))
-    return out
+    return refs[text] if text in refs else _Bad(f"no {f.ref} named or numbered {text!r}")
 
 
-def _parse_point(texts, **_):
-    out = []
-    for text in texts:
-        if text is None:
-            out.append(None)
-            continue
-        try:
-            parts = text.replace(",", " ").split()
-            geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
-                    else shapely.from_wkt(text))
-        except (ValueError, shapely.errors.GEOSException):
-            out.append(_Bad(f"not a point (give 'lon lat' or WKT): {text!r}"))
-            continue
-        if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
-            out.append(_Bad(f"not a longitude/latitude point: {text!r}"))
-        else:
-            out.append(geom)
-    return out
+def _point(text, **_):
+    try:
+        parts = text.replace(",", " ").split()
+        geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
+                else shapely.from_wkt(text))
+    except (ValueError, shapely.errors.GEOSException):
+        return _Bad(f"not a point (give 'lon lat' or WKT): {text!r}")
+    if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
+        return _Bad(f"not a longitude/latitude point: {text!r}")
+    return geom
 
 
-_PARSERS = {"text": _parse_text, "int": _parse_number, "bigint": _parse_number, "float": _parse_number, "bool": _parse_bool,
-            "date": _parse_times, "datetime": _parse_times, "ref": _parse_ref, "point": _parse_point}
+def _bigint(text, **_):
+    """A 64-bit whole number read from its text (a float cannot hold every OSM id)."""
+    whole = text.strip().lstrip("+")
+    digits = whole[1:] if whole.startswith("-") else whole
+    if not (digits.isascii() and digits.isdigit()):
+        return _Bad(f"not a whole number: {text!r}")
+    if not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
+        return _Bad(f"{text} is outside the range of a 64-bit whole number")
+    return int(whole)
+
+
+_PARSERS = {"text": _parse_text, "int": _parse_number, "bigint": _each(_bigint), "float": _parse_number,
+            "bool": _each(_bool),
+            "date": _parse_times, "datetime": _parse_times, "ref": _each(_ref), "point": _each(_point)}
 
 
 def _in_range(geom) -> bool:  # for single values (points given in a field)
@@ -278,12 +301,15 @@ def _cross_field(spec: LayerSpec, out: dict[str, list], n: int) -> list[RowError
     return errors
 
 
-def _unique(spec: LayerSpec, out: dict[str, list], existing: MappingType[str, set]) -> list[RowError]:
+def _unique(spec: LayerSpec, out: dict[str, np.ndarray], existing: MappingType[str, set],
+            seen: dict[str, dict], *, offset: int = 0) -> list[RowError]:
+    """Rows (numbered in their chunk) whose unique value is stored or came before; ``seen`` holds,
+    per field, each value's first row in the file, and grows with this chunk's."""
     errors = []
     for f in spec.fields:
         if not f.unique or f.column not in out:
             continue
-        first_row: dict = {}
+        first_row = seen.setdefault(f.name, {})
         stored = existing.get(f.name, set())
         for i, value in enumerate(out[f.column]):
             if value is None:
@@ -293,7 +319,7 @@ def _unique(spec: LayerSpec, out: dict[str, list], existing: MappingType[str, se
             elif value in first_row:
                 errors.append(RowError(i + 1, f.name, f"{value!r} repeats row {first_row[value]}"))
             else:
-                first_row[value] = i + 1
+                first_row[value] = offset + i + 1
     return errors
 
 
@@ -370,7 +396,7 @@ def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], st
     Rows of one file may share a key (one incident number, one row per offence); only keys an
     earlier import stored count.
     """
-    if not all(c in columns for c in key_columns):
+    if not stored or not all(c in columns for c in key_columns):
         return [], set()
     errors, found = [], set()
     for i, key in enumerate(zip(*(columns[c] for c in key_columns))):
@@ -393,7 +419,7 @@ def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, *,
     geoms = np.asarray(geoms, dtype=object)
     accepted = ACCEPTED_TYPES[spec.geometry]
     missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    kinds = np.array([g.geom_type if not m else "" for g, m in zip(geoms, missing)], dtype=object)
+    kinds = np.where(missing, "", GEOMETRY_TYPES[np.clip(shapely.get_type_id(geoms), 0, None)])
     fits = np.isin(kinds, list(accepted)) & ~missing
     bounds = shapely.bounds(geoms)
     with np.errstate(invalid="ignore"):

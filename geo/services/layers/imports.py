@@ -1,26 +1,34 @@
 """Layers: import files and frames; every row is validated, then all are stored or none.
 
+A file is read, validated and COPYed a chunk at a time (``ImportSettings.chunk_rows``), inside one
+SAVEPOINT; the checks that span the file (unique values, stored keys, the report's notes) carry
+over from chunk to chunk, so the result is the one of the whole file read at once.
+
 With ``skip_invalid``, the valid rows are stored and every rejected row is written, with its
 reasons, to a CSV (geo.ingest.report); a file of nothing but invalid rows still stores nothing.
 Importing is for admins and is written to the audit log.
 """
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from ...access import Principal, require
 from ...db import layer_reads, layer_writes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound, RowError
 from ...ingest.mapping import Mapping, resolve_columns
-from ...ingest.readers import CsvGeometry, Source, file_checksum, read_source
-from ...ingest.report import write_rejected
+from ...ingest.readers import CsvGeometry, Source, file_checksum, read_chunks
+from ...ingest.report import rejected_rows, write_rejected
 from ...ingest.times import DEFAULT_AMBIGUOUS, TimeOptions
-from ...ingest.validate import Extent, known_keys, timezone, validate
+from ...ingest.validate import Extent, Prepared, known_keys, timezone, validate
 from ...layers import IMPORTABLE, STREETS, LayerSpec
 from ...progress import ProgressFactory, silent
 from ...settings import ImportSettings
@@ -109,17 +117,20 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
             raise InvalidInput(f"a weights file comes with layer {area_sets.LAYER}, not {spec.name}")
         mapping = area_sets.weights_mapping(mapping, weights_id)
         weights_read = area_sets.read_weights_file(weights)
-    source = read_source(path, srid=mapping.srid, sublayer=mapping.sublayer,
+    # streets replace the stored ones inside the hull of all the file's lines: read in one piece
+    chunks = read_chunks(path, chunk_rows=None if spec.name == STREETS.name else settings.chunk_rows,
+                         srid=mapping.srid, sublayer=mapping.sublayer,
                          csv=CsvGeometry(lon=mapping.lon, lat=mapping.lat, wkt=mapping.wkt),
                          encoding=mapping.encoding, delimiter=mapping.delimiter)
+    first = next(chunks)
     checksum = file_checksum(path)
     earlier = None if again else layer_reads.import_with_checksum(session, spec.name, checksum)
     if earlier is not None:
-        raise InvalidInput(f"{source.name} was imported into layer {spec.name} before (import {earlier.id}, "
+        raise InvalidInput(f"{first.name} was imported into layer {spec.name} before (import {earlier.id}, "
                            f"{earlier.imported_at:%Y-%m-%d %H:%M}, {earlier.row_count} rows); nothing was "
                            "stored: --again imports it once more")
-    result = import_source(session, spec, source, actor=actor, mapping=mapping, progress=progress,
-                           extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
+    result = import_chunks(session, spec, itertools.chain([first], chunks), actor=actor, mapping=mapping,
+                           progress=progress, extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
                            on_duplicate=on_duplicate, skip_invalid=skip_invalid, rejected=rejected)
     if spec.name == area_sets.LAYER:
         area_sets.finish_import(session, result.import_id, weights=weights_read,
@@ -144,8 +155,22 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
                   progress: ProgressFactory = silent, extent: Extent | None = None, sha256: str | None = None,
                   on_duplicate: str = "refuse", skip_invalid: bool = False,
                   rejected: Path | None = None) -> ImportResult:
-    """Validate and store a source read already; ``on_duplicate`` (refuse or update) decides what
-    becomes of rows whose (source, external_id) is stored: refused, or the stored rows replaced.
+    """Validate and store a source read already: :func:`import_chunks` of its one chunk."""
+    return import_chunks(session, spec, [source], actor=actor, mapping=mapping, progress=progress, extent=extent,
+                         sha256=sha256, on_duplicate=on_duplicate, skip_invalid=skip_invalid, rejected=rejected)
+
+
+def import_chunks(session, spec: LayerSpec, chunks: Iterable[Source], *, actor: Principal, mapping: Mapping,
+                  progress: ProgressFactory = silent, extent: Extent | None = None, sha256: str | None = None,
+                  on_duplicate: str = "refuse", skip_invalid: bool = False,
+                  rejected: Path | None = None) -> ImportResult:
+    """Validate and store a source chunk by chunk (``geo.ingest.readers.read_chunks``), all rows or none.
+
+    Each chunk is validated, then COPYed, inside one SAVEPOINT: once a row is found bad, the chunks
+    after it are only validated (so every bad row of the file is reported) and the SAVEPOINT is
+    rolled back, taking back the rows stored before. ``on_duplicate`` (refuse or update) decides what
+    becomes of rows whose (source, external_id) is stored: refused, or the stored rows replaced;
+    rows of one file may share a key, whichever chunk they are in.
 
     Every check (values, geometry, extent, unique fields, stored keys) refuses rows alike: all of
     them make a row invalid, so ``skip_invalid`` leaves out exactly the rows the report names.
@@ -153,65 +178,158 @@ def import_source(session, spec: LayerSpec, source: Source, *, actor: Principal,
     require(actor, Role.ADMIN)
     if on_duplicate not in ON_DUPLICATE:
         raise InvalidInput(f"on duplicate: {on_duplicate!r} is not one of: {', '.join(ON_DUPLICATE)}")
-    columns = resolve_columns(spec, [c for c in source.frame.columns if c != source.frame.geometry.name],
-                              mapping)
+    chunks = iter(chunks)
+    first = next(chunks)
+    with session.begin_nested():
+        return _store_chunks(session, spec, first, itertools.chain([first], chunks), actor=actor, mapping=mapping,
+                             progress=progress, extent=extent, sha256=sha256, on_duplicate=on_duplicate,
+                             skip_invalid=skip_invalid, rejected=rejected)
+
+
+def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Source], *, actor: Principal,
+                  mapping: Mapping, progress: ProgressFactory, extent: Extent | None, sha256: str | None,
+                  on_duplicate: str, skip_invalid: bool, rejected: Path | None) -> ImportResult:
+    columns = resolve_columns(spec, [c for c in first.frame.columns if c != first.frame.geometry.name], mapping)
     refs = {f.name: layer_reads.name_lookup(session, layer_spec(f.ref)) for f in spec.fields
             if f.type == "ref" and (f.name in columns or f.name in mapping.constants)}
     tz = timezone(mapping.timezone or DEFAULT_TIMEZONE)
     times = TimeOptions(formats=tuple(mapping.date_format or ()), ambiguous=mapping.ambiguous or DEFAULT_AMBIGUOUS)
     existing = {f.name: layer_reads.existing_values(session, spec, f.name) for f in spec.fields if f.unique}
-    prepared, errors = validate(source, spec, columns, mapping.constants, tz=tz, refs=refs,
-                                repair=bool(mapping.repair), existing=existing, extent=extent, times=times)
     keyed = all(f in {x.name for x in spec.fields} for f in KEY_FIELDS)
     key_columns = tuple(spec.field(f).column for f in KEY_FIELDS) if keyed else ()
-    duplicates: set[tuple] = set()
-    if keyed:
-        in_file = {k for k in zip(*(prepared.columns[c] for c in key_columns)) if None not in k} \
-            if all(c in prepared.columns for c in key_columns) else set()
-        key_errors, duplicates = known_keys(prepared.columns, key_columns,
-                                            layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_file),
-                                            "--on-duplicate update replaces the stored rows")
-        if on_duplicate == "refuse":
-            errors = sorted(errors + key_errors, key=lambda e: (e.row, e.field))
-            duplicates = set()  # refused rows replace nothing
-    bad_rows = {e.row for e in errors}
-    if errors and (not skip_invalid or len(bad_rows) >= prepared.count):
+    crs_name = first.crs.to_string()
+    batch = layer_writes.record_import(session, layer=spec.name, source_name=first.name, source_crs=crs_name,
+                                       row_count=0, sha256=sha256)
+    seen: dict[str, dict] = {}
+    readings: dict = {}
+    errors: list[RowError] = []
+    rejected_parts = []
+    notes: list[str] = []
+    rows = bad_rows = replaced = 0
+    bar = progress(total=None, desc=f"storing {spec.name}")
+    writer = _Writer()
+    try:
+        for chunk in chunks:
+            prepared, chunk_errors = validate(chunk, spec, columns, mapping.constants, tz=tz, refs=refs,
+                                              repair=bool(mapping.repair), existing=existing, extent=extent,
+                                              times=times, seen=seen, readings=readings)
+            notes = prepared.notes
+            duplicates: set[tuple] = set()
+            if keyed:
+                in_chunk = _chunk_keys(prepared, key_columns)
+                writer.ready()
+                key_errors, duplicates = _stored_keys(session, spec, prepared, key_columns, in_chunk, batch.id,
+                                                      chunk.offset)
+                if on_duplicate == "refuse":
+                    chunk_errors = sorted(chunk_errors + key_errors, key=lambda e: (e.row, e.field))
+                    duplicates = set()  # refused rows replace nothing
+            rows += prepared.count
+            bad = {e.row - 1 - chunk.offset for e in chunk_errors}
+            bad_rows += len(bad)
+            errors += chunk_errors
+            if chunk_errors and skip_invalid:
+                rejected_parts.append(rejected_rows(chunk, chunk_errors))
+            if errors and not skip_invalid:
+                continue  # nothing will be stored: the rest of the file is only validated
+            if bad:
+                keep = np.ones(prepared.count, dtype=bool)
+                keep[list(bad)] = False
+                prepared = prepared.subset(keep)
+                if duplicates:  # only the stored rows of a record that is stored again are replaced
+                    duplicates &= set(zip(*(prepared.columns[c] for c in key_columns)))
+            rows_out = _csv_rows(spec, prepared, batch.id) if spec.name != STREETS.name else None
+            writer.ready()
+            if duplicates:
+                replaced += layer_writes.delete_keyed(session, spec.table, key_columns, duplicates,
+                                                      besides_import=batch.id)
+            if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
+                prepared, gone = streets.segments_replacing(session, prepared)
+                replaced += gone
+                rows_out = _csv_rows(spec, prepared, batch.id)
+            writer.write(_copy, session, rows_out, first.name, bar)
+        writer.ready()
+    finally:
+        writer.close()
+        bar.close()
+    stored = writer.stored
+    if errors and (not skip_invalid or bad_rows >= rows):
         every = " (every row)" if skip_invalid else ""
-        raise InvalidInput(f"{source.name}: {len(bad_rows)} of {prepared.count} rows{every} are not valid for "
-                           f"layer {spec.name}; nothing was stored", rows=errors, notes=prepared.notes)
-    if prepared.count == 0:
-        raise InvalidInput(f"{source.name} holds no rows; nothing was stored")
+        raise InvalidInput(f"{first.name}: {bad_rows} of {rows} rows{every} are not valid for "
+                           f"layer {spec.name}; nothing was stored", rows=errors, notes=notes)
+    if rows == 0:
+        raise InvalidInput(f"{first.name} holds no rows; nothing was stored")
     rejected_file = None
     if errors:
-        keep = np.ones(prepared.count, dtype=bool)
-        keep[[r - 1 for r in bad_rows]] = False
-        prepared = prepared.subset(keep)
-        if duplicates:  # only the stored rows of a record that is stored again are replaced
-            duplicates &= set(zip(*(prepared.columns[c] for c in key_columns)))
-        rejected_file = write_rejected(source, errors, rejected or rejected_path(source.name))
-    crs_name = source.crs.to_string()
-    replaced = layer_writes.delete_keyed(session, spec.table, key_columns, duplicates) if duplicates else 0
-    if spec.name == STREETS.name:  # one row per line part, replacing the stored streets in the file's area
-        prepared, replaced = streets.segments_replacing(session, prepared)
-    batch = layer_writes.record_import(session, layer=spec.name, source_name=source.name, source_crs=crs_name,
-                                       row_count=prepared.count, sha256=sha256)
+        rejected_file = write_rejected(pd.concat(rejected_parts, ignore_index=True),
+                                       rejected or rejected_path(first.name))
+    batch.row_count = stored
+    session.flush()
+    entry = {"layer": spec.name, "source_name": first.name, "source_crs": crs_name, "rows": stored}
+    entry |= {"rejected": bad_rows} if bad_rows else {}
+    record(session, actor, "import", "import_batch", batch.id, None,
+           entry | ({"replaced": replaced} if replaced else {}))  # an update names the rows it replaced
+    return ImportResult(spec.name, first.name, crs_name, stored, batch.id, replaced,
+                        rejected=bad_rows, rejected_file=rejected_file, problems=tuple(errors), notes=tuple(notes))
+
+
+class _Writer:
+    """COPYs a chunk in a thread of its own while the main thread reads and validates the next one
+    (PostgreSQL stores the rows meanwhile, on the other core). The connection is used by one thread
+    at a time: every other statement waits for the COPY first (:meth:`ready`)."""
+
+    def __init__(self):
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kuzet-copy")
+        self._pending: Future | None = None
+        self.stored = 0
+
+    def ready(self) -> None:
+        """Wait for the COPY under way, if any; its error (a refused row) is raised here."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.stored += pending.result()
+
+    def write(self, copy, *args) -> None:
+        self.ready()
+        self._pending = self._pool.submit(copy, *args)
+
+    def close(self) -> None:
+        """Wait for the thread whatever happened (an error already raised is the one reported)."""
+        if self._pending is not None:
+            wait([self._pending])
+        self._pool.shutdown()
+
+
+def _chunk_keys(prepared: Prepared, key_columns: tuple[str, ...]) -> set[tuple]:
+    """The (source, external_id) keys a chunk's rows give (none when the file has no such columns)."""
+    if not all(c in prepared.columns for c in key_columns):
+        return set()
+    return {k for k in zip(*(prepared.columns[c] for c in key_columns)) if None not in k}
+
+
+def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tuple[str, ...], in_chunk: set[tuple],
+                 import_id: int, offset: int) -> tuple[list[RowError], set[tuple]]:
+    """Rows of a chunk whose (source, external_id) an earlier import stored (numbered in the file), and
+    those keys; the rows of this import, stored from the chunks before, do not count."""
+    found = layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_chunk, besides_import=import_id) \
+        if in_chunk else set()
+    errors, duplicates = known_keys(prepared.columns, key_columns, found,
+                                    "--on-duplicate update replaces the stored rows")
+    return [RowError(e.row + offset, e.field, e.reason) for e in errors], duplicates
+
+
+def _csv_rows(spec: LayerSpec, prepared: Prepared, import_id: int) -> layer_writes.CsvCopy:
+    """A chunk's valid rows as the CSV to COPY into the layer's table (built in the main thread)."""
     columns_out = dict(prepared.columns)
     columns_out[spec.geometry_column] = prepared.geometry
     if spec.name in IMPORT_TRACKED:
-        columns_out["import_id"] = [batch.id] * prepared.count
+        columns_out["import_id"] = np.full(prepared.count, import_id)
     geometry_columns = [spec.geometry_column] + [f.column for f in spec.fields if f.type == "point"]
-    bar = progress(total=prepared.count, desc=f"storing {spec.name}")
+    return layer_writes.csv_copy(spec.table, columns_out, geometry_columns, count=prepared.count)
+
+
+def _copy(session, rows: layer_writes.CsvCopy, name: str, bar) -> int:
+    """COPY a chunk's rows (run in the writer's thread)."""
     try:
-        layer_writes.copy_rows(session, spec.table, columns_out, geometry_columns, count=prepared.count,
-                               on_progress=bar.update)
+        return layer_writes.send_copy(session, rows, on_progress=bar.update)
     except layer_writes.RefusedByDatabase as exc:
-        raise InvalidInput(f"{source.name}: the database refused the rows ({exc}); nothing was stored") from exc
-    finally:
-        bar.close()
-    entry = {"layer": spec.name, "source_name": source.name, "source_crs": crs_name, "rows": prepared.count}
-    entry |= {"rejected": len(bad_rows)} if bad_rows else {}
-    record(session, actor, "import", "import_batch", batch.id, None,
-           entry | ({"replaced": replaced} if replaced else {}))  # an update names the rows it replaced
-    return ImportResult(spec.name, source.name, crs_name, prepared.count, batch.id, replaced,
-                        rejected=len(bad_rows), rejected_file=rejected_file, problems=tuple(errors),
-                        notes=tuple(prepared.notes))
+        raise InvalidInput(f"{name}: the database refused the rows ({exc}); nothing was stored") from exc
