@@ -14,8 +14,10 @@ the bare database operation it rests on, measured in the same run:
 
 A figure is a function ``(url, n, repeats) -> Row``; ``FIGURES`` lists them and ``print_table``
 prints whatever they return, so further figures (import rows/s against COPY, API page times) are
-added as functions to the list. Not part of the test run; targets at 10^6: Gi* and KDE under 2 s
-and 500 MB.
+added as functions to the list: the import (``bench_import.py``: kuzet import against a raw COPY of
+the same rows) and the layer API's pages (``bench_api.py``) are. Not part of the test run; targets
+at 10^6: Gi* and KDE under 2 s and 500 MB, import at least 0.7x the raw COPY's rate, an API page
+at any depth under 300 ms.
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,7 +123,31 @@ def figure_shift_plan(url: str, n: int, repeats: int) -> Row:
                                             "or shifts to plan (benchmarks/bench_planning.py times the planner)")
 
 
-FIGURES = [figure_gi_star, figure_kde, figure_shift_plan]
+def figure_import(url: str, n: int, repeats: int) -> list[Row]:
+    """``kuzet import`` of n synthetic rows into an empty database of its own (``bench_import.py``),
+    against a raw COPY of the same rows into the same table, in the same run."""
+    import bench_import
+
+    empty = seed_incidents(url, 0, seed=n)  # kuzet_bench_0_<n>: the schema, no incidents
+    with tempfile.TemporaryDirectory(prefix="kuzet-bench-scale-") as folder:
+        csv = bench_import.synthetic_csv(Path(folder) / f"incidents_{n}.csv", n)
+        ours = bench_import.measure("kuzet", empty, csv)  # each measure rolls back what it stored
+        raw = bench_import.measure("raw_copy", empty, bench_import.stored_csv(csv, Path(folder) / "stored.csv"))
+    return [Row(n, "import (kuzet import)", ours["seconds"], ours["peak_rss_mb"], "raw COPY of the same rows",
+                raw["seconds"], f"{ours['rows_per_s']:,.0f} rows/s, "
+                                f"{ours['rows_per_s'] / raw['rows_per_s']:.2f}x the raw COPY's rate")]
+
+
+def figure_api_pages(url: str, n: int, repeats: int) -> list[Row]:
+    """The layer API's pages over HTTP at the start and the end (``bench_api.py``)."""
+    import bench_api
+
+    rows = bench_api.run(url, n, limit=1000, repeats=repeats)
+    return [Row(size, f"API: {name}", seconds, None, "", None, f"{features:,} features, {size_b / 1e3:,.0f} kB; "
+                f"{note}".rstrip("; ")) for size, name, seconds, features, size_b, note in rows]
+
+
+FIGURES = [figure_import, figure_gi_star, figure_kde, figure_api_pages, figure_shift_plan]
 
 
 def print_table(rows: list[Row]) -> None:
@@ -151,8 +178,10 @@ def main() -> None:
         url = seed_incidents(args.server, n, seed=args.seed)
         print(f"{n:,} incidents ready in {time.perf_counter() - began:.1f} s ({url})", flush=True)
         for figure in FIGURES:
-            rows.append(figure(url, n, args.repeats))
-            print(f"  {rows[-1].figure}: {rows[-1].seconds}", flush=True)
+            got = figure(url, n, args.repeats)
+            for row in got if isinstance(got, list) else [got]:
+                rows.append(row)
+                print(f"  {row.figure}: {row.seconds}", flush=True)
     print()
     print_table(rows)
     print(f"\ntargets at 10^6: Gi* and KDE under {TARGET_S:g} s and {TARGET_MB:g} MB")
