@@ -16,8 +16,6 @@ from hypothesis import strategies as st
 from pyproj import CRS
 from shapely.geometry import MultiPolygon, Point, box
 
-from geo import services
-from geo.access import SYSTEM
 from geo.analysis.cells import _cell_of, extent_of, grid_counts, lay_cells, point_xy, polygon_counts
 from geo.analysis.kde import kde
 from geo.crs import metric_crs_for
@@ -27,21 +25,10 @@ from geo.db.models import District, Incident
 from geo.services.hotspots.options import Parameters, selection
 from geo.services.hotspots.run import selected_incidents, selection_filter, series_of, series_of_buckets
 from geo.services.hotspots.statistics import _surface
-from tests.integration.test_hotspots_service import SF_CSV, SF_MAPPING, TENDERLOIN
+from tests.integration.test_hotspots_service import TENDERLOIN, sf, sf_incidents  # noqa: F401  (fixtures)
 
 SF_TZ = "America/Los_Angeles"
 DRUGS = "DRUG/NARCOTIC"
-
-
-@pytest.fixture(scope="module")
-def sf_incidents(module_session, shared_data) -> None:
-    services.import_layer(module_session, "incident", shared_data / SF_CSV, mapping=SF_MAPPING, actor=SYSTEM)
-    module_session.commit()
-
-
-@pytest.fixture
-def sf(session, sf_incidents):
-    return session
 
 
 def everything(session) -> gpd.GeoDataFrame:
