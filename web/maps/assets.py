@@ -22,6 +22,7 @@ VENDORED: dict[str, str] = {
     "markerclusterjs": "vendor/leaflet.markercluster/leaflet.markercluster.js",
     "markerclustercss": "vendor/leaflet.markercluster/MarkerCluster.css",
     "markerclusterdefaultcss": "vendor/leaflet.markercluster/MarkerCluster.Default.css",
+    "vectorGrid": "vendor/leaflet.vectorgrid/Leaflet.VectorGrid.bundled.min.js",
 }
 
 # folium.Map's defaults that only folium.Icon markers and HTML popups use; our pages use neither
