@@ -23,13 +23,14 @@ import numpy as np
 from sqlalchemy import Float, and_, case, cast, extract, func, literal, or_, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import Session
-from sqlalchemy.types import BigInteger, Integer
+from sqlalchemy.types import BigInteger, Integer, LargeBinary
 
 from .incidents import AREA_MODELS, IncidentFilter, _where
 from .models import AnalysisArea, Incident
 
 SYNTHETIC = "synthetic-demo"
 BUCKETS_WORK_MEM = "64MB"
+GRID_WORK_MEM = "16MB"
 BUCKET_SECONDS = 3600  # most zones are whole hours from UTC; the others are counted again finer
 
 
@@ -61,7 +62,7 @@ def _float(value: float, _name: str = ""):
 
 def selected(f: SelectionFilter):
     """The selection as a subquery: ``id``, ``geom``, ``weight`` (1 where none), ``occurred_at``,
-    ``synthetic``."""
+    ``synthetic``, and the stored UTM coordinates ``utm_srid``, ``utm_x``, ``utm_y``."""
     where = _where(f.base)
     if f.weekdays is not None or f.hour_band is not None:
         local = func.timezone(f.timezone, Incident.occurred_at)
@@ -72,13 +73,15 @@ def selected(f: SelectionFilter):
             hour = extract("hour", local)
             where.append(and_(hour >= lo, hour < hi) if lo < hi else or_(hour >= lo, hour < hi))
     columns = [Incident.id, Incident.geom, func.coalesce(Incident.weight, 1.0).label("weight"),
-               Incident.occurred_at, (Incident.source == SYNTHETIC).label("synthetic")]
+               Incident.occurred_at, (Incident.source == SYNTHETIC).label("synthetic"),
+               Incident.utm_srid, Incident.utm_x, Incident.utm_y]
     if not f.deduplicate:
         return select(*columns).where(*where).subquery("selected")
     first = func.min(Incident.id).over(partition_by=Incident.external_id).label("first_id")
     inner = select(*columns, Incident.external_id, first).where(*where).subquery("candidates")
     keep = or_(inner.c.external_id.is_(None), inner.c.id == inner.c.first_id)
-    return (select(inner.c.id, inner.c.geom, inner.c.weight, inner.c.occurred_at, inner.c.synthetic)
+    c = inner.c
+    return (select(c.id, c.geom, c.weight, c.occurred_at, c.synthetic, c.utm_srid, c.utm_x, c.utm_y)
             .where(keep).subquery("selected"))
 
 
@@ -89,23 +92,43 @@ def _no_jit(session: Session) -> None:
 
 
 @contextmanager
-def _work_mem(session: Session, amount: str):
-    """``work_mem`` raised for one query and set back: hours of several years hash in 30 MB, while
-    with more memory a grouping by cell is planned as a sort that then spills to disk anyway."""
-    before = session.execute(select(func.current_setting("work_mem"))).scalar_one()
-    session.execute(select(func.set_config("work_mem", amount, True)))
+def _settings(session: Session, **values: str):
+    """Planner settings changed for one query and set back (in this transaction only).
+
+    ``work_mem``: hours of several years, or a fine grid's few hundred thousand cells, hash in tens
+    of MB. ``enable_sort = off``: PostgreSQL cannot know how few cells a million points fall into
+    (it estimates a group per row), so it plans a sort of every row, which spills to disk; a hash
+    of the cells is what the data needs, and in parallel workers where the plan allows."""
+    names = list(values)
+    before = session.execute(select(*[func.current_setting(n) for n in names])).one()
+    for name, value in values.items():
+        session.execute(select(func.set_config(name, value, True)))
     try:
         yield
     finally:
-        session.execute(select(func.set_config("work_mem", before, True)))
+        for name, value in zip(names, before, strict=True):
+            session.execute(select(func.set_config(name, value, True)))
+
+
+def _work_mem(session: Session, amount: str):
+    return _settings(session, work_mem=amount, enable_sort="off")
 
 
 def _columns(session: Session, stmt, dtypes: Sequence) -> list[np.ndarray]:
-    """The columns of ``stmt``'s rows as arrays, gathered into one array per column by the server:
-    a hundred thousand groups arrive as a handful of values, not as Row objects."""
+    """The columns of ``stmt``'s rows as arrays, each gathered by the server into one bytea of its
+    values in binary (``int8send``/``float8send``: big-endian 64-bit): a hundred thousand groups
+    arrive as a handful of values, read by numpy without parsing text."""
     sub = stmt.subquery("grouped")
-    row = session.execute(select(*[func.array_agg(c) for c in sub.c])).one()
-    return [np.asarray(v if v is not None else [], dtype=t) for v, t in zip(row, dtypes, strict=True)]
+    empty = literal(b"", LargeBinary)
+    parts = []
+    for column, dtype in zip(sub.c, dtypes, strict=True):
+        if np.dtype(dtype).kind == "f":
+            parts.append(func.string_agg(func.float8send(cast(column, Float(precision=53))), empty))
+        else:
+            parts.append(func.string_agg(func.int8send(cast(column, BigInteger)), empty))
+    row = session.execute(select(*parts)).one()
+    big = {"f": ">f8", "i": ">i8"}
+    return [np.frombuffer(v or b"", dtype=big[np.dtype(t).kind]).astype(t) for v, t in zip(row, dtypes, strict=True)]
 
 
 def totals(session: Session, f: SelectionFilter) -> Totals:
@@ -119,17 +142,33 @@ def totals(session: Session, f: SelectionFilter) -> Totals:
     return Totals(int(n), int(synthetic), None if n == 0 else tuple(float(v) for v in box))
 
 
+def is_utm(srid: int) -> bool:
+    """Whether ``srid`` is a WGS 84 / UTM zone (EPSG:32601-32660, 32701-32760), whose coordinates
+    an incident stores when the zone holds it (migration 0011)."""
+    return 32601 <= srid <= 32660 or 32701 <= srid <= 32760
+
+
 def _metric(f: SelectionFilter, srid: int):
-    """The selection with its points in ``srid``, behind a fence so each point is transformed once."""
+    """The selection with its points' coordinates ``x``, ``y`` in ``srid`` and their ``weight``.
+
+    In a UTM zone an incident of that zone gives its stored coordinates (the same bits
+    ``ST_Transform`` gives), one of another zone is transformed; nothing stops a parallel
+    aggregate. In another CRS every point is transformed, behind a fence so once per point."""
     s = selected(f)
-    return select(func.ST_Transform(s.c.geom, srid).label("t"), s.c.weight).offset(0).subquery("metric")
+    if is_utm(srid):
+        here = s.c.utm_srid == literal(srid, Integer)
+        x = case((here, s.c.utm_x), else_=func.ST_X(func.ST_Transform(s.c.geom, srid)))
+        y = case((here, s.c.utm_y), else_=func.ST_Y(func.ST_Transform(s.c.geom, srid)))
+        return select(x.label("x"), y.label("y"), s.c.weight).subquery("metric")
+    t = select(func.ST_Transform(s.c.geom, srid).label("t"), s.c.weight).offset(0).subquery("transformed")
+    return select(func.ST_X(t.c.t).label("x"), func.ST_Y(t.c.t).label("y"), t.c.weight).subquery("metric")
 
 
 def metric_bounds(session: Session, f: SelectionFilter, srid: int) -> tuple[float, float, float, float] | None:
     """minx, miny, maxx, maxy of the selected incidents in ``srid``; None when none is selected."""
     _no_jit(session)
     m = _metric(f, srid)
-    x, y = func.ST_X(m.c.t), func.ST_Y(m.c.t)
+    x, y = m.c.x, m.c.y
     row = session.execute(select(func.min(x), func.min(y), func.max(x), func.max(y))).one()
     return None if row[0] is None else tuple(float(v) for v in row)
 
@@ -139,18 +178,18 @@ def grid_keys(session: Session, f: SelectionFilter, *, srid: int, cell_size_m: f
     """Per grid cell holding a selected incident: ``row``, ``col``, ``count`` and ``weight_sum``."""
     _no_jit(session)
     m = _metric(f, srid)
-    x = func.ST_X(m.c.t) - _float(origin[0], "ox")
-    y = func.ST_Y(m.c.t) - _float(origin[1], "oy")
+    x = m.c.x - _float(origin[0], "ox")
+    y = m.c.y - _float(origin[1], "oy")
     if shape == "square":
         size = _float(cell_size_m, "size")
         row, col = cast(func.floor(y / size), BigInteger), cast(func.floor(x / size), BigInteger)
-        # fenced too: a GROUP BY over plain columns is hashed, over the expressions it is sorted
-        keyed = select(row.label("row"), col.label("col"), m.c.weight).offset(0).subquery("keyed")
+        keyed = select(row.label("row"), col.label("col"), m.c.weight).subquery("keyed")
     else:
         keyed = _hexagon_keys(m, x, y, cell_size_m)
     stmt = (select(keyed.c.row, keyed.c.col, func.count().label("count"), func.sum(keyed.c.weight).label("weight_sum"))
             .group_by(keyed.c.row, keyed.c.col))
-    row, col, count, weight_sum = _columns(session, stmt, (np.int64, np.int64, np.int64, float))
+    with _work_mem(session, GRID_WORK_MEM):
+        row, col, count, weight_sum = _columns(session, stmt, (np.int64, np.int64, np.int64, float))
     return {"row": row, "col": col, "count": count, "weight_sum": weight_sum}
 
 
@@ -170,7 +209,7 @@ def _hexagon_keys(m, x, y, cell_size_m: float):
     cube = select(final_q.label("hq"), final_r.label("hr"), c.weight).subquery("cube")
     hr = cube.c.hr
     return (select(hr.label("row"), (cube.c.hq + (hr - hr.op("&")(1)) / 2).label("col"), cube.c.weight)
-            .offset(0).subquery("keyed"))
+            .subquery("keyed"))
 
 
 def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: float, cell_size_m: float,
@@ -182,17 +221,18 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     _no_jit(session)
     m = _metric(f, srid)
     size, grow = _float(cell_size_m, "size"), _float(float(reach), "reach")
-    gx = (func.ST_X(m.c.t) - _float(x0, "x0")) / size + grow
-    gy = (func.ST_Y(m.c.t) - _float(y0, "y0")) / size + grow
-    # each step fenced: PostgreSQL would otherwise compute gx once for every use of it
-    g = select(gx.label("gx"), gy.label("gy"), m.c.weight).offset(0).subquery("g")
+    gx = (m.c.x - _float(x0, "x0")) / size + grow
+    gy = (m.c.y - _float(y0, "y0")) / size + grow
+    # not fenced: from stored (or once transformed) coordinates each step is a few operations,
+    # cheaper to repeat inside the parallel workers than to pass on row by row to the leader
+    g = select(gx.label("gx"), gy.label("gy"), m.c.weight).subquery("g")
     fl = select(g.c.gx, g.c.gy, func.floor(g.c.gx).label("fx0"), func.floor(g.c.gy).label("fy0"),
-                g.c.weight).offset(0).subquery("fl")
+                g.c.weight).subquery("fl")
     one = literal(1.0, Float(precision=53))
     fx, fy, w = fl.c.gx - fl.c.fx0, fl.c.gy - fl.c.fy0, fl.c.weight if weighted else one
     shares = select(cast(fl.c.fx0, BigInteger).label("ix"), cast(fl.c.fy0, BigInteger).label("iy"),
                     (w * ((one - fx) * (one - fy))).label("s00"), (w * (fx * (one - fy))).label("s10"),
-                    (w * ((one - fx) * fy)).label("s01"), (w * (fx * fy)).label("s11")).offset(0).subquery("shares")
+                    (w * ((one - fx) * fy)).label("s01"), (w * (fx * fy)).label("s11")).subquery("shares")
     c = shares.c
     stmt = (select(c.ix, c.iy, func.sum(c.s00), func.sum(c.s10), func.sum(c.s01), func.sum(c.s11))
             .group_by(c.ix, c.iy))

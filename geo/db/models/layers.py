@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
+from sqlalchemy import CheckConstraint, Computed, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ...crs import STORAGE_SRID
@@ -151,6 +151,12 @@ class Incident(Created, Base):
     weight: Mapped[float | None] = mapped_column(Float)  # what a weighted run sums; NULL counts as 1
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"))
     geom = mapped_column(geometry("POINT"), nullable=False)
+    # the point in the UTM zone holding it (migration 0011): what a run in that zone counts, untransformed
+    utm_srid: Mapped[int] = mapped_column(Integer, Computed("kuzet_utm_srid(geom)", persisted=True))
+    utm_x: Mapped[float] = mapped_column(Float(precision=53), Computed(
+        "ST_X(ST_Transform(geom, kuzet_utm_srid(geom)))", persisted=True))
+    utm_y: Mapped[float] = mapped_column(Float(precision=53), Computed(
+        "ST_Y(ST_Transform(geom, kuzet_utm_srid(geom)))", persisted=True))
 
 
 class AnalysisArea(Created, Base):
