@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -38,6 +39,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from seed import seed_incidents  # noqa: E402
 
 TARGET_S, TARGET_MB = 2.0, 500.0
+LOOKBACK_DAYS = 91  # the same evening of thirteen weeks
+DATA_DIR = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 
 @dataclass(frozen=True)
@@ -118,9 +121,51 @@ def figure_kde(url: str, n: int, repeats: int) -> Row:
                f"{got['cells']:,} bands; {got['before_mb']:.0f} MB before the call")
 
 
+def plan_child(url: str, repeats: int) -> dict:
+    """A shift plan through the service (``geo.services.propose_plan``) for the evening of the
+    seeded times' last days, timed with its demand stage (incidents counted per target in SQL)."""
+    from sqlalchemy.orm import Session
+
+    from geo.access import SYSTEM
+    from geo.db import make_engine
+    from geo.services import PlanRequest, propose_plan, shift_demand
+
+    from seed import PLAN_NOW
+
+    engine = make_engine(url)
+    start = PLAN_NOW.replace(hour=18)
+    request = PlanRequest(start, start.replace(hour=23), lookback_days=LOOKBACK_DAYS)
+    before = rss_mb()
+    best, demand_s, summary = float("inf"), float("inf"), None
+    for _ in range(repeats):
+        with Session(engine) as session:
+            began = time.perf_counter()
+            proposal = propose_plan(session, request, viewer=SYSTEM)
+            best = min(best, time.perf_counter() - began)
+            summary = {"items": len(proposal.items), "status": proposal.status,
+                       "coverage": proposal.coverage_percent}
+            session.rollback()
+        with Session(engine) as session:
+            began = time.perf_counter()
+            demand = shift_demand(session, request, viewer=SYSTEM)
+            demand_s = min(demand_s, time.perf_counter() - began)
+    engine.dispose()
+    return {"seconds": best, "before_mb": before, "peak_mb": rss_mb(), "bare_s": demand_s,
+            "targets": len(demand.targets), "weight": float(demand.total_weight), **summary}
+
+
 def figure_shift_plan(url: str, n: int, repeats: int) -> Row:
-    return Row(n, "shift plan", None, note="skipped: the seeded database holds incidents only, no formations "
-                                            "or shifts to plan (benchmarks/bench_planning.py times the planner)")
+    """A shift plan over the demo's formations and targets with the n seeded incidents as its history."""
+    import seed
+
+    plan_url = seed.seed_with_demo(url, n, seed=int(url.rsplit("_", 1)[1]), data_dir=DATA_DIR)
+    out = subprocess.run([sys.executable, __file__, "--child", "shift_plan", "--url", plan_url, "--repeats",
+                          str(repeats)], capture_output=True, text=True, check=True, cwd=ROOT)
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    return Row(n, "shift plan through the service", got["seconds"], got["peak_mb"],
+               "its demand stage (SQL counts)", got["bare_s"],
+               f"{got['targets']:,} targets, {got['weight']:,.0f} incidents in the same hours of {LOOKBACK_DAYS} days, "
+               f"{got['items']} assignments proposed ({got['status']}, {got['coverage']:.1f} % covered)")
 
 
 def figure_import(url: str, n: int, repeats: int) -> list[Row]:
@@ -163,14 +208,15 @@ def print_table(rows: list[Row]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
-    parser.add_argument("--server", default="postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet")
+    parser.add_argument("--server", default="postgresql+psycopg://kuzet@127.0.0.1:5435/kuzet")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--child")
     parser.add_argument("--url")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.url, args.child, args.repeats)))
+        print(json.dumps(plan_child(args.url, args.repeats) if args.child == "shift_plan"
+                         else child(args.url, args.child, args.repeats)))
         return
     rows = []
     for n in args.sizes:

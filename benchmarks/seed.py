@@ -12,6 +12,9 @@ the same n and seed is reused as it is.
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 import time
 
 from sqlalchemy import text
@@ -49,6 +52,52 @@ FROM draw d JOIN centre ce USING (c)
 """)
 
 
+def fill(conn, n: int, seed: int) -> None:
+    """Insert ``n`` seeded incidents (``SEED_SQL``) on ``conn``."""
+    conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 1000) / 1000})
+    minx, miny, maxx, maxy = ALMATY
+    conn.execute(SEED_SQL, {"n": n, "clusters": CLUSTERS, "minx": minx, "miny": miny, "maxx": maxx, "maxy": maxy})
+
+
+PLAN_NOW = datetime(2025, 12, 30, 12, 0, tzinfo=ZoneInfo("Asia/Almaty"))  # the seeded times end on 2025-12-31
+
+
+def seed_with_demo(database_url: str, n: int, *, seed: int = 1, data_dir: Path) -> str:
+    """Like :func:`seed_incidents`, into ``kuzet_bench_plan_<n>_<seed>``, but over the Almaty demo
+    (its units, formations, officers, zones and places, loaded as of ``PLAN_NOW``) with the demo's
+    own incidents replaced by the ``n`` seeded ones: a city to plan a shift in."""
+    from sqlalchemy.orm import Session
+
+    from geo.demo import demo_loaded, load_demo
+
+    url = make_url(database_url).set(database=f"kuzet_bench_plan_{n}_{seed}").render_as_string(hide_password=False)
+    name = make_url(url).database
+    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))  # a name of digits only, built above
+    admin.dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+    migrate.upgrade(url)
+    with Session(engine) as session:
+        if not demo_loaded(session):
+            load_demo(session, data_dir, now=PLAN_NOW)
+            session.commit()
+    with engine.begin() as conn:
+        have = conn.execute(text("SELECT count(*) FROM incident WHERE external_id LIKE 'ext-%'")).scalar_one()
+        total = conn.execute(text("SELECT count(*) FROM incident")).scalar_one()
+        if have != n or total != n:
+            conn.execute(text("DELETE FROM incident"))
+            fill(conn, n, seed)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE incident"))
+    engine.dispose()
+    return url
+
+
 def bench_url(server_url: str, n: int, seed: int) -> str:
     """The URL of the benchmark database for ``n`` incidents and ``seed`` on ``server_url``'s server."""
     return make_url(server_url).set(database=f"kuzet_bench_{n}_{seed}").render_as_string(hide_password=False)
@@ -76,10 +125,7 @@ def seed_incidents(database_url: str, n: int, *, seed: int = 1) -> str:
         have = conn.execute(text("SELECT count(*) FROM incident")).scalar_one()
         if have != n:
             conn.execute(text("TRUNCATE incident CASCADE"))
-            conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 1000) / 1000})
-            minx, miny, maxx, maxy = ALMATY
-            conn.execute(SEED_SQL, {"n": n, "clusters": CLUSTERS, "minx": minx, "miny": miny,
-                                    "maxx": maxx, "maxy": maxy})
+            fill(conn, n, seed)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE incident"))
     engine.dispose()

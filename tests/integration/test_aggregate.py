@@ -224,3 +224,52 @@ def test_a_selection_by_categories_and_time_reads_the_category_time_index(sessio
     compiled = stmt.compile(session.bind, compile_kwargs={"literal_binds": True})
     plan = "\n".join(session.execute(text(f"EXPLAIN {compiled}")).scalars())
     assert "ix_incident_lower_category_occurred_at" in plan
+
+
+@pytest.mark.realdata
+def test_the_stored_utm_coordinates_are_the_bits_st_transform_gives(sf):
+    from sqlalchemy import func, select
+    stored = select(func.count()).where(
+        (Incident.utm_srid != 32610) | (Incident.utm_x != func.ST_X(func.ST_Transform(Incident.geom, 32610)))
+        | (Incident.utm_y != func.ST_Y(func.ST_Transform(Incident.geom, 32610))))
+    assert sf.execute(select(func.count()).select_from(Incident)).scalar_one() > 10_000
+    assert sf.execute(stored).scalar_one() == 0
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("srid", [32611, 3310])  # the next UTM zone (none is stored there); California Albers
+def test_cell_keys_in_a_crs_other_than_the_stored_zone_are_transformed_as_python_does(sf, srid):
+    frame = everything(sf)
+    chosen = aggregate.SelectionFilter(db.IncidentFilter())
+    crs = CRS.from_epsg(srid)
+    for shape in ("square", "hexagon"):
+        assert sql_keys(sf, chosen, srid, 250.0, shape, (0.0, 0.0)) == python_keys(frame, crs, 250.0, shape, (0.0, 0.0))
+
+
+@pytest.mark.parametrize("lon, lat", [(76.95, 43.25), (71.43, 51.13), (72.0, 45.0), (71.999999, 45.0), (-180.0, 10.0),
+                                      (179.9, -33.0), (0.0, 0.0), (-0.000001, -0.000001), (46.5, 41.2)])
+def test_each_incident_stores_the_utm_zone_geo_crs_names_for_its_point(session, lon, lat):
+    from sqlalchemy import func, select
+    from geo.crs import utm_crs_for
+    zone = session.execute(select(func.kuzet_utm_srid(func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)))).scalar_one()
+    assert zone == utm_crs_for(lon, lat).to_epsg()
+
+
+def test_incidents_of_two_zones_are_counted_in_either(session):
+    # Almaty (zone 43) and Astana (zone 42) in one selection: each zone's grid reads its own stored
+    # coordinates and transforms the other's, and both agree with Python
+    points = [Point(76.9 + 0.01 * i, 43.2 + 0.003 * i) for i in range(30)] + \
+             [Point(71.4 + 0.01 * i, 51.1 + 0.002 * i) for i in range(30)]
+    nested = session.begin_nested()
+    try:
+        session.add_all([Incident(occurred_at=datetime(2024, 1, 1, tzinfo=timezone.utc), category="zones",
+                                  source="citizen-report", geom=from_shape(p, srid=4326)) for p in points])
+        session.flush()
+        chosen = aggregate.SelectionFilter(db.IncidentFilter(categories=["zones"]))
+        frame = gpd.GeoDataFrame(geometry=points, crs=4326)
+        for srid in (32642, 32643):
+            keys = sql_keys(session, chosen, srid, 500.0, "square", (0.0, 0.0))
+            assert keys == python_keys(frame, CRS.from_epsg(srid), 500.0, "square", (0.0, 0.0))
+            assert sum(keys.values()) == 60
+    finally:
+        nested.rollback()
