@@ -14,15 +14,11 @@ from sqlalchemy.orm import Session
 
 from ..layers import LayerSpec
 from .aggregate import SelectionFilter, selected
+from .layer_geojson import STREAM_BATCH, feature_json
 from .layer_reads import _columns, frame_of, layer_filters, model_of
 from .models import Incident
 
 CHUNK_ROWS = 20_000
-
-
-def count_layer(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]]) -> int:
-    """How many rows of ``spec`` pass ``where`` (``geo.db.layer_reads.layer_filters``)."""
-    return session.scalar(select(func.count()).select_from(model_of(spec)).where(*where))
 
 
 def layer_chunks(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]],
@@ -52,4 +48,12 @@ def selection_where(f: SelectionFilter) -> list[ColumnElement[bool]]:
     return [Incident.id.in_(select(chosen.c.id))]
 
 
-__all__ = ["CHUNK_ROWS", "count_layer", "layer_chunks", "layer_filters", "selection_where"]
+
+
+def geojson_features(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]]) -> Iterator[str]:
+    """Every row of ``spec`` passing ``where`` as a GeoJSON Feature text built by PostGIS (as the layer
+    API's pages), by id, through a server-side cursor."""
+    model = model_of(spec)
+    stmt = (select(feature_json(spec)).where(*where).order_by(model.id)
+            .execution_options(yield_per=STREAM_BATCH))
+    return iter(session.scalars(stmt))

@@ -152,9 +152,10 @@ def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path) -> Exp
     cells["run_id"] = run.id
     name = RUN_LAYERS.get(run.method, "cells")
     path = Path(directory) / f"run-{run.id}.gpkg"
-    # polygons of a grid, or the (multi)polygons of districts and zones: GDAL picks the type
+    # the polygons of a grid, or the multipolygons of districts: one type for the layer
+    multi = bool(cells.geom_type.str.startswith("Multi").any())
     pyogrio.write_dataframe(cells, path, layer=name, driver="GPKG",
-                            geometry_type=None if len(cells) else "Polygon")
+                            geometry_type="MultiPolygon" if multi else "Polygon", promote_to_multi=multi)
     about = pd.DataFrame([{
         "run_id": run.id, "method": run.method, "created_at": run.created_at and run.created_at.isoformat(),
         "created_by": run.created_by, "incidents": run.incident_count, "cells": run.cell_count,
