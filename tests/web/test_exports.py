@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import subprocess
 
 import geopandas as gpd
@@ -16,6 +17,7 @@ from sqlalchemy import func, select
 from geo import services
 from geo.access import SYSTEM
 from geo.db.models import Incident
+from geo.layers import LAYERS
 from geo.services.exports import layer_gpkg
 
 GPKG = "application/geopackage+sqlite3"
@@ -199,3 +201,29 @@ def test_geojson_downloads_are_attachments_and_the_api_stays_inline(client, sess
 def test_an_unknown_layer_or_run_is_404_with_the_reason(client, path, reason):
     r = client.get(path)
     assert r.status_code == 404 and r.is_json and reason in r.get_json()["error"]
+
+
+def links(html: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', html)
+
+
+def test_the_run_page_links_its_downloads_and_each_opens(client, incidents, tmp_path):
+    made = run(client)
+    html = client.get(f"/analysis?run={made['id']}").get_data(as_text=True)
+    wanted = {f"/api/v1/analyses/{made['id']}/export.{kind}" for kind in ("gpkg", "geojson", "csv")}
+    assert wanted <= set(links(html))
+    for url in sorted(wanted):
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["Content-Disposition"].startswith("attachment"), url
+
+
+def test_the_downloads_page_links_every_readable_layer(client, incidents, tmp_path):
+    html = client.get("/downloads").get_data(as_text=True)
+    assert "/api/v1/incidents/export.gpkg" in html and 'name="category"' in html  # the selection form
+    hrefs = [h for h in links(html) if h.startswith("/api/v1/layers/")]
+    assert {f"/api/v1/layers/{name}/export.{kind}" for name in LAYERS for kind in ("gpkg", "geojson")} == set(hrefs)
+    r = client.get("/api/v1/incidents/export.gpkg?category=theft&district=&bbox=&start=2026-02-01&end=2026-02-28")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    read = pyogrio.read_dataframe(saved(r, tmp_path, "form.gpkg"))
+    assert len(read) == (incidents["category"] == "theft").sum()
+

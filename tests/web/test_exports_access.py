@@ -40,3 +40,10 @@ def test_the_police_staff_export_every_row(as_, aw, tmp_path):
 def test_a_leader_exports_no_incidents_nor_runs(as_, url):
     r = as_("leader").get(url)
     assert r.status_code == 403 and r.is_json and r.get_json()["error"]
+
+
+def test_a_leader_finds_their_layers_and_no_incident_selection_on_the_downloads_page(as_):
+    html = as_("leader").get("/downloads").get_data(as_text=True)
+    assert "/api/v1/layers/formation/export.gpkg" in html and "/api/v1/layers/incident/" not in html
+    assert "/api/v1/incidents/export.gpkg" not in html
+    assert "/api/v1/incidents/export.gpkg" in as_("analyst").get("/downloads").get_data(as_text=True)

@@ -25,6 +25,7 @@ from ..hotspots.runs import _stored, _typed, may_read
 from ..hotspots.options import Selection
 from ..layers.features import _scope, layer_spec, parse_bbox
 from ...db import analysis_runs as runs
+from ...db import incidents
 
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 GEOMETRY_TYPES = {"Point": "Point", "LineString": "LineString", "Polygon": "Polygon",
@@ -165,3 +166,12 @@ def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path) -> Exp
     pyogrio.write_dataframe(about, path, layer="run", driver="GPKG", append=True)
     return Export(path, f"kuzet-analysis-{run.id}-{run.method.replace('_', '-')}.gpkg", {name: len(cells), "run": 1})
 
+
+
+def selection_choices(session, *, viewer: Principal) -> dict:
+    """What a selection of incidents to download may name: categories with counts, districts, patrol
+    zones, and the first and last incident; for the police staff only."""
+    may_read(viewer)
+    first, last = incidents.time_range(session)
+    return {"categories": incidents.category_counts(session), "districts": incidents.area_names(session, "district"),
+            "patrol_zones": incidents.area_names(session, "patrol_zone"), "first": first, "last": last}
