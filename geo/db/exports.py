@@ -9,13 +9,13 @@ from collections.abc import Iterator
 
 import geopandas as gpd
 from geoalchemy2 import functions as gfunc
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from ..layers import LayerSpec
 from .aggregate import SelectionFilter, selected
 from .layer_geojson import STREAM_BATCH, feature_json
-from .layer_reads import _columns, frame_of, layer_filters, model_of
+from .layer_reads import _columns, frame_of, model_of
 from .models import Incident
 
 CHUNK_ROWS = 20_000

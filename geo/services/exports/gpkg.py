@@ -18,14 +18,13 @@ import pyogrio
 
 from ...access import Principal
 from ...crs import STORAGE_SRID
-from ...db import exports, layer_reads, scopes
-from ...layers import LayerSpec
-from ..hotspots.run import resolve_area, selection_filter
-from ..hotspots.runs import _stored, _typed, may_read
-from ..hotspots.options import Selection
-from ..layers.features import _scope, layer_spec, parse_bbox
 from ...db import analysis_runs as runs
-from ...db import incidents
+from ...db import exports, incidents, layer_reads, scopes
+from ...layers import LayerSpec
+from ..hotspots.options import Selection
+from ..hotspots.run import resolve_area, selection_filter
+from ..hotspots.runs import _stored, _typed, may_read  # a stored run as the run's own services read it
+from ..layers.features import _scope, layer_spec, parse_bbox  # the layer API's rule of who sees what
 
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 GEOMETRY_TYPES = {"Point": "Point", "LineString": "LineString", "Polygon": "Polygon",
