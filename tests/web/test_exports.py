@@ -227,3 +227,20 @@ def test_the_downloads_page_links_every_readable_layer(client, incidents, tmp_pa
     read = pyogrio.read_dataframe(saved(r, tmp_path, "form.gpkg"))
     assert len(read) == (incidents["category"] == "theft").sum()
 
+
+
+@pytest.mark.parametrize("selection", [
+    {"categories": ["burglary"]},
+    {"start": "2026-02-03", "end": "2026-02-20", "weekdays": [0, 2, 4], "hour_band": [20, 23], "area": "West"},
+])
+def test_the_run_pages_selection_link_downloads_the_runs_incidents(client, session, incidents, tmp_path, selection):
+    if selection.get("area"):
+        districts = services.layer_features(session, "district", limit=10, viewer=SYSTEM).frame.set_index("name")
+        selection = selection | {"area": {"kind": "district", "id": int(districts.loc[selection["area"], "id"])}}
+    made = run(client, **selection)
+    html = client.get(f"/analysis?run={made['id']}").get_data(as_text=True)
+    [href] = [h for h in links(html) if h.startswith("/api/v1/incidents/export.gpkg")]
+    r = client.get(href.replace("&amp;", "&"))
+    assert r.status_code == 200, r.get_data(as_text=True)
+    read = pyogrio.read_dataframe(saved(r, tmp_path, "run-incidents.gpkg"))
+    assert len(read) == made["summary"]["incidents"] > 0
