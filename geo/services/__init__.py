@@ -1,4 +1,4 @@
-"""Use cases grouped by capability (dispatch, hotspots, planning, layers, field, accountability,
+"""Use cases grouped by capability (dispatch, hotspots, planning, layers, exports, field, accountability,
 accounts), one function each, called alike by the web app, the CLI and notebooks.
 
 Every use case is re-exported here but the hot spot run itself: ``geo.services.hotspots`` is the
@@ -24,6 +24,8 @@ _EXPORTS = {
                  "confirm_feature", "day_window", "dispatch_day", "dispatch_options", "formation_roster",
                  "list_assignments", "list_officers", "propose_feature", "reject_assignment", "reject_feature",
                  "statuses_of", "supervising_officers", "supervision_page", "update_assignment", "update_feature"],
+    "exports": ["Export", "GeoJSONDownload", "layer_geojson_download", "layer_gpkg", "run_gpkg", "selection_choices",
+                "selection_gpkg"],
     "field": ["ReportLimits", "acknowledge_assignment", "category_labels", "file_report", "filing_categories",
               "list_reports", "my_shift", "my_shifts", "new_reports", "report", "report_note", "reports_csv"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",

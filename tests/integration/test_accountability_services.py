@@ -1,8 +1,10 @@
 """The audit trail as admins and supervisors read it, and the quarterly summary per formation."""
 from __future__ import annotations
 
+import io
 from datetime import date, datetime, timedelta
 
+import pandas as pd
 import pytest
 from sqlalchemy import delete
 from sqlalchemy.dialects.postgresql import Range
@@ -83,9 +85,10 @@ def test_leaders_see_their_own_row_and_supervisors_the_formations_notified_to_th
     assert quarterly_summary(session, lw.other_supervisor, quarter) == []
     text = quarterly_csv(session, lw.other_leader, quarter)
     lines = text.splitlines()
-    assert lines[0].startswith("# ") and "2026 Q4" in lines[0]
-    assert lines[1].startswith("formation_id,formation,assignments,hours_on_duty,reports_offence-prevented")
-    assert len(lines) == 3 and lines[2].startswith(f"{lw.world.unnotified},Aksai,")
+    assert lines[0].startswith("formation_id,formation,quarter,assignments,hours_on_duty,reports_offence-prevented")
+    assert len(lines) == 2 and lines[1].startswith(f"{lw.world.unnotified},Aksai,2026 Q4,")
+    table = pd.read_csv(io.StringIO(text))
+    assert table["formation_id"].tolist() == [lw.world.unnotified] and table["note"].str.contains("not registered").all()
 
 
 @pytest.mark.parametrize("year, number", [(2026, 0), (2026, 5), (1999, 1)])

@@ -127,11 +127,11 @@ def test_exports_have_one_feature_and_one_row_per_cell(sf):
     assert collection["run"]["id"] == result.run_id
     json.dumps(collection, allow_nan=False)  # valid JSON: no NaN
     table = pd.read_csv(io.StringIO(services.run_csv(sf, result.run_id, viewer=SYSTEM)))
-    assert list(table.columns) == ["cell_id", "count", "value", "z", "p", "p_fdr", "class", "quadrant", "island",
-                                   "lon", "lat", "wkt"]
+    assert list(table.columns) == ["run_id", "method", "cell_id", "count", "value", "z", "p", "p_fdr", "class",
+                                   "quadrant", "island", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326"]
     assert len(table) == len(result.cells) and table["count"].sum() == result.summary["incidents"]
     hottest = table.loc[table["z"].idxmax()]
-    assert hottest["class"] == 3 and hottest["wkt"].startswith("POLYGON")
+    assert hottest["class"] == 3 and hottest["wkt_epsg4326"].startswith("POLYGON")
 
 
 def test_a_drawn_polygon_limits_the_incidents_and_the_grid(sf, sf_table):

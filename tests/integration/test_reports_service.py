@@ -1,8 +1,11 @@
 """Field reports against PostGIS: what is stored, what is refused, who sees which report."""
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
+import pandas as pd
+import pyogrio
 import pytest
 from sqlalchemy import func, select
 
@@ -105,10 +108,17 @@ def test_who_sees_which_report(session, lw):
     assert report(session, lw.supervisor, mine)["id"] == mine
 
 
-def test_the_csv_says_what_reports_are_and_holds_only_what_the_viewer_sees(session, lw):
-    _file(session, lw.leader, lw, description="=HYPERLINK(\"http://x\")")
+def test_the_csv_says_what_reports_are_and_holds_only_what_the_viewer_sees(session, lw, tmp_path):
+    mine = _file(session, lw.leader, lw, description="=HYPERLINK(\"http://x\")")["id"]
     _file(session, lw.other_leader, lw, description="not for the other leader")
     text = reports_csv(session, lw.leader)
-    first, header = text.splitlines()[:2]
-    assert "not registered crimes" in first and header.startswith("id,category")
-    assert "'=HYPERLINK" in text and "not for the other leader" not in text
+    table = pd.read_csv(io.StringIO(text))  # the header is the first line
+    assert table.columns[0] == "id" and table["id"].tolist() == [mine]
+    assert table["note"].str.contains("not a registered crime").all()
+    assert table["description"].tolist() == ["'=HYPERLINK(\"http://x\")"] and "not for the other leader" not in text
+    path = tmp_path / "reports.csv"
+    path.write_text(text, encoding="utf-8")
+    read = pyogrio.read_dataframe(path, GEOM_POSSIBLE_NAMES="wkt_epsg4326", KEEP_GEOM_COLUMNS="NO")
+    assert len(read) == 1 and read.geom_type.tolist() == ["Point"]
+    assert read.geometry.x[0] == pytest.approx(table["lon_epsg4326"][0], abs=1e-7)
+    assert read.geometry.y[0] == pytest.approx(table["lat_epsg4326"][0], abs=1e-7)

@@ -66,7 +66,7 @@ def test_cells_are_geojson_and_the_export_is_csv(client, incidents):
     assert export.status_code == 200 and export.mimetype == "text/csv"
     assert "attachment" in export.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
-    assert len(rows) == run["summary"]["cells"] and {"quadrant", "p_fdr", "wkt"} <= set(rows[0])
+    assert len(rows) == run["summary"]["cells"] and {"quadrant", "p_fdr", "wkt_epsg4326"} <= set(rows[0])
 
 
 def test_kde_and_polygon_aggregation_runs_answer_too(client, incidents):

@@ -1,6 +1,7 @@
 """The analyst's page: the form posts to /api/v1/analyses (analysis.js), then opens the stored run here."""
 from __future__ import annotations
 
+import json
 import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -96,6 +97,25 @@ def p_value(value) -> str:
     return f"{value:.1e}" if value < 0.001 else f"{value:.3f}"
 
 
+def selection_args(selection: dict | None) -> dict:
+    """A stored run's selection as the query string of ``/api/v1/incidents/export.gpkg``."""
+    chosen = selection or {}
+    args = {name: chosen[name] for name in ("start", "end", "timezone") if chosen.get(name)}
+    for name in ("weekdays", "hour_band", "sources", "exclude_sources"):
+        if chosen.get(name):
+            args[name] = ",".join(str(v) for v in chosen[name])
+    if chosen.get("categories"):
+        args["category"] = list(chosen["categories"])
+    area = chosen.get("area") or {}
+    if area.get("kind") in ("district", "patrol_zone") and area.get("id") is not None:
+        args[area["kind"]] = area["id"]
+    elif area.get("kind") == "polygon" and area.get("geometry"):
+        args["polygon"] = json.dumps(area["geometry"], separators=(",", ":"))
+    if chosen.get("deduplicate"):
+        args["deduplicate"] = "true"
+    return args
+
+
 @bp.get("/analysis")
 def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
@@ -111,4 +131,4 @@ def analysis():
         "analysis.html", title=_("Hot spot analysis"), parts=components(built.map), page=page, run=page.run,
         form=form_values(page, config.timezone), methods=method_names(), weekdays=weekday_names(),
         day_chart=charts.day_chart(series), hour_chart=charts.hour_chart(series), synthetic=SYNTHETIC,
-        setup=setup)
+        setup=setup, selection_args=selection_args(page.run.selection if page.run is not None else None))

@@ -90,16 +90,22 @@ def _area() -> dict | None:
     return {"kind": given[0], "id": arg(given[0], "int")}
 
 
-@bp.get("/incidents/series")
-def incident_series():
-    """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
-    may_read(current_principal())
-    selection = Selection.from_json({
+def selection_of_args() -> Selection:
+    """The hot spot selection the query string gives (``start``, ``end``, ``weekdays``, ``hour_band``,
+    ``category`` repeated, one of ``district``/``patrol_zone``/``polygon``, ``sources``...)."""
+    return Selection.from_json({
         "start": request.args.get("start"), "end": request.args.get("end"), "weekdays": _numbers("weekdays"),
         "hour_band": _numbers("hour_band"), "categories": request.args.getlist("category") or None,
         "area": _area(), "sources": _listed("sources"), "exclude_sources": _listed("exclude_sources"),
         "timezone": request.args.get("timezone") or None,
         "deduplicate": request.args.get("deduplicate") in ("1", "true")}, timezone=_zone())
+
+
+@bp.get("/incidents/series")
+def incident_series():
+    """Incidents of a selection per day or per hour of the day (``interval=day|hour``), for a time chart."""
+    may_read(current_principal())
+    selection = selection_of_args()
     series = services.incident_series(get_session(), selection, viewer=current_principal(),
                                       interval=request.args.get("interval", "day"),
                                       max_days=settings().series_max_days,

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("maps", __name__)
 
-from . import views  # noqa: E402,F401
+from . import downloads, views  # noqa: E402,F401

@@ -78,17 +78,18 @@ def quarterly_summary(session: Session, viewer: Principal, quarter: Quarter, *,
 
 def quarterly_csv(session: Session, viewer: Principal, quarter: Quarter, *, gettext: Gettext = plain,
                   timezone_name: str = DEFAULT_TIMEZONE) -> str:
-    """The summary as CSV, one column per report category; a ``#`` line names the quarter."""
+    """The summary as CSV: the header first, one row per formation with its quarter and a ``note``
+    saying what the report counts are (a spreadsheet and GDAL's CSV driver read the first line as the
+    header). No geometry: ``formation_id`` joins it to the formation layer's export."""
+    note = gettext("Reports are information for the police, not registered crimes.")
     out = io.StringIO()
-    out.write("# " + gettext("Quarterly activity of formations, %(quarter)s; reports are information for "
-                             "the police, not registered crimes.", quarter=str(quarter)) + "\n")
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["formation_id", "formation", "assignments", "hours_on_duty",
-                     *[f"reports_{c}" for c in CATEGORIES], "reports_total"])
+    writer.writerow(["formation_id", "formation", "quarter", "assignments", "hours_on_duty",
+                     *[f"reports_{c}" for c in CATEGORIES], "reports_total", "note"])
     for row in quarterly_summary(session, viewer, quarter, timezone_name=timezone_name):
         name = row["formation"]
         if name[:1] in ("=", "+", "-", "@"):
             name = "'" + name  # not a spreadsheet formula
-        writer.writerow([row["formation_id"], name, row["assignments"], f"{row['hours_on_duty']:.2f}",
-                         *[row["reports"][c] for c in CATEGORIES], row["reports_total"]])
+        writer.writerow([row["formation_id"], name, str(quarter), row["assignments"], f"{row['hours_on_duty']:.2f}",
+                         *[row["reports"][c] for c in CATEGORIES], row["reports_total"], note])
     return out.getvalue()

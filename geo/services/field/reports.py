@@ -165,19 +165,22 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
 
 
 CSV_COLUMNS = ("id", "category", "observed_at", "reported_at", "formation", "assignment_id", "reported_by",
-               "location_source", "lon", "lat", "description", "note")
+               "location_source", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326", "description", "note")
 
 
 def reports_csv(session: Session, viewer: Principal, *, since: datetime | None = None, gettext: Gettext = plain,
                 timezone_name: str = DEFAULT_TIMEZONE) -> str:
-    """The reports ``viewer`` may see as CSV; the first line says what they are (a ``#`` comment)."""
+    """The reports ``viewer`` may see as CSV: the header first, then one row per report whose ``note``
+    says what reports are; the place as lon/lat and as a WKT point, both EPSG:4326 (a GIS reads
+    either: GDAL's CSV driver with ``GEOM_POSSIBLE_NAMES=wkt_epsg4326``, QGIS as delimited text)."""
     out = io.StringIO()
-    out.write("# " + gettext("Field reports: information for the police, not registered crimes.") + "\n")
     writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in list_reports(session, viewer, since=since, limit=100_000, gettext=gettext,
                             timezone_name=timezone_name):
-        writer.writerow({k: _cell(v) for k, v in row.items()})
+        lon, lat = round(row["lon"], 7), round(row["lat"], 7)
+        placed = {"lon_epsg4326": lon, "lat_epsg4326": lat, "wkt_epsg4326": f"POINT ({lon:.7f} {lat:.7f})"}
+        writer.writerow({k: _cell(v) for k, v in row.items()} | placed)
     return out.getvalue()
 
 

@@ -129,15 +129,19 @@ def run_geojson(session: Session, run_id: int, *, viewer: Principal) -> dict:
 
 
 def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
-    """A run's cells as CSV: the stored columns, the centroid's lon/lat and the polygon as WKT."""
-    cells = analysis_run(session, run_id, viewer=viewer).cells
+    """A run's cells as CSV, the header first: the run's id and method, the stored columns, a point
+    inside each cell as ``lon_epsg4326``/``lat_epsg4326`` and the polygon as ``wkt_epsg4326``."""
+    result = analysis_run(session, run_id, viewer=viewer)
+    cells = result.cells
     table = pd.DataFrame(cells.drop(columns=cells.geometry.name))
+    table.insert(0, "method", result.method)
+    table.insert(0, "run_id", result.run_id)
     table["class"] = table["class"].astype("Int64")
     if table["count"].notna().all() and (table["count"] % 1 == 0).all():
         table["count"] = table["count"].astype("Int64")
     centres = cells.geometry.representative_point() if len(cells) else cells.geometry
-    table["lon"], table["lat"] = centres.x.round(7), centres.y.round(7)
-    table["wkt"] = cells.geometry.to_wkt(rounding_precision=7) if len(cells) else []
+    table["lon_epsg4326"], table["lat_epsg4326"] = centres.x.round(7), centres.y.round(7)
+    table["wkt_epsg4326"] = cells.geometry.to_wkt(rounding_precision=7) if len(cells) else []
     return table.to_csv(index=False, lineterminator="\n")
 
 
