@@ -50,6 +50,7 @@ def register_pages(app: Flask) -> None:
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
     from .maps import bp as maps_bp
+    from .ogc import bp as ogc_bp
     from .planning import bp as planning_bp
     from .accountability import bp as accountability_bp
     from .leader import bp as leader_bp
@@ -57,6 +58,7 @@ def register_pages(app: Flask) -> None:
 
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
+    app.register_blueprint(ogc_bp)
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(analysis_bp)

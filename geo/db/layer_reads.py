@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
 from ..layers import LayerSpec
-from .models import MODELS, District, ImportBatch
+from .models import MODELS, District, FieldReport, ImportBatch
+
+# Tables read as layers that are not in the catalogue of importable layers.
+READ_ONLY_MODELS = {FieldReport.__tablename__: FieldReport}
 
 
 def model_of(spec: LayerSpec):
-    return MODELS[spec.table]
+    return MODELS.get(spec.table) or READ_ONLY_MODELS[spec.table]
 
 
 def name_lookup(session: Session, spec: LayerSpec) -> dict[str, int]:
