@@ -73,12 +73,16 @@ def conformance():
 
 
 def _collection(spec: LayerSpec) -> dict:
+    extent = oapif.collection_extent(get_session(), spec, viewer=current_principal())
     links = [_link("self", url_for("ogc.collection", name=spec.name, _external=True), title=spec.title),
              _link("items", url_for("ogc.items", name=spec.name, _external=True), GEOJSON, spec.title),
              _link("http://www.opengis.net/def/rel/ogc/1.0/queryables",
                    url_for("ogc.queryables", name=spec.name, _external=True), SCHEMA, _("Queryables"))]
-    return {"id": spec.name, "title": spec.title, "itemType": "feature", "links": links,
-            "crs": list(oapif.SUPPORTED_CRS), "storageCrs": oapif.CRS84}
+    described = {"id": spec.name, "title": spec.title, "itemType": "feature", "links": links,
+                 "crs": list(oapif.SUPPORTED_CRS), "storageCrs": oapif.CRS84}
+    if extent is not None:
+        described["extent"] = {"spatial": {"bbox": [list(extent)], "crs": oapif.CRS84}}
+    return described
 
 
 @bp.get("/collections")

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 
 from pyproj import Transformer
+from sqlalchemy import true as true_clause
 
 from ...access import Principal
-from ...db import layer_filters, layer_geojson, scopes
+from ...db import layer_filters, layer_geojson, layer_reads, scopes
 from ...db.layer_geojson import GeoJSONPage, Output
 from ...errors import InvalidInput, NotFound
 from ...layers import FIELD_REPORTS, Field, LayerSpec
@@ -63,6 +64,12 @@ def _visible(spec: LayerSpec, viewer: Principal):
     if spec is FIELD_REPORTS:
         return scopes.report_visible(scope_of(viewer))
     return scopes.layer_visible(spec.table, _scope(viewer, spec))
+
+
+def collection_extent(session, spec: LayerSpec, *, viewer: Principal) -> tuple[float, float, float, float] | None:
+    """The lon/lat extent of the rows of a collection ``viewer`` sees (estimated when they see it all)."""
+    visible = _visible(spec, viewer)
+    return layer_reads.layer_extent(session, spec, visible=visible, estimate=visible is true_clause())
 
 
 def queryable_fields(spec: LayerSpec) -> list[Field]:
