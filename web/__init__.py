@@ -53,6 +53,7 @@ def register_pages(app: Flask) -> None:
     from .ogc import bp as ogc_bp
     from .planning import bp as planning_bp
     from .accountability import bp as accountability_bp
+    from .account import bp as account_bp
     from .leader import bp as leader_bp
     from .reports import bp as reports_bp
 
@@ -65,3 +66,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(accountability_bp)
+    app.register_blueprint(account_bp)

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy.orm import Session
 
 from ..access import Principal
+from ..db import accounts as accounts_q
 from ..db import tokens as q
 from ..errors import InvalidInput, KuzetError, NotFound
 from . import accounts
@@ -99,3 +100,11 @@ def principal_for_token(session: Session, secret: str, *, now: datetime | None =
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_EVERY_S:
         q.mark_used(session, token.id, now)
     return principal
+
+
+def holder(session: Session, login: str) -> Principal:
+    """The active user ``login`` (for the command line, which makes and revokes tokens for a user)."""
+    account = accounts_q.user_by_login(session, login.strip().lower())
+    if account is None or not account.active:
+        raise NotFound(f"no active user {login!r}")
+    return accounts.principal_of(session, account.id)
