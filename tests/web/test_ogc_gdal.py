@@ -24,7 +24,7 @@ from geo.services.accounts import principal_of
 
 from tests.conftest import add_user, make_app
 from tests.support.leader_world import build_leader_world
-from tests.support.many_incidents import insert_incidents
+from tests.support.many_incidents import ALMATY, insert_incidents
 
 N = 2_500
 OGRINFO, OGR2OGR = shutil.which("ogrinfo"), shutil.which("ogr2ogr")
@@ -90,12 +90,18 @@ def layer_names(ogrinfo_output: str) -> set[str]:
 def test_ogrinfo_lists_the_collections_and_counts_every_incident(served, world, module_session):
     _lw, tokens = world
     tool = need(OGRINFO, "ogrinfo")
+    served.requests.clear()
     listed = gdal(tool, served, tokens["admin"], "-ro", "-q", f"OAPIF:{served.base}/ogc")
     assert {"incident", "district", "formation", "patrol_zone", "field_report"} <= layer_names(listed.stdout)
     summary = gdal(tool, served, tokens["admin"], "-ro", "-so", f"OAPIF:{served.base}/ogc", "incident").stdout
     stored = module_session.scalar(select(func.count()).select_from(Incident))
     assert f"Feature Count: {stored}" in summary and stored == N
     assert "category: String" in summary
+    extent = re.search(r"Extent: \(([-\d.]+), ([-\d.]+)\) - \(([-\d.]+), ([-\d.]+)\)", summary)
+    minx, miny, maxx, maxy = (float(v) for v in extent.groups())  # from the collection's extent
+    assert ALMATY[0] - 0.01 <= minx < maxx <= ALMATY[2] + 0.01 and ALMATY[1] - 0.01 <= miny < maxy <= ALMATY[3] + 0.01
+    pages = [p for p, _a, _c in served.requests if "/items" in p and "after=" in p]
+    assert not pages  # the count came from numberMatched, not from reading every page
     assert all(auth == f"Bearer {tokens['admin']}" and cookie is None for _path, auth, cookie in served.requests)
 
 

@@ -194,8 +194,11 @@ def collection_items(session, name: str, *, viewer: Principal, bbox: str | None 
         if key not in queryable:
             raise InvalidInput(f"unknown parameter {key!r}; the queryables of {name} are: {', '.join(queryable)}")
         where.append(layer_filters.equals(spec, queryable[key], _typed(queryable[key], text)))
+    # The first page counts its matches exactly: a client reads the count there (GDAL's feature count
+    # does), and one count per walk through the pages is cheap beside the walk.
     page = layer_geojson.geojson_page(session, spec, limit=min(limit or DEFAULT_LIMIT, MAX_PAGE), after=after,
-                                      bbox=lonlat, visible=_visible(spec, viewer), where=where, output=output)
+                                      bbox=lonlat, visible=_visible(spec, viewer), where=where, output=output,
+                                      count=after is None)
     return ItemsPage(page, crs_uri)
 
 
