@@ -34,6 +34,7 @@ def test_a_user_makes_a_token_on_the_page_sees_it_once_and_revokes_it(connection
     browser.post("/login", data={"login": "ana", "password": TEST_PASSWORD, "csrf_token": csrf_of(login.data)})
     page = browser.get("/account/tokens")
     assert page.status_code == 200 and b"No tokens yet." in page.data
+    assert b"Authorization: Bearer &lt;token&gt;" in page.data  # the header's text, escaped
     assert browser.post("/account/tokens", data={"name": "QGIS"}).status_code == 400  # no CSRF token: refused
     made = browser.post("/account/tokens", data={"name": "QGIS", "days": "30", "csrf_token": csrf_of(page.data)})
     assert made.status_code == 201
