@@ -71,7 +71,6 @@ def load_user_from_token(_request) -> User | None:
         g.token_refused = exc.message
         return None
     db.commit()  # last_used_at, before the view runs (a view that fails must not undo it)
-    g.bearer = True
     return User(principal)
 
 
