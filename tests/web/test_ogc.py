@@ -157,7 +157,8 @@ def test_the_crs_parameter_writes_geometries_in_that_crs(api, incidents):
     assert {link["rel"] for link in one["links"]} == {"self", "collection"}
 
 
-def test_queryables_are_a_json_schema_of_the_filterable_fields(api):
+def test_queryables_are_a_json_schema_of_the_filterable_fields(api, incidents):
+    jsonschema = pytest.importorskip("jsonschema")
     r = api("/ogc/collections/incident/queryables")
     assert r.status_code == 200 and r.mimetype == "application/schema+json"
     schema = r.get_json(force=True)
@@ -166,6 +167,13 @@ def test_queryables_are_a_json_schema_of_the_filterable_fields(api):
     assert schema["properties"]["weight"]["type"] == "number"
     assert schema["properties"]["occurred_at"]["format"] == "date-time"
     assert schema["properties"]["geometry"]["format"] == "geometry-point"
+    jsonschema.Draft201909Validator.check_schema(schema)
+    # every served feature's filterable properties hold to it
+    validator = jsonschema.Draft201909Validator({**schema, "additionalProperties": True,
+                                                 "properties": {k: v for k, v in schema["properties"].items()
+                                                                if k not in {"geometry", "occurred_at"}}})
+    for feature in api("/ogc/collections/incident/items").get_json(force=True)["features"]:
+        validator.validate({k: v for k, v in feature["properties"].items() if v is not None})
 
 
 @pytest.mark.parametrize("query, status, reason", [
