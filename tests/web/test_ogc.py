@@ -249,3 +249,26 @@ def test_a_leaders_token_reads_only_the_leaders_rows_and_no_incidents(app, leade
     assert r.status_code == 403 and r.get_json()["code"] == "Forbidden"
     other = client.get(f"/ogc/collections/formation/items/{lw.world.unnotified}", headers=bearer(leader_token))
     assert other.status_code == 404
+
+
+def test_datetime_keeps_the_events_whose_period_meets_the_interval(api, session):
+    from shapely.geometry import box
+    frame = gpd.GeoDataFrame(
+        {"name": ["Match", "Concert"], "kind": ["sporting", "cultural"],
+         "starts_at": ["2026-11-01 18:00+05:00", "2026-11-03 18:00+05:00"],
+         "ends_at": ["2026-11-01 22:00+05:00", "2026-11-04 01:00+05:00"], "expected_attendance": [5000, 800]},
+        geometry=[box(76.90, 43.23, 76.91, 43.24), box(76.92, 43.23, 76.93, 43.24)], crs=4326)
+    services.import_frame(session, "event", frame, name="events", actor=SYSTEM)
+    session.commit()
+
+    def names(query: str) -> list[str]:
+        r = api(f"/ogc/collections/event/items?{query}")
+        assert r.status_code == 200, r.get_json(force=True)
+        return sorted(f["properties"]["name"] for f in r.get_json(force=True)["features"])
+
+    assert names("datetime=2026-11-01T15:00:00Z") == ["Match"]          # 20:00 in Almaty, mid-match
+    assert names("datetime=2026-11-03T19:30:00Z") == ["Concert"]        # past midnight in Almaty
+    assert names("datetime=2026-11-01T18:00:00Z/2026-11-03T12:00:00Z") == []  # between the two
+    assert names("datetime=2026-11-01T16:00:00Z/..") == ["Concert", "Match"]
+    assert names("datetime=../2026-11-01T12:59:59Z") == []              # before the match starts
+    assert names("kind=cultural") == ["Concert"]
