@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
+from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, ReportCategory, values
 
 FieldType = Literal["text", "int", "bigint", "float", "bool", "date", "datetime", "ref", "point"]
 
@@ -139,6 +139,15 @@ STREETS = LayerSpec(
     "street_segment", "Streets", "LineString",
     (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0),
      Field("osm_id", "bigint")),
+)
+
+# Field reports from the formations' phones: filed in the app (geo.services.field), never imported,
+# and read as a layer by the OGC API (``geo.services.layers.collections``).
+FIELD_REPORTS = LayerSpec(
+    "field_report", "Field reports", "Point",
+    (Field("category", required=True, choices=values(ReportCategory)), Field("observed_at", "datetime", required=True),
+     Field("reported_at", "datetime"), Field("description"), Field("formation", "ref", ref="formation"),
+     Field("assignment", "ref", ref="assignment"), Field("reported_by", "int"), Field("location_source")),
 )
 
 # Every layer a file can be imported into.

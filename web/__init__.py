@@ -50,16 +50,20 @@ def register_pages(app: Flask) -> None:
     from .api import bp as api_bp
     from .dispatch import bp as dispatch_bp
     from .maps import bp as maps_bp
+    from .ogc import bp as ogc_bp
     from .planning import bp as planning_bp
     from .accountability import bp as accountability_bp
+    from .account import bp as account_bp
     from .leader import bp as leader_bp
     from .reports import bp as reports_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
+    app.register_blueprint(ogc_bp)
     app.register_blueprint(dispatch_bp)
     app.register_blueprint(planning_bp)
     app.register_blueprint(analysis_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(accountability_bp)
+    app.register_blueprint(account_bp)

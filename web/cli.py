@@ -366,6 +366,71 @@ def user_list() -> None:
                        f"{locks}")
 
 
+@commands.group()
+def token() -> None:
+    """Personal API tokens of a user (Bearer tokens for GIS clients): create, list, revoke."""
+
+
+@token.command("create")
+@click.argument("login")
+@click.option("--name", required=True, help="What the token is for (e.g. 'QGIS at work').")
+@click.option("--days", type=click.IntRange(1, 3650), help="Valid for this many days (default: until revoked).")
+def token_create(login, name, days) -> None:
+    """Make a token for LOGIN and print its secret (shown this once; only its hash is stored)."""
+    from datetime import timedelta, timezone
+
+    from geo.services import api_tokens
+
+    session = _session()
+    try:
+        with session.begin():
+            expires = None if days is None else datetime.now(timezone.utc) + timedelta(days=days)
+            made = api_tokens.create_token(session, api_tokens.holder(session, login), name=name, expires_at=expires)
+    except KuzetError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token {made.id} ({made.name}) of {login}; copy it now, it is not shown again:", err=True)
+    click.echo(made.secret)
+
+
+@token.command("list")
+@click.argument("login")
+def token_list(login) -> None:
+    """List the tokens of LOGIN (never their secrets)."""
+    from zoneinfo import ZoneInfo
+
+    from geo.services import api_tokens
+
+    zone = ZoneInfo(settings().timezone)
+
+    def local(moment) -> str:
+        return "-" if moment is None else f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
+
+    with _session() as session:
+        try:
+            tokens = api_tokens.list_tokens(session, api_tokens.holder(session, login))
+        except KuzetError as exc:
+            raise click.ClickException(exc.message) from None
+        for t in tokens:
+            click.echo(f"{t['id']:>5} {t['name']:<24} {t['prefix']}…  created {local(t['created_at'])}  "
+                       f"last used {local(t['last_used_at'])}  expires {local(t['expires_at'])}  {t['state']}")
+
+
+@token.command("revoke")
+@click.argument("login")
+@click.argument("token_id", type=int)
+def token_revoke(login, token_id) -> None:
+    """Revoke token TOKEN_ID of LOGIN (the next request with it is refused)."""
+    from geo.services import api_tokens
+
+    session = _session()
+    try:
+        with session.begin():
+            api_tokens.revoke_token(session, api_tokens.holder(session, login), token_id)
+    except KuzetError as exc:
+        raise click.ClickException(exc.message) from None
+    click.echo(f"token {token_id} of {login} revoked")
+
+
 @commands.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)

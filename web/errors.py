@@ -29,8 +29,20 @@ def status_of(error: KuzetError) -> int:
     return 400
 
 
+# Answers OGC API clients read in an error (OGC API - Common's exception "code").
+OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden", 404: "NotFound",
+             405: "MethodNotAllowed", 413: "PayloadTooLarge", 503: "ServiceUnavailable"}
+
+
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/ogc"))
+
+
+def error_body(status: int, message: str) -> dict:
+    """The JSON of an error: ``error`` always; OGC's ``code`` and ``description`` too under /ogc."""
+    if request.path.startswith("/ogc"):
+        return {"code": OGC_CODES.get(status, "Error"), "description": message, "error": message}
+    return {"error": message}
 
 
 def error_page(status: int, message: str):
@@ -42,7 +54,7 @@ def error_page(status: int, message: str):
 def handle_kuzet_error(error: KuzetError):
     status = status_of(error)
     if wants_json():
-        body = {"error": error.message}
+        body = error_body(status, error.message)
         if isinstance(error, InvalidInput) and error.rows:
             body["rows"] = [r.as_dict() for r in error.rows]
         if isinstance(error, RuleViolation):
@@ -55,7 +67,7 @@ def handle_http_error(error: HTTPException):
     if isinstance(error, InternalServerError) and isinstance(error.original_exception, UNAVAILABLE):
         return handle_unavailable(error.original_exception)
     if wants_json():
-        return jsonify({"error": error.description}), error.code
+        return jsonify(error_body(error.code, error.description)), error.code
     return error_page(error.code, error.description)
 
 

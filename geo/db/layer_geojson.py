@@ -14,7 +14,7 @@ as WKT to 6 decimals.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from geoalchemy2 import functions as gfunc
@@ -80,14 +80,35 @@ def _property(field: Field, column) -> ColumnElement:
     return column
 
 
-def feature_json(spec: LayerSpec) -> ColumnElement[str]:
-    """The GeoJSON Feature of a row of ``spec``'s table, as text."""
+@dataclass(frozen=True)
+class Output:
+    """The CRS features are written in: an SRID, whether x is the latitude (EPSG:4326's own axis
+    order, as OGC API Features Part 2 asks), and the decimals of a coordinate."""
+
+    srid: int = 4326
+    lat_first: bool = False
+    digits: int = COORDINATE_DIGITS
+
+
+LON_LAT = Output()
+
+
+def _geometry(column, output: Output) -> ColumnElement:
+    if output.srid != 4326:
+        column = gfunc.ST_Transform(column, output.srid)
+    if output.lat_first:
+        column = gfunc.ST_FlipCoordinates(column)
+    return gfunc.ST_AsGeoJSON(column, output.digits)
+
+
+def feature_json(spec: LayerSpec, output: Output = LON_LAT) -> ColumnElement[str]:
+    """The GeoJSON Feature of a row of ``spec``'s table, as text (geometry in ``output``'s CRS)."""
     model = model_of(spec)
     ordered = [f for f in spec.fields if f.type != "point"] + [f for f in spec.fields if f.type == "point"]
     properties = [literal("id"), model.id]
     for f in ordered:
         properties += [literal(f.column), _property(f, getattr(model, f.column))]
-    geometry = cast(gfunc.ST_AsGeoJSON(getattr(model, spec.geometry_column), COORDINATE_DIGITS), JSON)
+    geometry = cast(_geometry(getattr(model, spec.geometry_column), output), JSON)
     return cast(func.json_build_object("id", model.id, "type", "Feature",
                                        "properties", func.json_build_object(*properties),
                                        "geometry", geometry), Text)
@@ -117,15 +138,17 @@ def planned_rows(session: Session, stmt: Select) -> int:
 
 def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | None = None, offset: int = 0,
                  bbox: tuple[float, float, float, float] | None = None,
-                 visible: ColumnElement[bool] | None = None, count: bool = False) -> GeoJSONPage:
+                 visible: ColumnElement[bool] | None = None, count: bool = False,
+                 where: Sequence[ColumnElement[bool]] = (), output: Output = LON_LAT) -> GeoJSONPage:
     """The page of ``limit`` features of a layer whose ids follow ``after`` (then skipping ``offset``),
     ordered by id; ``count`` asks for the exact number of matching features (a count of them all),
     which is given unasked when it is cheap.
 
-    ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``bbox`` is lon/lat.
+    ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``bbox`` is lon/lat; ``where``
+    adds filters (``geo.db.layer_filters``); ``output`` is the CRS the geometries are written in.
     """
     model = model_of(spec)
-    where = layer_filters(spec, bbox=bbox, visible=visible)
+    where = [*layer_filters(spec, bbox=bbox, visible=visible), *where]
     keyed = where if after is None else [*where, model.id > after]
     ids = list(session.scalars(select(model.id).where(*keyed).order_by(model.id).offset(offset).limit(limit + 1)))
     more, ids = len(ids) > limit, ids[:limit]
@@ -138,7 +161,14 @@ def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | 
         matched, estimate = session.scalar(select(func.count()).select_from(model).where(*where)), None
     features: Iterator[str] = iter(())
     if ids:
-        stmt = (select(feature_json(spec)).where(*where, model.id.between(ids[0], ids[-1])).order_by(model.id)
+        stmt = (select(feature_json(spec, output)).where(*where, model.id.between(ids[0], ids[-1])).order_by(model.id)
                 .execution_options(yield_per=STREAM_BATCH))
         features = iter(session.scalars(stmt))
     return GeoJSONPage(features, ids[-1] if more else None, matched, estimate)
+
+
+def feature_text(session: Session, spec: LayerSpec, feature_id: int, *, visible: ColumnElement[bool] | None = None,
+                 output: Output = LON_LAT) -> str | None:
+    """One feature of a layer as GeoJSON text, None when there is none (or ``visible`` keeps it out)."""
+    where = layer_filters(spec, visible=visible, feature_id=feature_id)
+    return session.scalar(select(feature_json(spec, output)).where(*where))

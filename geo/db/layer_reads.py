@@ -15,11 +15,14 @@ from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
 from ..layers import LayerSpec
-from .models import MODELS, District, ImportBatch
+from .models import MODELS, District, FieldReport, ImportBatch
+
+# Tables read as layers that are not in the catalogue of importable layers.
+READ_ONLY_MODELS = {FieldReport.__tablename__: FieldReport}
 
 
 def model_of(spec: LayerSpec):
-    return MODELS[spec.table]
+    return MODELS.get(spec.table) or READ_ONLY_MODELS[spec.table]
 
 
 def name_lookup(session: Session, spec: LayerSpec) -> dict[str, int]:
@@ -148,3 +151,26 @@ def names_by_id(session: Session, spec: LayerSpec) -> dict[int, str]:
     """Id → name of every row of a layer (to show ``ref`` fields by name)."""
     model = model_of(spec)
     return {row.id: row.name for row in session.execute(select(model.id, model.name))}
+
+
+def _bounds(session: Session, box) -> tuple[float, float, float, float] | None:
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))).one()
+    return None if row[0] is None else tuple(float(v) for v in row)
+
+
+def layer_extent(session: Session, spec: LayerSpec, *, visible: ColumnElement[bool] | None = None,
+                 estimate: bool = False) -> tuple[float, float, float, float] | None:
+    """(minlon, minlat, maxlon, maxlat) of a layer's rows ``visible`` keeps, None when there are none.
+
+    ``estimate`` (for a viewer who sees the whole table) reads the planner's statistics instead
+    (``ST_EstimatedExtent``, no scan; a little larger than the rows), falling back to the exact extent
+    before the table was ever analysed.
+    """
+    model = model_of(spec)
+    geom = getattr(model, spec.geometry_column)
+    if estimate:
+        box = session.scalar(select(func.ST_EstimatedExtent(spec.table, spec.geometry_column)))
+        if box is not None:
+            return _bounds(session, func.box2d(box))
+    where = [] if visible is None else [visible]
+    return _bounds(session, select(func.ST_Extent(geom)).where(*where).scalar_subquery())

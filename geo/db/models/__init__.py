@@ -1,5 +1,5 @@
 """The PostGIS layers and records as SQLAlchemy 2 models (the migrations hold the same schema)."""
-from .accounts import AuditLog, FieldReport, LoginAttempt, UserAccount, WebSession
+from .accounts import ApiToken, AuditLog, FieldReport, LoginAttempt, UserAccount, WebSession
 from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
 from .network import StreetSegment
@@ -8,7 +8,7 @@ from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropFiel
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
+__all__ = ["ApiToken", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea", "StreetSegment"]

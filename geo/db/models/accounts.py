@@ -71,3 +71,18 @@ class FieldReport(Base):
     reported_by: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     location_source: Mapped[str] = mapped_column(Text, server_default="map")
     geom = mapped_column(Geometry("POINT", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+
+
+class ApiToken(Base):
+    """A personal API token: only the sha256 of its secret is stored; it acts as its user."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(Text)
+    secret_sha256: Mapped[str] = mapped_column(Text, unique=True)
+    prefix: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
