@@ -24,7 +24,7 @@ from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_N
 
 @dataclass(frozen=True)
 class MapOptions:
-    """Where the map opens and which basemap it draws (empty ``tiles_url``: none)."""
+    """Where the map opens and which basemap it draws (empty ``tiles_url``: kuzet's own)."""
 
     center: tuple[float, float]
     zoom: int
