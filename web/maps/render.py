@@ -124,7 +124,7 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
     if "incident" in pages:
         _incidents(m, pages["incident"], options, entries)
-    Legend(_("Layers"), entries, footer=None if options.tiles_url else _("No basemap configured")).add_to(m)
+    Legend(_("Layers"), entries).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     districts = pages["district"].frame
     if not districts.empty:
