@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import folium
+from branca.element import MacroElement
 from flask import url_for
+from jinja2 import Template
 from flask_babel import gettext as _
 from folium.plugins import VectorGridProtobuf
 
@@ -46,5 +48,23 @@ def add_basemap(m: folium.Map, *, tiles_url: str = "", tiles_attribution: str = 
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=tiles_attribution, name=_("Basemap"), control=False).add_to(m)
         return
-    VectorGridProtobuf(tile_url_template(), name=_("Basemap"), options=vector_options(), overlay=False,
-                       control=False).add_to(m)
+    grid = VectorGridProtobuf(tile_url_template(), name=_("Basemap"), options=vector_options(), overlay=False,
+                              control=False).add_to(m)
+    StreetLabels(grid).add_to(m)
+
+
+class StreetLabels(MacroElement):
+    """Street names at high zoom over the vector basemap (``web/static/basemap.js``)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}<script src="{{ this.script_url }}"></script>{% endmacro %}
+        {% macro script(this, kwargs) %}
+            kuzetStreetLabels({{ this._parent.get_name() }}, {{ this.grid.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, grid: VectorGridProtobuf) -> None:
+        super().__init__()
+        self._name = "StreetLabels"
+        self.grid = grid
+        self.script_url = url_for("static", filename="basemap.js")
