@@ -39,7 +39,9 @@ class ZoneLimits:
 class MapSettings:
     """Where the maps open, how many features a page draws, and the basemap.
 
-    An empty ``tiles_url`` means no basemap, so a page requests nothing outside this server.
+    An empty ``tiles_url`` means kuzet's own vector basemap (``/tiles/basemap``, drawn from the
+    loaded OSM data), so a page requests nothing outside this server; a raster service's URL
+    replaces it.
     """
 
     center: tuple[float, float] = (43.25, 76.92)

@@ -48,6 +48,7 @@ def register_pages(app: Flask) -> None:
         return
     from .analysis import bp as analysis_bp
     from .api import bp as api_bp
+    from .basemap import bp as basemap_bp
     from .dispatch import bp as dispatch_bp
     from .maps import bp as maps_bp
     from .ogc import bp as ogc_bp
@@ -67,3 +68,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(accountability_bp)
     app.register_blueprint(account_bp)
+    app.register_blueprint(basemap_bp)

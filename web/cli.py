@@ -287,6 +287,31 @@ def demo(data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
     _show_accounts(accounts_file)
 
 
+@commands.group()
+def basemap() -> None:
+    """The offline basemap drawn under the map pages."""
+
+
+@basemap.command("load")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+def basemap_load(path: Path) -> None:
+    """Load the parks, water and railways of an OSM extract (.osm.pbf) for the basemap, replacing the
+    ones loaded before; streets and districts come from their own imports."""
+    from geo import services
+
+    session = _session()
+    try:
+        with session.begin():
+            result = services.load_basemap(session, path)
+    except KuzetError as exc:
+        click.echo(exc.message, err=True)
+        sys.exit(1)
+    for kind, count in result.counts.items():
+        click.echo(f"{kind:>10}: {count}")
+    if result.replaced:
+        click.echo(f"({result.replaced} features loaded before were replaced)")
+
+
 def _keep_accounts(path: Path, accounts: list[dict]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["Demo accounts (sign in at http://127.0.0.1:5000/login):"]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from .. import services
 from ..access import SYSTEM
+from ..db import basemap as basemap_db
 from ..db import dispatch as dispatch_queries
 from ..db import network as network_db
 from ..db import people as people_db
@@ -27,7 +28,7 @@ from ..progress import ProgressFactory, silent
 from . import people, places, scenario
 from .network import load_streets
 from .incidents import incident_anchors, reference_day, synthetic_incidents
-from .sources import AlmatyData, read_almaty
+from .sources import FILES, AlmatyData, read_almaty
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "data" / "demo" / "almaty.toml"
 # In storing order: a layer comes after the layers its ref fields name.
@@ -110,6 +111,8 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
         bar.close()
     summary.update(_people(session, seed=seed, today=end.date()))
     summary["street_segment"] = load_streets(session, data_dir)
+    # The basemap drawn under every map page: the extract's parks, water and railways.
+    summary["basemap_feature"] = sum(services.load_basemap(session, data_dir / FILES["osm"]).counts.values())
     return summary
 
 
@@ -173,6 +176,7 @@ def _clear(session: Session) -> None:
         with session.begin_nested():
             people_db.clear_people(session)
             network_db.clear_segments(session)
+            basemap_db.clear_features(session)
             layer_writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
         raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "

@@ -22,6 +22,7 @@ FILES = {
     "pois": "almaty/almaty_2013_pois.geojson",
     "areas": "almaty/almaty_2013_areas.geojson",
     "streets": "almaty/almaty_2013_streets.geojson",
+    "osm": "almaty/almaty_2013.osm.pbf",
     "city_parks": "almaty/almaty_parks_squares_2022_2024_polygons.geojson",
 }
 

@@ -19,6 +19,7 @@ from ..rules.messages import target_label  # how users say a target kind, for th
 
 _EXPORTS = {
     "accountability": ["Quarter", "audit_entities", "audit_trail", "quarterly_csv", "quarterly_summary"],
+    "basemap": ["BasemapLoad", "basemap_extent", "basemap_tile", "load_basemap"],
     "dispatch": ["STATUSES", "AssignmentRequest", "DispatchDay", "assign_formation", "assignment_feature",
                  "build_facts", "cancel_assignment", "cancel_feature", "candidate_formations", "confirm_assignment",
                  "confirm_feature", "day_window", "dispatch_day", "dispatch_options", "formation_roster",

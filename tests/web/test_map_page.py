@@ -137,13 +137,13 @@ def test_a_configured_basemap_is_drawn_with_its_attribution(connection, session)
     client = sign_in(app.test_client(), "admin")
     page = client.get("/").get_data(as_text=True)
     assert "L.tileLayer" in page and '"/tiles/{z}/{x}/{y}.png"' in page and "Local tiles" in page
-    assert "No basemap configured" not in page
+    assert "L.vectorGrid.protobuf" not in page
 
 
-def test_no_basemap_by_default(client):
+def test_kuzets_own_basemap_by_default(client):
     page = client.get("/").get_data(as_text=True)
-    assert "L.tileLayer" not in page
-    assert "No basemap configured" in page
+    assert "L.tileLayer(" not in page
+    assert "L.vectorGrid.protobuf" in page and "/tiles/basemap/{z}/{x}/{y}.mvt" in page
 
 
 def test_plugins_use_vendored_files_and_unknown_assets_fail(app):

@@ -13,6 +13,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from .assets import UnknownAsset, external_links, localize
+from .basemap import add_basemap
 from .nonce import with_nonce
 from .render import MapOptions
 
@@ -32,11 +33,10 @@ class FigureParts:
 
 
 def new_map(options: MapOptions, *, height: str = "100%", still: bool = False) -> folium.Map:
-    """A map without folium's CDN tiles; the configured basemap when there is one."""
+    """A map without folium's CDN tiles, on kuzet's own basemap or the configured raster tiles."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, height=height,
                    control_scale=True, **(STILL if still else {}))
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, control=False).add_to(m)
+    add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
     return m
 
 

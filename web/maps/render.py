@@ -15,6 +15,7 @@ from geo.settings import Settings
 
 from ..geojson import feature_collection
 from . import frames
+from .basemap import add_basemap
 from .assets import UnknownAsset, external_links, localize
 from .legend import Legend, LegendEntry
 from .nonce import with_nonce
@@ -23,7 +24,7 @@ from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_N
 
 @dataclass(frozen=True)
 class MapOptions:
-    """Where the map opens and which basemap it draws (empty ``tiles_url``: none)."""
+    """Where the map opens and which basemap it draws (empty ``tiles_url``: kuzet's own)."""
 
     center: tuple[float, float]
     zoom: int
@@ -48,12 +49,10 @@ class MapParts:
 
 def base_map(options: MapOptions) -> folium.Map:
     """A map at the configured centre and zoom, drawn on canvas, without folium's CDN tiles; the
-    configured basemap under it when there is one (not in the layer control)."""
+    basemap under it (not in the layer control): kuzet's own, or the configured raster tiles."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
                    control_scale=True, font_size="0.85rem")
-    if options.tiles_url:
-        folium.TileLayer(tiles=options.tiles_url, attr=options.tiles_attribution, name=_("Basemap"),
-                         control=False).add_to(m)
+    add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
     return m
 
 
@@ -125,7 +124,7 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
     if "incident" in pages:
         _incidents(m, pages["incident"], options, entries)
-    Legend(_("Layers"), entries, footer=None if options.tiles_url else _("No basemap configured")).add_to(m)
+    Legend(_("Layers"), entries).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     districts = pages["district"].frame
     if not districts.empty:

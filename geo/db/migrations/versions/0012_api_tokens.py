@@ -1,14 +1,14 @@
 """Personal API tokens: a name, the sha256 of the secret (never the secret), use and expiry.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-02
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
