@@ -158,19 +158,13 @@ def _bounds(session: Session, box) -> tuple[float, float, float, float] | None:
     return None if row[0] is None else tuple(float(v) for v in row)
 
 
-def layer_extent(session: Session, spec: LayerSpec, *, visible: ColumnElement[bool] | None = None,
-                 estimate: bool = False) -> tuple[float, float, float, float] | None:
+def layer_extent(session: Session, spec: LayerSpec, *,
+                 visible: ColumnElement[bool] | None = None) -> tuple[float, float, float, float] | None:
     """(minlon, minlat, maxlon, maxlat) of a layer's rows ``visible`` keeps, None when there are none.
 
-    ``estimate`` (for a viewer who sees the whole table) reads the planner's statistics instead
-    (``ST_EstimatedExtent``, no scan; a little larger than the rows), falling back to the exact extent
-    before the table was ever analysed.
+    Exact (``ST_Extent`` over the rows), not the planner's ``ST_EstimatedExtent``: statistics older
+    than the last import would give a box that leaves out new rows, and a client may trust it.
     """
-    model = model_of(spec)
-    geom = getattr(model, spec.geometry_column)
-    if estimate:
-        box = session.scalar(select(func.ST_EstimatedExtent(spec.table, spec.geometry_column)))
-        if box is not None:
-            return _bounds(session, func.box2d(box))
+    geom = getattr(model_of(spec), spec.geometry_column)
     where = [] if visible is None else [visible]
     return _bounds(session, select(func.ST_Extent(geom)).where(*where).scalar_subquery())

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 
 from pyproj import Transformer
-from sqlalchemy import true as true_clause
 
 from ...access import Principal
 from ...db import layer_filters, layer_geojson, layer_reads, scopes
@@ -67,9 +66,8 @@ def _visible(spec: LayerSpec, viewer: Principal):
 
 
 def collection_extent(session, spec: LayerSpec, *, viewer: Principal) -> tuple[float, float, float, float] | None:
-    """The lon/lat extent of the rows of a collection ``viewer`` sees (estimated when they see it all)."""
-    visible = _visible(spec, viewer)
-    return layer_reads.layer_extent(session, spec, visible=visible, estimate=visible is true_clause())
+    """The lon/lat extent of the rows of a collection ``viewer`` sees."""
+    return layer_reads.layer_extent(session, spec, visible=_visible(spec, viewer))
 
 
 def queryable_fields(spec: LayerSpec) -> list[Field]:
