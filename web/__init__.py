@@ -54,6 +54,7 @@ def register_pages(app: Flask) -> None:
     from .accountability import bp as accountability_bp
     from .leader import bp as leader_bp
     from .reports import bp as reports_bp
+    from .tiles import bp as tiles_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
@@ -63,3 +64,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(accountability_bp)
+    app.register_blueprint(tiles_bp)

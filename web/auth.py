@@ -48,7 +48,7 @@ def require_login():
     """Every route but the login page and static files needs a signed-in user."""
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
-    if request.path.startswith("/api/"):
+    if request.path.startswith(("/api/", "/tiles/")):  # machine answers: no redirect to a form
         return jsonify({"error": _("sign in first")}), 401
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 

@@ -30,7 +30,7 @@ def status_of(error: KuzetError) -> int:
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/")
+    return request.path.startswith(("/api/", "/tiles/"))
 
 
 def error_page(status: int, message: str):
