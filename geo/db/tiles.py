@@ -45,7 +45,8 @@ def _tile_fields(spec: LayerSpec):
 def layer_fields(spec: LayerSpec) -> dict[str, str]:
     """The properties of a layer's tile features and their types (``String``, ``Number``, ``Boolean``)."""
     if spec.name == "incident":
-        return {"id": "Number", "category": "String", "occurred_at": "String", "count": "Number"}
+        return {"id": "Number", "category": "String", "source": "String", "occurred_at": "String",
+                "count": "Number"}
     fields = {"id": "Number"}
     fields.update({f.column: MVT_TYPES.get(f.type, "String") for f in _tile_fields(spec)})
     return fields

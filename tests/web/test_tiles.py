@@ -141,3 +141,14 @@ def test_tilejson_describes_the_layer(as_user, incidents):
     assert formation["vector_layers"][0]["id"] == "formation" and "name" in formation["vector_layers"][0]["fields"]
     assert as_user("leader").get("/tiles/incident.json").status_code == 403
     assert as_user("leader").get("/tiles/nothing.json").status_code == 404
+
+
+def test_the_map_page_does_not_grow_with_the_incidents(as_user, session, incidents):
+    client = as_user("dispatcher")
+    before = len(client.get("/").data)
+    session.add_all([Incident(occurred_at=WHEN, category="theft",
+                              geom=from_shape(Point(INSIDE[0] + i * 1e-4, INSIDE[1] + i * 1e-4), 4326))
+                     for i in range(400)])
+    session.commit()
+    after = len(client.get("/").data)
+    assert abs(after - before) < 200, (before, after)  # 100x the incidents, the same page
