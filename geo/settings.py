@@ -58,7 +58,7 @@ class VectorTileSettings:
     the ``Cache-Control`` lifetime of a tile (private: a tile holds what its viewer may see).
     """
 
-    points_zoom: int = 14
+    points_zoom: int = 16
     cell_px: int = 32
     min_zoom: int = 0
     max_zoom: int = 22
