@@ -52,6 +52,22 @@ class MapSettings:
 
 
 @dataclass(frozen=True)
+class VectorTileSettings:
+    """The vector tiles (``/tiles/<layer>/<z>/<x>/<y>.mvt``).
+
+    Below ``points_zoom`` incidents and field reports come as square cells of ``cell_px`` tile
+    pixels (a grid in EPSG:3857) carrying their ``count``; from it on, as points. ``max_age_s`` is
+    the ``Cache-Control`` lifetime of a tile (private: a tile holds what its viewer may see).
+    """
+
+    points_zoom: int = 16
+    cell_px: int = 32
+    min_zoom: int = 0
+    max_zoom: int = 22
+    max_age_s: int = 60
+
+
+@dataclass(frozen=True)
 class LoginPolicy:
     """How failed sign-ins are slowed down (the rule is ``geo.services.accounts.authenticate``'s).
 
@@ -128,6 +144,7 @@ class Settings:
     timezone: str = DEFAULT_TIMEZONE
     zone_limits: ZoneLimits = field(default_factory=ZoneLimits)
     map: MapSettings = field(default_factory=MapSettings)
+    tiles: VectorTileSettings = field(default_factory=VectorTileSettings)
     password_hash_method: str = PASSWORD_HASH_METHOD
     login: LoginPolicy = field(default_factory=LoginPolicy)
     imports: ImportSettings = field(default_factory=ImportSettings)

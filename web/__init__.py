@@ -57,6 +57,7 @@ def register_pages(app: Flask) -> None:
     from .account import bp as account_bp
     from .leader import bp as leader_bp
     from .reports import bp as reports_bp
+    from .tiles import bp as tiles_bp
 
     app.register_blueprint(api_bp)
     app.register_blueprint(maps_bp)
@@ -69,3 +70,4 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(accountability_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(basemap_bp)
+    app.register_blueprint(tiles_bp)

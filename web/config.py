@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings,
-                          ZoneLimits, local_database_url)
+                          VectorTileSettings, ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
 
@@ -25,6 +25,10 @@ DEFAULTS = {
     "MAP_CENTER": list(_DEFAULT.map.center),
     "MAP_ZOOM": _DEFAULT.map.zoom,
     "MAP_FEATURE_LIMIT": _DEFAULT.map.feature_limit,
+    # Vector tiles: from this zoom incidents and field reports are points, below it counted cells.
+    "TILE_POINTS_ZOOM": _DEFAULT.tiles.points_zoom,
+    "TILE_CELL_PX": _DEFAULT.tiles.cell_px,
+    "TILE_MAX_AGE": _DEFAULT.tiles.max_age_s,
     "BABEL_DEFAULT_LOCALE": "en",
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
@@ -76,6 +80,8 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         map=MapSettings(center=tuple(config["MAP_CENTER"]), zoom=int(config["MAP_ZOOM"]),
                         feature_limit=int(config["MAP_FEATURE_LIMIT"]), tiles_url=config["TILES_URL"] or "",
                         tiles_attribution=config["TILES_ATTRIBUTION"]),
+        tiles=VectorTileSettings(points_zoom=int(config["TILE_POINTS_ZOOM"]), cell_px=int(config["TILE_CELL_PX"]),
+                                 max_age_s=int(config["TILE_MAX_AGE"])),
         password_hash_method=config["PASSWORD_HASH_METHOD"],
         login=_login_policy(config),
         imports=ImportSettings(extent_margin_km=float(config["IMPORT_EXTENT_MARGIN_KM"]),

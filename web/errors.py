@@ -35,7 +35,7 @@ OGC_CODES = {400: "InvalidParameterValue", 401: "Unauthorized", 403: "Forbidden"
 
 
 def wants_json() -> bool:
-    return request.path.startswith(("/api/", "/ogc"))
+    return request.path.startswith(("/api/", "/ogc", "/tiles/"))
 
 
 def error_body(status: int, message: str) -> dict:

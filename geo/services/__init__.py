@@ -33,7 +33,8 @@ _EXPORTS = {
                  "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary"],
     "layers": ["MAX_PAGE", "GeoJSONPage", "ImportResult", "LayerPage", "draw_emergency_area", "draw_patrol_zone",
                "import_frame", "import_layer", "import_source", "layer_feature", "layer_features",
-               "layer_geojson_page", "layer_spec", "map_layers", "parse_bbox", "visible_layers"],
+               "layer_geojson_page", "layer_spec", "layer_tile", "map_layers", "parse_bbox", "tile_layer",
+               "tile_layer_names", "TileLayer", "visible_layers"],
     "planning": ["DemandTarget", "PlanItem", "PlanRequest", "Proposal", "ShiftDemand", "SupplyFormation",
                  "accept_plan", "plan_page", "propose_plan", "shift_demand", "shift_supply"],
 }

@@ -64,3 +64,13 @@ def test_a_hostile_zone_name_shows_as_text_in_its_tooltip(watched, live_server, 
     assert hostile_name in tooltip.inner_text()
     assert page.locator('img[src="x"]').count() == 0
     assert watched.errors == []
+
+
+def test_the_map_draws_incidents_from_vector_tiles(watched, live_server):
+    page = open_map(watched, live_server)
+    # kuzet-tiles.js counts the incident features it draws on <body data-tile-features-incident>.
+    page.locator("body[data-tile-features-incident]").wait_for(timeout=15000)
+    tiles = [url for url in watched.requests if "/tiles/incident/" in url and url.endswith(".mvt")]
+    assert tiles, watched.requests
+    assert int(page.locator("body").get_attribute("data-tile-features-incident")) > 0
+    assert watched.errors == []

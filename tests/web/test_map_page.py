@@ -100,15 +100,15 @@ def test_the_map_shows_every_layer_with_names_and_times(client, filled):
 
 def test_synthetic_incidents_are_a_layer_that_says_so(client, filled):
     page = client.get("/").get_data(as_text=True)
-    assert "Incidents (synthetic demo data)" in page
-    incidents = [layer for layer in geojson_layers(page)
-                 if layer["features"] and "category" in layer["features"][0]["properties"]]
-    by_source = {tuple(sorted({f["properties"]["source"] for f in layer["features"]})): layer
-                 for layer in incidents}
-    assert set(by_source) == {("police-record",), ("synthetic-demo",)}
-    synthetic = by_source[("synthetic-demo",)]["features"]
-    assert len(synthetic) == 2
-    assert all("synthetic" in f["properties"]["note"].lower() for f in synthetic)
+    assert "Incidents (synthetic demo data)" in page and "Synthetic demo data, not a real incident" in page
+    # Incidents come from vector tiles, not embedded: no incident GeoJSON in the page.
+    assert not [layer for layer in geojson_layers(page)
+                if layer["features"] and "category" in layer["features"][0]["properties"]]
+    assert "/tiles/incident/{z}/{x}/{y}.mvt" in page and '"source": "synthetic-demo"' in page
+    import mapbox_vector_tile
+    tile = client.get("/tiles/incident/0/0/0.mvt")  # zoom 0: one cell per ~ 1/8 of the world
+    cells = mapbox_vector_tile.decode(tile.data)["incident"]["features"]
+    assert sum(f["properties"]["count"] for f in cells) == 3
 
 
 def test_every_script_and_stylesheet_is_served_from_static(client, filled):

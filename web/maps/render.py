@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from geo.domain import IncidentSource
 from geo.layers import LAYERS
 from geo.services import LayerPage
 from geo.settings import Settings
@@ -19,6 +20,7 @@ from .basemap import add_basemap
 from .assets import UnknownAsset, external_links, localize
 from .legend import Legend, LegendEntry
 from .nonce import with_nonce
+from .tiles import tile_overlay
 from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
 
 
@@ -106,9 +108,10 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
                        point=point, detail=_detail(shown, matched), note=note)
 
 
-def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
+def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tiles: int | None = None) -> folium.Map:
     """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
-    a legend; a layer the viewer may not read is simply not in ``pages``."""
+    a legend; a layer the viewer may not read is simply not in ``pages``. ``incident_tiles`` (the zoom
+    from which tiles hold points) draws the incidents from their vector tiles instead."""
     m = base_map(options)
     entries: list[LegendEntry] = []
     for name in (n for n in AREA_ORDER if n in pages):
@@ -122,7 +125,9 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
     overlay(m, frames.prepare(points, LAYERS["police_unit"], STATIONS, timezone=options.timezone),
              STATIONS, str(STATIONS.title))
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
-    if "incident" in pages:
+    if incident_tiles is not None:
+        _incident_tiles(m, incident_tiles, entries)
+    elif "incident" in pages:
         _incidents(m, pages["incident"], options, entries)
     Legend(_("Layers"), entries).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
@@ -131,6 +136,24 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions) -> folium.Map:
         minx, miny, maxx, maxy = districts.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def _incident_tiles(m: folium.Map, points_zoom: int, entries: list[LegendEntry]) -> None:
+    """Incidents from their vector tiles: counted cells below ``points_zoom``, points from it on; the
+    synthetic demo incidents drawn and labelled apart (grey, with the note in their tooltip)."""
+    look = LOOKS["incident"]
+    synthetic = {"source": IncidentSource.SYNTHETIC_DEMO.value, "colour": SYNTHETIC_INCIDENTS.colour,
+                 "fill": SYNTHETIC_INCIDENTS.fill_colour, "opacity": SYNTHETIC_INCIDENTS.fill_opacity,
+                 "radius": SYNTHETIC_INCIDENTS.radius, "note": str(SYNTHETIC_NOTE)}
+    labels = {"count": _("Incidents"), "zoom": _("Zoom in (or click) to see each incident"), "note": _("Note")}
+    tile_overlay(m, "incident", look, str(look.title), detail_fields=look.tooltip, points_zoom=points_zoom,
+                 labels=labels, synthetic=synthetic)
+    cells = _("counted in cells below zoom %(zoom)s", zoom=points_zoom)
+    entries.append(LegendEntry(title=str(look.title), colour=look.colour, fill_colour=look.fill_colour or look.colour,
+                               point=True, detail=cells))
+    entries.append(LegendEntry(title=str(SYNTHETIC_INCIDENTS.title), colour=SYNTHETIC_INCIDENTS.colour,
+                               fill_colour=SYNTHETIC_INCIDENTS.fill_colour, point=True, detail="",
+                               note=str(SYNTHETIC_NOTE)))
 
 
 def _incidents(m: folium.Map, page: LayerPage, options: MapOptions, entries: list[LegendEntry]) -> None:

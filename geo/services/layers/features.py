@@ -105,8 +105,9 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, LayerPage]:
-    """Every layer ``viewer`` may read, for the overview map: at most ``limit`` features each.
+def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = ()) -> dict[str, LayerPage]:
+    """Every layer ``viewer`` may read but those in ``skip`` (drawn from vector tiles), for the
+    overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
     ``notified_unit``) holding the referenced row's name, so a map can show names, not ids.
@@ -114,6 +115,8 @@ def map_layers(session, *, viewer: Principal, limit: int) -> dict[str, LayerPage
     names: dict[str, dict[int, str]] = {}
     pages = {}
     for spec in visible_layers(viewer=viewer):
+        if spec.name in skip:
+            continue
         page = layer_features(session, spec.name, viewer=viewer, limit=limit)
         for f in spec.fields:
             if f.type == "ref":

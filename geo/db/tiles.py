@@ -1,0 +1,92 @@
+"""Vector tiles (Mapbox Vector Tile) built by PostGIS: ``ST_AsMVT`` over ``ST_AsMVTGeom`` in
+``ST_TileEnvelope``, one statement per layer in ``geo/db/sql/tile_*.sql``.
+
+Incidents and field reports have their own statements (counted cells below a zoom, points from
+it); every other catalogue layer shares ``tile_layer.sql``, filled with its table, fields and
+geometry column from the catalogue (``geo.layers``), never from a request. The viewer's scope
+(``geo.db.scopes``) is written into the statement as SQL: it holds only ids read from the database.
+"""
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import ColumnElement, func, select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from ..layers import LayerSpec
+from .layer_reads import model_of
+from .models import FieldReport
+
+SQL = Path(__file__).with_name("sql")
+# The layers that come as counted cells at low zoom, with their own statement.
+COUNTED = ("incident", "field_report")
+# Web Mercator's half width (metres): a tile at zoom z is 2 * HALF_WORLD / 2**z wide.
+HALF_WORLD = 20037508.342789244
+TILE_EXTENT = 4096
+# Property types of the catalogue's field types, as a TileJSON ``vector_layers`` entry names them.
+MVT_TYPES = {"int": "Number", "bigint": "Number", "float": "Number", "ref": "Number", "bool": "Boolean"}
+
+
+@cache
+def _sql(name: str) -> str:
+    return (SQL / f"tile_{name}.sql").read_text()
+
+
+def _clause_sql(clause: ColumnElement[bool]) -> str:
+    return str(clause.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def _tile_fields(spec: LayerSpec):
+    return [f for f in spec.fields if f.type != "point"]
+
+
+def layer_fields(spec: LayerSpec) -> dict[str, str]:
+    """The properties of a layer's tile features and their types (``String``, ``Number``, ``Boolean``)."""
+    if spec.name == "incident":
+        return {"id": "Number", "category": "String", "source": "String", "occurred_at": "String",
+                "count": "Number"}
+    fields = {"id": "Number"}
+    fields.update({f.column: MVT_TYPES.get(f.type, "String") for f in _tile_fields(spec)})
+    return fields
+
+
+REPORT_FIELDS = {"id": "Number", "category": "String", "observed_at": "String", "formation_id": "Number",
+                 "count": "Number"}
+
+
+def _statement(name: str, spec: LayerSpec | None, visible: ColumnElement[bool]) -> str:
+    sql = _sql(name if name in COUNTED else "layer")
+    if name in COUNTED:
+        return sql.replace("{visible}", _clause_sql(visible))
+    table = spec.table
+    properties = []
+    for f in _tile_fields(spec):
+        column = f'{table}."{f.column}"'
+        if f.type in ("date", "datetime"):
+            column = f"{column}::text"
+        properties.append(f'{column} AS "{f.column}"')
+    return (sql.replace("{properties}", ", ".join(properties)).replace("{geometry}", spec.geometry_column)
+            .replace("{table}", table).replace("{visible}", _clause_sql(visible)))
+
+
+def tile(session: Session, name: str, spec: LayerSpec | None, z: int, x: int, y: int, *,
+         visible: ColumnElement[bool], points_zoom: int, cell_px: int) -> bytes:
+    """The MVT bytes of layer ``name`` in tile z/x/y holding the rows ``visible`` admits (empty: no rows).
+
+    Counted layers are cells of ``cell_px`` tile pixels below ``points_zoom``.
+    """
+    cell = 2 * HALF_WORLD / 2 ** z / 256 * cell_px  # a tile is drawn 256 pixels wide
+    data = session.execute(text(_statement(name, spec, visible)),
+                           {"z": z, "x": x, "y": y, "points_zoom": points_zoom, "cell": cell}).scalar()
+    return bytes(data or b"")
+
+
+def layer_bounds(session: Session, name: str, spec: LayerSpec | None) -> tuple[float, float, float, float] | None:
+    """The lon/lat extent of a layer's whole table, None when it is empty."""
+    model = FieldReport if name == "field_report" else model_of(spec)
+    geom = getattr(model, "geom" if spec is None else spec.geometry_column)
+    box = session.execute(select(func.ST_XMin(func.ST_Extent(geom)), func.ST_YMin(func.ST_Extent(geom)),
+                                 func.ST_XMax(func.ST_Extent(geom)), func.ST_YMax(func.ST_Extent(geom)))).one()
+    return None if box[0] is None else tuple(float(v) for v in box)

@@ -1,0 +1,52 @@
+"""Overlays drawn from the vector tiles (``/tiles/<layer>/...``): folium's VectorGridProtobuf with
+the styles, tooltips and click detail of ``web/static/kuzet-tiles.js``. The page carries the tile
+URL and a few labels, never the features, so its size does not grow with the data."""
+from __future__ import annotations
+
+import json
+
+import folium
+from branca.element import JavascriptLink, MacroElement
+from flask import url_for
+from folium.plugins import VectorGridProtobuf
+from jinja2 import Template
+from markupsafe import escape
+
+from .looks import Look
+
+
+class TileBehaviour(MacroElement):
+    """Binds tooltips and click detail (``kuzetTiles.bind``) to a VectorGridProtobuf layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        kuzetTiles.bind({{ this.layer.get_name() }}, {{ this._parent.get_name() }}, {{ this.config }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: VectorGridProtobuf, config: dict) -> None:
+        super().__init__()
+        self._name = "TileBehaviour"
+        self.layer = layer
+        self.config = json.dumps(config).replace("</", "<\\/")
+
+
+def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fields, points_zoom: int,
+                 labels: dict, synthetic: dict | None = None, show: bool = True) -> VectorGridProtobuf:
+    """Layer ``layer`` from its vector tiles, styled as ``look``, with tooltips of ``look.tooltip``."""
+    config = {"layer": layer, "colour": look.colour, "fill": look.fill_colour or look.colour,
+              "opacity": look.fill_opacity, "radius": look.radius,
+              "fields": [[column, str(label)] for column, label in look.tooltip],
+              "detailFields": [[column, str(label)] for column, label in detail_fields],
+              "detail": url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
+              "labels": labels, "synthetic": synthetic}
+    style = json.dumps(config).replace("</", "<\\/")
+    options = ('{"interactive": true, "rendererFactory": L.canvas.tile, "maxNativeZoom": 22, '
+               f'"vectorTileLayerStyles": {{{json.dumps(layer)}: kuzetTiles.style({style})}}}}')
+    url = url_for("tiles.tile", layer=layer, z=0, x=0, y=0).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    grid = VectorGridProtobuf(url, name=str(escape(title)), options=options, show=show)
+    grid.add_to(m)
+    m.get_root().header.add_child(JavascriptLink(url_for("static", filename="kuzet-tiles.js")),
+                                  name="kuzet_tiles_js")
+    TileBehaviour(grid, config).add_to(m)
+    return grid

@@ -1,0 +1,79 @@
+/* Vector-tile overlays (Leaflet.VectorGrid): styles, tooltips from tile properties, and a click's
+   detail fetched from the layer API. Text is set with textContent only (no HTML from data). */
+(function () {
+  "use strict";
+
+  function seen(layer) {
+    // How many features of a layer have been drawn: a page (or a benchmark) can wait for it.
+    var body = document.body;
+    var key = "tileFeatures" + layer.charAt(0).toUpperCase() + layer.slice(1).replace(/_(.)/g,
+      function (_m, c) { return c.toUpperCase(); });
+    body.dataset[key] = String((Number(body.dataset[key]) || 0) + 1);
+  }
+
+  function row(list, label, value) {
+    if (value === undefined || value === null || value === "") return;
+    var item = document.createElement("div");
+    var name = document.createElement("b");
+    name.textContent = label + ": ";
+    item.appendChild(name);
+    item.appendChild(document.createTextNode(String(value)));
+    list.appendChild(item);
+  }
+
+  function style(cfg) {
+    return function (properties) {
+      seen(cfg.layer);
+      var count = Number(properties.count) || 1;
+      var synthetic = cfg.synthetic && properties.source === cfg.synthetic.source;
+      var look = synthetic ? cfg.synthetic : cfg;
+      return {
+        radius: properties.id === undefined ? Math.min(18, 4 + 2.5 * Math.log2(count)) : look.radius,
+        color: look.colour, fillColor: look.fill, fill: true, fillOpacity: look.opacity,
+        weight: 1, opacity: 1
+      };
+    };
+  }
+
+  function content(cfg, properties) {
+    var box = document.createElement("div");
+    if (properties.id === undefined) {
+      row(box, cfg.labels.count, properties.count);
+      var hint = document.createElement("div");
+      hint.textContent = cfg.labels.zoom;
+      box.appendChild(hint);
+      return box;
+    }
+    if (cfg.synthetic && properties.source === cfg.synthetic.source) row(box, cfg.labels.note, cfg.synthetic.note);
+    cfg.fields.forEach(function (f) { row(box, f[1], properties[f[0]]); });
+    return box;
+  }
+
+  function bind(layer, map, cfg) {
+    var tooltip = L.tooltip({sticky: true});
+    layer.on("mouseover", function (e) {
+      tooltip.setContent(content(cfg, e.layer.properties || {}));
+      map.openTooltip(tooltip, e.latlng);
+    });
+    layer.on("mouseout", function () { map.closeTooltip(tooltip); });
+    layer.on("click", function (e) {
+      var properties = e.layer.properties || {};
+      if (properties.id === undefined) {
+        map.setView(e.latlng, Math.min(map.getZoom() + 2, cfg.pointsZoom));
+        return;
+      }
+      fetch(cfg.detail + encodeURIComponent(properties.id), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (feature) {
+          var box = document.createElement("div");
+          box.className = "kuzet-tile-detail";
+          var p = feature.properties || {};
+          cfg.detailFields.forEach(function (f) { row(box, f[1], p[f[0]]); });
+          L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
+        })
+        .catch(function () {});
+    });
+  }
+
+  window.kuzetTiles = {style: style, bind: bind};
+})();
