@@ -71,17 +71,7 @@ def seed_with_demo(database_url: str, n: int, *, seed: int = 1, data_dir: Path) 
     from geo.demo import demo_loaded, load_demo
 
     url = make_url(database_url).set(database=f"kuzet_bench_plan_{n}_{seed}").render_as_string(hide_password=False)
-    name = make_url(url).database
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": name}).first() is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))  # a name of digits only, built above
-    admin.dispose()
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
-    migrate.upgrade(url)
+    engine = _migrated(database_url, url)
     with Session(engine) as session:
         if not demo_loaded(session):
             load_demo(session, data_dir, now=PLAN_NOW)
@@ -98,6 +88,23 @@ def seed_with_demo(database_url: str, n: int, *, seed: int = 1, data_dir: Path) 
     return url
 
 
+def _migrated(server_url: str, url: str):
+    """The database of ``url`` created on ``server_url``'s server if missing, with postgis and
+    btree_gist, migrated; an engine on it."""
+    name = make_url(url).database
+    admin = make_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))  # a name of letters, digits and _, built by the callers
+    admin.dispose()
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+    migrate.upgrade(url)
+    return engine
+
+
 def bench_url(server_url: str, n: int, seed: int) -> str:
     """The URL of the benchmark database for ``n`` incidents and ``seed`` on ``server_url``'s server."""
     return make_url(server_url).set(database=f"kuzet_bench_{n}_{seed}").render_as_string(hide_password=False)
@@ -110,17 +117,7 @@ def seed_incidents(database_url: str, n: int, *, seed: int = 1) -> str:
     ``kuzet_bench_<n>_<seed>``, reused when it already holds exactly ``n`` incidents.
     """
     url = bench_url(database_url, n, seed)
-    name = make_url(url).database
-    admin = make_engine(database_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :d"), {"d": name}).first() is None:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))  # a name of digits only, built above
-    admin.dispose()
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
-        conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
-    migrate.upgrade(url)
+    engine = _migrated(database_url, url)
     with engine.begin() as conn:
         have = conn.execute(text("SELECT count(*) FROM incident")).scalar_one()
         if have != n:
