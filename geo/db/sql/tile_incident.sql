@@ -25,8 +25,10 @@ cells AS (
     FROM picked WHERE :z < :points_zoom
     GROUP BY floor(merc_x / :cell), floor(merc_y / :cell)
 ),
-features AS (
-    SELECT id, category, source, occurred_at, count, ST_AsMVTGeom(f.geom, ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
+-- Materialized (tens to thousands of rows): "geom IS NOT NULL" is not pushed into the scans.
+features AS MATERIALIZED (
+    SELECT id, category, source, occurred_at, count,
+           ST_AsMVTGeom(f.geom, ST_TileEnvelope(:z, :x, :y), 4096, 64, true) AS geom
     FROM (SELECT * FROM points UNION ALL SELECT * FROM cells) AS f
 )
 SELECT ST_AsMVT(features.*, 'incident', 4096, 'geom') FROM features WHERE geom IS NOT NULL
