@@ -3,8 +3,7 @@
 -- {visible} is the viewer's scope over the table "incident" (geo.db.scopes).
 -- The incidents picked are those in the tile widened by its buffer, :xmin..:ymax (EPSG:3857),
 -- read from their stored Web Mercator coordinates (migration 0014), no point transformed: the
--- planner scans the table in parallel workers for a tile over a whole city, the GiST index on geom
--- for a small one. "picked" is inlined, so only the branch of the tile's zoom runs.
+-- planner scans the table for a tile over a whole city, the GiST index on geom for a small one. "picked" is inlined, so only the branch of the tile's zoom runs.
 WITH picked AS NOT MATERIALIZED (
     SELECT incident.id, incident.category, incident.source, incident.occurred_at, incident.merc_x, incident.merc_y
     FROM incident

@@ -5,7 +5,7 @@ zoom; a zoom-11 tile over a city holds every incident of it, and transforming a 
 tile cost most of the cold tile (EXPLAIN ANALYZE: about 0.3 s of transform and 0.5 s of a
 materialized row set, behind a 0.6 s bitmap of the GiST index). ``merc_x`` and ``merc_y`` are
 ``ST_Transform(geom, 3857)`` (the same bits the tile computed), so a tile filters and groups stored
-numbers, in parallel workers.
+numbers (0.3–0.5 s for that tile, with JIT and sorting off: ``geo.db.tiles.tile``).
 
 Revision ID: 0014
 Revises: 0013
