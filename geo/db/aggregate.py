@@ -92,7 +92,7 @@ def _no_jit(session: Session) -> None:
 
 
 @contextmanager
-def _settings(session: Session, **values: str):
+def planner_settings(session: Session, **values: str):
     """Planner settings changed for one query and set back (in this transaction only).
 
     ``work_mem``: hours of several years, or a fine grid's few hundred thousand cells, hash in tens
@@ -111,7 +111,7 @@ def _settings(session: Session, **values: str):
 
 
 def _work_mem(session: Session, amount: str):
-    return _settings(session, work_mem=amount, enable_sort="off")
+    return planner_settings(session, work_mem=amount, enable_sort="off")
 
 
 def _columns(session: Session, stmt, dtypes: Sequence) -> list[np.ndarray]:

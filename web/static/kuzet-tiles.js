@@ -8,7 +8,10 @@
     var body = document.body;
     var key = "tileFeatures" + layer.charAt(0).toUpperCase() + layer.slice(1).replace(/_(.)/g,
       function (_m, c) { return c.toUpperCase(); });
-    body.dataset[key] = String((Number(body.dataset[key]) || 0) + 1);
+    var count = Number(body.dataset[key]) || 0;
+    // the first feature's time from navigation start, in the page's performance timeline
+    if (count === 0 && window.performance && performance.mark) performance.mark("kuzet-first-feature-" + layer);
+    body.dataset[key] = String(count + 1);
   }
 
   function row(list, label, value) {

@@ -157,6 +157,11 @@ class Incident(Created, Base):
         "ST_X(ST_Transform(geom, kuzet_utm_srid(geom)))", persisted=True))
     utm_y: Mapped[float] = mapped_column(Float(precision=53), Computed(
         "ST_Y(ST_Transform(geom, kuzet_utm_srid(geom)))", persisted=True))
+    # the point in Web Mercator (migration 0014): what the vector tiles filter and count into cells
+    merc_x: Mapped[float] = mapped_column(Float(precision=53),
+                                          Computed("ST_X(ST_Transform(geom, 3857))", persisted=True))
+    merc_y: Mapped[float] = mapped_column(Float(precision=53),
+                                          Computed("ST_Y(ST_Transform(geom, 3857))", persisted=True))
 
 
 class AnalysisArea(Created, Base):
