@@ -137,7 +137,7 @@ def test_a_configured_basemap_is_drawn_with_its_attribution(connection, session)
     client = sign_in(app.test_client(), "admin")
     page = client.get("/").get_data(as_text=True)
     assert "L.tileLayer" in page and '"/tiles/{z}/{x}/{y}.png"' in page and "Local tiles" in page
-    assert "L.vectorGrid.protobuf" not in page
+    assert "/tiles/basemap/" not in page
 
 
 def test_kuzets_own_basemap_by_default(client):
