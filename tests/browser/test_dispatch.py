@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import geopandas as gpd
 import pytest
 import shapely
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo import services
@@ -101,6 +102,15 @@ def click_at(page, lat: float, lon: float) -> None:
         const box = map.getContainer().getBoundingClientRect();
         return [box.left + p.x, box.top + p.y];
     }}""", [lat, lon])
+    # The targets come from vector tiles: click once the tiles of this view are drawn.
+    page.evaluate("""() => new Promise(done => {
+        const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
+        const loading = setup.tile_targets.map(e => window[e[0]]).filter(g => g && g._map && g.isLoading());
+        let left = loading.length;
+        if (!left) done();
+        loading.forEach(g => g.once("load", () => { if (--left === 0) done(); }));
+        setTimeout(done, 10000);
+    })""")
     page.wait_for_timeout(300)
     page.mouse.click(x, y)
 
@@ -203,21 +213,42 @@ def test_a_drawn_patrol_zone_is_saved_and_becomes_the_target(watched, live_serve
     assert errors(watched) == []
 
 
+def _hostile_zone_id(hostile_name: str) -> int:
+    engine = make_engine(DEMO_URL)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT id FROM patrol_zone WHERE name = :n"), {"n": hostile_name}).scalar_one()
+    finally:
+        engine.dispose()
+
+
 def test_a_hostile_target_name_is_shown_as_text(watched, live_server, plan, hostile_name):
     page = open_dispatch(watched, live_server, plan.day)
-    selected = page.evaluate(f"""() => {{
+    zone_id = _hostile_zone_id(hostile_name)
+    # The patrol zones come from vector tiles: a click on the tile layer carries the feature's id.
+    selected = page.evaluate("""(id) => {
         const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
-        let hit = null;
-        setup.targets.forEach(n => window[n] && window[n].eachLayer && window[n].eachLayer(l => {{
-            if (l.feature && String(l.feature.properties.name).includes("onerror")) hit = [n, l];
-        }}));
-        if (!hit) return false;
-        window[hit[0]].fire("click", {{layer: hit[1], latlng: hit[1].getCenter()}});
+        const entry = setup.tile_targets.find(e => e[1] === "patrol_zone");
+        if (!entry) return false;
+        window[entry[0]].fire("click", {layer: {properties: {id: id}}, latlng: L.latLng(43.06, 76.81)});
         return true;
-    }}""")
+    }""", zone_id)
     assert selected
     page.locator("#target").filter(has_text=hostile_name).wait_for()
     assert page.locator('img[src="x"]').count() == 0
+    assert errors(watched) == []
+
+
+def test_the_dispatch_map_draws_its_targets_from_vector_tiles(watched, live_server, plan):
+    page = open_dispatch(watched, live_server, plan.day)
+    html = page.content()
+    # kuzet-tiles.js counts the features it draws per layer on <body data-tile-features-...>.
+    page.locator("body[data-tile-features-patrol-zone]").wait_for(timeout=15000)
+    assert int(page.locator("body").get_attribute("data-tile-features-patrol-zone")) > 0
+    requested = {url.split("/tiles/")[1].split("/")[0] for url in watched.requests
+                 if "/tiles/" in url and url.endswith(".mvt")}
+    assert {"patrol_zone", "campus", "public_place"} <= requested, requested
+    assert "onerror" not in html  # the hostile zone's name is not embedded in the page
     assert errors(watched) == []
 
 

@@ -1,7 +1,9 @@
 """The dispatcher's map, built from folium objects: targets to click, the day's assignments, drawing tools.
 
-Each target feature carries ``target_kind`` and ``target_id``; dispatch.js finds the layers by the
-folium names handed to the template and hooks their click events.
+The target layers come from their vector tiles (``/tiles/<kind>/...``), so the page does not grow
+with them; dispatch.js knows each tile layer's kind by its folium name and selects the clicked
+feature's id. Emergency areas of the day and the day's assignments are bounded by the day and stay
+embedded (each emergency feature carries ``target_kind`` and ``target_id``).
 """
 from __future__ import annotations
 
@@ -14,12 +16,16 @@ from flask_babel import lazy_gettext as _l
 from folium.plugins import Draw
 from markupsafe import escape
 
+from flask import url_for
+
 from geo.layers import LAYERS, Field, LayerSpec
 from geo.services import DispatchDay
+from geo.services.dispatch.day import TARGET_LAYERS
 
 from ..maps import frames
 from ..maps.looks import LOOKS, Look
 from ..maps.render import MapOptions, base_map, district_outlines, overlay
+from ..maps.tiles import tile_overlay
 
 EMERGENCY_SPEC = LayerSpec("emergency_area", "Emergency areas", "Polygon",
                            (Field("name"), Field("note"), Field("starts_at", "datetime"),
@@ -30,6 +36,8 @@ EMERGENCY = Look(_l("Emergency areas"), "#b71c1c",
 STREETS = Look(_l("Streets"), LOOKS["public_place"].colour, LOOKS["public_place"].tooltip, weight=3)
 PLACES = Look(_l("Public places (not streets)"), LOOKS["public_place"].colour, LOOKS["public_place"].tooltip,
               fill_opacity=0.3, radius=4)
+
+TARGET_PANE = "kuzetTargets"
 
 # Path options of an assignment by status; dispatch.js styles the features it adds with the same.
 ASSIGNMENT_STYLES = {
@@ -46,6 +54,8 @@ class DispatchMap:
     map: folium.Map
     assignments: str
     targets: list[str] = field(default_factory=list)
+    # [folium name, target kind, URL of its items (an id appended)] of each tile layer of targets
+    tile_targets: list[list[str]] = field(default_factory=list)
 
 
 def _targets(m: folium.Map, frame: gpd.GeoDataFrame, kind: str, spec: LayerSpec, look: Look, *,
@@ -65,11 +75,35 @@ def _assignments(m: folium.Map, collection: dict) -> folium.GeoJson:
     ).add_to(m)
 
 
-def build_dispatch_map(data: DispatchDay, options: MapOptions) -> DispatchMap:
-    """Targets (streets as a layer off by default), emergency areas, the day's assignments and Draw."""
+def _tile_targets(m: folium.Map, *, points_zoom: int) -> list[list[str]]:
+    """Every target layer from its vector tiles (public places and streets as two layers, streets
+    off by default); a click is dispatch.js's, not a popup."""
+    labels = {"count": _("Features"), "zoom": _("Zoom in"), "note": _("Note")}
+    # Above the overlay pane (its canvas takes every click over it); only drawn shapes take clicks.
+    folium.map.CustomPane(TARGET_PANE, z_index=450, pointer_events=False).add_to(m)
+    drawn = []
+    for kind in TARGET_LAYERS:
+        look = LOOKS[kind]
+        parts = [(look, None, True, True)]
+        if kind == "public_place":
+            parts = [(PLACES, ("kind", "street", False), True, True), (STREETS, ("kind", "street", True), False, False)]
+        for part_look, keep, filled, show in parts:
+            grid = tile_overlay(m, kind, part_look, str(part_look.title), detail_fields=part_look.tooltip,
+                                points_zoom=points_zoom, labels=labels, show=show, filled=filled, keep=keep,
+                                popup=False, svg=True, pane=TARGET_PANE)
+            drawn.append([grid.get_name(), kind, url_for("api.layer_items", layer=kind) + "/"])
+    return drawn
+
+
+def build_dispatch_map(data: DispatchDay, options: MapOptions, *, points_zoom: int | None = None) -> DispatchMap:
+    """Targets (streets as a layer off by default), emergency areas, the day's assignments and Draw.
+
+    With ``points_zoom`` (the tiles' zoom of points) the targets come from their vector tiles, not
+    from ``data.targets``."""
     m = base_map(options)
     district_outlines(m, data.districts)
     layers = []
+    tile_targets = _tile_targets(m, points_zoom=points_zoom) if points_zoom is not None else []
     for kind, frame in data.targets.items():
         spec, look = LAYERS[kind], LOOKS[kind]
         if kind == "public_place":
@@ -90,4 +124,5 @@ def build_dispatch_map(data: DispatchDay, options: MapOptions) -> DispatchMap:
     if bounds:
         m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)],
                       [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
-    return DispatchMap(m, assignments.get_name(), [layer.get_name() for layer in layers if layer is not None])
+    return DispatchMap(m, assignments.get_name(), [layer.get_name() for layer in layers if layer is not None],
+                       tile_targets)

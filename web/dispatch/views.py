@@ -40,9 +40,11 @@ def dispatch():
     config = settings()
     day = _day()
     data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config.map.feature_limit,
-                                 timezone=config.timezone)
-    built = render.build_dispatch_map(data, MapOptions.from_settings(config))
+                                 timezone=config.timezone, with_targets=False)
+    # The targets come from their vector tiles: the page does not grow with them.
+    built = render.build_dispatch_map(data, MapOptions.from_settings(config), points_zoom=config.tiles.points_zoom)
     setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,
+             "tile_targets": built.tile_targets,
              "styles": render.ASSIGNMENT_STYLES, "api": _api_root(),
              "day": day.isoformat(), "strings": dispatch_strings()}
     return render_template("dispatch.html", title=_("Dispatch"), parts=components(built.map), day=day,

@@ -67,17 +67,38 @@
     if (window[name]) window[name].on("click", onFeatureClick);
   });
   drawn.on("click", onFeatureClick);
+  /* Targets drawn from vector tiles: a tile feature holds its id; its kind is its layer's. The
+     outline of the selection is the feature read from the layer API. */
+  (setup.tile_targets || []).forEach(function (entry) {
+    var grid = window[entry[0]], kind = entry[1], items = entry[2];
+    if (!grid) return;
+    grid.on("click", function (event) {
+      var properties = (event.layer && event.layer.properties) || {};
+      if (properties.id === undefined || pendingArea) return;
+      var id = Number(properties.id);
+      selectTarget(kind, id, null);
+      fetch(items + encodeURIComponent(id), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+        .then(function (feature) {
+          if (target && target.kind === kind && target.id === id) outline(feature);
+        })
+        .catch(function () {});
+    });
+  });
+
+  function outline(feature) {
+    selection.clearLayers();
+    L.geoJSON(feature, {interactive: false, style: {color: "#000", weight: 3, fill: false, dashArray: "2 4"},
+                        pointToLayer: function (_, latlng) { return L.circleMarker(latlng, {radius: 10}); }})
+      .addTo(selection);
+  }
 
   function selectTarget(kind, id, feature) {
     target = {kind: kind, id: id};
     form.dataset.targetKind = kind;
     form.dataset.targetId = id;
     selection.clearLayers();
-    if (feature) {
-      L.geoJSON(feature, {interactive: false, style: {color: "#000", weight: 3, fill: false, dashArray: "2 4"},
-                          pointToLayer: function (_, latlng) { return L.circleMarker(latlng, {radius: 10}); }})
-        .addTo(selection);
-    }
+    if (feature) outline(feature);
     showViolations([]);
     clear(form.elements.activity);  // the server proposes the new target's first activity
     loadOptions();

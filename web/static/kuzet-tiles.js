@@ -26,14 +26,15 @@
 
   function style(cfg) {
     return function (properties) {
+      if (cfg.keep && (String(properties[cfg.keep[0]]) === cfg.keep[1]) !== cfg.keep[2]) return [];
       seen(cfg.layer);
       var count = Number(properties.count) || 1;
       var synthetic = cfg.synthetic && properties.source === cfg.synthetic.source;
       var look = synthetic ? cfg.synthetic : cfg;
       return {
         radius: properties.id === undefined ? Math.min(18, 4 + 2.5 * Math.log2(count)) : look.radius,
-        color: look.colour, fillColor: look.fill, fill: true, fillOpacity: look.opacity,
-        weight: 1, opacity: 1
+        color: look.colour, fillColor: look.fill, fill: cfg.filled !== false, fillOpacity: look.opacity,
+        weight: look.weight || 1, opacity: 1, dashArray: look.dash || null
       };
     };
   }
@@ -65,6 +66,7 @@
         map.setView(e.latlng, Math.min(map.getZoom() + 2, cfg.pointsZoom));
         return;
       }
+      if (cfg.popup === false) return;  // the page's own script handles the click
       fetch(cfg.detail + encodeURIComponent(properties.id), {credentials: "same-origin"})
         .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
         .then(function (feature) {

@@ -52,14 +52,15 @@ def _emergency_frame(session: Session, start: datetime, end: datetime) -> gpd.Ge
 
 
 def dispatch_day(session: Session, day: date, *, viewer: Principal, limit: int,
-                 timezone: str = DEFAULT_TIMEZONE) -> DispatchDay:
+                 timezone: str = DEFAULT_TIMEZONE, with_targets: bool = True) -> DispatchDay:
     """Every target layer (at most ``limit`` features each; patrol zones with their unit's name),
-    the emergency areas of ``day`` and the live assignments overlapping it: the planner's map."""
+    the emergency areas of ``day`` and the live assignments overlapping it: the planner's map.
+    ``with_targets`` false reads no target layer (a map drawing them from vector tiles)."""
     require(viewer, *PLANNERS)
     start, end = day_window(day, timezone)
     targets, matched = {}, {}
     units = None
-    for name in TARGET_LAYERS:
+    for name in TARGET_LAYERS if with_targets else ():
         page = layer_features(session, name, viewer=viewer, limit=limit)
         frame = page.frame
         if name == "patrol_zone":

@@ -1,0 +1,36 @@
+"""Pages whose data layers come from vector tiles: their HTML does not grow with those layers' rows."""
+from __future__ import annotations
+
+from geoalchemy2.shape import from_shape
+from shapely.geometry import Point, box
+
+from geo.db.models import PatrolZone, PublicPlace
+from tests.support.leader_clients import as_user, lw  # noqa: F401  (fixtures)
+from tests.support.leader_world import INSIDE
+
+
+def _targets(session, first: int, count: int) -> None:
+    """``count`` patrol zones and as many public places (half of them streets) near INSIDE."""
+    lon, lat = INSIDE
+    rows = []
+    for i in range(first, first + count):
+        x, y = lon + (i % 40) * 2e-3, lat + (i // 40) * 2e-3
+        rows.append(PatrolZone(name=f"Zone number {i}", note="a note that would be embedded",
+                               geom=from_shape(box(x, y, x + 1e-3, y + 1e-3), 4326)))
+        rows.append(PublicPlace(name=f"Place number {i}", kind="street" if i % 2 else "square",
+                                geom=from_shape(Point(x, y).buffer(2e-4), 4326)))
+    session.add_all(rows)
+    session.commit()
+
+
+def test_the_dispatch_page_does_not_grow_with_its_targets(as_user, session):
+    client = as_user("dispatcher")
+    _targets(session, 0, 20)
+    page = client.get("/dispatch?date=2026-11-02")
+    assert page.status_code == 200, page.data[:300]
+    before = len(page.data)
+    _targets(session, 20, 180)  # 10x the patrol zones and public places
+    after = client.get("/dispatch?date=2026-11-02").data
+    assert b"Zone number" not in after and b"Place number" not in after
+    assert b"/tiles/patrol_zone/{z}/{x}/{y}.mvt" in after
+    assert abs(len(after) - before) < 200, (before, len(after))
