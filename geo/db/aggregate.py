@@ -110,8 +110,9 @@ def planner_settings(session: Session, **values: str):
             session.execute(select(func.set_config(name, value, True)))
 
 
-def _work_mem(session: Session, amount: str):
-    return planner_settings(session, work_mem=amount, enable_sort="off")
+def _hashed(session: Session, work_mem: str):
+    """One grouping query planned as a hash of its groups in ``work_mem`` (see ``planner_settings``)."""
+    return planner_settings(session, work_mem=work_mem, enable_sort="off")
 
 
 def _columns(session: Session, stmt, dtypes: Sequence) -> list[np.ndarray]:
@@ -188,7 +189,7 @@ def grid_keys(session: Session, f: SelectionFilter, *, srid: int, cell_size_m: f
         keyed = _hexagon_keys(m, x, y, cell_size_m)
     stmt = (select(keyed.c.row, keyed.c.col, func.count().label("count"), func.sum(keyed.c.weight).label("weight_sum"))
             .group_by(keyed.c.row, keyed.c.col))
-    with _work_mem(session, GRID_WORK_MEM):
+    with _hashed(session, GRID_WORK_MEM):
         row, col, count, weight_sum = _columns(session, stmt, (np.int64, np.int64, np.int64, float))
     return {"row": row, "col": col, "count": count, "weight_sum": weight_sum}
 
@@ -236,7 +237,7 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     c = shares.c
     stmt = (select(c.ix, c.iy, func.sum(c.s00), func.sum(c.s10), func.sum(c.s01), func.sum(c.s11))
             .group_by(c.ix, c.iy))
-    with _work_mem(session, BUCKETS_WORK_MEM):  # a fine grid has a few hundred thousand cells with points
+    with _hashed(session, BUCKETS_WORK_MEM):  # a fine grid has a few hundred thousand cells with points
         ix, iy, *shares = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
     return {"ix": ix, "iy": iy, **dict(zip(("s00", "s10", "s01", "s11"), shares))}
 
@@ -269,6 +270,6 @@ def time_buckets(session: Session, f: SelectionFilter, *, seconds: int = BUCKET_
                .group_by(bucket).subquery("buckets"))
     g = grouped.c
     stmt = select(cast(extract("epoch", g.bucket) * 1_000_000, BigInteger), g.n, g.syn)
-    with _work_mem(session, BUCKETS_WORK_MEM):
+    with _hashed(session, BUCKETS_WORK_MEM):
         start, count, synthetic = _columns(session, stmt, (np.int64, np.int64, np.int64))
     return {"start": start, "count": count, "synthetic": synthetic, "seconds": seconds}
