@@ -218,7 +218,13 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     """The selection linearly binned as ``geo.analysis.kde.binned_density`` bins it: per lower-left
     node (``ix``, ``iy``, counted from the grid grown by ``reach``) the sums of each point's four
     shares ``w(1-fx)(1-fy)``, ``w fx(1-fy)``, ``w(1-fx)fy``, ``w fx fy``; ``w`` is the incident's
-    weight when ``weighted``, else 1."""
+    weight when ``weighted``, else 1.
+
+    The server sums only ``w``, ``w fx``, ``w fy`` and ``w fx fy`` per node (a count when
+    unweighted), and the four shares follow from them: ``s11 = Σw fx fy``, ``s10 = Σw fx - s11``,
+    ``s01 = Σw fy - s11``, ``s00 = Σw - Σw fx - Σw fy + s11`` — the same sums regrouped, equal up to
+    rounding of the last bits (the parallel aggregate's order of addition varies as much), with a
+    third of the arithmetic per point: in a million points that is what the binning costs."""
     _no_jit(session)
     m = _metric(f, srid)
     size, grow = _float(cell_size_m, "size"), _float(float(reach), "reach")
@@ -229,17 +235,18 @@ def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: 
     g = select(gx.label("gx"), gy.label("gy"), m.c.weight).subquery("g")
     fl = select(g.c.gx, g.c.gy, func.floor(g.c.gx).label("fx0"), func.floor(g.c.gy).label("fy0"),
                 g.c.weight).subquery("fl")
-    one = literal(1.0, Float(precision=53))
-    fx, fy, w = fl.c.gx - fl.c.fx0, fl.c.gy - fl.c.fy0, fl.c.weight if weighted else one
-    shares = select(cast(fl.c.fx0, BigInteger).label("ix"), cast(fl.c.fy0, BigInteger).label("iy"),
-                    (w * ((one - fx) * (one - fy))).label("s00"), (w * (fx * (one - fy))).label("s10"),
-                    (w * ((one - fx) * fy)).label("s01"), (w * (fx * fy)).label("s11")).subquery("shares")
-    c = shares.c
-    stmt = (select(c.ix, c.iy, func.sum(c.s00), func.sum(c.s10), func.sum(c.s01), func.sum(c.s11))
-            .group_by(c.ix, c.iy))
+    fx, fy = fl.c.gx - fl.c.fx0, fl.c.gy - fl.c.fy0
+    parts = select(cast(fl.c.fx0, BigInteger).label("ix"), cast(fl.c.fy0, BigInteger).label("iy"),
+                   fl.c.weight.label("w"), fx.label("fx"), fy.label("fy")).subquery("parts")
+    c = parts.c
+    if weighted:
+        sums = (func.sum(c.w), func.sum(c.w * c.fx), func.sum(c.w * c.fy), func.sum(c.w * (c.fx * c.fy)))
+    else:
+        sums = (func.count(), func.sum(c.fx), func.sum(c.fy), func.sum(c.fx * c.fy))
+    stmt = select(c.ix, c.iy, *sums).group_by(c.ix, c.iy)
     with _hashed(session, BUCKETS_WORK_MEM):  # a fine grid has a few hundred thousand cells with points
-        ix, iy, *shares = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
-    return {"ix": ix, "iy": iy, **dict(zip(("s00", "s10", "s01", "s11"), shares))}
+        ix, iy, total, sx, sy, sxy = _columns(session, stmt, (np.int64, np.int64, float, float, float, float))
+    return {"ix": ix, "iy": iy, "s00": total - sx - sy + sxy, "s10": sx - sxy, "s01": sy - sxy, "s11": sxy}
 
 
 def polygon_keys(session: Session, f: SelectionFilter, kind: str, ids: Sequence[int], *,
