@@ -100,7 +100,7 @@ def demo_app(shared_data):
     engine.dispose()
     from web import create_app
 
-    return create_app({"TESTING": True, "DATABASE_URL": DEMO_URL})
+    return create_app({"TESTING": True, "DATABASE_URL": DEMO_URL, "LOCALE": "en"})
 
 
 @pytest.fixture(scope="session")
