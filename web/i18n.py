@@ -39,7 +39,6 @@ LABELS = {"ru": "ru", "kk": "қаз", "en": "en"}
 JS_KEYWORDS = {"gettext": None, "ngettext": (1, 2)}
 CATALOGUE_MAX_AGE_S = 3600
 
-babel = Babel()
 bp = Blueprint("i18n", __name__)
 
 
@@ -153,7 +152,9 @@ def init_app(app: Flask) -> None:
     locale from the ``LOCALE`` setting, the selector, the switch and the template helpers."""
     app.config["BABEL_DEFAULT_LOCALE"] = settings(app).locale
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    babel.init_app(app, locale_selector=select_locale)
+    # One Babel per app: Flask-Babel caches translations per locale on its instance, and apps (tests)
+    # may read different directories.
+    Babel(app, locale_selector=select_locale)
     app.jinja_env.globals.update(html_lang=html_lang, locale_choices=locale_choices, here=here,
                                  js_catalogue=js_catalogue)
     app.register_blueprint(bp)
