@@ -49,6 +49,7 @@ class Principal:
     officer_id: int | None = None
     unit_id: int | None = None
     formation_id: int | None = None
+    locale: str | None = None  # the language they chose (geo.settings.LOCALES); None: not chosen
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles)) or Role.ADMIN in self.roles

@@ -16,6 +16,11 @@ PASSWORD_HASH_METHOD = "scrypt"
 # The longest span of local days an incident series counts (one bucket a day): about 10 years.
 SERIES_MAX_DAYS = 3_660
 
+# The languages kuzet speaks (catalogues under web/translations; English is the source language),
+# and the one a reader gets when neither their account, a cookie nor their browser chooses.
+LOCALES = ("ru", "kk", "en")
+DEFAULT_LOCALE = "ru"
+
 # The project-local cluster scripts/pg.sh runs (its KUZET_PG_PORT default; `scripts/pg.sh url` agrees).
 DEFAULT_PG_PORT = 5433
 
@@ -150,3 +155,8 @@ class Settings:
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     series_max_days: int = SERIES_MAX_DAYS
+    locale: str = DEFAULT_LOCALE
+
+    def __post_init__(self) -> None:
+        if self.locale not in LOCALES:
+            raise ValueError(f"unknown locale {self.locale!r}: KUZET_LOCALE is one of {', '.join(LOCALES)}")

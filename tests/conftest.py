@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from geo.db import make_engine, migrate
 
+# The suite reads and writes English (the source language) unless a test asks for another locale;
+# every app and CLI process a test starts reads this (KUZET_LOCALE), whatever the shell exported.
+os.environ["KUZET_LOCALE"] = "en"
+
 ROOT = Path(__file__).resolve().parents[1]
 TEST_URL = os.environ.get("KUZET_TEST_DATABASE_URL", "postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet_test")
 SHARED_DATA = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -100,7 +104,7 @@ def make_app(connection, **config):
 
     factory = sessionmaker(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     app = create_app({"TESTING": True, "SESSIONMAKER": factory, "DATABASE_URL": TEST_URL,
-                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test",
+                      "WTF_CSRF_ENABLED": False, "SECRET_KEY": "test", "LOCALE": "en",
                       "PASSWORD_HASH_METHOD": TEST_HASH_METHOD, **config})
     app.test_client_class = WholeAnswerClient
     return app

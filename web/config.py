@@ -29,7 +29,8 @@ DEFAULTS = {
     "TILE_POINTS_ZOOM": _DEFAULT.tiles.points_zoom,
     "TILE_CELL_PX": _DEFAULT.tiles.cell_px,
     "TILE_MAX_AGE": _DEFAULT.tiles.max_age_s,
-    "BABEL_DEFAULT_LOCALE": "en",
+    # The language of a reader whose account, cookie and browser choose none (ru, kk or en).
+    "LOCALE": _DEFAULT.locale,
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
@@ -93,6 +94,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
                               access_log=str(config["ACCESS_LOG"])),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
+        locale=str(config["LOCALE"]),
     )
 
 

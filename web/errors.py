@@ -45,9 +45,10 @@ def error_body(status: int, message: str) -> dict:
     return {"error": message}
 
 
-def error_page(status: int, message: str):
-    """The error page of ``status``, rendered with no database access."""
-    html = current_app.jinja_env.get_template("error.html").render(status=status, message=message)
+def error_page(status: int, message: str, *, switch: bool = True):
+    """The error page of ``status``, rendered with no database access; ``switch=False`` leaves out
+    the language switch, whose CSRF token would be saved with a session the store cannot take."""
+    html = current_app.jinja_env.get_template("error.html").render(status=status, message=message, switch=switch)
     return current_app.response_class(html, status=status, mimetype="text/html")
 
 
@@ -75,7 +76,7 @@ def handle_unavailable(error: Exception):
     current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path,
                                str(error).splitlines()[0] if str(error) else type(error).__name__)
     message = _("The service is busy or its database cannot be reached; try again in a few seconds.")
-    response = jsonify({"error": message}) if wants_json() else error_page(503, message)
+    response = jsonify({"error": message}) if wants_json() else error_page(503, message, switch=False)
     response.status_code = 503
     response.headers["Retry-After"] = str(settings().server.retry_after_s)
     return response

@@ -10,7 +10,7 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..settings import PASSWORD_HASH_METHOD, LoginPolicy
+from ..settings import LOCALES, PASSWORD_HASH_METHOD, LoginPolicy
 from .accountability.audit import record
 
 MIN_PASSWORD_LENGTH = 10
@@ -140,7 +140,17 @@ def principal_of(session: Session, user_id: int) -> Principal:
         raise NotFound("no such user")
     return Principal(account.id, account.login, frozenset(Role(r) for r in account.roles),
                      officer_id=account.officer_id, unit_id=q.officer_unit(session, account.officer_id),
-                     formation_id=account.formation_id)
+                     formation_id=account.formation_id, locale=account.locale)
+
+
+def choose_locale(session: Session, actor: Principal, *, locale: str) -> None:
+    """Remember the language ``actor`` chose (one of ``geo.settings.LOCALES``) with their account."""
+    if locale not in LOCALES:
+        raise InvalidInput(f"unknown language {locale!r}; choose one of: {', '.join(LOCALES)}")
+    account = q.user(session, actor.user_id) if actor.user_id is not None else None
+    if account is None or not account.active:
+        raise NotFound("no such user")
+    account.locale = locale
 
 
 def list_users(session: Session, actor: Principal, *, policy: LoginPolicy = LoginPolicy(),

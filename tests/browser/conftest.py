@@ -100,7 +100,7 @@ def demo_app(shared_data):
     engine.dispose()
     from web import create_app
 
-    return create_app({"TESTING": True, "DATABASE_URL": DEMO_URL})
+    return create_app({"TESTING": True, "DATABASE_URL": DEMO_URL, "LOCALE": "en"})
 
 
 @pytest.fixture(scope="session")
@@ -140,7 +140,7 @@ def sign_in(page, base: str, login: str, password: str = TEST_PASSWORD) -> None:
     page.goto(f"{base}/login")
     page.fill("input[name=login]", login)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main.login button[type=submit]")  # not the language switch's buttons
     page.wait_for_url(lambda url: "/login" not in url)
 
 

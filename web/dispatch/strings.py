@@ -49,17 +49,6 @@ def dispatch_strings() -> dict:
 
 
 def supervise_strings() -> dict:
-    """Strings of supervise.js."""
-    return {
-        "loading": _("Loading…"),
-        "empty": _("No proposed assignments in this jurisdiction."),
-        "confirm": _("Confirm"),
-        "reject": _("Reject"),
-        "reason": _("Reason for rejecting"),
-        "reason_needed": _("Give a reason to reject."),
-        "confirmed": _("Assignment %(id)s confirmed."),
-        "rejected": _("Assignment %(id)s rejected."),
-        "failed": _("Not done: %(error)s"),
-        "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
-        "none": _("none"),
-    }
+    """Strings of supervise.js it cannot mark itself (the target kinds' labels); its own text goes
+    through its gettext() (web/static/i18n.js)."""
+    return {"kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS}}

@@ -18,7 +18,7 @@
     var items = (answer.data.violations || []).map(function (v) {
       return el("li", {text: v.code + " (" + v.item + "): " + v.message});
     });
-    cell.append(el("div", {className: "problem", text: fmt(T.failed, {error: answer.data.error})},
+    cell.append(el("div", {className: "problem", text: gettext("Not done: %(error)s", {error: answer.data.error})},
                    [items.length ? el("ul", {}, items) : null]));
   }
 
@@ -33,21 +33,21 @@
   function row(feature) {
     var p = feature.properties;
     var decision = el("td", {className: "decision"});
-    var confirm = el("button", {type: "button", text: T.confirm});
-    var reason = el("input", {type: "text", placeholder: T.reason, "aria-label": T.reason});
-    var reject = el("button", {type: "button", text: T.reject});
+    var confirm = el("button", {type: "button", text: gettext("Confirm")});
+    var reason = el("input", {type: "text", placeholder: gettext("Reason for rejecting"), "aria-label": gettext("Reason for rejecting")});
+    var reject = el("button", {type: "button", text: gettext("Reject")});
     confirm.addEventListener("click", function () {
-      decide(p.id, "confirm", {officer_id: setup.officer_id}, decision, T.confirmed);
+      decide(p.id, "confirm", {officer_id: setup.officer_id}, decision, gettext("Assignment %(id)s confirmed."));
     });
     reject.addEventListener("click", function () {
-      if (!reason.value.trim()) { reason.focus(); status.textContent = T.reason_needed; return; }
-      decide(p.id, "reject", {officer_id: setup.officer_id, reason: reason.value}, decision, T.rejected);
+      if (!reason.value.trim()) { reason.focus(); status.textContent = gettext("Give a reason to reject."); return; }
+      decide(p.id, "reject", {officer_id: setup.officer_id, reason: reason.value}, decision, gettext("Assignment %(id)s rejected."));
     });
     decision.append(confirm, reason, reject);
     return el("tr", {"data-id": p.id}, [
       el("td", {text: local(p.starts_at) + " – " + local(p.ends_at)}),
       el("td", {text: p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"}),
-      el("td", {text: p.formation}), el("td", {text: p.activity}), el("td", {text: p.officer || T.none}),
+      el("td", {text: p.formation}), el("td", {text: p.activity}), el("td", {text: p.officer || gettext("none")}),
       el("td", {text: String(p.members)}), decision]);
   }
 
@@ -55,8 +55,8 @@
     var query = new URLSearchParams({status: "proposed", jurisdiction_of: setup.officer_id});
     request("GET", "/assignments?" + query).then(function (answer) {
       while (body.firstChild) body.removeChild(body.firstChild);
-      if (!answer.ok) { status.textContent = fmt(T.failed, {error: answer.data.error}); return; }
-      if (!answer.data.features.length) body.append(el("tr", {}, [el("td", {colspan: 7, text: T.empty})]));
+      if (!answer.ok) { status.textContent = gettext("Not done: %(error)s", {error: answer.data.error}); return; }
+      if (!answer.data.features.length) body.append(el("tr", {}, [el("td", {colspan: 7, text: gettext("No proposed assignments in this jurisdiction.")})]));
       answer.data.features.forEach(function (feature) { body.append(row(feature)); });
     });
   }

@@ -22,6 +22,8 @@ class UserAccount(Base):
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="RESTRICT"))
     formation_id: Mapped[int | None] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    # The language the user chose with the switch (ru, kk, en); None: not chosen (migration 0015).
+    locale: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
