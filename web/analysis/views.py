@@ -15,6 +15,7 @@ from geo.domain import WEEKDAYS, IncidentSource
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
+from ..formats import format_number, format_scientific
 from ..maps.render import MapOptions, components
 from . import bp, charts, render
 
@@ -94,7 +95,7 @@ def p_value(value) -> str:
         return "–"
     if value == 0:  # below the smallest double: the normal tail underflowed
         return "< 1e-300"
-    return f"{value:.1e}" if value < 0.001 else f"{value:.3f}"
+    return format_scientific(value, 1) if value < 0.001 else format_number(value, 3)
 
 
 def selection_args(selection: dict | None) -> dict:

@@ -13,6 +13,7 @@ from markupsafe import escape
 from geo.domain import IncidentSource
 from geo.layers import LayerSpec
 
+from ..formats import format_moment
 from .looks import SYNTHETIC_NOTE, Look
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
@@ -27,8 +28,10 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def _times(series: pd.Series, timezone: str) -> pd.Series:
+    # as the reader writes a moment (web.formats), in the regime's zone
     local = pd.to_datetime(series, utc=True).dt.tz_convert(timezone)
-    return local.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(local.notna(), None)
+    return pd.Series([None if pd.isna(v) else format_moment(v.to_pydatetime()) for v in local],
+                     index=series.index, dtype=object)
 
 
 def _notification(frame: pd.DataFrame) -> pd.Series:
