@@ -106,3 +106,24 @@ def test_the_map_page_shows_the_kazakh_name_of_a_district(connection, session, p
     shown = {f["properties"].get("name") for layer in geojson_layers(page) for f in layer.get("features", [])}
     assert {"Алмалы ауданы", "Medeu", "Республика алаңы"} <= shown
     assert "Алмалинский район" not in shown and not re.search(r'"name": "Almaly"', page)
+
+
+def test_exports_name_places_in_the_readers_language_and_keep_every_stored_name(connection, session, places,
+                                                                                tmp_path):
+    client = reader(connection, session, "kk")
+    exported = json.loads(client.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
+    assert names(exported) == sorted(EXPECTED["kk"][:2])
+    assert {f["properties"]["name_ru"] for f in exported["features"]} == {ALMALY["name_ru"], MEDEU["name_ru"]}
+    r = client.get("/api/v1/layers/public_place/export.gpkg")
+    assert r.status_code == 200
+    path = tmp_path / "places.gpkg"
+    path.write_bytes(r.data)
+    frame = pyogrio.read_dataframe(path)  # GDAL reads the package
+    assert list(frame["name"]) == ["Республика алаңы"] and list(frame["name_en"]) == ["Republic Square"]
+
+
+def test_the_analysis_form_offers_districts_by_their_kazakh_name(connection, session, places):
+    client = reader(connection, session, "kk")
+    page = client.get("/analysis").get_data(as_text=True)
+    assert re.search(r'<option value="district:\d+"[^>]*>Алмалы ауданы</option>', page)
+    assert ">Medeu</option>" in page

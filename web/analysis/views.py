@@ -15,7 +15,7 @@ from geo.domain import WEEKDAYS, IncidentSource
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
-from ..formats import format_number, format_scientific
+from ..formats import format_number, format_scientific, reader_locale
 from ..maps.render import MapOptions, components
 from . import bp, charts, render
 
@@ -122,7 +122,7 @@ def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
     config = settings()
     page = services.analyst_page(get_session(), viewer=current_principal(), run_id=request.args.get("run", type=int),
-                                 limit=config.map.feature_limit)
+                                 limit=config.map.feature_limit, locale=reader_locale())
     built = render.build_analysis_map(page, MapOptions.from_settings(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}
     setup = {"map": built.map.get_name(), "drawn": built.drawn, "result": built.result,
