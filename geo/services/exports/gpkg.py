@@ -139,7 +139,7 @@ def selection_gpkg(session, selection: Selection, *, viewer: Principal, director
     if bbox is not None:
         where += layer_reads.layer_filters(spec, bbox=parse_bbox(bbox))
     path = Path(directory) / "selection.gpkg"
-    written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows, locale=locale)
+    written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows)
     return Export(path, f"kuzet-incidents-{date.today().isoformat()}.gpkg", {"incident": written})
 
 
