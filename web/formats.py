@@ -21,6 +21,8 @@ from .config import settings
 # Day first and 24-hour time whatever the language's habit (CLDR's English puts the month first and
 # counts 12 hours); a language without an entry here uses its CLDR medium date.
 DATE_PATTERNS = {"ru": "dd.MM.y", "kk": "dd.MM.y", "en": "d MMM y"}
+# A day of a known year (a chart's ticks): day first too.
+SHORT_DATE_PATTERNS = {"ru": "dd.MM", "kk": "dd.MM", "en": "d MMM"}
 TIME_PATTERN = "HH:mm"
 MISSING = "–"
 
@@ -68,6 +70,15 @@ def format_day(value) -> str:
     if isinstance(value, datetime):
         value = _moment(value).date()
     return dates.format_date(value, _date_pattern(), locale=get_locale())
+
+
+def format_day_of_year(value) -> str:
+    """A day without its year (a chart's tick, the year said elsewhere): 14.02 in ru, 14 Feb in en."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    locale = get_locale()
+    pattern = SHORT_DATE_PATTERNS.get(locale.language, dates.get_date_format("short", locale=locale).pattern)
+    return dates.format_date(value, pattern, locale=locale)
 
 
 def format_clock(value) -> str:
