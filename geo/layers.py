@@ -70,9 +70,9 @@ class LayerSpec:
 
 NAME = Field("name", required=True)
 UNIQUE_NAME = Field("name", required=True, unique=True)
-# A place's name in the reader's languages beside its original ``name`` (OSM ``name:ru`` ...): the
-# pages, tiles and API show the reader's one as ``name`` (geo.db.names), so tooltips leave them out.
-NAMES_IN = (Field("name_ru", tooltip=False), Field("name_kk", tooltip=False), Field("name_en", tooltip=False))
+# A place's name in other languages beside its original ``name`` (OSM ``name:ru``, ``name:kk``,
+# ``name:en``): pages, tiles, the API and exports show the reader's one as ``name`` (geo.db.names).
+NAMES_IN = (Field("name_ru"), Field("name_kk"), Field("name_en"))
 
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
