@@ -70,6 +70,9 @@ class LayerSpec:
 
 NAME = Field("name", required=True)
 UNIQUE_NAME = Field("name", required=True, unique=True)
+# A place's name in other languages beside its original ``name`` (OSM ``name:ru``, ``name:kk``,
+# ``name:en``): pages, tiles, the API and exports show the reader's one as ``name`` (geo.db.names).
+NAMES_IN = (Field("name_ru"), Field("name_kk"), Field("name_en"))
 
 LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
@@ -86,16 +89,16 @@ LAYERS: dict[str, LayerSpec] = {
         ),
         LayerSpec(
             "public_place", "Public places", "Geometry",
-            (NAME, Field("kind", required=True, choices=values(PublicPlaceKind)), Field("osm_id")),
+            (NAME, Field("kind", required=True, choices=values(PublicPlaceKind)), Field("osm_id"), *NAMES_IN),
             item="8.1",
         ),
-        LayerSpec("pasture", "Pastures", "MultiPolygon", (NAME, Field("osm_id")), item="8.5"),
+        LayerSpec("pasture", "Pastures", "MultiPolygon", (NAME, Field("osm_id"), *NAMES_IN), item="8.5"),
         LayerSpec("crop_field", "Crop fields", "MultiPolygon",
-                  (NAME, Field("crop"), Field("osm_id")), item="8.6"),
+                  (NAME, Field("crop"), Field("osm_id"), *NAMES_IN), item="8.6"),
         LayerSpec(
             "campus", "Educational institutions", "MultiPolygon",
             (NAME, Field("kind", required=True, choices=values(CampusKind)),
-             Field("buffer_m", "float", minimum=0), Field("osm_id")),
+             Field("buffer_m", "float", minimum=0), Field("osm_id"), *NAMES_IN),
             item="8.7",
         ),
         LayerSpec(
@@ -138,7 +141,7 @@ LAYERS: dict[str, LayerSpec] = {
 STREETS = LayerSpec(
     "street_segment", "Streets", "LineString",
     (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0),
-     Field("osm_id", "bigint")),
+     Field("osm_id", "bigint"), *NAMES_IN),
 )
 
 # Field reports from the formations' phones: filed in the app (geo.services.field), never imported,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -24,6 +23,7 @@ from geo.services import accounts, api_tokens, web_sessions
 
 from .config import settings
 from .db import get_session
+from .formats import format_clock
 from .sessions import DatabaseSessionInterface
 
 bp = Blueprint("auth", __name__)
@@ -119,7 +119,7 @@ def login():
 def _wait_page(exc: accounts.TooManyAttempts):
     """429 with the login form, saying when to try again (in minutes and local time) and ``Retry-After``."""
     seconds = max(1, math.ceil((exc.retry_at - datetime.now(timezone.utc)).total_seconds()))
-    at = exc.retry_at.astimezone(ZoneInfo(settings().timezone)).strftime("%H:%M")
+    at = format_clock(exc.retry_at)
     minutes = math.ceil(seconds / 60)
     if exc.scope == "address":
         message = ngettext("Too many failed logins from your address. Try again in %(num)d minute (at %(time)s).",

@@ -8,17 +8,19 @@ from sqlalchemy import Row, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from .dispatch import TARGET_MODELS
+from .names import localised_name
 from .models import Assignment, AssignmentMember, Formation, Officer, PoliceUnit, UserAccount
 
 STATUSES = ("proposed", "confirmed", "rejected", "cancelled")
 
 
-def _target_columns():
-    """target kind, id, name and geometry of an assignment: the one target column that is set."""
+def _target_columns(locale: str | None = None):
+    """target kind, id, name (in ``locale``'s language where it has one) and geometry of an
+    assignment: the one target column that is set."""
     refs = {kind: getattr(Assignment, f"{kind}_id") for kind in TARGET_MODELS}
     kind = case(*[(ref.is_not(None), literal(name)) for name, ref in refs.items()])
     target_id = func.coalesce(*refs.values())
-    name = func.coalesce(*[model.name for model in TARGET_MODELS.values()])
+    name = func.coalesce(*[localised_name(model, locale) for model in TARGET_MODELS.values()])
     geom = func.coalesce(*[model.geom for model in TARGET_MODELS.values()])
     return kind.label("target_kind"), target_id.label("target_id"), name.label("target_name"), geom
 
@@ -30,15 +32,15 @@ def _members_count():
 
 def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, starts_before: datetime | None = None,
                     ends_after: datetime | None = None, statuses: Sequence[str] | None = None,
-                    jurisdiction_unit_id: int | None = None, visible=None) -> list[Row]:
+                    jurisdiction_unit_id: int | None = None, visible=None, locale: str | None = None) -> list[Row]:
     """Assignments with their target, formation and officer names and member count, by shift start.
 
     ``ends_after``/``starts_before`` keep shifts overlapping that window (either end may be open);
     ``jurisdiction_unit_id`` keeps those whose target's point on surface lies in the unit's
     jurisdiction (how ``units_covering`` decides whose target it is); ``visible`` (a clause of
-    ``geo.db.scopes``) keeps those a viewer may see.
+    ``geo.db.scopes``) keeps those a viewer may see; targets are named in ``locale``'s language.
     """
-    kind, target_id, name, geom = _target_columns()
+    kind, target_id, name, geom = _target_columns(locale)
     stmt = (select(Assignment.id, Assignment.formation_id, Formation.name.label("formation_name"), kind,
                    target_id, name, Assignment.activity, Assignment.regime,
                    func.lower(Assignment.shift).label("starts_at"), func.upper(Assignment.shift).label("ends_at"),

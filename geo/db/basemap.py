@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from .layer_writes import copy_rows
+from .names import language_of
 from .models import BasemapFeature, District, StreetSegment
 
 BASEMAP_TILE = text((Path(__file__).with_name("sql") / "basemap_tile.sql").read_text(encoding="utf-8"))
@@ -23,10 +24,10 @@ NAMES_FROM_Z = 15
 
 
 def add_features(session: Session, *, kinds: Sequence[str], names: Sequence, names_ru: Sequence,
-                 names_kk: Sequence, osm_ids: Sequence, geoms: Sequence[BaseGeometry]) -> int:
+                 names_kk: Sequence, names_en: Sequence, osm_ids: Sequence, geoms: Sequence[BaseGeometry]) -> int:
     """COPY basemap features in (geometries in EPSG:4326); how many were stored."""
-    columns = {"kind": kinds, "name": names, "name_ru": names_ru, "name_kk": names_kk, "osm_id": osm_ids,
-               "geom": geoms}
+    columns = {"kind": kinds, "name": names, "name_ru": names_ru, "name_kk": names_kk, "name_en": names_en,
+               "osm_id": osm_ids, "geom": geoms}
     return copy_rows(session, BasemapFeature.__tablename__, columns, ("geom",), count=len(geoms))
 
 
@@ -50,8 +51,8 @@ def extent(session: Session) -> tuple[float, float, float, float] | None:
     return None if row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))
 
 
-def tile(session: Session, z: int, x: int, y: int) -> bytes:
-    """The basemap's Mapbox vector tile z/x/y (possibly empty bytes)."""
+def tile(session: Session, z: int, x: int, y: int, *, locale: str | None = None) -> bytes:
+    """The basemap's Mapbox vector tile z/x/y (possibly empty bytes), names in ``locale``'s language."""
     params = {"z": z, "x": x, "y": y, "minor_from_z": MINOR_FROM_Z, "paths_from_z": PATHS_FROM_Z,
-              "names_from_z": NAMES_FROM_Z}
+              "names_from_z": NAMES_FROM_Z, "lang": language_of(locale)}
     return bytes(session.execute(BASEMAP_TILE, params).scalar_one() or b"")

@@ -22,15 +22,16 @@ CHUNK_ROWS = 20_000
 
 
 def layer_chunks(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]],
-                 chunk_rows: int = CHUNK_ROWS) -> Iterator[gpd.GeoDataFrame]:
+                 chunk_rows: int = CHUNK_ROWS, locale: str | None = None) -> Iterator[gpd.GeoDataFrame]:
     """The rows of ``spec`` passing ``where``, by id, as GeoDataFrames (EPSG:4326) of at most
-    ``chunk_rows`` rows; ``point`` fields come as geometry columns."""
+    ``chunk_rows`` rows; ``point`` fields come as geometry columns; ``name`` in ``locale``'s language
+    where a row has one (its ``name_<lang>`` columns come as they are)."""
     model = model_of(spec)
     geom = getattr(model, spec.geometry_column)
     after = None
     while True:
         keyset = [] if after is None else [model.id > after]
-        stmt = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
+        stmt = (select(*_columns(spec, locale), gfunc.ST_AsBinary(geom).label("geometry"))
                 .where(*where, *keyset).order_by(model.id).limit(chunk_rows))
         frame = frame_of(session, stmt)
         if frame.empty:
@@ -50,10 +51,11 @@ def selection_where(f: SelectionFilter) -> list[ColumnElement[bool]]:
 
 
 
-def geojson_features(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]]) -> Iterator[str]:
+def geojson_features(session: Session, spec: LayerSpec, *, where: list[ColumnElement[bool]],
+                     locale: str | None = None) -> Iterator[str]:
     """Every row of ``spec`` passing ``where`` as a GeoJSON Feature text built by PostGIS (as the layer
-    API's pages), by id, through a server-side cursor."""
+    API's pages, ``name`` in ``locale``'s language), by id, through a server-side cursor."""
     model = model_of(spec)
-    stmt = (select(feature_json(spec)).where(*where).order_by(model.id)
+    stmt = (select(feature_json(spec, locale=locale)).where(*where).order_by(model.id)
             .execution_options(yield_per=STREAM_BATCH))
     return iter(session.scalars(stmt))

@@ -21,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from ..crs import STORAGE_SRID
 from .models import District, Incident, PatrolZone
 from .layer_reads import frame_of
+from .names import localised_name
 
 AREA_MODELS = {"district": District, "patrol_zone": PatrolZone}
 
@@ -87,10 +88,11 @@ def area_polygons(session: Session, kind: str, within: BaseGeometry | None = Non
     return frame_of(session, stmt)
 
 
-def area_names(session: Session, kind: str) -> list[tuple[int, str]]:
-    """(id, name) of every district or patrol zone, by name."""
+def area_names(session: Session, kind: str, *, locale: str | None = None) -> list[tuple[int, str]]:
+    """(id, name) of every district or patrol zone, by name (in ``locale``'s language where it has one)."""
     model = AREA_MODELS[kind]
-    return [(r.id, r.name) for r in session.execute(select(model.id, model.name).order_by(model.name, model.id))]
+    name = localised_name(model, locale).label("name")
+    return [(r.id, r.name) for r in session.execute(select(model.id, name).order_by(name, model.id))]
 
 
 def category_counts(session: Session) -> list[tuple[str, int]]:

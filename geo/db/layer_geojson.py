@@ -26,6 +26,7 @@ from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from ..layers import Field, LayerSpec
 from .layer_reads import layer_filters, model_of
+from .names import localised_name
 
 # Decimal places of coordinates: a double near 76° holds about 14, so 15 keeps every coordinate
 # as stored (geopandas prints the shortest repr, which these match to within 1e-15°).
@@ -101,13 +102,15 @@ def _geometry(column, output: Output) -> ColumnElement:
     return gfunc.ST_AsGeoJSON(column, output.digits)
 
 
-def feature_json(spec: LayerSpec, output: Output = LON_LAT) -> ColumnElement[str]:
-    """The GeoJSON Feature of a row of ``spec``'s table, as text (geometry in ``output``'s CRS)."""
+def feature_json(spec: LayerSpec, output: Output = LON_LAT, *, locale: str | None = None) -> ColumnElement[str]:
+    """The GeoJSON Feature of a row of ``spec``'s table, as text (geometry in ``output``'s CRS; its
+    ``name`` in ``locale``'s language where the row has one, else the original)."""
     model = model_of(spec)
     ordered = [f for f in spec.fields if f.type != "point"] + [f for f in spec.fields if f.type == "point"]
     properties = [literal("id"), model.id]
     for f in ordered:
-        properties += [literal(f.column), _property(f, getattr(model, f.column))]
+        column = localised_name(model, locale) if f.name == "name" else getattr(model, f.column)
+        properties += [literal(f.column), _property(f, column)]
     geometry = cast(_geometry(getattr(model, spec.geometry_column), output), JSON)
     return cast(func.json_build_object("id", model.id, "type", "Feature",
                                        "properties", func.json_build_object(*properties),
@@ -139,13 +142,15 @@ def planned_rows(session: Session, stmt: Select) -> int:
 def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | None = None, offset: int = 0,
                  bbox: tuple[float, float, float, float] | None = None,
                  visible: ColumnElement[bool] | None = None, count: bool = False,
-                 where: Sequence[ColumnElement[bool]] = (), output: Output = LON_LAT) -> GeoJSONPage:
+                 where: Sequence[ColumnElement[bool]] = (), output: Output = LON_LAT,
+                 locale: str | None = None) -> GeoJSONPage:
     """The page of ``limit`` features of a layer whose ids follow ``after`` (then skipping ``offset``),
     ordered by id; ``count`` asks for the exact number of matching features (a count of them all),
     which is given unasked when it is cheap.
 
     ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``bbox`` is lon/lat; ``where``
-    adds filters (``geo.db.layer_filters``); ``output`` is the CRS the geometries are written in.
+    adds filters (``geo.db.layer_filters``); ``output`` is the CRS the geometries are written in;
+    ``locale`` the language of the places' names.
     """
     model = model_of(spec)
     where = [*layer_filters(spec, bbox=bbox, visible=visible), *where]
@@ -161,14 +166,14 @@ def geojson_page(session: Session, spec: LayerSpec, *, limit: int, after: int | 
         matched, estimate = session.scalar(select(func.count()).select_from(model).where(*where)), None
     features: Iterator[str] = iter(())
     if ids:
-        stmt = (select(feature_json(spec, output)).where(*where, model.id.between(ids[0], ids[-1])).order_by(model.id)
+        stmt = (select(feature_json(spec, output, locale=locale)).where(*where, model.id.between(ids[0], ids[-1])).order_by(model.id)
                 .execution_options(yield_per=STREAM_BATCH))
         features = iter(session.scalars(stmt))
     return GeoJSONPage(features, ids[-1] if more else None, matched, estimate)
 
 
 def feature_text(session: Session, spec: LayerSpec, feature_id: int, *, visible: ColumnElement[bool] | None = None,
-                 output: Output = LON_LAT) -> str | None:
+                 output: Output = LON_LAT, locale: str | None = None) -> str | None:
     """One feature of a layer as GeoJSON text, None when there is none (or ``visible`` keeps it out)."""
     where = layer_filters(spec, visible=visible, feature_id=feature_id)
-    return session.scalar(select(feature_json(spec, output)).where(*where))
+    return session.scalar(select(feature_json(spec, output, locale=locale)).where(*where))

@@ -14,8 +14,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
-from ..layers import LayerSpec
+from ..layers import Field, LayerSpec
 from .models import MODELS, District, FieldReport, ImportBatch
+from .names import localised_name
 
 # Tables read as layers that are not in the catalogue of importable layers.
 READ_ONLY_MODELS = {FieldReport.__tablename__: FieldReport}
@@ -93,9 +94,16 @@ class LayerPage:
     matched: int
 
 
-def _columns(spec: LayerSpec):
+def _column(model, f: Field, locale):
+    if f.name == "name" and locale is not None:
+        return localised_name(model, locale).label("name")
+    return getattr(model, f.column)
+
+
+def _columns(spec: LayerSpec, locale: str | None = None):
+    """The columns a read of ``spec`` gives; ``name`` in ``locale``'s language when one is given."""
     model = model_of(spec)
-    cols = [model.id] + [getattr(model, f.column) for f in spec.fields if f.type != "point"]
+    cols = [model.id] + [_column(model, f, locale) for f in spec.fields if f.type != "point"]
     for f in spec.fields:
         if f.type == "point":
             cols.append(gfunc.ST_AsBinary(getattr(model, f.column)).label(f.column))
@@ -117,16 +125,17 @@ def layer_filters(spec: LayerSpec, *, bbox: tuple[float, float, float, float] | 
 
 def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
                limit: int, offset: int = 0, visible: ColumnElement[bool] | None = None,
-               feature_id: int | None = None) -> LayerPage:
+               feature_id: int | None = None, locale: str | None = None) -> LayerPage:
     """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count.
 
-    ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``feature_id`` keeps one row.
+    ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``feature_id`` keeps one row;
+    ``name`` is in ``locale``'s language where a row has a name in it (``geo.db.names``).
     """
     model = model_of(spec)
     geom = getattr(model, spec.geometry_column)
     where = layer_filters(spec, bbox=bbox, visible=visible, feature_id=feature_id)
     matched = session.scalar(select(func.count()).select_from(model).where(*where))
-    stmt: Select = (select(*_columns(spec), gfunc.ST_AsBinary(geom).label("geometry"))
+    stmt: Select = (select(*_columns(spec, locale), gfunc.ST_AsBinary(geom).label("geometry"))
                     .where(*where).order_by(model.id).limit(limit).offset(offset))
     frame = frame_of(session, stmt)
     return LayerPage(frame, matched)
@@ -147,10 +156,11 @@ def frame_of(session: Session, stmt: Select) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(table, geometry=geometry, crs=STORAGE_SRID)
 
 
-def names_by_id(session: Session, spec: LayerSpec) -> dict[int, str]:
-    """Id → name of every row of a layer (to show ``ref`` fields by name)."""
+def names_by_id(session: Session, spec: LayerSpec, *, locale: str | None = None) -> dict[int, str]:
+    """Id → name of every row of a layer (to show ``ref`` fields by name), in ``locale``'s language."""
     model = model_of(spec)
-    return {row.id: row.name for row in session.execute(select(model.id, model.name))}
+    stmt = select(model.id, localised_name(model, locale).label("name"))
+    return {row.id: row.name for row in session.execute(stmt)}
 
 
 def _bounds(session: Session, box) -> tuple[float, float, float, float] | None:

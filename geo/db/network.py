@@ -42,9 +42,12 @@ def home_points(session: Session, formation_ids: Sequence[int]) -> dict[int, Bas
 
 def add_segments(session: Session, *, names: Sequence, highways: Sequence, osm_ids: Sequence,
                  lengths_m: Sequence[float], lines: Sequence[BaseGeometry], one_ways: Sequence | None = None,
-                 speeds_kmh: Sequence | None = None) -> int:
-    """COPY street segments in (lines in EPSG:4326); the rows go with the caller's transaction."""
+                 speeds_kmh: Sequence | None = None, other_names: dict[str, Sequence] | None = None) -> int:
+    """COPY street segments in (lines in EPSG:4326); the rows go with the caller's transaction.
+    ``other_names`` maps ``name_ru``/``name_kk``/``name_en`` to the segments' names in that language."""
     columns = {"name": names, "highway": highways, "osm_id": osm_ids, "length_m": lengths_m, "geom": lines}
+    columns.update({column: values for column, values in (other_names or {}).items()
+                    if column in ("name_ru", "name_kk", "name_en")})
     if one_ways is not None:
         columns["one_way"] = one_ways
     if speeds_kmh is not None:

@@ -19,6 +19,7 @@ from ..layers import LayerSpec
 from .aggregate import planner_settings
 from .layer_reads import model_of
 from .models import FieldReport
+from .names import LANGUAGES, language_of
 
 SQL = Path(__file__).with_name("sql")
 # The layers that come as counted cells at low zoom, with their own statement.
@@ -58,6 +59,16 @@ REPORT_FIELDS = {"id": "Number", "category": "String", "observed_at": "String", 
                  "count": "Number"}
 
 
+def _name_sql(spec: LayerSpec, column: str) -> str:
+    # the reader's language (bound as :lang) where the table keeps names in it, else the original
+    table = spec.table
+    languages = [f.name.removeprefix("name_") for f in spec.fields if f.name in {f"name_{lang}" for lang in LANGUAGES}]
+    if not languages:
+        return column
+    cases = " ".join(f"WHEN '{lang}' THEN {table}.\"name_{lang}\"" for lang in languages)
+    return f"COALESCE(CASE CAST(:lang AS text) {cases} END, {column})"
+
+
 def _statement(name: str, spec: LayerSpec | None, visible: ColumnElement[bool]) -> str:
     sql = _sql(name if name in COUNTED else "layer")
     if name in COUNTED:
@@ -68,6 +79,8 @@ def _statement(name: str, spec: LayerSpec | None, visible: ColumnElement[bool]) 
         column = f'{table}."{f.column}"'
         if f.type in ("date", "datetime"):
             column = f"{column}::text"
+        elif f.name == "name":
+            column = _name_sql(spec, column)
         properties.append(f'{column} AS "{f.column}"')
     return (sql.replace("{properties}", ", ".join(properties)).replace("{geometry}", spec.geometry_column)
             .replace("{table}", table).replace("{visible}", _clause_sql(visible)))
@@ -82,14 +95,15 @@ def _widened(size: float, x: int, y: int) -> dict[str, float]:
 
 
 def tile(session: Session, name: str, spec: LayerSpec | None, z: int, x: int, y: int, *,
-         visible: ColumnElement[bool], points_zoom: int, cell_px: int) -> bytes:
-    """The MVT bytes of layer ``name`` in tile z/x/y holding the rows ``visible`` admits (empty: no rows).
+         visible: ColumnElement[bool], points_zoom: int, cell_px: int, locale: str | None = None) -> bytes:
+    """The MVT bytes of layer ``name`` in tile z/x/y holding the rows ``visible`` admits (empty: no rows),
+    names in ``locale``'s language where a row has one.
 
     Counted layers are cells of ``cell_px`` tile pixels below ``points_zoom``.
     """
     size = 2 * HALF_WORLD / 2 ** z
     cell = size / 256 * cell_px  # a tile is drawn 256 pixels wide
-    params = {"z": z, "x": x, "y": y, "points_zoom": points_zoom, "cell": cell}
+    params = {"z": z, "x": x, "y": y, "points_zoom": points_zoom, "cell": cell, "lang": language_of(locale)}
     if name != "incident":
         data = session.execute(text(_statement(name, spec, visible)), params).scalar()
         return bytes(data or b"")

@@ -16,11 +16,14 @@ from ..analysis.network import spheroid_lengths_m
 from ..crs import STORAGE_CRS
 from ..db import network as db
 from ..errors import InvalidInput
+from ..ingest.osm_names import COLUMNS as NAME_COLUMNS
+from ..ingest.osm_names import names_of, read_names
 from .sources import FILES
 
 def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
     """The valid, non-empty street lines of the shared data (EPSG:4326) with ``name``, ``highway``,
-    ``osm_id`` and ``length_m``; multi-part lines are split into their parts."""
+    ``osm_id``, ``length_m`` and the extract's ``name_ru``, ``name_kk``, ``name_en`` (its ``name:*``
+    tags); multi-part lines are split into their parts."""
     path = Path(data_dir) / FILES["streets"]
     if not path.is_file():
         raise InvalidInput(f"demo data file not found: {path}")
@@ -31,8 +34,12 @@ def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
     if "name_ru" in frame:
         name = name.fillna(frame["name_ru"])
     osm_id = pd.to_numeric(frame.get("osm_id"), errors="coerce").astype("Int64")
+    extract = Path(data_dir) / FILES["osm"]
+    osm_names = read_names(extract) if extract.is_file() else pd.DataFrame(columns=list(NAME_COLUMNS))
+    names = names_of(osm_names, [None if pd.isna(v) else f"way/{v}" for v in osm_id]).set_index(frame.index)
     out = gpd.GeoDataFrame({"name": name, "highway": frame.get("highway"), "osm_id": osm_id,
-                            "length_m": spheroid_lengths_m(frame.geometry)},
+                            "length_m": spheroid_lengths_m(frame.geometry),
+                            **{c: names[c] for c in NAME_COLUMNS}},
                            geometry=shapely.force_2d(frame.geometry.values), crs=STORAGE_CRS)
     return out.reset_index(drop=True)
 
@@ -45,5 +52,6 @@ def load_streets(session: Session, data_dir: Path) -> int:
         return [None if pd.isna(v) else v for v in values]
 
     return db.add_segments(session, names=plain(frame["name"]), highways=plain(frame["highway"]),
+                           other_names={c: plain(frame[c]) for c in NAME_COLUMNS},
                            osm_ids=[None if pd.isna(v) else int(v) for v in frame["osm_id"]],
                            lengths_m=[float(v) for v in frame["length_m"]], lines=list(frame.geometry))

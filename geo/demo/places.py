@@ -15,6 +15,8 @@ import shapely
 
 from ..crs import STORAGE_CRS
 from ..domain import CampusKind, PublicPlaceKind
+from ..ingest.osm_names import COLUMNS as NAME_COLUMNS
+from ..ingest.osm_names import names_of
 from .sources import AlmatyData, polygonal, text
 
 MAIN_STREETS = ("trunk", "primary", "secondary")
@@ -40,6 +42,14 @@ def _named(frame: gpd.GeoDataFrame, label: str, refs: pd.Series) -> list[str]:
             name = f"{label} {name}"  # "58", "№ 63": a bare school number
         names.append(name or f"{label} (OSM {ref})")
     return names
+
+
+def _osm_names(data: AlmatyData, refs: pd.Series) -> dict[str, list]:
+    """The extract's ``name_ru``, ``name_kk``, ``name_en`` of each feature: a bare id is a node (the
+    points), the areas' refs say ``way/`` or ``relation/``."""
+    osm_refs = [None if r is None or pd.isna(r) else (str(r) if "/" in str(r) else f"node/{r}") for r in refs]
+    found = names_of(data.osm_names, osm_refs)
+    return {column: list(found[column]) for column in NAME_COLUMNS}
 
 
 def _frame(parts: Sequence[gpd.GeoDataFrame], crs) -> gpd.GeoDataFrame:
@@ -86,9 +96,11 @@ def police_units_frame(data: AlmatyData, *, name_template: str) -> gpd.GeoDataFr
                             geometry=data.districts.geometry.map(polygonal).to_numpy(), crs=STORAGE_CRS)
 
 
-def _places(frame: gpd.GeoDataFrame, kind: PublicPlaceKind, label: str, refs: pd.Series) -> gpd.GeoDataFrame:
+def _places(data: AlmatyData, frame: gpd.GeoDataFrame, kind: PublicPlaceKind, label: str,
+            refs: pd.Series) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": _named(frame, label, refs), "kind": kind.value,
-                             "osm_id": refs.to_numpy()}, geometry=frame.geometry.to_numpy(), crs=frame.crs)
+                             "osm_id": refs.to_numpy(), **_osm_names(data, refs)},
+                            geometry=frame.geometry.to_numpy(), crs=frame.crs)
 
 
 def _main_streets(data: AlmatyData) -> gpd.GeoDataFrame:
@@ -96,13 +108,16 @@ def _main_streets(data: AlmatyData) -> gpd.GeoDataFrame:
     s = data.streets[data.streets["highway"].isin(MAIN_STREETS)].copy()
     s["name"] = s["name"].map(clean_name)
     s = s[s["name"].notna()]
+    s = s.assign(**_osm_names(data, "way/" + s["osm_id"].astype(str)))
     districts = data.districts_m[["name", "geometry"]].rename(columns={"name": "district"})
-    s = gpd.overlay(s[["name", "geometry"]], districts, how="intersection", keep_geom_type=True)
+    s = gpd.overlay(s[["name", *NAME_COLUMNS, "geometry"]], districts, how="intersection", keep_geom_type=True)
+    # a street's other names: the first of its ways that has one (groupby's first skips the missing)
     merged = s.dissolve(by=["name", "district"], as_index=False, aggfunc="first")
     merged["geometry"] = merged.geometry.line_merge()
     merged = merged[merged.geom_type.isin(["LineString", "MultiLineString"])]
+    names = {c: merged[c].astype(object).where(merged[c].notna(), None).to_numpy() for c in NAME_COLUMNS}
     return gpd.GeoDataFrame({"name": merged["name"].to_numpy(), "kind": PublicPlaceKind.STREET.value,
-                             "osm_id": None}, geometry=merged.geometry.to_numpy(), crs=data.crs)
+                             "osm_id": None, **names}, geometry=merged.geometry.to_numpy(), crs=data.crs)
 
 
 def public_places_frame(data: AlmatyData, extra: Sequence[Mapping] = ()) -> gpd.GeoDataFrame:
@@ -117,14 +132,14 @@ def public_places_frame(data: AlmatyData, extra: Sequence[Mapping] = ()) -> gpd.
     park_pois = _not_near(pois[pois["kind"] == "leisure:park"], park_areas, 50.0)
     squares = areas[areas["leisure"] == "square"]
     parts = [
-        _places(markets, K.MARKET, "Market", markets["osm_id"]),
-        _places(buses, K.STATION, "Bus station", buses["osm_id"]),
-        _places(rails, K.STATION, "Railway station", rails["osm_id"]),
-        _places(stadium_areas, K.STADIUM, "Stadium", stadium_areas["osm_ref"]),
-        _places(stadium_pois, K.STADIUM, "Stadium", stadium_pois["osm_id"]),
-        _places(park_areas, K.PARK, "Park", park_areas["osm_ref"]),
-        _places(park_pois, K.PARK, "Park", park_pois["osm_id"]),
-        _places(squares, K.SQUARE, "Square", squares["osm_ref"]),
+        _places(data, markets, K.MARKET, "Market", markets["osm_id"]),
+        _places(data, buses, K.STATION, "Bus station", buses["osm_id"]),
+        _places(data, rails, K.STATION, "Railway station", rails["osm_id"]),
+        _places(data, stadium_areas, K.STADIUM, "Stadium", stadium_areas["osm_ref"]),
+        _places(data, stadium_pois, K.STADIUM, "Stadium", stadium_pois["osm_id"]),
+        _places(data, park_areas, K.PARK, "Park", park_areas["osm_ref"]),
+        _places(data, park_pois, K.PARK, "Park", park_pois["osm_id"]),
+        _places(data, squares, K.SQUARE, "Square", squares["osm_ref"]),
         _city_parks(data),
         _main_streets(data),
     ]
@@ -150,18 +165,18 @@ def campuses_frame(data: AlmatyData, buffers_m: Mapping[str, float]) -> gpd.GeoD
     kinds = [k.value for k in (CampusKind.SCHOOL, CampusKind.COLLEGE, CampusKind.UNIVERSITY)]
     areas = data.areas[data.areas["amenity"].isin(kinds)]
     points = _not_near(data.pois[data.pois["kind"].isin(kinds)], areas, 50.0)
-    parts = [_campuses(group, kind, None, group["osm_ref"]) for kind, group in areas.groupby("amenity")]
+    parts = [_campuses(data, group, kind, None, group["osm_ref"]) for kind, group in areas.groupby("amenity")]
     for kind, group in points.groupby("kind"):
         buffer_m = float(buffers_m[kind])
-        parts.append(_campuses(group.set_geometry(group.geometry.buffer(buffer_m)), kind, buffer_m,
+        parts.append(_campuses(data, group.set_geometry(group.geometry.buffer(buffer_m)), kind, buffer_m,
                                group["osm_id"]))
     return _in_city(_frame(parts, data.crs), data).reset_index(drop=True)
 
 
-def _campuses(frame: gpd.GeoDataFrame, kind: str, buffer_m: float | None,
+def _campuses(data: AlmatyData, frame: gpd.GeoDataFrame, kind: str, buffer_m: float | None,
               refs: pd.Series) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": _named(frame, kind.capitalize(), refs), "kind": kind,
-                             "buffer_m": buffer_m, "osm_id": refs.to_numpy()},
+                             "buffer_m": buffer_m, "osm_id": refs.to_numpy(), **_osm_names(data, refs)},
                             geometry=frame.geometry.to_numpy(), crs=frame.crs)
 
 
@@ -169,7 +184,7 @@ def landuse_frame(data: AlmatyData, landuse: str, label: str) -> gpd.GeoDataFram
     """Areas of one OSM ``landuse`` (meadow → pastures, item 8.5; farmland → crop fields, item 8.6)."""
     areas = data.areas[data.areas["landuse"] == landuse]
     return gpd.GeoDataFrame({"name": _named(areas, label, areas["osm_ref"]),
-                             "osm_id": areas["osm_ref"].to_numpy()},
+                             "osm_id": areas["osm_ref"].to_numpy(), **_osm_names(data, areas["osm_ref"])},
                             geometry=areas.geometry.to_numpy(), crs=data.crs)
 
 

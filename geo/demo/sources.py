@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_CRS, utm_crs_for
 from ..errors import InvalidInput
+from ..ingest.osm_names import read_names
 
 FILES = {
     "districts": "almaty/almaty_districts.geojson",
@@ -29,7 +30,8 @@ FILES = {
 
 @dataclass(frozen=True)
 class AlmatyData:
-    """The source layers: ``districts`` in EPSG:4326, the others in ``crs`` (metres)."""
+    """The source layers: ``districts`` in EPSG:4326, the others in ``crs`` (metres); ``osm_names``
+    the extract's names in Russian, Kazakh and English by OSM reference (``geo.ingest.osm_names``)."""
 
     districts: gpd.GeoDataFrame
     districts_m: gpd.GeoDataFrame
@@ -39,6 +41,7 @@ class AlmatyData:
     city_parks: gpd.GeoDataFrame
     city: BaseGeometry
     crs: CRS
+    osm_names: pd.DataFrame
 
     def locate(self, ref: str) -> BaseGeometry:
         """The geometry (metres) a reference of ``data/demo/almaty.toml`` names.
@@ -87,7 +90,8 @@ def read_almaty(data_dir: Path) -> AlmatyData:
         path = data_dir / relative
         if not path.is_file():
             raise InvalidInput(f"demo data file not found: {path}")
-        frames[key] = gpd.read_file(path, engine="pyogrio")
+        if key != "osm":  # the extract itself is read for its names only
+            frames[key] = gpd.read_file(path, engine="pyogrio")
     districts = frames["districts"].to_crs(STORAGE_CRS)
     minx, miny, maxx, maxy = districts.total_bounds
     crs = utm_crs_for((minx + maxx) / 2, (miny + maxy) / 2)  # EPSG:32643 for Almaty
@@ -101,7 +105,8 @@ def read_almaty(data_dir: Path) -> AlmatyData:
     districts_m = districts.to_crs(crs)
     return AlmatyData(districts=districts, districts_m=districts_m, pois=metric["pois"],
                       areas=metric["areas"], streets=metric["streets"], city_parks=metric["city_parks"],
-                      city=shapely.union_all(districts_m.geometry.to_numpy()), crs=crs)
+                      city=shapely.union_all(districts_m.geometry.to_numpy()), crs=crs,
+                      osm_names=read_names(data_dir / FILES["osm"]))
 
 
 def text(value) -> str | None:

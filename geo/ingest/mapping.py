@@ -31,6 +31,10 @@ OPTIONS = ("srid", "timezone", "lon", "lat", "wkt", "sublayer", "repair", "delim
            "ambiguous")
 
 
+# Fields a file exported from OpenStreetMap (ogr2ogr, Overpass) spells as the OSM tag.
+OSM_SPELLING = {"name_ru": "name:ru", "name_kk": "name:kk", "name_en": "name:en"}
+
+
 @dataclass(frozen=True)
 class Mapping:
     fields: dict[str, str] = field(default_factory=dict)
@@ -114,8 +118,12 @@ def resolve_columns(spec: LayerSpec, columns: list[str], mapping: Mapping) -> di
     by_lower = {c.lower(): c for c in columns}
     resolved = dict(mapping.fields)
     for f in spec.fields:
-        if f.name not in resolved and f.name not in mapping.constants and f.name.lower() in by_lower:
-            resolved[f.name] = by_lower[f.name.lower()]
+        if f.name in resolved or f.name in mapping.constants:
+            continue
+        for spelling in (f.name.lower(), OSM_SPELLING.get(f.name)):
+            if spelling in by_lower:
+                resolved[f.name] = by_lower[spelling]
+                break
     absent = [f.name for f in spec.fields
               if f.required and f.default is None and f.name not in resolved and f.name not in mapping.constants]
     if absent:

@@ -15,11 +15,11 @@ import shapely
 from ..crs import STORAGE_CRS
 from ..errors import InvalidInput
 
-COLUMNS = ("kind", "name", "name_ru", "name_kk", "osm_id")
+COLUMNS = ("kind", "name", "name_ru", "name_kk", "name_en", "osm_id")
 
 # OGR SQL (SQLite dialect); hstore_get_value reads the tags GDAL keeps in other_tags.
 _NAMES = ("name, hstore_get_value(other_tags, 'name:ru') AS name_ru, "
-          "hstore_get_value(other_tags, 'name:kk') AS name_kk")
+          "hstore_get_value(other_tags, 'name:kk') AS name_kk, hstore_get_value(other_tags, 'name:en') AS name_en")
 AREAS_SQL = f"""
 SELECT CASE
          WHEN leisure IN ('park', 'garden') THEN 'park'
@@ -45,7 +45,7 @@ WHERE waterway IN ('river', 'canal', 'stream') OR railway IN ('rail', 'light_rai
 
 def read_basemap(path: Path) -> gpd.GeoDataFrame:
     """The extract's parks, woods, squares, water areas, waterways and railways in EPSG:4326, with
-    ``kind``, ``name``, ``name_ru``, ``name_kk`` and ``osm_id``; invalid areas are made valid."""
+    ``kind``, ``name``, ``name_ru``, ``name_kk``, ``name_en`` and ``osm_id``; invalid areas are made valid."""
     path = Path(path)
     if not path.is_file():
         raise InvalidInput(f"OSM extract not found: {path}")

@@ -47,17 +47,18 @@ def load_basemap(session: Session, path: Path, *, replace: bool = True) -> Basem
         return [None if pd.isna(v) else v for v in frame[column]]
 
     db.add_features(session, kinds=list(frame["kind"]), names=plain("name"), names_ru=plain("name_ru"),
-                    names_kk=plain("name_kk"), osm_ids=plain("osm_id"), geoms=list(frame.geometry))
+                    names_kk=plain("name_kk"), names_en=plain("name_en"), osm_ids=plain("osm_id"), geoms=list(frame.geometry))
     return BasemapLoad(counts=db.counts_by_kind(session), replaced=before)
 
 
-def basemap_tile(session: Session, z: int, x: int, y: int) -> bytes:
-    """The basemap's vector tile z/x/y; InvalidInput for a tile outside the pyramid."""
+def basemap_tile(session: Session, z: int, x: int, y: int, *, locale: str | None = None) -> bytes:
+    """The basemap's vector tile z/x/y, names in ``locale`` (a language code; the original name where
+    a feature has none in it); InvalidInput for a tile outside the pyramid."""
     if not 0 <= z <= MAX_ZOOM:
         raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
     if not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
         raise InvalidInput(f"tile {z}/{x}/{y} does not exist (x and y run from 0 to {2 ** z - 1} at zoom {z})")
-    return db.tile(session, z, x, y)
+    return db.tile(session, z, x, y, locale=locale)
 
 
 def basemap_extent(session: Session) -> tuple[float, float, float, float] | None:

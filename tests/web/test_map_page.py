@@ -93,9 +93,9 @@ def test_the_map_shows_every_layer_with_names_and_times(client, filled):
     zone = next(p for p in features if p.get("police_unit") == "Almaly police")
     assert zone["name"] == ESCAPED
     event = next(p for p in features if p.get("expected_attendance") == 20000)
-    assert event["starts_at"] == "2026-09-12 18:00"  # Asia/Almaty, as entered
+    assert event["starts_at"] == "12 Sep 2026 18:00"  # Asia/Almaty, as entered; day first, 24-hour (web.formats)
     formation = next(p for p in features if "notification" in p)
-    assert formation["notification"] == "Almaly police on 2026-01-15, ref. N-12"
+    assert formation["notification"] == "Almaly police on 15 Jan 2026, ref. N-12"
 
 
 def test_synthetic_incidents_are_a_layer_that_says_so(client, filled):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -11,15 +10,15 @@ from geo.errors import InvalidInput
 from geo.services import api_tokens
 
 from ..auth import current_principal
-from ..config import settings
 from ..db import get_session
+from ..formats import format_moment
 from . import bp
 
 MAX_DAYS = 3650
 
 
 def _local(moment: datetime | None) -> str:
-    return "" if moment is None else moment.astimezone(ZoneInfo(settings().timezone)).strftime("%Y-%m-%d %H:%M")
+    return "" if moment is None else format_moment(moment)
 
 
 def _page(*, created: api_tokens.NewToken | None = None, error: str | None = None, status: int = 200):

@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..formats import format_day, format_day_of_year
+
 LEFT, BOTTOM, TOP = 34.0, 16.0, 6.0  # room for the value axis, the labels below, and the top
 
 
@@ -58,12 +60,14 @@ def bar_chart(values: Sequence[int], labels: Sequence[str], *, synthetic: Sequen
 
 
 def day_chart(series: dict) -> Chart | None:
-    """Incidents per day of a run's summary (``series``), labelled by month-day."""
+    """Incidents per day of a run's summary (``series``), each bar titled by its day and ticked day
+    first (without the year when every day is of one year), as the reader writes dates."""
     days = series.get("days") or []
     if not days:
         return None
-    return bar_chart(series["per_day"], days, synthetic=series.get("synthetic_per_day"),
-                     tick_labels=[d[5:] if len({d[:4] for d in days}) == 1 else d for d in days])
+    one_year = len({d[:4] for d in days}) == 1
+    return bar_chart(series["per_day"], [format_day(d) for d in days], synthetic=series.get("synthetic_per_day"),
+                     tick_labels=[format_day_of_year(d) if one_year else format_day(d) for d in days])
 
 
 def hour_chart(series: dict) -> Chart | None:

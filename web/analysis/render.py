@@ -20,6 +20,7 @@ from geo.layers import LAYERS
 from geo.services import AnalystPage, HotspotResult
 from geo.services.hotspots.statistics import ALPHA
 
+from ..formats import format_number, format_scientific
 from ..maps import frames
 from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
@@ -48,11 +49,13 @@ class AnalysisMap:
 
 
 def _number(value: float, digits: int = 2) -> str:
-    return "–" if value is None or np.isnan(value) else f"{value:.{digits}f}"
+    return "–" if value is None or np.isnan(value) else format_number(value, digits)
 
 
 def _p(value: float) -> str:
-    return "–" if value is None or np.isnan(value) else (f"{value:.2e}" if value < 0.001 else f"{value:.3f}")
+    if value is None or np.isnan(value):
+        return "–"
+    return format_scientific(value, 2) if value < 0.001 else format_number(value, 3)
 
 
 def _tooltip_frame(cells: gpd.GeoDataFrame, labels: list[str], colours: list[str]) -> gpd.GeoDataFrame:
@@ -119,9 +122,9 @@ def _local_moran(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
 def _density(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
     bands = run.summary.get("bands", [])
     colours = [DENSITY_COLOURS[min(i, len(DENSITY_COLOURS) - 1)] for i in range(len(bands))]
-    labels = [_("%(lo)s – %(hi)s incidents per km²", lo=f"{b['min_km2']:.1f}", hi=f"{b['max_km2']:.1f}")
+    labels = [_("%(lo)s – %(hi)s incidents per km²", lo=format_number(b["min_km2"], 1), hi=format_number(b["max_km2"], 1))
               for b in bands]
-    entries = [LegendEntry(label, "#424242", colour, False, _("%(area)s km²", area=f"{b['area_km2']:.2f}"))
+    entries = [LegendEntry(label, "#424242", colour, False, _("%(area)s km²", area=format_number(b["area_km2"], 2)))
                for label, colour, b in zip(labels, colours, bands)]
     density = run.summary.get("density", {})
     Legend(_("Kernel density (incidents per km²)"), entries[::-1],

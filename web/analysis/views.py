@@ -15,6 +15,7 @@ from geo.domain import WEEKDAYS, IncidentSource
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
+from ..formats import format_number, format_scientific, reader_locale
 from ..maps.render import MapOptions, components
 from . import bp, charts, render
 
@@ -94,7 +95,7 @@ def p_value(value) -> str:
         return "–"
     if value == 0:  # below the smallest double: the normal tail underflowed
         return "< 1e-300"
-    return f"{value:.1e}" if value < 0.001 else f"{value:.3f}"
+    return format_scientific(value, 1) if value < 0.001 else format_number(value, 3)
 
 
 def selection_args(selection: dict | None) -> dict:
@@ -121,7 +122,7 @@ def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
     config = settings()
     page = services.analyst_page(get_session(), viewer=current_principal(), run_id=request.args.get("run", type=int),
-                                 limit=config.map.feature_limit)
+                                 limit=config.map.feature_limit, locale=reader_locale())
     built = render.build_analysis_map(page, MapOptions.from_settings(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}
     setup = {"map": built.map.get_name(), "drawn": built.drawn, "result": built.result,

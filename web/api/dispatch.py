@@ -10,6 +10,7 @@ from geo.services import AssignmentRequest
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
+from ..formats import reader_locale
 from ..geojson import geojson_response
 from . import bp
 from .bodies import arg, fields, json_object
@@ -28,7 +29,7 @@ def list_assignments():
     collection = services.list_assignments(
         get_session(), viewer=current_principal(), start=arg("from", "moment"), end=arg("to", "moment"),
         statuses=None if status == "all" else services.statuses_of(status or DEFAULT_STATUSES),
-        jurisdiction_of=arg("jurisdiction_of", "int"), timezone=_zone())
+        jurisdiction_of=arg("jurisdiction_of", "int"), timezone=_zone(), locale=reader_locale())
     return geojson_response(collection)
 
 
@@ -36,7 +37,7 @@ def list_assignments():
 def get_assignment(assignment_id: int):
     """One assignment as a GeoJSON feature."""
     return geojson_response(services.assignment_feature(get_session(), assignment_id, viewer=current_principal(),
-                                                        timezone=_zone()))
+                                                        timezone=_zone(), locale=reader_locale()))
 
 
 @bp.post("/assignments")

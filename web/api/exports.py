@@ -15,6 +15,7 @@ from geo.services import exports
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session, stream_session
+from ..formats import reader_locale
 from ..geojson import geojson_response, streamed_collection
 from . import bp
 from .analysis import selection_of_args
@@ -38,7 +39,7 @@ def layer_gpkg(layer: str):
     """A layer the user may read, whole or within ``bbox``, as a GeoPackage (EPSG:4326)."""
     return _package(lambda directory: exports.layer_gpkg(
         get_session(), layer, viewer=current_principal(), directory=directory,
-        bbox=request.args.get("bbox") or None))
+        bbox=request.args.get("bbox") or None, locale=reader_locale()))
 
 
 @bp.get("/incidents/export.gpkg")
@@ -65,7 +66,7 @@ def _attachment(filename: str) -> dict[str, str]:
 def layer_geojson(layer: str):
     """A layer the user may read, whole or within ``bbox``, as one GeoJSON file to save."""
     download = exports.layer_geojson_download(get_session(), layer, viewer=current_principal(),
-                                              bbox=request.args.get("bbox") or None)
+                                              bbox=request.args.get("bbox") or None, locale=reader_locale())
     return streamed_collection(download.features, lambda returned: {"numberReturned": returned},
                                headers=_attachment(download.filename), on_close=stream_session())
 

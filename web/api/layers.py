@@ -7,6 +7,7 @@ from flask import jsonify, request, url_for
 from geo import services
 
 from ..auth import current_principal
+from ..formats import reader_locale
 from ..db import get_session, stream_session
 from ..geojson import feature_collection, geojson_response, streamed_collection
 from . import bp
@@ -36,7 +37,8 @@ def layer_items(layer: str):
     page = services.layer_geojson_page(get_session(), layer, viewer=current_principal(),
                                        bbox=request.args.get("bbox") or None,
                                        limit=DEFAULT_LIMIT if limit is None else limit, after=arg("after", "count"),
-                                       offset=arg("offset", "count") or 0, count=flag("count"))
+                                       offset=arg("offset", "count") or 0, count=flag("count"),
+                                       locale=reader_locale())
     links, headers = [], {}
     if page.next_after is not None:
         # Only the page's own parameters go on: the next page needs no count, nor any offset.
@@ -56,5 +58,6 @@ def layer_items(layer: str):
 @bp.get("/layers/<layer>/<int:feature_id>")
 def layer_item(layer: str, feature_id: int):
     """One feature of a layer as GeoJSON; 404 when there is none or the user may not see it."""
-    page = services.layer_feature(get_session(), layer, feature_id, viewer=current_principal())
+    page = services.layer_feature(get_session(), layer, feature_id, viewer=current_principal(),
+                                  locale=reader_locale())
     return geojson_response(feature_collection(page.frame)["features"][0])

@@ -6,6 +6,7 @@ from geo import services
 from ..auth import current_principal
 from ..config import zone_name
 from ..db import get_session
+from ..formats import reader_locale
 from ..geojson import geojson_response
 from . import bp
 
@@ -14,7 +15,7 @@ from . import bp
 def my_assignments():
     """The leader's formation's upcoming and past assignments, with officer and members."""
     return geojson_response(services.my_shifts(get_session(), current_principal(),
-                                               timezone_name=zone_name()))
+                                               timezone_name=zone_name(), locale=reader_locale()))
 
 
 @bp.post("/assignments/<int:assignment_id>/acknowledge")

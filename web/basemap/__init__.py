@@ -9,6 +9,7 @@ import gzip
 import hashlib
 
 from flask import Blueprint, Response, jsonify, request, url_for
+from flask_babel import get_locale
 
 from geo import services
 
@@ -26,12 +27,15 @@ GZIP_FROM_BYTES = 256
 @bp.get("/basemap/<int:z>/<int:x>/<int:y>.mvt")
 def tile(z: int, x: int, y: int):
     """One basemap tile (Mapbox vector tile; gzip when the client accepts it); 304 when unchanged."""
-    body = services.basemap_tile(get_session(), z, x, y)
+    body = services.basemap_tile(get_session(), z, x, y, locale=str(get_locale()))
     etag = hashlib.sha256(body).hexdigest()[:32]
     response = Response(status=200, mimetype=MVT_TYPE)
     response.set_etag(etag)
     response.headers["Cache-Control"] = CACHE_CONTROL
     response.vary.add("Accept-Encoding")
+    # the names are in the reader's language, chosen by the account, a cookie or Accept-Language
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
     if request.if_none_match.contains(etag):
         response.status_code = 304
         return response

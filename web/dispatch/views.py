@@ -14,6 +14,7 @@ from ..api.bodies import arg
 from ..auth import current_principal
 from ..config import settings, zone_name
 from ..db import get_session
+from ..formats import reader_locale
 from ..maps.render import MapOptions, components
 from . import bp, render
 from .strings import dispatch_strings, supervise_strings
@@ -40,7 +41,7 @@ def dispatch():
     config = settings()
     day = _day()
     data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config.map.feature_limit,
-                                 timezone=config.timezone, with_targets=False)
+                                 timezone=config.timezone, with_targets=False, locale=reader_locale())
     # The targets come from their vector tiles: the page does not grow with them.
     built = render.build_dispatch_map(data, MapOptions.from_settings(config), points_zoom=config.tiles.points_zoom)
     setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,

@@ -11,6 +11,7 @@ from geo.services import target_label
 from ..auth import current_principal
 from ..config import settings, zone_name
 from ..db import get_session
+from ..formats import reader_locale, format_moment
 from ..maps.cards import render_maps, target_map
 from ..maps.render import MapOptions
 from . import bp
@@ -22,8 +23,8 @@ def status_labels() -> dict[str, str]:
 
 
 def when(iso: str | None) -> str:
-    """An ISO time (already in the area's zone) as the page shows it: 2026-12-05 18:00."""
-    return iso[:16].replace("T", " ") if iso else "…"
+    """An ISO time as the page shows it, in the reader's format and the regime's zone: 05.12.2026 18:00."""
+    return format_moment(iso) if iso else "…"
 
 
 def _maps(features: list[dict]):
@@ -39,7 +40,8 @@ def _maps(features: list[dict]):
 @bp.get("/my/shifts")
 def my_shifts():
     """The leader's upcoming and past shifts: target map, officer, members, acknowledgement."""
-    shown = services.my_shifts(get_session(), current_principal(), timezone_name=zone_name())
+    shown = services.my_shifts(get_session(), current_principal(), timezone_name=zone_name(),
+                               locale=reader_locale())
     features = shown["features"]
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
                            upcoming=[f for f in features if f["properties"]["upcoming"]],

@@ -10,6 +10,7 @@ from geo.access import POLICE_STAFF, may
 
 from ..auth import current_principal
 from ..db import get_session
+from ..formats import reader_locale
 from . import bp
 
 
@@ -19,6 +20,6 @@ def downloads():
     viewer = current_principal()
     choices = None
     if may(viewer, POLICE_STAFF):
-        choices = services.selection_choices(get_session(), viewer=viewer)
+        choices = services.selection_choices(get_session(), viewer=viewer, locale=reader_locale())
     return render_template("downloads.html", title=_("Downloads"),
                            layers=services.visible_layers(viewer=viewer), choices=choices)

@@ -13,6 +13,7 @@ from markupsafe import escape
 from geo.domain import IncidentSource
 from geo.layers import LayerSpec
 
+from ..formats import format_day, format_moment
 from .looks import SYNTHETIC_NOTE, Look
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
@@ -27,8 +28,10 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def _times(series: pd.Series, timezone: str) -> pd.Series:
+    # as the reader writes a moment (web.formats), in the regime's zone
     local = pd.to_datetime(series, utc=True).dt.tz_convert(timezone)
-    return local.dt.strftime("%Y-%m-%d %H:%M").astype(object).where(local.notna(), None)
+    return pd.Series([None if pd.isna(v) else format_moment(v.to_pydatetime()) for v in local],
+                     index=series.index, dtype=object)
 
 
 def _notification(frame: pd.DataFrame) -> pd.Series:
@@ -37,7 +40,7 @@ def _notification(frame: pd.DataFrame) -> pd.Series:
         if _missing(row["notified_on"]):
             return _("not notified")
         return _("%(unit)s on %(date)s, ref. %(ref)s", unit=row["notified_unit"] or "?",
-                 date=row["notified_on"], ref=row["notification_ref"])
+                 date=format_day(row["notified_on"]), ref=row["notification_ref"])
     return frame.apply(line, axis=1) if len(frame) else pd.Series([], dtype=object)
 
 
@@ -54,6 +57,8 @@ def prepare(frame: gpd.GeoDataFrame, spec: LayerSpec, look: Look, *, timezone: s
         kind = spec.field(column).type if column in {f.name for f in spec.fields} else "text"
         if kind == "datetime":
             series = _times(series, timezone)
+        elif kind == "date":
+            series = series.map(lambda v: None if _missing(v) else format_day(v)).astype(object)
         if kind in ("int", "float") and pd.api.types.is_numeric_dtype(series):
             out[column] = series.astype(object).where(series.notna(), None)
         else:

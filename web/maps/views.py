@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from geo import services
 
 from ..auth import current_principal
+from ..formats import reader_locale
 from ..config import settings
 from ..db import get_session
 from . import bp, render
@@ -19,7 +20,8 @@ def index():
     viewer = current_principal()
     # Incidents come from their vector tiles: the page does not grow with them.
     incidents = any(spec.name == "incident" for spec in services.visible_layers(viewer=viewer))
-    pages = services.map_layers(get_session(), viewer=viewer, limit=config.map.feature_limit, skip=("incident",))
+    pages = services.map_layers(get_session(), viewer=viewer, limit=config.map.feature_limit, skip=("incident",),
+                                locale=reader_locale())
     folium_map = render.build_map(pages, render.MapOptions.from_settings(config),
                                   incident_tiles=config.tiles.points_zoom if incidents else None)
     return render_template("map.html", title=_("Map"), parts=render.components(folium_map))

@@ -12,6 +12,7 @@ from geo.layers import LayerSpec
 from geo.services.layers import collections as oapif
 
 from ..auth import current_principal
+from ..formats import reader_locale
 from ..db import get_session, stream_session
 from ..geojson import streamed_collection
 from . import bp
@@ -141,7 +142,8 @@ def items(name: str):
     result = oapif.collection_items(get_session(), name, viewer=current_principal(),
                                     bbox=request.args.get("bbox"), bbox_crs=request.args.get("bbox-crs"),
                                     datetime_=request.args.get("datetime"), limit=_whole_number("limit"),
-                                    after=_whole_number("after"), crs=request.args.get("crs"), filters=filters)
+                                    after=_whole_number("after"), crs=request.args.get("crs"), filters=filters,
+                                    locale=reader_locale())
     page = result.page
     here = {k: v for k, v in request.args.items() if k != "after"}
     links = [_link("self", url_for("ogc.items", name=name, _external=True, **request.args), GEOJSON),
@@ -164,7 +166,7 @@ def items(name: str):
 def item(name: str, fid: int):
     """One feature."""
     text, crs = oapif.collection_item(get_session(), name, fid, viewer=current_principal(),
-                                      crs=request.args.get("crs"))
+                                      crs=request.args.get("crs"), locale=reader_locale())
     feature = json.loads(text)
     feature["links"] = [_link("self", url_for("ogc.item", name=name, fid=fid, _external=True), GEOJSON),
                         _link("collection", url_for("ogc.collection", name=name, _external=True))]

@@ -11,6 +11,7 @@ from geo import services
 from geo.errors import InvalidInput
 
 from ..auth import current_principal
+from ..formats import reader_locale
 from ..config import settings
 from ..config import zone_name as _zone
 from ..db import get_session
@@ -24,7 +25,8 @@ def _options() -> MapOptions:
 
 
 def _districts():
-    return services.layer_features(get_session(), "district", viewer=current_principal(), limit=1000).frame
+    return services.layer_features(get_session(), "district", viewer=current_principal(), limit=1000,
+                                   locale=reader_locale()).frame
 
 
 def _list_page(reports: list[dict], *, title: str, heading: str, hint: str | None = None):

@@ -20,7 +20,18 @@
     return node;
   }
   function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function local(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "…"; }
+  // A moment as the page's language writes it, day first and 24-hour, as web/formats.py does on the
+  // server: the server sends ISO times already in the regime's zone, so their own wall clock is shown.
+  var LANG = (document.documentElement.lang || "en").split(/[-_]/)[0];
+  var DAY = new Intl.DateTimeFormat(LANG === "en" ? "en-GB" : LANG, LANG === "en"
+    ? {day: "numeric", month: "short", year: "numeric", timeZone: "UTC"}
+    : {day: "2-digit", month: "2-digit", year: "numeric", timeZone: "UTC"});
+  function day(iso) {
+    var p = iso.slice(0, 10).split("-");
+    return DAY.format(new Date(Date.UTC(Number(p[0]), Number(p[1]) - 1, Number(p[2]))));
+  }
+  function clock(iso) { return iso ? iso.slice(11, 16) : "…"; }
+  function local(iso) { return iso ? day(iso) + " " + clock(iso) : "…"; }
   // A JSON call; every one carries the CSRF token (Flask-WTF checks the header on changes).
   function request(base, method, url, body) {
     var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
@@ -32,5 +43,6 @@
       return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
     });
   }
-  window.kuzet = {csrfToken: csrfToken, fmt: fmt, el: el, clear: clear, local: local, request: request};
+  window.kuzet = {csrfToken: csrfToken, fmt: fmt, el: el, clear: clear, local: local, day: day, clock: clock,
+                  request: request};
 }());

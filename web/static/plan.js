@@ -117,7 +117,7 @@
       rows.append(el("tr", {"data-index": index, className: item.is_event ? "event" : ""}, [
         el("td", {}, [box]), el("td", {text: item.formation}),
         el("td", {text: item.target_name + " (" + (T.kinds[item.target_kind] || item.target_kind) + ", " + item.activity + ")"}),
-        el("td", {text: local(item.starts_at).slice(11) + "–" + local(item.ends_at).slice(11)}),
+        el("td", {text: kuzet.clock(item.starts_at) + "–" + kuzet.clock(item.ends_at)}),
         el("td", {text: item.officer || T.none}), el("td", {text: String(item.members)}),
         el("td", {className: "result"})]));
     });

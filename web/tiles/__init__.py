@@ -14,6 +14,7 @@ from collections import OrderedDict
 from threading import Lock
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from geo import services
@@ -68,10 +69,12 @@ def tile(layer: str, z: str, x: str, y: str):
     config = settings().tiles
     z, x, y = _number(z, "z"), _number(x, "x"), _number(y, "y")
     viewer = current_principal()
-    data = _cache().get((layer, z, x, y, viewer.user_id), config.max_age_s,
-                        lambda: services.layer_tile(get_session(), layer, z, x, y, viewer=viewer, config=config))
+    locale = str(get_locale())
+    data = _cache().get((layer, z, x, y, viewer.user_id, locale), config.max_age_s,
+                        lambda: services.layer_tile(get_session(), layer, z, x, y, viewer=viewer, config=config,
+                                                    locale=locale))
     etag = hashlib.sha256(data).hexdigest()[:32]
-    headers = {"Cache-Control": f"private, max-age={config.max_age_s}", "Vary": "Accept-Encoding, Cookie",
+    headers = {"Cache-Control": f"private, max-age={config.max_age_s}", "Vary": "Accept-Encoding, Cookie, Accept-Language",
                "ETag": f'"{etag}"'}
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)

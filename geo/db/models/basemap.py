@@ -27,5 +27,6 @@ class BasemapFeature(Base):
     name: Mapped[str | None] = mapped_column(Text)
     name_ru: Mapped[str | None] = mapped_column(Text)
     name_kk: Mapped[str | None] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text)
     osm_id: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)

@@ -62,12 +62,14 @@ def statuses_of(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
 
 def list_assignments(session: Session, *, viewer: Principal, start: datetime | None = None,
                      end: datetime | None = None, statuses: Sequence[str] | None = LIVE,
-                     jurisdiction_of: int | None = None, timezone: str = DEFAULT_TIMEZONE) -> dict:
+                     jurisdiction_of: int | None = None, timezone: str = DEFAULT_TIMEZONE,
+                     locale: str | None = None) -> dict:
     """A FeatureCollection of the assignments ``viewer`` may see whose shift overlaps ``[start, end)``
     (open ends allowed).
 
     ``statuses=None`` keeps every status; ``jurisdiction_of`` (an officer id) keeps those whose target
-    lies in the jurisdiction of the officer's unit. Times are ISO 8601 in ``timezone``.
+    lies in the jurisdiction of the officer's unit. Times are ISO 8601 in ``timezone``; targets are
+    named in ``locale``'s language where they have a name in it.
     """
     if start is not None and end is not None and not start < end:
         raise InvalidInput("from must be before to")
@@ -79,15 +81,17 @@ def list_assignments(session: Session, *, viewer: Principal, start: datetime | N
         unit_id = officer.police_unit_id
     rows = qa.assignment_rows(session, ends_after=start, starts_before=end,
                               statuses=None if statuses is None else statuses_of(statuses),
-                              jurisdiction_unit_id=unit_id, visible=scopes.assignment_visible(scope_of(viewer)))
+                              jurisdiction_unit_id=unit_id, visible=scopes.assignment_visible(scope_of(viewer)),
+                              locale=locale)
     tz = ZoneInfo(timezone)
     return {"type": "FeatureCollection", "features": [_feature(r, tz) for r in rows]}
 
 
 def assignment_feature(session: Session, assignment_id: int, *, viewer: Principal,
-                       timezone: str = DEFAULT_TIMEZONE) -> dict:
+                       timezone: str = DEFAULT_TIMEZONE, locale: str | None = None) -> dict:
     """One assignment as a GeoJSON feature; NotFound when there is none or ``viewer`` may not see it."""
-    rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)))
+    rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)),
+                              locale=locale)
     if not rows:
         raise NotFound(f"no assignment {assignment_id}")
     return _feature(rows[0], ZoneInfo(timezone))

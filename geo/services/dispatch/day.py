@@ -52,21 +52,25 @@ def _emergency_frame(session: Session, start: datetime, end: datetime) -> gpd.Ge
 
 
 def dispatch_day(session: Session, day: date, *, viewer: Principal, limit: int,
-                 timezone: str = DEFAULT_TIMEZONE, with_targets: bool = True) -> DispatchDay:
+                 timezone: str = DEFAULT_TIMEZONE, with_targets: bool = True,
+                 locale: str | None = None) -> DispatchDay:
     """Every target layer (at most ``limit`` features each; patrol zones with their unit's name),
     the emergency areas of ``day`` and the live assignments overlapping it: the planner's map.
-    ``with_targets`` false reads no target layer (a map drawing them from vector tiles)."""
+    ``with_targets`` false reads no target layer (a map drawing them from vector tiles). Places are
+    named in ``locale``'s language where they have a name in it."""
     require(viewer, *PLANNERS)
     start, end = day_window(day, timezone)
     targets, matched = {}, {}
     units = None
     for name in TARGET_LAYERS if with_targets else ():
-        page = layer_features(session, name, viewer=viewer, limit=limit)
+        page = layer_features(session, name, viewer=viewer, limit=limit, locale=locale)
         frame = page.frame
         if name == "patrol_zone":
             units = units or layer_reads.names_by_id(session, layer_spec("police_unit"))
             frame["police_unit"] = frame["police_unit_id"].map(units)
         targets[name], matched[name] = frame, page.matched
-    districts = layer_features(session, "district", viewer=viewer, limit=limit).frame[["name", "geometry"]]
+    districts = layer_features(session, "district", viewer=viewer, limit=limit,
+                               locale=locale).frame[["name", "geometry"]]
     return DispatchDay(day, start, end, districts, targets, matched, _emergency_frame(session, start, end),
-                       list_assignments(session, viewer=viewer, start=start, end=end, timezone=timezone))
+                       list_assignments(session, viewer=viewer, start=start, end=end, timezone=timezone,
+                                        locale=locale))

@@ -18,11 +18,13 @@ class GeoJSONDownload:
     filename: str
 
 
-def layer_geojson_download(session, layer: str, *, viewer: Principal, bbox=None) -> GeoJSONDownload:
+def layer_geojson_download(session, layer: str, *, viewer: Principal, bbox=None,
+                           locale: str | None = None) -> GeoJSONDownload:
     """Every feature of ``layer`` the viewer may see (within ``bbox``, lon/lat), as the layer API's
-    features but in one piece; NotFound for an unknown layer, Forbidden as the layer API."""
+    features but in one piece (places named in ``locale``'s language); NotFound for an unknown layer,
+    Forbidden as the layer API."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     where = layer_reads.layer_filters(spec, bbox=parse_bbox(bbox) if bbox is not None else None, visible=visible)
-    return GeoJSONDownload(exports.geojson_features(session, spec, where=where),
+    return GeoJSONDownload(exports.geojson_features(session, spec, where=where, locale=locale),
                            f"kuzet-{spec.name.replace('_', '-')}-{date.today().isoformat()}.geojson")

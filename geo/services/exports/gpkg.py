@@ -98,18 +98,21 @@ def _empty(spec: LayerSpec, names) -> gpd.GeoDataFrame:
     return _typed_frame(frame, spec, names)
 
 
-def _layer_to(path: Path, session, spec: LayerSpec, where, *, chunk_rows: int) -> int:
-    names = {f.ref: layer_reads.names_by_id(session, layer_spec(f.ref)) for f in spec.fields if f.type == "ref"}
+def _layer_to(path: Path, session, spec: LayerSpec, where, *, chunk_rows: int, locale: str | None = None) -> int:
+    names = {f.ref: layer_reads.names_by_id(session, layer_spec(f.ref), locale=locale)
+             for f in spec.fields if f.type == "ref"}
     chunks: Iterator[gpd.GeoDataFrame] = (_typed_frame(c, spec, names) for c in
-                                          exports.layer_chunks(session, spec, where=where, chunk_rows=chunk_rows))
+                                          exports.layer_chunks(session, spec, where=where, chunk_rows=chunk_rows,
+                                                               locale=locale))
     return write_chunks(path, spec.name, chunks, geometry_type=GEOMETRY_TYPES[spec.geometry],
                         empty=_empty(spec, names))
 
 
 def layer_gpkg(session, layer: str, *, viewer: Principal, directory: Path, bbox=None,
-               chunk_rows: int = exports.CHUNK_ROWS) -> Export:
+               chunk_rows: int = exports.CHUNK_ROWS, locale: str | None = None) -> Export:
     """The features of ``layer`` the viewer may see (within ``bbox``, lon/lat) as a GeoPackage whose
-    one layer is named after it; NotFound for an unknown layer, Forbidden as the layer API.
+    one layer is named after it, places named in ``locale``'s language (``name_<lang>`` columns kept
+    as stored); NotFound for an unknown layer, Forbidden as the layer API.
 
     Examples
     --------
@@ -120,7 +123,7 @@ def layer_gpkg(session, layer: str, *, viewer: Principal, directory: Path, bbox=
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     where = layer_reads.layer_filters(spec, bbox=parse_bbox(bbox) if bbox is not None else None, visible=visible)
     path = Path(directory) / f"{spec.name}.gpkg"
-    written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows)
+    written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows, locale=locale)
     return Export(path, f"kuzet-{spec.name.replace('_', '-')}-{date.today().isoformat()}.gpkg", {spec.name: written})
 
 
@@ -169,10 +172,12 @@ def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path) -> Exp
 
 
 
-def selection_choices(session, *, viewer: Principal) -> dict:
-    """What a selection of incidents to download may name: categories with counts, districts, patrol
-    zones, and the first and last incident; for the police staff only."""
+def selection_choices(session, *, viewer: Principal, locale: str | None = None) -> dict:
+    """What a selection of incidents to download may name: categories with counts, districts (in
+    ``locale``'s language where they have a name in it), patrol zones, and the first and last incident;
+    for the police staff only."""
     may_read(viewer)
     first, last = incidents.time_range(session)
-    return {"categories": incidents.category_counts(session), "districts": incidents.area_names(session, "district"),
+    return {"categories": incidents.category_counts(session),
+            "districts": incidents.area_names(session, "district", locale=locale),
             "patrol_zones": incidents.area_names(session, "patrol_zone"), "first": first, "last": last}

@@ -40,10 +40,11 @@ def _activity_title(regime: str, code: str) -> str:
     return next((a.title for a in get_regime(regime).activities if a.code == code), code)
 
 
-def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo) -> list[dict]:
+def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
+              locale: str | None = None) -> list[dict]:
     if not ids:
         return []
-    rows = {r.id: r for r in qa.assignment_rows(session, ids=ids)}
+    rows = {r.id: r for r in qa.assignment_rows(session, ids=ids, locale=locale)}
     officers = q.officer_cards(session, [r.officer_id for r in rows.values() if r.officer_id is not None])
     members = q.members(session, ids)
     out = []
@@ -69,9 +70,9 @@ def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo) 
 
 
 def my_shifts(session: Session, viewer: Principal, *, now: datetime | None = None, past_limit: int = 20,
-              timezone_name: str = DEFAULT_TIMEZONE) -> dict:
+              timezone_name: str = DEFAULT_TIMEZONE, locale: str | None = None) -> dict:
     """The leader's formation's upcoming shifts (soonest first), then up to ``past_limit`` past ones
-    (latest first), as a FeatureCollection with the formation named.
+    (latest first), as a FeatureCollection with the formation named (targets in ``locale``'s language).
 
     Examples
     --------
@@ -85,7 +86,7 @@ def my_shifts(session: Session, viewer: Principal, *, now: datetime | None = Non
     past = q.assignment_ids(session, formation_id, ended_before=now, limit=past_limit)
     return {"type": "FeatureCollection",
             "formation": {"id": formation_id, "name": q.formation_name(session, formation_id)},
-            "features": _features(session, upcoming + past, now=now, tz=tz)}
+            "features": _features(session, upcoming + past, now=now, tz=tz, locale=locale)}
 
 
 def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: datetime | None = None,

@@ -181,12 +181,14 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
             "synthetic": synthetic, "selection": selection.as_json(), "buckets": buckets}
 
 
-def analyst_choices(session: Session, *, viewer: Principal) -> dict:
+def analyst_choices(session: Session, *, viewer: Principal, locale: str | None = None) -> dict:
     """What the analyst's form offers: categories with counts, districts, patrol zones, the time span,
-    and the sets of analysis areas (name, number of areas, the format of their weights file or None)."""
+    and the sets of analysis areas (name, number of areas, the format of their weights file or None);
+    districts are named in ``locale``'s language where they have a name in it."""
     require(viewer, *ANALYSTS)
     first, last = db.time_range(session)
-    return {"categories": db.category_counts(session), "districts": db.area_names(session, "district"),
+    return {"categories": db.category_counts(session),
+            "districts": db.area_names(session, "district", locale=locale),
             "patrol_zones": db.area_names(session, "patrol_zone"), "first": first, "last": last,
             "sources": db.source_counts(session), "extent": db.extent(session),
             "area_sets": area_sets.area_sets(session)}
@@ -204,10 +206,11 @@ class AnalystPage:
 
 
 def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = None, limit: int = 1000,
-                 recent: int = 8) -> AnalystPage:
-    """Everything the page needs in one session; NotFound when ``run_id`` names no run."""
-    choices = analyst_choices(session, viewer=viewer)
+                 recent: int = 8, locale: str | None = None) -> AnalystPage:
+    """Everything the page needs in one session (places named in ``locale``'s language); NotFound
+    when ``run_id`` names no run."""
+    choices = analyst_choices(session, viewer=viewer, locale=locale)
     run = analysis_run(session, run_id, viewer=viewer) if run_id is not None else None
-    return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit).frame,
+    return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit, locale=locale).frame,
                        layer_features(session, "patrol_zone", viewer=viewer, limit=limit).frame,
                        list_runs(session, viewer=viewer, limit=recent)["runs"], run)

@@ -165,11 +165,13 @@ def _typed(field: Field, text: str):
 
 def collection_items(session, name: str, *, viewer: Principal, bbox: str | None = None, bbox_crs: str | None = None,
                      datetime_: str | None = None, limit: int | None = None, after: int | None = None,
-                     crs: str | None = None, filters: dict[str, str] | None = None) -> ItemsPage:
+                     crs: str | None = None, filters: dict[str, str] | None = None,
+                     locale: str | None = None) -> ItemsPage:
     """A page of a collection's items, keyed by id (``after`` the last id of the page before).
 
     ``limit`` above ``MAX_PAGE`` is served as ``MAX_PAGE`` (as OGC API Features asks); ``filters``
-    maps queryable names to the value a feature must hold (anything else is a 400).
+    maps queryable names to the value a feature must hold (anything else is a 400); places are named
+    in ``locale``'s language where they have a name in it (a ``name`` filter matches the original).
     """
     spec = collection(name, viewer=viewer)
     crs_uri, output = output_of(crs)
@@ -196,16 +198,18 @@ def collection_items(session, name: str, *, viewer: Principal, bbox: str | None 
     # does), and one count per walk through the pages is cheap beside the walk.
     page = layer_geojson.geojson_page(session, spec, limit=min(limit or DEFAULT_LIMIT, MAX_PAGE), after=after,
                                       bbox=lonlat, visible=_visible(spec, viewer), where=where, output=output,
-                                      count=after is None)
+                                      count=after is None, locale=locale)
     return ItemsPage(page, crs_uri)
 
 
-def collection_item(session, name: str, feature_id: int, *, viewer: Principal, crs: str | None = None) -> tuple[str, str]:
+def collection_item(session, name: str, feature_id: int, *, viewer: Principal, crs: str | None = None,
+                    locale: str | None = None) -> tuple[str, str]:
     """One item of a collection as GeoJSON text and the CRS URI it is written in; NotFound when there
     is none or ``viewer`` may not see it."""
     spec = collection(name, viewer=viewer)
     crs_uri, output = output_of(crs)
-    text = layer_geojson.feature_text(session, spec, feature_id, visible=_visible(spec, viewer), output=output)
+    text = layer_geojson.feature_text(session, spec, feature_id, visible=_visible(spec, viewer), output=output,
+                                      locale=locale)
     if text is None:
         raise NotFound(f"no feature {feature_id} in collection {name}")
     return text, crs_uri

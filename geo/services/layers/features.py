@@ -40,18 +40,21 @@ def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
 
 
 def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                   offset: int = 0) -> LayerPage:
-    """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat)."""
+                   offset: int = 0, locale: str | None = None) -> LayerPage:
+    """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat);
+    places named in ``locale``'s language where they have a name in it."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     _check_page(limit, offset)
     if bbox is not None:
         bbox = parse_bbox(bbox)
-    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible)
+    return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible,
+                                  locale=locale)
 
 
 def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                       after: int | None = None, offset: int = 0, count: bool = False) -> GeoJSONPage:
+                       after: int | None = None, offset: int = 0, count: bool = False,
+                       locale: str | None = None) -> GeoJSONPage:
     """One page of the features of a layer ``viewer`` may see, as GeoJSON texts built by PostGIS.
 
     Pages follow one another by id: the next page starts ``after`` the last id of this one
@@ -59,7 +62,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     that (a scan of every skipped row: slow deep into a large layer). ``count`` asks for the exact
     number of matching features; without it the page carries that number when it is cheap (this
     first page holds them all, or the planner expects a few thousand at most), else the planner's
-    estimate.
+    estimate. Places are named in ``locale``'s language where they have a name in it.
     """
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
@@ -69,7 +72,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     if bbox is not None:
         bbox = parse_bbox(bbox)
     return layer_geojson.geojson_page(session, spec, limit=limit, after=after, offset=offset, bbox=bbox,
-                                      visible=visible, count=count)
+                                      visible=visible, count=count, locale=locale)
 
 
 def _check_page(limit: int, offset: int) -> None:
@@ -79,11 +82,12 @@ def _check_page(limit: int, offset: int) -> None:
         raise InvalidInput("offset must not be negative")
 
 
-def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> LayerPage:
+def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal,
+                  locale: str | None = None) -> LayerPage:
     """One feature of a layer; NotFound when there is none or ``viewer`` may not see it."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
-    page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
+    page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id, locale=locale)
     if page.frame.empty:
         raise NotFound(f"no {spec.name.replace('_', ' ')} {feature_id}")
     return page
@@ -105,23 +109,25 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = ()) -> dict[str, LayerPage]:
+def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = (),
+               locale: str | None = None) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read but those in ``skip`` (drawn from vector tiles), for the
     overview map: at most ``limit`` features each.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
-    ``notified_unit``) holding the referenced row's name, so a map can show names, not ids.
+    ``notified_unit``) holding the referenced row's name, so a map can show names, not ids; names
+    are in ``locale``'s language where a place has one.
     """
     names: dict[str, dict[int, str]] = {}
     pages = {}
     for spec in visible_layers(viewer=viewer):
         if spec.name in skip:
             continue
-        page = layer_features(session, spec.name, viewer=viewer, limit=limit)
+        page = layer_features(session, spec.name, viewer=viewer, limit=limit, locale=locale)
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
-                    names[f.ref] = layer_reads.names_by_id(session, layer_spec(f.ref))
+                    names[f.ref] = layer_reads.names_by_id(session, layer_spec(f.ref), locale=locale)
                 page.frame[f.name] = page.frame[f.column].map(names[f.ref])
         pages[spec.name] = page
     return pages

@@ -53,15 +53,16 @@ def check_tile(z: int, x: int, y: int, config: VectorTileSettings) -> None:
 
 
 def layer_tile(session, name: str, z: int, x: int, y: int, *, viewer: Principal,
-               config: VectorTileSettings) -> bytes:
-    """The Mapbox Vector Tile of layer ``name`` at z/x/y holding what ``viewer`` may see (b"" when nothing).
+               config: VectorTileSettings, locale: str | None = None) -> bytes:
+    """The Mapbox Vector Tile of layer ``name`` at z/x/y holding what ``viewer`` may see (b"" when nothing),
+    each place's ``name`` in ``locale``'s language where it has one.
 
     Incidents and field reports below ``config.points_zoom`` are cells with a ``count``.
     """
     spec, visible = _layer(name, viewer)
     check_tile(z, x, y, config)
     return tiles.tile(session, name, spec, z, x, y, visible=visible, points_zoom=config.points_zoom,
-                      cell_px=config.cell_px)
+                      cell_px=config.cell_px, locale=locale)
 
 
 def tile_layer(session, name: str, *, viewer: Principal) -> TileLayer:
