@@ -150,3 +150,5 @@ class Settings:
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     series_max_days: int = SERIES_MAX_DAYS
+    # Reports a page of /reports and /supervise/reports lists (``?per_page=`` changes it, up to 200).
+    reports_page_size: int = 50

@@ -29,6 +29,8 @@ DEFAULTS = {
     "TILE_POINTS_ZOOM": _DEFAULT.tiles.points_zoom,
     "TILE_CELL_PX": _DEFAULT.tiles.cell_px,
     "TILE_MAX_AGE": _DEFAULT.tiles.max_age_s,
+    # Reports a page of /reports and /supervise/reports lists (``?per_page=`` overrides it, 1..200).
+    "REPORTS_PAGE_SIZE": _DEFAULT.reports_page_size,
     "BABEL_DEFAULT_LOCALE": "en",
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
@@ -93,6 +95,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
                               access_log=str(config["ACCESS_LOG"])),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
+        reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
     )
 
 

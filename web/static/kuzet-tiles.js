@@ -24,6 +24,26 @@
     list.appendChild(item);
   }
 
+  function when(zone, iso) {
+    // "YYYY-MM-DD HH:MM" in the area's zone (tiles carry UTC times, the API local ones with an offset)
+    var moment = new Date(iso);
+    if (!zone || isNaN(moment.getTime())) return iso;
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+                                      hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+      .formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+  }
+
+  function shown(cfg, column, value) {
+    // a coded value's label (cfg.values), a time in cfg.timeZone (cfg.times), else the value itself
+    if (value === undefined || value === null || value === "") return value;
+    var labels = cfg.values && cfg.values[column];
+    if (labels && Object.prototype.hasOwnProperty.call(labels, value)) return labels[value];
+    if (cfg.times && cfg.times.indexOf(column) >= 0) return when(cfg.timeZone, value);
+    return value;
+  }
+
   function style(cfg) {
     return function (properties) {
       if (cfg.keep && (String(properties[cfg.keep[0]]) === cfg.keep[1]) !== cfg.keep[2]) return [];
@@ -49,7 +69,7 @@
       return box;
     }
     if (cfg.synthetic && properties.source === cfg.synthetic.source) row(box, cfg.labels.note, cfg.synthetic.note);
-    cfg.fields.forEach(function (f) { row(box, f[1], properties[f[0]]); });
+    cfg.fields.forEach(function (f) { row(box, f[1], shown(cfg, f[0], properties[f[0]])); });
     return box;
   }
 
@@ -72,8 +92,14 @@
         .then(function (feature) {
           var box = document.createElement("div");
           box.className = "kuzet-tile-detail";
-          var p = feature.properties || {};
-          cfg.detailFields.forEach(function (f) { row(box, f[1], p[f[0]]); });
+          var p = feature.properties || feature || {};  // a GeoJSON feature, or a plain record
+          cfg.detailFields.forEach(function (f) { row(box, f[1], shown(cfg, f[0], p[f[0]])); });
+          if (cfg.link) {
+            var link = document.createElement("a");
+            link.href = cfg.link.href + encodeURIComponent(properties.id);
+            link.textContent = cfg.link.label;
+            box.appendChild(link);
+          }
           L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
         })
         .catch(function () {});
