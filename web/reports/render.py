@@ -33,7 +33,7 @@ DETAIL = (("id", _l("Report")), ("category_label", _l("Category")), ("observed_a
           ("note", _l("Note")))
 
 
-def _districts(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
+def _districts(m: folium.Map, districts: gpd.GeoDataFrame, *, fit_them: bool = True) -> None:
     """District outlines: where a report may be placed; not clickable, so a click reaches the map."""
     if districts.empty:
         return
@@ -42,7 +42,8 @@ def _districts(m: folium.Map, districts: gpd.GeoDataFrame) -> None:
                    name=str(escape(look.title)), interactive=False,
                    style_function=lambda _f: {"color": look.colour, "weight": 1.5, "opacity": 0.7,
                                               "fillColor": look.colour, "fillOpacity": 0.04}).add_to(m)
-    fit(m, tuple(districts.total_bounds), max_zoom=15)
+    if fit_them:
+        fit(m, tuple(districts.total_bounds), max_zoom=15)
 
 
 def _text(value) -> str:
@@ -74,7 +75,7 @@ def reports_map(bounds: tuple[float, float, float, float] | None, districts: gpd
     ``bounds`` (every report the list's filter admits); tooltips from the tiles, a click's detail
     from the reports API with a link to the report's page."""
     m = new_map(options)
-    _districts(m, districts)
+    _districts(m, districts, fit_them=bounds is None)
     labels = {"count": _("Reports"), "zoom": _("Zoom in (or click) to see each report"), "note": _("Note")}
     extra = {"values": {"category": categories}, "times": ["observed_at", "reported_at"],
              "timeZone": options.timezone,

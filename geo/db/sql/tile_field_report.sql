@@ -1,6 +1,7 @@
 -- The field-report layer of one vector tile (z, x, y): below :points_zoom square cells of :cell
 -- metres (EPSG:3857) with the number of reports in each, from it on the reports as points.
--- {visible} is the viewer's scope over the table "field_report" (geo.db.scopes.report_visible), with
+-- The placeholder "visible" in braces is the viewer's scope over the table "field_report"
+-- (geo.db.scopes.report_visible; not written out here: a comment line would end after its first line), with
 -- the page's filter (geo.db.reports.report_filter: reported from a time on), so a page's map and its
 -- list hold the same reports.
 WITH bounds AS (
