@@ -23,6 +23,7 @@ from ..maps.render import MapOptions
 from ..maps.tiles import tile_overlay
 
 REPORT_COLOUR = "#6a1b9a"
+REPORT_PANE = "kuzet-reports"
 REPORTS = Look(_l("Field reports (not registered crimes)"), REPORT_COLOUR,
                (("category", _l("Category")), ("observed_at", _l("Observed")), ("reported_at", _l("Reported")),
                 ("formation", _l("Formation"))),
@@ -80,9 +81,11 @@ def reports_map(bounds: tuple[float, float, float, float] | None, districts: gpd
     extra = {"values": {"category": categories}, "times": ["observed_at", "reported_at"],
              "timeZone": options.timezone,
              "link": {"href": url_for("reports.report", report_id=0).removesuffix("0"), "label": _("Open the report")}}
+    # Above the overlay pane (the districts), as SVG: only a drawn report takes a click or a hover.
+    folium.map.CustomPane(REPORT_PANE, z_index=450, pointer_events=False).add_to(m)
     tile_overlay(m, "field_report", REPORTS, str(REPORTS.title), detail_fields=DETAIL, points_zoom=points_zoom,
                  labels=labels, query=since_query(since), detail=url_for("api.get_report", report_id=0).removesuffix("0"),
-                 extra=extra)
+                 extra=extra, svg=True, pane=REPORT_PANE)
     if bounds is not None:
         fit(m, bounds)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)

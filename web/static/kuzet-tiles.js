@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  function placePoints() {
+    // VectorGrid's point features are circle markers placed in tile pixels (_point), with no _latlng;
+    // Leaflet 1.9 asks a small circle under the mouse for its getLatLng() on every mouse event, which
+    // then threw ("reading 'lat'") and no tooltip or click reached the layer. Their place, from the
+    // tile. (Patched when a layer is bound: this file may load before Leaflet.)
+    var proto = L.CircleMarker.prototype;
+    if (proto.kuzetPlaced) return;
+    var circleLatLng = proto.getLatLng;
+    proto.getLatLng = function () {
+      var tile = this._renderer;
+      if (this._latlng || !this._point || !tile || !tile._tileCoord) return circleLatLng.call(this);
+      var c = tile._tileCoord, size = tile._size;
+      return L.CRS.EPSG3857.pointToLatLng(L.point(c.x * size.x, c.y * size.y).add(this._point), c.z);
+    };
+    proto.kuzetPlaced = true;
+  }
+
   function seen(layer) {
     // How many features of a layer have been drawn: a page (or a benchmark) can wait for it.
     var body = document.body;
@@ -74,6 +91,7 @@
   }
 
   function bind(layer, map, cfg) {
+    placePoints();
     var tooltip = L.tooltip({sticky: true});
     layer.on("mouseover", function (e) {
       tooltip.setContent(content(cfg, e.layer.properties || {}));
