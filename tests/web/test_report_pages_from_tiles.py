@@ -160,6 +160,13 @@ def test_a_bad_cursor_or_page_size_is_a_400_that_says_why(as_user, lw, query, me
     assert message in answer.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("query", ["days=abc", "days=0", "days=367", "days=-1", "after=x.1"])
+def test_a_bad_filter_of_the_new_reports_is_a_400_that_says_why(as_user, lw, query):
+    answer = as_user("supervisor").get(f"/supervise/reports?{query}")
+    assert answer.status_code == 400, answer.data[:300]
+    assert ("days" if query.startswith("days") else "page cursor") in answer.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("path, message", [
     ("/tiles/field_report/16/0/0.mvt?since=yesterday", "since"),
     ("/tiles/field_report/16/0/0.mvt?since=99999-01-01T00:00Z", "since"),

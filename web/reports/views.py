@@ -64,7 +64,10 @@ def reports():
 @bp.get("/supervise/reports")
 def new_reports():
     """For a supervisor: new reports placed in their unit's jurisdiction, newest first, a page at a time."""
-    days = request.args.get("days", default=7, type=int)
+    raw = request.args.get("days", "7").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise InvalidInput(_("days must be a whole number of days from 1 to 366"))
+    days = int(raw)
     page = services.new_report_page(get_session(), current_principal(), days=days, size=_page_size(),
                                     cursor=request.args.get("after"), gettext=_, timezone_name=_zone())
     return _list_page(page, title=_("New reports"), heading=_("New reports in your jurisdiction"),
