@@ -155,6 +155,8 @@ class Settings:
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     series_max_days: int = SERIES_MAX_DAYS
+    # Reports a page of /reports and /supervise/reports lists (``?per_page=`` changes it, up to 200).
+    reports_page_size: int = 50
     locale: str = DEFAULT_LOCALE
 
     def __post_init__(self) -> None:

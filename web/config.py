@@ -31,6 +31,8 @@ DEFAULTS = {
     "TILE_MAX_AGE": _DEFAULT.tiles.max_age_s,
     # The language of a reader whose account, cookie and browser choose none (ru, kk or en).
     "LOCALE": _DEFAULT.locale,
+    # Reports a page of /reports and /supervise/reports lists (``?per_page=`` overrides it, 1..200).
+    "REPORTS_PAGE_SIZE": _DEFAULT.reports_page_size,
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
@@ -95,6 +97,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               access_log=str(config["ACCESS_LOG"])),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
         locale=str(config["LOCALE"]),
+        reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import Row, func, select
+from sqlalchemy import ColumnElement, Row, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from ..crs import STORAGE_SRID
@@ -41,10 +41,24 @@ def insert_report(session: Session, *, category: str, observed_at: datetime, rep
     return report
 
 
+def report_filter(scope: Scope, *, reported_after: datetime | None = None,
+                  category: str | None = None) -> ColumnElement[bool]:
+    """The reports ``scope`` admits, reported from ``reported_after`` on, of ``category``: what a
+    page lists and what its map's tiles draw (``tile_field_report.sql`` takes it as its scope)."""
+    clauses = [scopes.report_visible(scope)]
+    if reported_after is not None:
+        clauses.append(FieldReport.reported_at >= reported_after)
+    if category is not None:
+        clauses.append(FieldReport.category == category)
+    return and_(*clauses)
+
+
 def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                 reported_after: datetime | None = None, category: str | None = None,
-                limit: int = 500) -> list[Row]:
-    """Reports within ``scope``, newest first, with formation name, reporter's login and lon/lat."""
+                before: tuple[datetime, int] | None = None, limit: int = 500) -> list[Row]:
+    """Reports within ``scope``, newest first (reported_at, then id), with formation name, reporter's
+    login and lon/lat; ``before`` (reported_at, id) keeps those after that one in this order (a
+    keyset page: the index ``ix_field_report_reported_at_id`` reads it from where it stopped)."""
     stmt = (select(FieldReport.id, FieldReport.category, FieldReport.observed_at, FieldReport.reported_at,
                    FieldReport.description, FieldReport.formation_id, Formation.name.label("formation"),
                    FieldReport.assignment_id, UserAccount.login.label("reported_by"),
@@ -52,12 +66,19 @@ def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                    func.ST_Y(FieldReport.geom).label("lat"))
             .outerjoin(Formation, Formation.id == FieldReport.formation_id)
             .join(UserAccount, UserAccount.id == FieldReport.reported_by)
-            .where(scopes.report_visible(scope)))
+            .where(report_filter(scope, reported_after=reported_after, category=category)))
     if ids is not None:
         stmt = stmt.where(FieldReport.id.in_(ids))
-    if reported_after is not None:
-        stmt = stmt.where(FieldReport.reported_at >= reported_after)
-    if category is not None:
-        stmt = stmt.where(FieldReport.category == category)
+    if before is not None:
+        stmt = stmt.where(tuple_(FieldReport.reported_at, FieldReport.id) < tuple_(*before))
     stmt = stmt.order_by(FieldReport.reported_at.desc(), FieldReport.id.desc()).limit(limit)
     return list(session.execute(stmt))
+
+
+def report_extent(session: Session, scope: Scope, *, reported_after: datetime | None = None,
+                  category: str | None = None) -> tuple[float, float, float, float] | None:
+    """The lon/lat extent of the reports ``report_filter`` admits, None when there are none."""
+    box = func.ST_Extent(FieldReport.geom)
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
+                          .where(report_filter(scope, reported_after=reported_after, category=category))).one()
+    return None if row[0] is None else tuple(float(v) for v in row)

@@ -4,7 +4,8 @@
 Incidents and field reports have their own statements (counted cells below a zoom, points from
 it); every other catalogue layer shares ``tile_layer.sql``, filled with its table, fields and
 geometry column from the catalogue (``geo.layers``), never from a request. The viewer's scope
-(``geo.db.scopes``) is written into the statement as SQL: it holds only ids read from the database.
+(``geo.db.scopes``) is written into the statement as SQL: it holds only ids read from the database
+(and, for field reports, a time the web layer parsed: ``geo.db.reports.report_filter``).
 """
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ def layer_fields(spec: LayerSpec) -> dict[str, str]:
     return fields
 
 
-REPORT_FIELDS = {"id": "Number", "category": "String", "observed_at": "String", "formation_id": "Number",
-                 "count": "Number"}
+REPORT_FIELDS = {"id": "Number", "category": "String", "observed_at": "String", "reported_at": "String",
+                 "formation_id": "Number", "formation": "String", "count": "Number"}
 
 
 def _name_sql(spec: LayerSpec, column: str) -> str:

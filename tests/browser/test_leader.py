@@ -104,6 +104,28 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
 
 
+def _at_report(page, lon: float, lat: float) -> tuple[float, float]:
+    """Centre the reports map on a place at zoom 17, wait for its tiles; the place in the window."""
+    x, y = page.evaluate("""([lat, lon]) => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        map.setView([lat, lon], 17, {animate: false});
+        map.getContainer().scrollIntoView({block: "center"});
+        const p = map.latLngToContainerPoint([lat, lon]), box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", [lat, lon])
+    page.evaluate("""() => new Promise(done => {
+        const map = Object.values(window).find(v => v instanceof L.Map);
+        const grids = [];
+        map.eachLayer(l => { if (l instanceof L.VectorGrid && l.isLoading()) grids.push(l); });
+        let left = grids.length;
+        if (!left) done();
+        grids.forEach(g => g.once("load", () => { if (--left === 0) done(); }));
+        setTimeout(done, 10000);
+    })""")
+    page.wait_for_timeout(300)
+    return x, y
+
+
 def _formation_shift_ids(formation: int) -> set[int]:
     engine = make_engine(DEMO_URL)
     try:
@@ -202,15 +224,11 @@ def test_a_leader_files_a_report_by_clicking_the_map(browser, live_server, peopl
         report_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
         page.goto(f"{live_server}/reports", wait_until="networkidle")
         assert page.locator(f'.report-item[data-id="{report_id}"]').count() == 1
-        x, y = page.evaluate(f"""() => {{
-            const map = Object.values(window).find(v => v instanceof L.Map);
-            let point = null;
-            map.eachLayer(l => {{ if (l.getLatLng && l.feature && l.feature.id === {report_id}) point = l.getLatLng(); }});
-            map.setView(point, 16, {{animate: false}});
-            map.getContainer().scrollIntoView({{block: "center"}});
-            const p = map.latLngToContainerPoint(point), box = map.getContainer().getBoundingClientRect();
-            return [box.left + p.x, box.top + p.y];
-        }}""")
+        # The map draws the reports from their vector tiles: go to the report's place at street zoom
+        # (points, not counted cells), wait for the tiles there, and click it.
+        lon, lat = page.evaluate(f"""() => fetch("/api/v1/reports/{report_id}", {{credentials: "same-origin"}})
+            .then(r => r.json()).then(r => [r.lon, r.lat])""")
+        x, y = _at_report(page, lon, lat)
         page.mouse.click(x, y)
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()

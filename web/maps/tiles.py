@@ -34,14 +34,18 @@ class TileBehaviour(MacroElement):
 def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fields, points_zoom: int,
                  labels: dict, synthetic: dict | None = None, show: bool = True, filled: bool = True,
                  keep: tuple[str, str, bool] | None = None, popup: bool = True,
-                 svg: bool = False, pane: str | None = None) -> VectorGridProtobuf:
+                 svg: bool = False, pane: str | None = None, query: dict | None = None,
+                 detail: str | None = None, extra: dict | None = None) -> VectorGridProtobuf:
     """Layer ``layer`` from its vector tiles, styled as ``look``, with tooltips of ``look.tooltip``.
 
     ``keep`` = (property, value, equal) draws only the features whose property equals (or, with
     ``equal`` false, differs from) value; ``popup`` false leaves a click to the page's own script.
     ``svg`` draws SVG tiles: a canvas tile takes every click over it, so several clickable tile
     layers stacked need SVG, where only a drawn shape takes the click. ``pane`` names the map pane
-    to draw in (tiles go under the overlay pane, whose canvas would take their clicks).
+    to draw in (tiles go under the overlay pane, whose canvas would take their clicks). ``query``
+    is the tile URL's query (a page's filter), ``detail`` the URL a clicked feature's id is appended
+    to (by default the layer API's item), ``extra`` more of kuzet-tiles.js's options (``values``:
+    labels of coded values, ``times`` and ``timeZone``: times shown local, ``link``: a link to a page).
     """
     config = {"layer": layer, "colour": look.colour, "fill": look.fill_colour or look.colour,
               "opacity": look.fill_opacity, "radius": look.radius, "weight": look.weight,
@@ -49,14 +53,14 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
               "keep": list(keep) if keep else None,
               "fields": [[column, str(label)] for column, label in look.tooltip],
               "detailFields": [[column, str(label)] for column, label in detail_fields],
-              "detail": url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
-              "labels": labels, "synthetic": synthetic}
+              "detail": detail or url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
+              "labels": labels, "synthetic": synthetic, **(extra or {})}
     style = json.dumps(config).replace("</", "<\\/")
     renderer = "L.svg.tile" if svg else "L.canvas.tile"
     in_pane = f'"pane": {json.dumps(pane)}, ' if pane else ""
     options = ('{"interactive": true, ' + in_pane + '"rendererFactory": ' + renderer + ', "maxNativeZoom": 22, '
                f'"vectorTileLayerStyles": {{{json.dumps(layer)}: kuzetTiles.style({style})}}}}')
-    url = url_for("tiles.tile", layer=layer, z=0, x=0, y=0).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    url = url_for("tiles.tile", layer=layer, z=0, x=0, y=0, **(query or {})).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
     grid = VectorGridProtobuf(url, name=str(escape(title)), options=options, show=show)
     grid.add_to(m)
     m.get_root().header.add_child(JavascriptLink(url_for("static", filename="kuzet-tiles.js")),

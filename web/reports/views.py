@@ -29,26 +29,51 @@ def _districts():
                                    locale=reader_locale()).frame
 
 
-def _list_page(reports: list[dict], *, title: str, heading: str, hint: str | None = None):
-    built = render.reports_map(reports, _districts(), _options())
-    return render_template("reports.html", title=title, heading=heading, hint=hint, reports=reports,
+def _page_size() -> int:
+    """``?per_page=`` or the configured page size; a bad value is refused with the range (400)."""
+    raw = request.args.get("per_page", "").strip()
+    if not raw:
+        return settings().reports_page_size
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise InvalidInput(_("per_page must be a whole number from 1 to %(n)s", n=services.MAX_REPORT_PAGE))
+    return int(raw)
+
+
+def _list_page(page, *, title: str, heading: str, hint: str | None = None, carried: dict | None = None):
+    """A page of reports under a map of every report its filter admits, drawn from the tiles."""
+    built = render.reports_map(page.bounds, _districts(), _options(), points_zoom=settings().tiles.points_zoom,
+                               categories=services.category_labels(_), since=page.since)
+    carried = {**(carried or {}), "per_page": request.args.get("per_page") or None}
+    older = url_for(request.endpoint, after=page.next_cursor, **carried) if page.next_cursor else None
+    newest = url_for(request.endpoint, **carried) if request.args.get("after") else None
+    return render_template("reports.html", title=title, heading=heading, hint=hint, reports=page.reports,
+                           older=older, newest=newest, per_page=_page_size(), sizes=PAGE_SIZES,
+                           carried={k: v for k, v in carried.items() if k != "per_page" and v is not None},
                            parts=components(built), note=services.report_note(_))
+
+
+PAGE_SIZES = (20, 50, 100, 200)
 
 
 @bp.get("/reports")
 def reports():
-    """The reports the user may see, newest first, on a map and as a list."""
-    shown = services.list_reports(get_session(), current_principal(), gettext=_, timezone_name=_zone())
-    return _list_page(shown, title=_("Reports"), heading=_("Reports from the field"))
+    """The reports the user may see, newest first, a page at a time, on a map drawn from their tiles."""
+    page = services.report_page(get_session(), current_principal(), size=_page_size(),
+                                cursor=request.args.get("after"), gettext=_, timezone_name=_zone())
+    return _list_page(page, title=_("Reports"), heading=_("Reports from the field"))
 
 
 @bp.get("/supervise/reports")
 def new_reports():
-    """For a supervisor: new reports placed in their unit's jurisdiction, newest first."""
-    days = request.args.get("days", default=7, type=int)
-    shown = services.new_reports(get_session(), current_principal(), days=days, gettext=_, timezone_name=_zone())
-    return _list_page(shown, title=_("New reports"), heading=_("New reports in your jurisdiction"),
-                      hint=_("Reported in the last %(days)s days.", days=days))
+    """For a supervisor: new reports placed in their unit's jurisdiction, newest first, a page at a time."""
+    raw = request.args.get("days", "7").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 4):
+        raise InvalidInput(_("days must be a whole number of days from 1 to 366"))
+    days = int(raw)
+    page = services.new_report_page(get_session(), current_principal(), days=days, size=_page_size(),
+                                    cursor=request.args.get("after"), gettext=_, timezone_name=_zone())
+    return _list_page(page, title=_("New reports"), heading=_("New reports in your jurisdiction"),
+                      hint=_("Reported in the last %(days)s days.", days=days), carried={"days": days})
 
 
 @bp.get("/reports.csv")

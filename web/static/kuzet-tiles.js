@@ -3,6 +3,23 @@
 (function () {
   "use strict";
 
+  function placePoints() {
+    // VectorGrid's point features are circle markers placed in tile pixels (_point), with no _latlng;
+    // Leaflet 1.9 asks a small circle under the mouse for its getLatLng() on every mouse event, which
+    // then threw ("reading 'lat'") and no tooltip or click reached the layer. Their place, from the
+    // tile. (Patched when a layer is bound: this file may load before Leaflet.)
+    var proto = L.CircleMarker.prototype;
+    if (proto.kuzetPlaced) return;
+    var circleLatLng = proto.getLatLng;
+    proto.getLatLng = function () {
+      var tile = this._renderer;
+      if (this._latlng || !this._point || !tile || !tile._tileCoord) return circleLatLng.call(this);
+      var c = tile._tileCoord, size = tile._size;
+      return L.CRS.EPSG3857.pointToLatLng(L.point(c.x * size.x, c.y * size.y).add(this._point), c.z);
+    };
+    proto.kuzetPlaced = true;
+  }
+
   function seen(layer) {
     // How many features of a layer have been drawn: a page (or a benchmark) can wait for it.
     var body = document.body;
@@ -22,6 +39,26 @@
     item.appendChild(name);
     item.appendChild(document.createTextNode(String(value)));
     list.appendChild(item);
+  }
+
+  function when(zone, iso) {
+    // "YYYY-MM-DD HH:MM" in the area's zone (tiles carry UTC times, the API local ones with an offset)
+    var moment = new Date(iso);
+    if (!zone || isNaN(moment.getTime())) return iso;
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
+                                      hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+      .formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+  }
+
+  function shown(cfg, column, value) {
+    // a coded value's label (cfg.values), a time in cfg.timeZone (cfg.times), else the value itself
+    if (value === undefined || value === null || value === "") return value;
+    var labels = cfg.values && cfg.values[column];
+    if (labels && Object.prototype.hasOwnProperty.call(labels, value)) return labels[value];
+    if (cfg.times && cfg.times.indexOf(column) >= 0) return when(cfg.timeZone, value);
+    return value;
   }
 
   function style(cfg) {
@@ -49,11 +86,12 @@
       return box;
     }
     if (cfg.synthetic && properties.source === cfg.synthetic.source) row(box, cfg.labels.note, cfg.synthetic.note);
-    cfg.fields.forEach(function (f) { row(box, f[1], properties[f[0]]); });
+    cfg.fields.forEach(function (f) { row(box, f[1], shown(cfg, f[0], properties[f[0]])); });
     return box;
   }
 
   function bind(layer, map, cfg) {
+    placePoints();
     var tooltip = L.tooltip({sticky: true});
     layer.on("mouseover", function (e) {
       tooltip.setContent(content(cfg, e.layer.properties || {}));
@@ -72,8 +110,14 @@
         .then(function (feature) {
           var box = document.createElement("div");
           box.className = "kuzet-tile-detail";
-          var p = feature.properties || {};
-          cfg.detailFields.forEach(function (f) { row(box, f[1], p[f[0]]); });
+          var p = feature.properties || feature || {};  // a GeoJSON feature, or a plain record
+          cfg.detailFields.forEach(function (f) { row(box, f[1], shown(cfg, f[0], p[f[0]])); });
+          if (cfg.link) {
+            var link = document.createElement("a");
+            link.href = cfg.link.href + encodeURIComponent(properties.id);
+            link.textContent = cfg.link.label;
+            box.appendChild(link);
+          }
           L.popup().setLatLng(e.latlng).setContent(box).openOn(map);
         })
         .catch(function () {});

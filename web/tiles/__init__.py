@@ -2,7 +2,8 @@
 
 Signed in as for the API (``web.auth.require_login``, ``current_principal``): a tile holds what
 its viewer may see, so it is cached privately (in the browser, and per viewer in the worker for the
-same lifetime: ``TileCache``). The ETag is a hash of the tile's bytes; a client
+same lifetime: ``TileCache``). Field-report tiles take the filter of the page that draws them
+(``?since=<ISO time>``: reported from then on), so its map and list hold the same reports. The ETag is a hash of the tile's bytes; a client
 sending it back in ``If-None-Match`` gets 304. A tile with no feature answers 204.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.errors import InvalidInput
 
+from ..api.bodies import arg
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
@@ -65,14 +67,15 @@ def _number(value: str, name: str) -> int:
 
 @bp.get("/<layer>/<z>/<x>/<y>.mvt")
 def tile(layer: str, z: str, x: str, y: str):
-    """One tile of a layer: 404 for a layer that is none, 400 for a z/x/y outside the grid."""
+    """One tile of a layer: 404 for a layer that is none, 400 for a z/x/y outside the grid or a bad filter."""
     config = settings().tiles
     z, x, y = _number(z, "z"), _number(x, "x"), _number(y, "y")
+    since = arg("since", "moment")
     viewer = current_principal()
     locale = str(get_locale())
-    data = _cache().get((layer, z, x, y, viewer.user_id, locale), config.max_age_s,
+    data = _cache().get((layer, z, x, y, viewer.user_id, locale, since), config.max_age_s,
                         lambda: services.layer_tile(get_session(), layer, z, x, y, viewer=viewer, config=config,
-                                                    locale=locale))
+                                                    locale=locale, since=since))
     etag = hashlib.sha256(data).hexdigest()[:32]
     headers = {"Cache-Control": f"private, max-age={config.max_age_s}", "Vary": "Accept-Encoding, Cookie, Accept-Language",
                "ETag": f'"{etag}"'}

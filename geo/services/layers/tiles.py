@@ -1,14 +1,16 @@
 """Vector tiles of the layers a viewer may read, scoped as the layer API is (``features``).
 
 Field reports are a tile layer too (``field_report``): each viewer's reports as the reports API
-scopes them (``geo.db.scopes.report_visible``).
+scopes them (``geo.db.scopes.report_visible``), and only those reported from ``since`` on when a
+page's list is filtered so (``geo.db.reports.report_filter``: map and list hold the same reports).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ...access import Principal
-from ...db import scopes, tiles
+from ...db import reports, scopes, tiles
 from ...errors import InvalidInput, NotFound
 from ...layers import LAYERS, LayerSpec
 from ...settings import VectorTileSettings
@@ -34,12 +36,15 @@ def tile_layer_names(*, viewer: Principal) -> list[str]:
     return [spec.name for spec in visible_layers(viewer=viewer)] + [REPORTS]
 
 
-def _layer(name: str, viewer: Principal):
-    """(spec, visible clause) of tile layer ``name``; NotFound names the tile layers."""
+def _layer(name: str, viewer: Principal, since: datetime | None = None):
+    """(spec, visible clause) of tile layer ``name``; NotFound names the tile layers, InvalidInput
+    a ``since`` for a layer other than field reports."""
     if name == REPORTS:
-        return None, scopes.report_visible(scope_of(viewer))
+        return None, reports.report_filter(scope_of(viewer), reported_after=since)
     if name not in LAYERS:
         raise NotFound(f"no tile layer {name!r}; layers are: {', '.join([*LAYERS, REPORTS])}")
+    if since is not None:
+        raise InvalidInput(f"since filters the {REPORTS} tiles only, not {name}")
     spec: LayerSpec = LAYERS[name]
     return spec, scopes.layer_visible(spec.table, _scope(viewer, spec))
 
@@ -53,13 +58,14 @@ def check_tile(z: int, x: int, y: int, config: VectorTileSettings) -> None:
 
 
 def layer_tile(session, name: str, z: int, x: int, y: int, *, viewer: Principal,
-               config: VectorTileSettings, locale: str | None = None) -> bytes:
+               config: VectorTileSettings, locale: str | None = None, since: datetime | None = None) -> bytes:
     """The Mapbox Vector Tile of layer ``name`` at z/x/y holding what ``viewer`` may see (b"" when nothing),
-    each place's ``name`` in ``locale``'s language where it has one.
+    each place's ``name`` in ``locale``'s language where it has one; field reports only those reported
+    from ``since`` on, when given.
 
     Incidents and field reports below ``config.points_zoom`` are cells with a ``count``.
     """
-    spec, visible = _layer(name, viewer)
+    spec, visible = _layer(name, viewer, since)
     check_tile(z, x, y, config)
     return tiles.tile(session, name, spec, z, x, y, visible=visible, points_zoom=config.points_zoom,
                       cell_px=config.cell_px, locale=locale)
