@@ -51,7 +51,7 @@ def test_gi_star_on_the_demo_draws_a_choropleth_with_a_legend_naming_confidence_
     legend = page.locator(".kuzet-legend")
     assert legend.is_visible()
     text = legend.inner_text()
-    assert "Gi*" in text and "99 % confidence" in text and "false discovery rate" in text
+    assert "Gi*" in text and "confidence 99 %" in text and "false discovery rate" in text
     assert page.evaluate(COLOURED) > 0
     assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
     assert page.locator("table.hotspots tbody tr").count() >= 1

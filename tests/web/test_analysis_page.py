@@ -51,7 +51,7 @@ def test_the_page_answers_on_the_demo_and_shows_a_gi_star_run(client, demo_data)
     assert 'value="theft"' in html and 'value="district:' in html and "Almaly" in html
     run = client.post("/api/v1/analyses", json={"method": "gi_star", "categories": ["theft"]}).get_json()
     html = page_of(client, f"/analysis?run={run['id']}")
-    assert "Gi* hot and cold spots" in html and "99 % confidence" in html and "false discovery rate" in html
+    assert "Gi* hot and cold spots" in html and "confidence 99 %" in html and "false discovery rate" in html
     assert "synthetic demo data, not real records" in html
     assert html.count("<tr data-lat=") == len(run["summary"]["top"]) > 0
     assert "<svg" in html and "<rect" in html

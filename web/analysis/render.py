@@ -26,9 +26,9 @@ from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
 from ..maps.render import MapOptions, base_map, overlay
 
-GI_CLASSES = ((3, "#b2182b", _l("Hot spot, 99 % confidence")), (2, "#ef8a62", _l("Hot spot, 95 % confidence")),
-              (1, "#fddbc7", _l("Hot spot, 90 % confidence")), (-1, "#d1e5f0", _l("Cold spot, 90 % confidence")),
-              (-2, "#67a9cf", _l("Cold spot, 95 % confidence")), (-3, "#2166ac", _l("Cold spot, 99 % confidence")))
+GI_CLASSES = ((3, "#b2182b", _l("Hot spot, confidence 99 %")), (2, "#ef8a62", _l("Hot spot, confidence 95 %")),
+              (1, "#fddbc7", _l("Hot spot, confidence 90 %")), (-1, "#d1e5f0", _l("Cold spot, confidence 90 %")),
+              (-2, "#67a9cf", _l("Cold spot, confidence 95 %")), (-3, "#2166ac", _l("Cold spot, confidence 99 %")))
 QUADRANTS = (("HH", "#d7191c", _l("High-high cluster (HH)")), ("LL", "#2c7bb6", _l("Low-low cluster (LL)")),
              ("HL", "#fdae61", _l("High-low outlier (HL)")), ("LH", "#abd9e9", _l("Low-high outlier (LH)")))
 DENSITY_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
