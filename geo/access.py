@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from .domain import Role
 from .errors import Forbidden
+from .messages import N_, Message
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def require(principal: Principal, *roles: Role) -> None:
     """Forbidden unless the principal holds one of ``roles`` (admins hold every role)."""
     if not principal.has(*roles):
         wanted = ", ".join(r.value for r in roles)
-        raise Forbidden(f"this needs the role {wanted}")
+        raise Forbidden(Message("access.needs-role", N_("this needs the role %(wanted)s"), wanted=wanted))
 
 
 # Who may do what (admins hold every role); the table in the module docstring, as data.
@@ -112,6 +113,6 @@ def signing_officer(actor: Principal, officer_id: int | None) -> int:
         return officer_id
     if Role.SUPERVISOR in actor.roles and actor.officer_id is not None:
         if officer_id is not None and officer_id != actor.officer_id:
-            raise Forbidden("a supervisor signs off as their own officer")
+            raise Forbidden(Message("access.supervisor-signs-off", N_("a supervisor signs off as their own officer")))
         return actor.officer_id
-    raise Forbidden("name the officer who signs off")
+    raise Forbidden(Message("access.name-officer-who", N_("name the officer who signs off")))

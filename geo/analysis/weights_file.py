@@ -18,6 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 FORMATS = ("gal", "gwt")
 
@@ -26,7 +27,9 @@ def weights_format(name: str) -> str:
     """"gal" or "gwt" from a file name's suffix; InvalidInput for another."""
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise InvalidInput(f"{name}: a weights file is a .gal or .gwt file")
+        raise InvalidInput(Message("weights_file.weights-file-gal",
+                                   N_("%(name)s: a weights file is a .gal or .gwt file"),
+                                   name=name))
     return suffix
 
 
@@ -43,7 +46,9 @@ def read_weights(text: str, format: str):
     from libpysal.weights import W
 
     if format not in FORMATS:
-        raise InvalidInput(f"unknown weights format {format!r}; use gal or gwt")
+        raise InvalidInput(Message("weights_file.unknown-weights-format",
+                                   N_("unknown weights format %(format)r; use gal or gwt"),
+                                   format=format))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"weights.{format}"
         path.write_text(text, encoding="utf-8")
@@ -54,7 +59,9 @@ def read_weights(text: str, format: str):
                 w = handle.read()
                 handle.close()
         except Exception as exc:  # libpysal raises what its parsers meet: ValueError, IndexError, ...
-            raise InvalidInput(f"the weights file cannot be read as {format.upper()}: {exc}") from None
+            raise InvalidInput(Message("weights_file.weights-file-cannot",
+                                       N_("the weights file cannot be read as %(upper)s: %(exc)s"),
+                                       upper=format.upper(), exc=exc)) from None
     neighbours = {str(k): [str(j) for j in v] for k, v in w.neighbors.items()}
     values = {str(k): list(v) for k, v in w.weights.items()}
     with warnings.catch_warnings():  # islands are reported by the run, not as a warning here

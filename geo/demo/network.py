@@ -16,6 +16,7 @@ from ..analysis.network import spheroid_lengths_m
 from ..crs import STORAGE_CRS
 from ..db import network as db
 from ..errors import InvalidInput
+from ..messages import N_, Message
 from .sources import FILES
 
 def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
@@ -23,7 +24,7 @@ def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
     ``osm_id`` and ``length_m``; multi-part lines are split into their parts."""
     path = Path(data_dir) / FILES["streets"]
     if not path.is_file():
-        raise InvalidInput(f"demo data file not found: {path}")
+        raise InvalidInput(Message("network.demo-data-file", N_("demo data file not found: %(path)s"), path=path))
     frame = gpd.read_file(path, engine="pyogrio").to_crs(STORAGE_CRS).explode(index_parts=False)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty
                   & (frame.geom_type == "LineString") & frame.geometry.is_valid]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput, RowError
+from ..messages import N_, Message
 from .readers import Source
 
 # A reason with the values of its row left out: rows refused for the same cause share it.
@@ -99,5 +100,7 @@ def write_rejected(rows: pd.DataFrame, path: Path) -> Path:
     try:
         rows.to_csv(path, index=False, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot write the rejected rows to {path}: {exc.strerror}; nothing was stored") from exc
+        raise InvalidInput(Message("report.cannot-write-rejected",
+                                   N_("cannot write the rejected rows to %(path)s: %(strerror)s; nothing was stored"),
+                                   path=path, strerror=exc.strerror)) from exc
     return path

@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..domain import AMBIGUOUS_TIMES, DEFAULT_AMBIGUOUS
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 AMBIGUOUS = AMBIGUOUS_TIMES
 ISO = "ISO 8601"
@@ -61,7 +62,9 @@ class TimeOptions:
 
     def __post_init__(self):
         if self.ambiguous not in AMBIGUOUS:
-            raise InvalidInput(f"--ambiguous {self.ambiguous!r} is not one of: {', '.join(AMBIGUOUS)}")
+            raise InvalidInput(Message("times.ambiguous-one",
+                                       N_("--ambiguous %(ambiguous)r is not one of: %(AMBIGUOUS)s"),
+                                       ambiguous=self.ambiguous, AMBIGUOUS=', '.join(AMBIGUOUS)))
         for fmt in self.formats:
             check_format(fmt)
 
@@ -69,11 +72,16 @@ class TimeOptions:
 def check_format(fmt: str) -> None:
     """Refuse a ``--date-format`` pandas cannot use, or one that reads no date at all."""
     if not isinstance(fmt, str) or "%" not in fmt:
-        raise InvalidInput(f"--date-format {fmt!r} has no strptime code (e.g. '%m/%d/%Y %I:%M:%S %p')")
+        raise InvalidInput(Message("times.date-format-has",
+                                   N_("--date-format %(fmt)r has no strptime code (e.g. '%%m/%%d/%%Y %%I:%%M:%%S "
+                                      "%%p')"),
+                                   fmt=fmt))
     try:
         pd.to_datetime(pd.Series(["x"], dtype=object), format=fmt, errors="coerce")
     except ValueError as exc:
-        raise InvalidInput(f"--date-format {fmt!r} is not a valid format: {exc}") from exc
+        raise InvalidInput(Message("times.date-format-valid",
+                                   N_("--date-format %(fmt)r is not a valid format: %(exc)s"),
+                                   fmt=fmt, exc=exc)) from exc
 
 
 @dataclass

@@ -19,6 +19,7 @@ from ..crs import STORAGE_CRS
 from ..domain import INT_MAX, INT_MIN
 from ..errors import InvalidInput, RowError
 from ..layers import Field, LayerSpec
+from ..messages import N_, Message
 from .readers import Source
 from .times import TimeOptions, TimeReading, read_times
 
@@ -57,7 +58,9 @@ def timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from exc
+        raise InvalidInput(Message("validate.unknown-time-zone",
+                                   N_("unknown time zone %(name)r (use an IANA name such as Asia/Almaty)"),
+                                   name=name)) from exc
 
 
 def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
@@ -161,7 +164,8 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
         for i in failing:
             refused[int(i)] = reason.format(values[i], bound)
         ok[failing] = False
-    errors = [RowError(int(i) + 1, label, "required value is missing") for i in np.flatnonzero(missing)] \
+    errors = [RowError(int(i) + 1, label, Message("validate.required-value-missing",
+                                                  N_("required value is missing"))) for i in np.flatnonzero(missing)] \
         if f.required else []
     errors += [RowError(i + 1, label, reason) for i, reason in sorted(refused.items())]
     errors.sort(key=lambda e: e.row)
@@ -228,8 +232,11 @@ def _bool(text, **_):
     if key in BOOLEANS:
         return BOOLEANS[key]
     if key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
-        return _Bad("-1 (against the drawn direction) is not read: reverse the line and give yes")
-    return _Bad(f"not yes or no: {text!r} (give yes/no, true/false or 1/0)")
+        return _Bad(Message("validate.against-drawn-direction",
+                            N_("-1 (against the drawn direction) is not read: reverse the line and give yes")))
+    return _Bad(Message("validate.yes-true-false",
+                        N_("not yes or no: %(text)r (give yes/no, true/false or 1/0)"),
+                        text=text))
 
 
 def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, label: str,
@@ -245,7 +252,9 @@ def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, l
 
 def _ref(text, *, refs, f, **_):
     refs = refs or {}
-    return refs[text] if text in refs else _Bad(f"no {f.ref} named or numbered {text!r}")
+    return refs[text] if text in refs else _Bad(Message("validate.named-numbered",
+                                                        N_("no %(ref)s named or numbered %(text)r"),
+                                                        ref=f.ref, text=text))
 
 
 def _point(text, **_):
@@ -254,9 +263,11 @@ def _point(text, **_):
         geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
                 else shapely.from_wkt(text))
     except (ValueError, shapely.errors.GEOSException):
-        return _Bad(f"not a point (give 'lon lat' or WKT): {text!r}")
+        return _Bad(Message("validate.point-lon-lat", N_("not a point (give 'lon lat' or WKT): %(text)r"), text=text))
     if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
-        return _Bad(f"not a longitude/latitude point: {text!r}")
+        return _Bad(Message("validate.longitude-latitude-point",
+                            N_("not a longitude/latitude point: %(text)r"),
+                            text=text))
     return geom
 
 
@@ -265,9 +276,11 @@ def _bigint(text, **_):
     whole = text.strip().lstrip("+")
     digits = whole[1:] if whole.startswith("-") else whole
     if not (digits.isascii() and digits.isdigit()):
-        return _Bad(f"not a whole number: {text!r}")
+        return _Bad(Message("validate.whole-number", N_("not a whole number: %(text)r"), text=text))
     if not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
-        return _Bad(f"{text} is outside the range of a 64-bit whole number")
+        return _Bad(Message("validate.outside-range-bit",
+                            N_("%(text)s is outside the range of a 64-bit whole number"),
+                            text=text))
     return int(whole)
 
 
@@ -290,14 +303,18 @@ def _cross_field(spec: LayerSpec, out: dict[str, list], n: int) -> list[RowError
             if any(present) and not all(present):
                 missing = [name for name, p in zip(group, present) if not p]
                 errors.append(RowError(i + 1, ", ".join(missing),
-                                       f"{', '.join(group)} go together: give all or none"))
+                                       Message("validate.go-together-all",
+                                               N_("%(group)s go together: give all or none"),
+                                               group=', '.join(group))))
     for first, second in spec.ordered:
         a, b = out.get(first), out.get(second)
         if a is None or b is None:
             continue
         for i in range(n):
             if a[i] is not None and b[i] is not None and not a[i] < b[i]:
-                errors.append(RowError(i + 1, second, f"{second} must be after {first}"))
+                errors.append(RowError(i + 1, second, Message("validate.after",
+                                                              N_("%(second)s must be after %(first)s"),
+                                                              second=second, first=first)))
     return errors
 
 
@@ -315,9 +332,13 @@ def _unique(spec: LayerSpec, out: dict[str, np.ndarray], existing: MappingType[s
             if value is None:
                 continue
             if value in stored:
-                errors.append(RowError(i + 1, f.name, f"{value!r} already exists in layer {spec.name}"))
+                errors.append(RowError(i + 1, f.name, Message("validate.already-exists-layer",
+                                                              N_("%(value)r already exists in layer %(spec_name)s"),
+                                                              value=value, spec_name=spec.name)))
             elif value in first_row:
-                errors.append(RowError(i + 1, f.name, f"{value!r} repeats row {first_row[value]}"))
+                errors.append(RowError(i + 1, f.name, Message("validate.repeats-row",
+                                                              N_("%(value)r repeats row %(first_row)s"),
+                                                              value=value, first_row=first_row[value])))
             else:
                 first_row[value] = offset + i + 1
     return errors
@@ -341,11 +362,15 @@ class Extent:
         except ValueError:
             values = []
         if len(values) != 4 or not all(np.isfinite(values)):
-            raise InvalidInput(f"extent {text!r} is not minlon,minlat,maxlon,maxlat (four numbers)")
+            raise InvalidInput(Message("validate.extent-minlon-minlat",
+                                       N_("extent %(text)r is not minlon,minlat,maxlon,maxlat (four numbers)"),
+                                       text=text))
         extent = cls(*values)
         if not (-180 <= extent.minlon < extent.maxlon <= 180 and -90 <= extent.minlat < extent.maxlat <= 90):
-            raise InvalidInput(f"extent {text!r}: need -180 <= minlon < maxlon <= 180 and "
-                               "-90 <= minlat < maxlat <= 90")
+            raise InvalidInput(Message("validate.extent-need-minlon",
+                                       N_("extent %(text)r: need -180 <= minlon < maxlon <= 180 and -90 <= minlat "
+                                          "< maxlat <= 90"),
+                                       text=text))
         return extent
 
     def grown(self, margin_km: float) -> "Extent":
@@ -403,7 +428,9 @@ def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], st
         if None not in key and key in stored:
             found.add(key)
             errors.append(RowError(i + 1, key_columns[-1],
-                                   f"{' / '.join(map(str, key))} is stored already ({hint})"))
+                                   Message("validate.stored-already",
+                                           N_("%(key)s is stored already (%(hint)s)"),
+                                           key=' / '.join(map(str, key)), hint=hint)))
     return errors, found
 
 

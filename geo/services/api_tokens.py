@@ -19,6 +19,7 @@ from ..db import accounts as accounts_q
 from ..db import tokens as q
 from ..errors import InvalidInput, KuzetError, NotFound
 from . import accounts
+from ..messages import N_, Message
 
 PREFIX = "kzt_"
 NAME_MAX = 100
@@ -52,15 +53,17 @@ def create_token(session: Session, actor: Principal, *, name: str, expires_at: d
                  now: datetime | None = None) -> NewToken:
     """A new token of ``actor`` called ``name``, valid until ``expires_at`` (None: until revoked)."""
     if actor.user_id is None:
-        raise InvalidInput("only a user account can hold API tokens")
+        raise InvalidInput(Message("api_tokens.only-user-account", N_("only a user account can hold API tokens")))
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise InvalidInput(f"a token needs a name of 1 to {NAME_MAX} characters")
+        raise InvalidInput(Message("api_tokens.token-needs-name",
+                                   N_("a token needs a name of 1 to %(NAME_MAX)s characters"),
+                                   NAME_MAX=NAME_MAX))
     if expires_at is not None:
         if expires_at.tzinfo is None:
-            raise InvalidInput("the expiry needs a time zone")
+            raise InvalidInput(Message("api_tokens.expiry-needs-time", N_("the expiry needs a time zone")))
         if expires_at <= (now or _now()):
-            raise InvalidInput("the expiry must lie in the future")
+            raise InvalidInput(Message("api_tokens.expiry-lie-future", N_("the expiry must lie in the future")))
     secret = PREFIX + secrets.token_urlsafe(32)
     row = q.add_token(session, user_id=actor.user_id, name=name, secret_sha256=secret_sha256(secret),
                       prefix=secret[:len(PREFIX) + 6], expires_at=expires_at)
@@ -80,7 +83,7 @@ def list_tokens(session: Session, actor: Principal, *, now: datetime | None = No
 def revoke_token(session: Session, actor: Principal, token_id: int, *, now: datetime | None = None) -> None:
     """Revoke one of ``actor``'s live tokens; NotFound for another user's, or one already revoked."""
     if actor.user_id is None or not q.revoke(session, user_id=actor.user_id, token_id=token_id, at=now or _now()):
-        raise NotFound(f"no live token {token_id}")
+        raise NotFound(Message("api_tokens.live-token", N_("no live token %(token_id)s"), token_id=token_id))
 
 
 def principal_for_token(session: Session, secret: str, *, now: datetime | None = None) -> Principal:
@@ -106,5 +109,5 @@ def holder(session: Session, login: str) -> Principal:
     """The active user ``login`` (for the command line, which makes and revokes tokens for a user)."""
     account = accounts_q.user_by_login(session, login.strip().lower())
     if account is None or not account.active:
-        raise NotFound(f"no active user {login!r}")
+        raise NotFound(Message("api_tokens.active-user", N_("no active user %(login)r"), login=login))
     return accounts.principal_of(session, account.id)
