@@ -391,7 +391,8 @@ def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     x, y = _coordinates(lon), _coordinates(lat)
     for values, raw, name in ((x, lon, lon_name), (y, lat, lat_name)):
         for i in np.flatnonzero(np.isnan(values)):
-            reason = "missing coordinate" if not raw.iloc[i].strip() else f"not a number: {raw.iloc[i]!r}"
+            reason = (Message("readers.missing-coordinate", N_("missing coordinate")) if not raw.iloc[i].strip()
+                      else Message("readers.not-number", N_("not a number: %(text)r"), text=raw.iloc[i]))
             errors.append(RowError(int(i) + 1, name, reason))
     ok = ~(np.isnan(x) | np.isnan(y))
     geoms = np.full(len(x), None, dtype=object)

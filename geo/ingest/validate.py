@@ -110,7 +110,7 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
     if extent is not None:
         errors += outside_extent(geometry, extent, failed={e.row for e in geom_errors})
     if source.offset:
-        errors = [RowError(e.row + source.offset, e.field, e.reason) for e in errors]
+        errors = [RowError(e.row + source.offset, e.field, e.msg) for e in errors]
     errors.sort(key=lambda e: (e.row, e.field))
     notes = [line for label, reading in readings.items()
              for line in reading.notes(label, tz=tz, ambiguous=times.ambiguous)]
@@ -143,7 +143,7 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
     parse = _PARSERS[f.type]
     values, problems = parse(texts, missing=missing, tz=tz, refs=refs, f=f, times=times, notes=notes,
                              label=label, readings=readings)
-    refused: dict[int, str] = {i: reason for i, reason in problems.items() if not missing[i]}
+    refused: dict[int, Message] = {i: reason for i, reason in problems.items() if not missing[i]}
     ok = ~missing
     ok[list(refused)] = False
     if f.choices is not None and ok.any():
@@ -152,17 +152,19 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
         found = pd.Series(values[rows], dtype=object).astype(str).str.lower().map(canonical).to_numpy(dtype=object)
         unknown = pd.isna(found)
         for i in rows[unknown]:
-            refused[int(i)] = f"{texts[i]!r} is not one of: {', '.join(f.choices)}"
+            refused[int(i)] = Message("validate.not-one-of", N_("%(text)r is not one of: %(choices)s"),
+                                      text=texts[i], choices=", ".join(f.choices))
         values[rows[~unknown]] = found[~unknown]
         ok[rows[unknown]] = False
-    for bound, fails, reason in ((f.minimum, np.less, "{} is below the minimum {:g}"),
-                                 (f.above, np.less_equal, "{:g} is not above {:g}")):
+    for bound, fails, code, reason in (
+            (f.minimum, np.less, "validate.below-minimum", N_("%(value)s is below the minimum %(bound)g")),
+            (f.above, np.less_equal, "validate.not-above", N_("%(value)g is not above %(bound)g"))):
         if bound is None or not ok.any():
             continue
         rows = np.flatnonzero(ok)
         failing = rows[fails(values[rows].astype(float), bound)]
         for i in failing:
-            refused[int(i)] = reason.format(values[i], bound)
+            refused[int(i)] = Message(code, reason, value=values[i], bound=bound)
         ok[failing] = False
     errors = [RowError(int(i) + 1, label, Message("validate.required-value-missing",
                                                   N_("required value is missing"))) for i in np.flatnonzero(missing)] \
@@ -191,7 +193,7 @@ def _each(parse_one):
 class _Bad:
     __slots__ = ("reason",)
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: Message):
         self.reason = reason
 
 
@@ -208,13 +210,17 @@ def _parse_number(texts, *, missing, f, **_):
     with np.errstate(invalid="ignore"):
         number = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(number)
-        problems = {int(i): f"not a number: {texts[i]!r}" for i in rows[bad]}
+        problems = {int(i): Message("validate.not-number", N_("not a number: %(text)r"), text=texts[i])
+                    for i in rows[bad]}
         if f.type == "int":
             fraction = ~bad & (np.mod(number, 1) != 0)
             outside = ~bad & ~fraction & ((number < INT_RANGE[0]) | (number > INT_RANGE[1]))
-            problems |= {int(i): f"not a whole number: {texts[i]!r}" for i in rows[fraction]}
-            problems |= {int(i): f"{texts[i]} is outside the range of a whole number ({INT_RANGE[0]:,} to "
-                                 f"{INT_RANGE[1]:,})" for i in rows[outside]}
+            problems |= {int(i): Message("validate.not-whole-number", N_("not a whole number: %(text)r"),
+                                         text=texts[i]) for i in rows[fraction]}
+            problems |= {int(i): Message("validate.outside-int-range",
+                                         N_("%(text)s is outside the range of a whole number (%(low)s to %(high)s)"),
+                                         text=texts[i], low=format(INT_RANGE[0], ","), high=format(INT_RANGE[1], ","))
+                         for i in rows[outside]}
             good = ~(bad | fraction | outside)
             values[rows[good]] = number[good].astype(np.int64).tolist()
         else:
@@ -406,10 +412,14 @@ def outside_extent(geoms: np.ndarray, extent: Extent, *, failed: set[int] = froz
     for i in np.flatnonzero(present & ~fits):
         if int(i) + 1 in failed:
             continue
-        reason = (f"lies outside the layer's area (longitude {extent.minlon:.4f}..{extent.maxlon:.4f}, "
-                  f"latitude {extent.minlat:.4f}..{extent.maxlat:.4f}; --extent sets it)")
-        if swapped[i]:
-            reason += "; longitude and latitude look swapped"
+        where = dict(minlon=extent.minlon, maxlon=extent.maxlon, minlat=extent.minlat, maxlat=extent.maxlat)
+        reason = (Message("validate.outside-extent-swapped",
+                          N_("lies outside the layer's area (longitude %(minlon).4f..%(maxlon).4f, latitude "
+                             "%(minlat).4f..%(maxlat).4f; --extent sets it); longitude and latitude look swapped"),
+                          **where) if swapped[i] else
+                  Message("validate.outside-extent",
+                          N_("lies outside the layer's area (longitude %(minlon).4f..%(maxlon).4f, latitude "
+                             "%(minlat).4f..%(maxlat).4f; --extent sets it)"), **where))
         errors.append(RowError(int(i) + 1, "geometry", reason))
     return errors
 
@@ -468,18 +478,24 @@ def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, *,
     return geoms, errors
 
 
-def _geometry_problem(geoms, i, missing, fits, in_range, kind, accepted, spec, repair) -> str | None:
+def _geometry_problem(geoms, i, missing, fits, in_range, kind, accepted, spec, repair) -> Message | None:
     """The reason row ``i`` cannot be stored, or None once repaired in place."""
     if missing:
-        return "geometry is missing or empty"
+        return Message("validate.geometry-missing", N_("geometry is missing or empty"))
     if not fits:
-        return f"a {kind} does not fit layer {spec.name} (expects {' or '.join(sorted(accepted))})"
+        return Message("validate.geometry-type", N_("a %(kind)s does not fit layer %(layer)s (expects %(accepted)s)"),
+                       kind=kind, layer=spec.name, accepted=" or ".join(sorted(accepted)))
     if not in_range:
-        return "coordinates outside the valid range (longitude -180..180, latitude -90..90)"
+        return Message("validate.coordinates-range",
+                       N_("coordinates outside the valid range (longitude -180..180, latitude -90..90)"))
     fixed = _repaired(geoms[i], accepted) if repair else None
     if fixed is None:
-        hint = "" if repair else " (--repair makes such geometries valid)"
-        return f"invalid geometry: {explain_validity(geoms[i])}{hint}"
+        if repair:
+            return Message("validate.geometry-invalid", N_("invalid geometry: %(why)s"),
+                           why=explain_validity(geoms[i]))
+        return Message("validate.geometry-invalid-repair",
+                       N_("invalid geometry: %(why)s (--repair makes such geometries valid)"),
+                       why=explain_validity(geoms[i]))
     geoms[i] = fixed
     return None
 

@@ -331,7 +331,7 @@ def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tupl
         if in_chunk else set()
     errors, duplicates = known_keys(prepared.columns, key_columns, found,
                                     "--on-duplicate update replaces the stored rows")
-    return [RowError(e.row + offset, e.field, e.reason) for e in errors], duplicates
+    return [RowError(e.row + offset, e.field, e.msg) for e in errors], duplicates
 
 
 def _csv_rows(spec: LayerSpec, prepared: Prepared, import_id: int) -> layer_writes.CsvCopy:
