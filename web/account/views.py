@@ -13,6 +13,7 @@ from geo.services import api_tokens
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
+from ..messages import localised
 from . import bp
 
 MAX_DAYS = 3650
@@ -58,7 +59,7 @@ def create_token():
                                           expires_at=_expiry(request.form.get("days", "")))
     except InvalidInput as exc:
         db.rollback()
-        return _page(error=exc.message, status=400)
+        return _page(error=localised(exc.msg), status=400)
     db.commit()
     return _page(created=created, status=201)
 

@@ -12,6 +12,7 @@ from geo.services import AssignmentRequest, PlanRequest
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
+from ..messages import localised
 from . import bp
 from .bodies import fields, json_object, known
 from .dispatch import ASSIGNMENT_FIELDS, OPTIONAL
@@ -47,10 +48,13 @@ def accept_plan():
         except InvalidInput as exc:
             raise InvalidInput(Message("web.plans.items",
                                        N_("items[%(n)s]: %(message)s"),
-                                       n=n, message=exc.message)) from None
+                                       n=n, message=exc.msg)) from None
         requests.append(AssignmentRequest(**values))
     session = get_session()
     results = services.accept_plan(session, actor=current_principal(), items=requests, gettext=gettext)
     session.commit()
     stored = sum(r["stored"] for r in results)
+    for r in results:  # an item refused says why in the request's language
+        if "error" in r:
+            r["error"] = r["message"] = localised(r["error"])
     return jsonify({"results": results, "stored": stored, "refused": len(results) - stored})
