@@ -246,7 +246,7 @@ def _counts(result) -> dict:
 
 def _stored_line(result, dry_run: bool, seconds: float) -> str:
     """What an import did, on one line: rows, source, layer, time and rate."""
-    values = {"num": result.rows, "source": result.source_name, "crs": result.source_crs, "layer": result.layer,
+    values = {"source": result.source_name, "crs": result.source_crs, "layer": result.layer,
               "seconds": f"{seconds:.1f}", "rate": f"{result.rows / max(seconds, 1e-9):,.0f}"}
     if dry_run:
         return _.ngettext("%(num)d row of %(source)s (%(crs)s) validated (dry run, nothing stored) in layer "
