@@ -43,12 +43,11 @@ def reason_counts(errors: list[RowError], translations: Translations | None = No
         kinds[kind] += 1
         if first.setdefault(kind, e).reason != e.reason:
             varied.add(kind)
-    example = Message("report.example", N_("e.g. %(reason)s"))
     out = []
     for kind, n in kinds.most_common():
         text = Message("report.field-reason", N_("%(field)s: %(reason)s"), field=first[kind].field,
                        reason=first[kind].render(translations)).render(translations)
-        out.append((n, Message(example.code, example.msgid, reason=text).render(translations)
+        out.append((n, Message("report.example", N_("e.g. %(reason)s"), reason=text).render(translations)
                     if kind in varied else text))
     return out
 

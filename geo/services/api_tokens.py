@@ -30,6 +30,8 @@ TOUCH_EVERY_S = 60
 class TokenRefused(KuzetError):
     """The token is unknown, revoked or expired (answered 401)."""
 
+    code = "token-refused"
+
 
 @dataclass(frozen=True)
 class NewToken:
@@ -91,15 +93,15 @@ def principal_for_token(session: Session, secret: str, *, now: datetime | None =
     now = now or _now()
     token = q.token_by_sha256(session, secret_sha256(secret)) if secret.startswith(PREFIX) else None
     if token is None:
-        raise TokenRefused("unknown API token")
+        raise TokenRefused(Message("token.unknown", N_("unknown API token")))
     if token.revoked_at is not None:
-        raise TokenRefused("this API token was revoked")
+        raise TokenRefused(Message("token.revoked", N_("this API token was revoked")))
     if token.expires_at is not None and token.expires_at <= now:
-        raise TokenRefused("this API token has expired")
+        raise TokenRefused(Message("token.expired", N_("this API token has expired")))
     try:
         principal = accounts.principal_of(session, token.user_id)
     except NotFound:
-        raise TokenRefused("the account of this API token is disabled") from None
+        raise TokenRefused(Message("token.account-disabled", N_("the account of this API token is disabled"))) from None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_EVERY_S:
         q.mark_used(session, token.id, now)
     return principal

@@ -101,8 +101,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         chosen = selection_filter(selection, area_geom)
         totals = aggregate.totals(session, chosen)
         if totals.count == 0:
-            raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
-                               "categories or area" + known_categories(session))
+            raise InvalidInput(no_match(session))
         bar.update()
         found = statistics.run(session, chosen, totals, parameters, area_geom, extent=extent, on_step=bar.update,
                                top=top)
@@ -128,15 +127,23 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                          run.created_at, run.duration_ms)
 
 
-def known_categories(session: Session, *, show: int = KNOWN_CATEGORIES) -> str:
-    """"; stored categories: A (n), B (m), ..." most frequent first, at most ``show`` of them, or ""
-    when none is stored."""
+def no_match(session: Session, *, show: int = KNOWN_CATEGORIES) -> Message:
+    """Why nothing was counted: no incident matches; the stored categories, most frequent first (at
+    most ``show`` of them), or that none is stored."""
     counts = db.category_counts(session)
     if not counts:
-        return "; no incidents are stored"
+        return Message("hotspots.no-match-none-stored",
+                       N_("no incidents match the selection; widen the dates, hours, weekdays, categories or "
+                          "area; no incidents are stored"))
     listed = ", ".join(f"{name} ({n:,})" for name, n in counts[:show])
-    more = f" and {len(counts) - show} more" if len(counts) > show else ""
-    return f"; stored categories (any case matches): {listed}{more}"
+    if len(counts) > show:
+        return Message("hotspots.no-match-more",
+                       N_("no incidents match the selection; widen the dates, hours, weekdays, categories or "
+                          "area; stored categories (any case matches): %(listed)s and %(more)d more"),
+                       listed=listed, more=len(counts) - show)
+    return Message("hotspots.no-match",
+                   N_("no incidents match the selection; widen the dates, hours, weekdays, categories or area; "
+                      "stored categories (any case matches): %(listed)s"), listed=listed)
 
 
 def grid_extent(session: Session, parameters: Parameters, area_geom):
