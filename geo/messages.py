@@ -108,6 +108,19 @@ class Text(Message):
         return self.msgid
 
 
+class Joined(Message):
+    """Several messages shown as one (each in the reader's language), separated by "; "."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, code: str, parts: list[Message | str]):
+        super().__init__(code, "; ")
+        self.parts = list(parts)
+
+    def render(self, translations: Translations | None = None) -> str:
+        return "; ".join(render(p, translations) for p in self.parts)
+
+
 def message(value: Message | str, code: str) -> Message:
     """``value`` as a Message: a string a caller already translated keeps ``code`` and is shown as it is."""
     return value if isinstance(value, Message) else Text(code, str(value))

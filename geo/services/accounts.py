@@ -10,7 +10,7 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..messages import N_, Message
+from ..messages import N_, Joined, Message
 from ..settings import PASSWORD_HASH_METHOD, LoginPolicy
 from .accountability.audit import record
 
@@ -56,17 +56,18 @@ def create_user(session: Session, actor: Principal, *, login: str, full_name: st
     roles = _roles(roles)
     problems = []
     if q.user_by_login(session, login):
-        problems.append(f"the login {login!r} is taken")
+        problems.append(Message("accounts.login-taken", N_("the login %(login)r is taken"), login=login))
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        problems.append(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(Message("accounts.password-short", N_("the password needs at least %(length)d characters"),
+                                length=MIN_PASSWORD_LENGTH))
     if Role.SUPERVISOR in roles and officer_id is None:
-        problems.append("a supervisor must be linked to an officer")
+        problems.append(Message("accounts.supervisor-officer", N_("a supervisor must be linked to an officer")))
     if Role.LEADER in roles and formation_id is None:
-        problems.append("a leader must be linked to a formation")
+        problems.append(Message("accounts.leader-formation", N_("a leader must be linked to a formation")))
     if not full_name or not full_name.strip():
-        problems.append("a full name is needed")
+        problems.append(Message("accounts.full-name", N_("a full name is needed")))
     if problems:
-        raise InvalidInput("; ".join(problems))
+        raise InvalidInput(Joined("accounts.refused", problems))
     account = q.add_user(session, login=login, full_name=full_name.strip(),
                          password_hash=generate_password_hash(password, method=hash_method), roles=roles,
                          officer_id=officer_id, formation_id=formation_id)
