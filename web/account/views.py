@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.services import api_tokens
 
 from ..auth import current_principal
@@ -44,9 +45,9 @@ def _expiry(text: str) -> datetime | None:
     try:
         days = int(text)
     except ValueError:
-        raise InvalidInput(_("The validity must be a whole number of days.")) from None
+        raise InvalidInput(Message("web.account.validity-whole-number", N_("The validity must be a whole number of days."))) from None
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(_("The validity must be 1 to %(max)d days.", max=MAX_DAYS))
+        raise InvalidInput(Message("web.account.validity-days", N_("The validity must be 1 to %(max)d days."), max=MAX_DAYS))
     return datetime.now(timezone.utc) + timedelta(days=days)
 
 
