@@ -47,7 +47,7 @@ def metric_crs(epsg) -> CRS:
     try:
         crs = CRS.from_epsg(epsg)
     except CRSError:
-        raise InvalidInput(Message("crs.epsg-known-coordinate",
+        raise InvalidInput(Message("crs.epsg-not-known-coordinate",
                                    N_("EPSG:%(epsg)s is not a known coordinate reference system"),
                                    epsg=epsg)) from None
     if not crs.is_projected:

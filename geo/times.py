@@ -37,7 +37,7 @@ def aware_moment(value, name: str, zone: tzinfo) -> datetime:
     try:
         parsed = datetime.fromisoformat(value.strip())
     except ValueError:
-        raise InvalidInput(Message("times.iso-date-time-2",
+        raise InvalidInput(Message("times.not-iso-date-time",
                                    N_("%(name)s is not an ISO 8601 date-time: %(value)r"),
                                    name=name, value=value)) from None
     return within_years(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=zone), name)

@@ -43,12 +43,12 @@ def translations(locale: str, directory: Path = TRANSLATIONS_DIR) -> NullTransla
 class CliText:
     """gettext for the command line, in the locale of its environment (read when first used)."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None, directory: Path = TRANSLATIONS_DIR):
+    def __init__(self, environ: Mapping[str, str] | None = None, directory: Path | None = None):
         self.environ, self.directory = environ, directory
 
     @property
     def translations(self) -> NullTranslations:
-        return translations(cli_locale(self.environ), self.directory)
+        return translations(cli_locale(self.environ), self.directory or TRANSLATIONS_DIR)
 
     def __call__(self, msgid: str, **params: object) -> str:
         """``msgid`` in the CLI's language with ``params`` filled in (as Flask-Babel's gettext)."""

@@ -106,7 +106,8 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
                                    kernel=kernel))
     points = points[points.geometry.notna() & ~points.geometry.is_empty]
     if points.empty:
-        raise InvalidInput(Message("kde.incidents-estimate-density", N_("no incidents to estimate a density from")))
+        raise InvalidInput(Message("kde.no-incidents-estimate-density",
+                                   N_("no incidents to estimate a density from")))
     extent = points if area is None else (
         gpd.GeoDataFrame(geometry=[area], crs=STORAGE_CRS) if isinstance(area, shapely.Geometry)
         else area)

@@ -13,7 +13,7 @@ def first_active_officer_of_zone(session: Session, zone_name: str) -> Officer:
     officer = session.scalar(select(Officer).join(PatrolZone, PatrolZone.police_unit_id == Officer.police_unit_id)
                              .where(PatrolZone.name == zone_name, Officer.active).order_by(Officer.id).limit(1))
     if officer is None:
-        raise InvalidInput(Message("demo_accounts.active-officer-demo",
+        raise InvalidInput(Message("demo_accounts.no-active-officer-demo",
                                    N_("no active officer for the demo zone %(zone_name)r"),
                                    zone_name=zone_name))
     return officer
@@ -22,7 +22,7 @@ def first_active_officer_of_zone(session: Session, zone_name: str) -> Officer:
 def formation_id(session: Session, name: str) -> int:
     found = session.scalar(select(Formation.id).where(Formation.name == name))
     if found is None:
-        raise InvalidInput(Message("demo_accounts.demo-formation", N_("no demo formation %(name)r"), name=name))
+        raise InvalidInput(Message("demo_accounts.no-demo-formation", N_("no demo formation %(name)r"), name=name))
     return found
 
 

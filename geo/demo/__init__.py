@@ -47,7 +47,7 @@ def definitions(path: Path = DEFINITIONS) -> dict:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InvalidInput(Message("demo.demo-definitions-found",
+        raise InvalidInput(Message("demo.demo-definitions-not-found",
                                    N_("demo definitions not found: %(path)s"),
                                    path=path)) from exc
 

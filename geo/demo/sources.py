@@ -63,7 +63,7 @@ class AlmatyData:
                                        N_("demo definitions: unknown place reference %(ref)r"),
                                        ref=ref))
         if found.empty:
-            raise InvalidInput(Message("sources.demo-definitions-shared",
+            raise InvalidInput(Message("sources.demo-definitions-not-shared",
                                        N_("demo definitions: %(ref)r is not in the shared data"),
                                        ref=ref))
         return found.geometry.iloc[0]

@@ -66,11 +66,11 @@ def load_mapping(path: str | Path) -> Mapping:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except FileNotFoundError as exc:
-        raise InvalidInput(Message("mapping.mapping-file-found",
+        raise InvalidInput(Message("mapping.mapping-file-not-found",
                                    N_("mapping file not found: %(path)s"),
                                    path=path)) from exc
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(Message("mapping.mapping-file-valid",
+        raise InvalidInput(Message("mapping.mapping-file-not-valid",
                                    N_("mapping file %(path_name)s is not valid: %(exc)s"),
                                    path_name=path.name, exc=exc)) from exc
     unknown = set(data) - {"fields", "set", *OPTIONS}
@@ -116,13 +116,13 @@ def resolve_columns(spec: LayerSpec, columns: list[str], mapping: Mapping) -> di
     names = {f.name for f in spec.fields}
     unknown = sorted((set(mapping.fields) | set(mapping.constants)) - names)
     if unknown:
-        raise InvalidInput(Message("mapping.layer-has-field",
+        raise InvalidInput(Message("mapping.layer-has-no-field",
                                    N_("layer %(spec_name)s has no field %(unknown)s; its fields are: %(names)s"),
                                    spec_name=spec.name, unknown=', '.join(unknown),
                                    names=', '.join(sorted(names))))
     missing = sorted(c for c in mapping.fields.values() if c not in columns)
     if missing:
-        raise InvalidInput(Message("mapping.file-has-column",
+        raise InvalidInput(Message("mapping.file-has-no-column",
                                    N_("the file has no column %(value)s; its columns are: %(columns)s"),
                                    value=', '.join(repr(m) for m in missing), columns=', '.join(columns)))
     by_lower = {c.lower(): c for c in columns}

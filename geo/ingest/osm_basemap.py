@@ -49,11 +49,12 @@ def read_basemap(path: Path) -> gpd.GeoDataFrame:
     ``kind``, ``name``, ``name_ru``, ``name_kk`` and ``osm_id``; invalid areas are made valid."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(Message("osm_basemap.osm-extract-found", N_("OSM extract not found: %(path)s"), path=path))
+        raise InvalidInput(Message("osm_basemap.osm-extract-not-found",
+                                   N_("OSM extract not found: %(path)s"), path=path))
     try:
         parts = [pyogrio.read_dataframe(path, sql=sql, sql_dialect="SQLITE") for sql in (AREAS_SQL, LINES_SQL)]
     except pyogrio.errors.DataSourceError as exc:
-        raise InvalidInput(Message("osm_basemap.osm-extract-gdal",
+        raise InvalidInput(Message("osm_basemap.not-osm-extract-gdal",
                                    N_("not an OSM extract GDAL can read: %(path)s (%(exc)s)"),
                                    path=path, exc=exc)) from exc
     frame = pd.concat([p.set_crs(STORAGE_CRS, allow_override=True) if p.crs is None else p.to_crs(STORAGE_CRS)

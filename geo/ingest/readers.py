@@ -87,7 +87,7 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
     """
     path = Path(path)
     if not path.exists():
-        raise InvalidInput(Message("readers.file-found", N_("file not found: %(path)s"), path=path))
+        raise InvalidInput(Message("readers.file-not-found", N_("file not found: %(path)s"), path=path))
     suffix = path.suffix.lower()
     if delimiter is not None and suffix != ".csv":
         raise InvalidInput(Message("readers.delimiter-applies-csv",
@@ -130,11 +130,11 @@ def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
         try:
             given = CRS.from_epsg(int(srid))
         except (CRSError, ValueError) as exc:
-            raise InvalidInput(Message("readers.epsg-known-coordinate",
+            raise InvalidInput(Message("readers.epsg-not-known-coordinate",
                                        N_("EPSG:%(srid)s is not a known coordinate reference system"),
                                        srid=srid)) from exc
     if declared is None and given is None:
-        raise InvalidInput(Message("readers.declares-coordinate-reference",
+        raise InvalidInput(Message("readers.declares-no-coordinate-reference",
                                    N_("%(name)s declares no coordinate reference system: give its EPSG code "
                                       "(--srid 4326 for longitude/latitude)"),
                                    name=name))
@@ -292,7 +292,7 @@ def _encoding(path: Path, encoding: str | None) -> str:
                                        encoding=encoding)) from exc
         bad = _undecodable_at(path, encoding)
         if bad is not None:
-            raise InvalidInput(Message("readers.valid-byte-encoding",
+            raise InvalidInput(Message("readers.not-valid-byte-encoding",
                                        N_("%(path_name)s is not valid %(encoding)s (byte %(bad)s): give its "
                                           "encoding with --encoding"),
                                        path_name=path.name, encoding=encoding, bad=bad))
@@ -302,7 +302,7 @@ def _encoding(path: Path, encoding: str | None) -> str:
         return "utf-8-sig"
     if _undecodable_at(path, "cp1251") is None and _has_cyrillic(path, "cp1251"):
         return "cp1251"
-    raise InvalidInput(Message("readers.utf-byte-encoding",
+    raise InvalidInput(Message("readers.not-utf-byte-encoding",
                                N_("%(path_name)s is not UTF-8 (byte %(bad)s): give its encoding with --encoding "
                                   "(e.g. cp1251, latin-1)"),
                                path_name=path.name, bad=bad))
@@ -361,7 +361,7 @@ def _csv_part(table: pd.DataFrame, geometry: CsvGeometry, name: str):
     wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
     if wkt:
         if wkt not in table:
-            raise InvalidInput(Message("readers.has-column-wkt",
+            raise InvalidInput(Message("readers.has-no-column-wkt",
                                        N_("%(name)s has no column %(wkt)r for WKT geometry"),
                                        name=name, wkt=wkt))
         geoms, errors = _parse_wkt(table[wkt], wkt)
@@ -370,7 +370,7 @@ def _csv_part(table: pd.DataFrame, geometry: CsvGeometry, name: str):
     else:
         lon, lat = geometry.lon or _find(table, LON_NAMES), geometry.lat or _find(table, LAT_NAMES)
         if not lon or not lat or lon not in table or lat not in table:
-            raise InvalidInput(Message("readers.geometry-columns-found",
+            raise InvalidInput(Message("readers.no-geometry-columns-found",
                                        N_("%(name)s: no geometry columns found; name them with --lon/--lat or "
                                           "--wkt (columns are: %(columns)s)"),
                                        name=name, columns=', '.join(table.columns)))
@@ -421,5 +421,6 @@ def _parse_wkt(text: pd.Series, name: str):
         try:
             geoms[i] = shapely.from_wkt(value)
         except shapely.errors.GEOSException as exc:
-            errors.append(RowError(i + 1, name, Message("readers.valid-wkt", N_("not valid WKT: %(exc)s"), exc=exc)))
+            errors.append(RowError(i + 1, name, Message("readers.not-valid-wkt",
+                                                        N_("not valid WKT: %(exc)s"), exc=exc)))
     return gpd.GeoSeries(geoms), errors

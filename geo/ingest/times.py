@@ -62,7 +62,7 @@ class TimeOptions:
 
     def __post_init__(self):
         if self.ambiguous not in AMBIGUOUS:
-            raise InvalidInput(Message("times.ambiguous-one",
+            raise InvalidInput(Message("times.ambiguous-not-one",
                                        N_("--ambiguous %(ambiguous)r is not one of: %(AMBIGUOUS)s"),
                                        ambiguous=self.ambiguous, AMBIGUOUS=', '.join(AMBIGUOUS)))
         for fmt in self.formats:
@@ -79,7 +79,7 @@ def check_format(fmt: str) -> None:
     try:
         pd.to_datetime(pd.Series(["x"], dtype=object), format=fmt, errors="coerce")
     except ValueError as exc:
-        raise InvalidInput(Message("times.date-format-valid",
+        raise InvalidInput(Message("times.date-format-not-valid",
                                    N_("--date-format %(fmt)r is not a valid format: %(exc)s"),
                                    fmt=fmt, exc=exc)) from exc
 

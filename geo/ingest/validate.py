@@ -240,7 +240,7 @@ def _bool(text, **_):
     if key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
         return _Bad(Message("validate.against-drawn-direction",
                             N_("-1 (against the drawn direction) is not read: reverse the line and give yes")))
-    return _Bad(Message("validate.yes-true-false",
+    return _Bad(Message("validate.not-yes-no-true-false",
                         N_("not yes or no: %(text)r (give yes/no, true/false or 1/0)"),
                         text=text))
 
@@ -258,7 +258,7 @@ def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, l
 
 def _ref(text, *, refs, f, **_):
     refs = refs or {}
-    return refs[text] if text in refs else _Bad(Message("validate.named-numbered",
+    return refs[text] if text in refs else _Bad(Message("validate.no-named-numbered",
                                                         N_("no %(ref)s named or numbered %(text)r"),
                                                         ref=f.ref, text=text))
 
@@ -269,9 +269,10 @@ def _point(text, **_):
         geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
                 else shapely.from_wkt(text))
     except (ValueError, shapely.errors.GEOSException):
-        return _Bad(Message("validate.point-lon-lat", N_("not a point (give 'lon lat' or WKT): %(text)r"), text=text))
+        return _Bad(Message("validate.not-point-lon-lat",
+                            N_("not a point (give 'lon lat' or WKT): %(text)r"), text=text))
     if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
-        return _Bad(Message("validate.longitude-latitude-point",
+        return _Bad(Message("validate.not-longitude-latitude-point",
                             N_("not a longitude/latitude point: %(text)r"),
                             text=text))
     return geom
@@ -282,7 +283,7 @@ def _bigint(text, **_):
     whole = text.strip().lstrip("+")
     digits = whole[1:] if whole.startswith("-") else whole
     if not (digits.isascii() and digits.isdigit()):
-        return _Bad(Message("validate.whole-number", N_("not a whole number: %(text)r"), text=text))
+        return _Bad(Message("validate.not-whole-number-2", N_("not a whole number: %(text)r"), text=text))
     if not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
         return _Bad(Message("validate.outside-range-bit",
                             N_("%(text)s is outside the range of a 64-bit whole number"),
@@ -368,7 +369,7 @@ class Extent:
         except ValueError:
             values = []
         if len(values) != 4 or not all(np.isfinite(values)):
-            raise InvalidInput(Message("validate.extent-minlon-minlat",
+            raise InvalidInput(Message("validate.extent-not-minlon-minlat",
                                        N_("extent %(text)r is not minlon,minlat,maxlon,maxlat (four numbers)"),
                                        text=text))
         extent = cls(*values)

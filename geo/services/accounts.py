@@ -81,7 +81,7 @@ def reset_password(session: Session, actor: Principal, *, login: str, password: 
     require(actor, Role.ADMIN)
     account = q.user_by_login(session, login)
     if account is None:
-        raise NotFound(Message("accounts.user", N_("no user %(login)r"), login=login))
+        raise NotFound(Message("accounts.no-user", N_("no user %(login)r"), login=login))
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise InvalidInput(Message("accounts.password-needs-least",
                                    N_("the password needs at least %(MIN_PASSWORD_LENGTH)s characters"),
@@ -143,7 +143,7 @@ def principal_of(session: Session, user_id: int) -> Principal:
     """Who a stored user is, with the unit of their officer (supervisors)."""
     account = q.user(session, user_id)
     if account is None or not account.active:
-        raise NotFound(Message("accounts.such-user", N_("no such user")))
+        raise NotFound(Message("accounts.no-such-user", N_("no such user")))
     return Principal(account.id, account.login, frozenset(Role(r) for r in account.roles),
                      officer_id=account.officer_id, unit_id=q.officer_unit(session, account.officer_id),
                      formation_id=account.formation_id)

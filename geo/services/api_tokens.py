@@ -85,7 +85,7 @@ def list_tokens(session: Session, actor: Principal, *, now: datetime | None = No
 def revoke_token(session: Session, actor: Principal, token_id: int, *, now: datetime | None = None) -> None:
     """Revoke one of ``actor``'s live tokens; NotFound for another user's, or one already revoked."""
     if actor.user_id is None or not q.revoke(session, user_id=actor.user_id, token_id=token_id, at=now or _now()):
-        raise NotFound(Message("api_tokens.live-token", N_("no live token %(token_id)s"), token_id=token_id))
+        raise NotFound(Message("api_tokens.no-live-token", N_("no live token %(token_id)s"), token_id=token_id))
 
 
 def principal_for_token(session: Session, secret: str, *, now: datetime | None = None) -> Principal:
@@ -101,7 +101,8 @@ def principal_for_token(session: Session, secret: str, *, now: datetime | None =
     try:
         principal = accounts.principal_of(session, token.user_id)
     except NotFound:
-        raise TokenRefused(Message("token.account-disabled", N_("the account of this API token is disabled"))) from None
+        raise TokenRefused(Message("token.account-disabled",
+                                   N_("the account of this API token is disabled"))) from None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_EVERY_S:
         q.mark_used(session, token.id, now)
     return principal
@@ -111,5 +112,5 @@ def holder(session: Session, login: str) -> Principal:
     """The active user ``login`` (for the command line, which makes and revokes tokens for a user)."""
     account = accounts_q.user_by_login(session, login.strip().lower())
     if account is None or not account.active:
-        raise NotFound(Message("api_tokens.active-user", N_("no active user %(login)r"), login=login))
+        raise NotFound(Message("api_tokens.no-active-user", N_("no active user %(login)r"), login=login))
     return accounts.principal_of(session, account.id)

@@ -64,7 +64,7 @@ def basemap_tile(session: Session, z: int, x: int, y: int) -> bytes:
                                    N_("zoom %(z)s is outside 0–%(MAX_ZOOM)s"),
                                    z=z, MAX_ZOOM=MAX_ZOOM))
     if not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
-        raise InvalidInput(Message("basemap.tile-does-exist",
+        raise InvalidInput(Message("basemap.tile-does-not-exist",
                                    N_("tile %(z)s/%(x)s/%(y)s does not exist (x and y run from 0 to %(value)s at "
                                       "zoom %(z)s)"),
                                    z=z, x=x, y=y, value=2 ** z - 1))

@@ -45,9 +45,11 @@ def _expiry(text: str) -> datetime | None:
     try:
         days = int(text)
     except ValueError:
-        raise InvalidInput(Message("web.account.validity-whole-number", N_("The validity must be a whole number of days."))) from None
+        raise InvalidInput(Message("web.account.validity-whole-number",
+                                   N_("The validity must be a whole number of days."))) from None
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(Message("web.account.validity-days", N_("The validity must be 1 to %(max)d days."), max=MAX_DAYS))
+        raise InvalidInput(Message("web.account.validity-days",
+                                   N_("The validity must be 1 to %(max)d days."), max=MAX_DAYS))
     return datetime.now(timezone.utc) + timedelta(days=days)
 
 

@@ -27,7 +27,9 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(Message("web.accountability.date-yyyy-mm", N_("%(name)s must be a date YYYY-MM-DD, got %(raw)s"), name=name, raw=raw)) from None
+        raise InvalidInput(Message("web.accountability.date-yyyy-mm",
+                                   N_("%(name)s must be a date YYYY-MM-DD, got %(raw)s"),
+                                   name=name, raw=raw)) from None
 
 
 @bp.get("/audit")

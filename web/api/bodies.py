@@ -61,7 +61,8 @@ def parsed_json(raw: str | bytes, what: str):
     except RecursionError:  # nested far deeper than MAX_JSON_DEPTH
         raise InvalidInput(too_deep) from None
     except ValueError:
-        raise InvalidInput(Message("web.bodies.valid-json", N_("%(what)s is not valid JSON"), what=what)) from None
+        raise InvalidInput(Message("web.bodies.not-valid-json",
+                                   N_("%(what)s is not valid JSON"), what=what)) from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise InvalidInput(too_deep)
     return value
@@ -98,8 +99,9 @@ def integer(value, name: str, *, low: int = INT_MIN) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise InvalidInput(Message("web.bodies.whole-number", N_("%(name)s must be a whole number"), name=name))
     if not low <= value <= INT_MAX:
-        raise InvalidInput(Message("web.bodies.whole-number-got", N_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d"),
-                             name=name, low=low, high=INT_MAX, value=value))
+        raise InvalidInput(Message("web.bodies.whole-number-range",
+                                   N_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d"),
+                                   name=name, low=low, high=INT_MAX, value=value))
     return value
 
 
@@ -173,7 +175,9 @@ def flag(name: str) -> bool:
     """A yes/no query argument: ``true`` or ``false`` (any case); absent or empty is false."""
     raw = (request.args.get(name) or "").strip().lower()
     if raw not in ("", "true", "false"):
-        raise InvalidInput(Message("web.bodies.true-false-got", N_("%(name)s must be true or false, got %(raw)r"), name=name, raw=request.args[name]))
+        raise InvalidInput(Message("web.bodies.true-false-got",
+                                   N_("%(name)s must be true or false, got %(raw)r"),
+                                   name=name, raw=request.args[name]))
     return raw == "true"
 
 
@@ -190,12 +194,16 @@ def arg(name: str, kind: str, *, required: bool = False):
         try:
             number = int(raw)
         except ValueError:
-            raise InvalidInput(Message("web.bodies.whole-number-got-2", N_("%(name)s must be a whole number, got %(raw)r"), name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.bodies.whole-number-got",
+                                       N_("%(name)s must be a whole number, got %(raw)r"),
+                                       name=name, raw=raw)) from None
         return READERS[kind](number, name)
     if kind == "date":
         try:
             day = date.fromisoformat(raw.strip())
         except ValueError:
-            raise InvalidInput(Message("web.bodies.date-yyyy-mm", N_("%(name)s must be a date YYYY-MM-DD, got %(raw)r"), name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.bodies.date-yyyy-mm",
+                                       N_("%(name)s must be a date YYYY-MM-DD, got %(raw)r"),
+                                       name=name, raw=raw)) from None
         return within_years(day, name)
     return READERS[kind](raw, name)

@@ -32,7 +32,8 @@ def _day() -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(Message("web.dispatch.date-yyyy-mm", N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw)) from None
+        raise InvalidInput(Message("web.dispatch.date-yyyy-mm",
+                                   N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw)) from None
 
 
 @bp.get("/dispatch")

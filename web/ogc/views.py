@@ -40,7 +40,8 @@ JSON_TYPES = {"int": "integer", "bigint": "integer", "ref": "integer", "float": 
 def only_json():
     """``f=json`` (or nothing) is the one format served; another ``f`` is a 400."""
     if request.args.get("f", "json") != "json":
-        raise InvalidInput(Message("web.ogc.served-json", N_("f=%(f)s is not served; use f=json"), f=request.args["f"]))
+        raise InvalidInput(Message("web.ogc.not-served-json",
+                                   N_("f=%(f)s is not served; use f=json"), f=request.args["f"]))
 
 
 def _link(rel: str, href: str, type_: str = JSON, title: str | None = None) -> dict:
@@ -131,7 +132,8 @@ def _whole_number(name: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(Message("web.ogc.whole-number", N_("%(name)s must be a whole number"), name=name)) from None
+        raise InvalidInput(Message("web.ogc.whole-number",
+                                   N_("%(name)s must be a whole number"), name=name)) from None
 
 
 @bp.get("/collections/<name>/items")

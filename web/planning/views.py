@@ -46,14 +46,16 @@ def _shift() -> tuple[date, time, time]:
         day = (date.fromisoformat(raw_day) if raw_day else
                datetime.now(ZoneInfo(zone_name())).date() + timedelta(days=1))
     except ValueError:
-        raise InvalidInput(Message("web.planning.date-yyyy-mm", N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw_day)) from None
+        raise InvalidInput(Message("web.planning.date-yyyy-mm",
+                                   N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw_day)) from None
     hours = []
     for name, default in (("start", DEFAULT_START), ("end", DEFAULT_END)):
         raw = request.args.get(name, "").strip()
         try:
             hours.append(time.fromisoformat(raw) if raw else default)
         except ValueError:
-            raise InvalidInput(Message("web.planning.hh-mm-got", N_("%(name)s must be HH:MM, got %(raw)s"), name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.planning.hh-mm-got",
+                                       N_("%(name)s must be HH:MM, got %(raw)s"), name=name, raw=raw)) from None
     return day, hours[0], hours[1]
 
 

@@ -58,7 +58,8 @@ def _cache() -> TileCache:
 
 def _number(value: str, name: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise InvalidInput(Message("web.tiles.whole-number-most", N_("%(name)s must be a whole number of at most 9 digits"), name=name))
+        raise InvalidInput(Message("web.tiles.whole-number-most",
+                                   N_("%(name)s must be a whole number of at most 9 digits"), name=name))
     return int(value)
 
 

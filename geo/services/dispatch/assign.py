@@ -62,9 +62,8 @@ def _target(session: Session, kind: str, target_id: int) -> q.TargetRow:
                                    kind=kind, TARGET_MODELS=', '.join(q.TARGET_MODELS)))
     row = q.target_row(session, kind, target_id)
     if row is None:
-        raise NotFound(Message("assign.error",
-                               N_("no %(replace)s %(target_id)s"),
-                               replace=kind.replace('_', ' '), target_id=target_id))
+        raise NotFound(Message("assign.no-target", N_("no %(kind)s %(target_id)s"),
+                               kind=kind.replace("_", " "), target_id=target_id))
     return row
 
 
@@ -95,7 +94,7 @@ def _members(session: Session, formation: Formation, shift: Shift, member_ids, r
     known = {p.id: p for p in current}
     strangers = [i for i in ids if i not in known]
     if strangers:
-        raise InvalidInput(Message("assign.participant-are-members",
+        raise InvalidInput(Message("assign.participant-are-not-members",
                                    N_("participant(s) %(strangers)s are not members of %(formation_name)s on the "
                                       "shift date"),
                                    strangers=', '.join(map(str, strangers)), formation_name=formation.name))
@@ -114,7 +113,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     shift = request.shift()
     formation = session.get(Formation, request.formation_id)
     if formation is None:
-        raise NotFound(Message("assign.formation",
+        raise NotFound(Message("assign.no-formation",
                                N_("no formation %(formation_id)s"),
                                formation_id=request.formation_id))
     if target is None:
@@ -125,7 +124,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     if request.officer_id is not None:
         row = q.lock_officer(session, request.officer_id)
         if row is None:
-            raise NotFound(Message("assign.officer-2",
+            raise NotFound(Message("assign.no-officer-2",
                                    N_("no officer %(officer_id)s"),
                                    officer_id=request.officer_id))
         officer = _officer_facts(session, row, shift, unit_ids)
@@ -165,7 +164,7 @@ def _storable_override(session: Session, override: HomeAreaOverride | None) -> N
                                    N_("a home-area override needs both override_officer_id and a non-blank "
                                       "override_reason (or neither)")))
     if q.lock_officer(session, override.officer_id) is None:
-        raise NotFound(Message("assign.officer-override-id",
+        raise NotFound(Message("assign.no-officer-override-id",
                                N_("no officer %(officer_id)s (override_officer_id)"),
                                officer_id=override.officer_id))
 
@@ -218,7 +217,7 @@ def _live(session: Session, assignment_id: int, actor: Principal) -> Assignment:
     """The assignment, locked; NotFound when there is none or ``actor`` may not see it."""
     a = q.lock_assignment(session, assignment_id, visible=scopes.assignment_visible(scope_of(actor)))
     if a is None:
-        raise NotFound(Message("assign.assignment",
+        raise NotFound(Message("assign.no-assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     return a
@@ -318,8 +317,8 @@ def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal,
 def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) -> None:
     officer = q.officer(session, officer_id)
     if officer is None:
-        raise NotFound(Message("assign.officer", N_("no officer %(officer_id)s"), officer_id=officer_id))
+        raise NotFound(Message("assign.no-officer", N_("no officer %(officer_id)s"), officer_id=officer_id))
     if officer.police_unit_id not in facts.target_unit_ids:
-        raise NotFound(Message("assign.assignment-jurisdiction",
+        raise NotFound(Message("assign.no-assignment-jurisdiction",
                                N_("no assignment %(name)r in the jurisdiction of %(officer_name)s"),
                                name=facts.target.name, officer_name=officer.name))

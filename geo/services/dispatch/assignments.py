@@ -78,7 +78,7 @@ def list_assignments(session: Session, *, viewer: Principal, start: datetime | N
     if jurisdiction_of is not None:
         officer = q.officer(session, jurisdiction_of)
         if officer is None:
-            raise NotFound(Message("assignments.officer",
+            raise NotFound(Message("assignments.no-officer",
                                    N_("no officer %(jurisdiction_of)s"),
                                    jurisdiction_of=jurisdiction_of))
         unit_id = officer.police_unit_id
@@ -94,7 +94,7 @@ def assignment_feature(session: Session, assignment_id: int, *, viewer: Principa
     """One assignment as a GeoJSON feature; NotFound when there is none or ``viewer`` may not see it."""
     rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)))
     if not rows:
-        raise NotFound(Message("assignments.assignment",
+        raise NotFound(Message("assignments.no-assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     return _feature(rows[0], ZoneInfo(timezone))

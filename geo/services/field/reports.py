@@ -123,7 +123,7 @@ def file_report(session: Session, actor: Principal, *, category: str, lon: float
     if assignment_id is not None:
         owner = q.assignment_formation(session, assignment_id)
         if owner is None or (scope_of(actor).formation_id is not None and owner != formation_id):
-            raise NotFound(Message("reports.assignment",
+            raise NotFound(Message("reports.no-assignment",
                                    N_("no assignment %(assignment_id)s"),
                                    assignment_id=assignment_id))
         formation_id = owner
@@ -165,7 +165,7 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
     """One report; NotFound when there is none or ``viewer`` may not see it."""
     rows = q.report_rows(session, scope_of(viewer), ids=[report_id], limit=1)
     if not rows:
-        raise NotFound(Message("reports.report", N_("no report %(report_id)s"), report_id=report_id))
+        raise NotFound(Message("reports.no-report", N_("no report %(report_id)s"), report_id=report_id))
     return _dict(rows[0], ZoneInfo(timezone_name), gettext)
 
 

@@ -29,7 +29,7 @@ LIVE = ("proposed", "confirmed")
 def _formation(viewer: Principal) -> int:
     require(viewer, Role.LEADER)
     if viewer.formation_id is None:
-        raise Forbidden(Message("shifts.account-leads-formation", N_("this account leads no formation")))
+        raise Forbidden(Message("shifts.account-leads-no-formation", N_("this account leads no formation")))
     return viewer.formation_id
 
 
@@ -94,7 +94,7 @@ def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: da
     """One of the leader's shifts; NotFound for another formation's."""
     formation_id = _formation(viewer)
     if q.assignment_ids_of(session, formation_id, [assignment_id]) != [assignment_id]:
-        raise NotFound(Message("shifts.assignment",
+        raise NotFound(Message("shifts.no-assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     [feature] = _features(session, [assignment_id], now=now or datetime.now(timezone.utc),
@@ -110,7 +110,7 @@ def acknowledge_assignment(session: Session, actor: Principal, assignment_id: in
     now = now or datetime.now(timezone.utc)
     a = q.lock_assignment(session, assignment_id)
     if a is None or a.formation_id != formation_id:
-        raise NotFound(Message("shifts.assignment-2",
+        raise NotFound(Message("shifts.no-assignment-2",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     if a.acknowledged_at is None:

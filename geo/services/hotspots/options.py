@@ -210,7 +210,7 @@ def moment(value, name: str, zone: ZoneInfo, *, end: bool = False) -> datetime |
             whole_day = len(text) == 10
             value = date.fromisoformat(text) if whole_day else datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidInput(Message("options.iso-date-time",
+            raise InvalidInput(Message("options.not-iso-date-time",
                                        N_("%(name)s is not an ISO 8601 date or date-time: %(text)r"),
                                        name=name, text=text)) from None
     if not isinstance(value, date):
@@ -313,9 +313,9 @@ def _grid_options(aggregation: str, crs, origin, extent) -> tuple[int | None, tu
         extent = _choice(extent, EXTENTS, "extent")
     if aggregation not in GRIDS and (origin is not None or extent is not None):
         raise InvalidInput(Message("options.origin-extent-belong",
-                                   N_("origin and extent belong to a grid; %(replace)s polygons are what they are "
-                                      "(use aggregation square or hexagon)"),
-                                   replace=aggregation.replace('_', ' ')))
+                                   N_("origin and extent belong to a grid; %(aggregation)s polygons are what they "
+                                      "are (use aggregation square or hexagon)"),
+                                   aggregation=aggregation.replace("_", " ")))
     return crs, origin, extent
 
 

@@ -162,7 +162,7 @@ def grid_extent(session: Session, parameters: Parameters, area_geom):
     if chosen == "layer":
         bounds = db.extent(session)
         if bounds is None:
-            raise InvalidInput(Message("run.incidents-are-stored",
+            raise InvalidInput(Message("run.no-incidents-are-stored",
                                        N_("no incidents are stored: there is no layer extent to lay a grid over")))
         return shapely.box(*bounds)
     return None
@@ -179,7 +179,7 @@ def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLi
     found = db.area_geometry(session, area.kind, area.id)
     if found is None:
         label = area.kind.replace("_", " ")
-        raise InvalidInput(Message("run.there-id",
+        raise InvalidInput(Message("run.there-no-id",
                                    N_("there is no %(label)s with id %(area_id)s"),
                                    label=label, area_id=area.id))
     name, geometry = found

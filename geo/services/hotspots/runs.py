@@ -34,7 +34,7 @@ def _stored(session: Session, run_id: int, viewer: Principal):
     require(viewer, *POLICE_STAFF)
     run = runs.get_run(session, run_id)
     if run is None:
-        raise NotFound(Message("runs.analysis-run", N_("no analysis run %(run_id)s"), run_id=run_id))
+        raise NotFound(Message("runs.no-analysis-run", N_("no analysis run %(run_id)s"), run_id=run_id))
     return run
 
 
@@ -81,7 +81,7 @@ def list_runs(session: Session, *, viewer: Principal, limit: int = 50, offset: i
                                    N_("limit must be between 1 and %(MAX_RUNS_PAGE)s"),
                                    MAX_RUNS_PAGE=MAX_RUNS_PAGE))
     if offset < 0:
-        raise InvalidInput(Message("runs.offset-negative", N_("offset must not be negative")))
+        raise InvalidInput(Message("runs.offset-not-negative", N_("offset must not be negative")))
     found, total = runs.list_runs(session, limit=limit, offset=offset)
     return {"runs": [run_brief(r) for r in found], "total": total}
 

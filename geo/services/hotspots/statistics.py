@@ -142,7 +142,7 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
         polygons = area_sets.area_polygons(session, params.area_set, within=area)
         if polygons.empty and not area_sets.stored_sets(session, [params.area_set]):
             known = ", ".join(s["name"] for s in area_sets.area_sets(session)) or "none is imported yet"
-            raise InvalidInput(Message("statistics.there-set-analysis",
+            raise InvalidInput(Message("statistics.there-no-set-analysis",
                                        N_("there is no set of analysis areas called %(area_set)r; sets: %(known)s"),
                                        area_set=params.area_set, known=known))
         label = f"analysis area ({params.area_set})"
@@ -167,7 +167,7 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
 def _srid(crs: CRS) -> int:
     code = crs.to_epsg()
     if code is None:
-        raise InvalidInput(Message("statistics.has-epsg-code",
+        raise InvalidInput(Message("statistics.has-no-epsg-code",
                                    N_("%(crs_name)s has no EPSG code; choose a CRS by its EPSG code"),
                                    crs_name=crs.name))
     return code

@@ -70,7 +70,7 @@ def finish_import(session: Session, import_id: int, *, weights: tuple[str, str, 
     fmt, text, w = weights
     problem = unmatched(w, db.external_ids(session, names[0]))
     if problem is not None:
-        raise InvalidInput(Message("area_sets.ids-do-match",
+        raise InvalidInput(Message("area_sets.ids-do-not-match",
                                    N_("%(weights_name)s: its ids do not match the areas' %(weights_id)s: "
                                       "%(problem)s; nothing was stored"),
                                    weights_name=weights_name, weights_id=weights_id, problem=problem))

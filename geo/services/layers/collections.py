@@ -85,7 +85,7 @@ def output_of(crs: str | None) -> tuple[str, Output]:
     """The URI and output of a ``crs`` parameter (None: CRS84)."""
     crs = crs or CRS84
     if crs not in OUTPUTS:
-        raise InvalidInput(Message("collections.crs-supported-one",
+        raise InvalidInput(Message("collections.crs-not-supported-one",
                                    N_("crs %(crs)r is not supported; use one of %(SUPPORTED_CRS)s"),
                                    crs=crs, SUPPORTED_CRS=', '.join(SUPPORTED_CRS)))
     return crs, OUTPUTS[crs]
@@ -95,7 +95,7 @@ def bbox_in_crs(value: str, bbox_crs: str | None) -> tuple[float, float, float, 
     """A ``bbox`` given in ``bbox_crs`` (None: CRS84) as lon/lat (the storage CRS's ``parse_bbox``)."""
     bbox_crs = bbox_crs or CRS84
     if bbox_crs not in OUTPUTS:
-        raise InvalidInput(Message("collections.bbox-crs-supported",
+        raise InvalidInput(Message("collections.bbox-crs-not-supported",
                                    N_("bbox-crs %(bbox_crs)r is not supported; use one of %(SUPPORTED_CRS)s"),
                                    bbox_crs=bbox_crs, SUPPORTED_CRS=', '.join(SUPPORTED_CRS)))
     parts = value.split(",")
@@ -128,7 +128,7 @@ def _moment(text: str, *, end: bool) -> datetime | None:
             return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
         moment = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        raise InvalidInput(Message("collections.datetime-rfc-date",
+        raise InvalidInput(Message("collections.datetime-not-rfc-date",
                                    N_("datetime %(text)r is not an RFC 3339 date or time (e.g. "
                                       "2026-05-01T00:00:00Z, 2026-05-01, or an interval a/b with '..' for an open "
                                       "end)"),
@@ -197,7 +197,7 @@ def collection_items(session, name: str, *, viewer: Principal, bbox: str | None 
                                    N_("limit must be between 1 and %(MAX_PAGE)s"),
                                    MAX_PAGE=MAX_PAGE))
     if after is not None and after < 0:
-        raise InvalidInput(Message("collections.after-negative", N_("after must not be negative")))
+        raise InvalidInput(Message("collections.after-not-negative", N_("after must not be negative")))
     if bbox_crs is not None and bbox is None:
         raise InvalidInput(Message("collections.bbox-crs-needs", N_("bbox-crs needs a bbox")))
     lonlat = bbox_in_crs(bbox, bbox_crs) if bbox is not None else None
@@ -205,7 +205,7 @@ def collection_items(session, name: str, *, viewer: Principal, bbox: str | None 
     if datetime_ is not None:
         fields = temporal(spec)
         if fields is None:
-            raise InvalidInput(Message("collections.collection-has-time",
+            raise InvalidInput(Message("collections.collection-has-no-time",
                                        N_("collection %(name)s has no time to filter by datetime"),
                                        name=name))
         start, end = parse_datetime(datetime_)
@@ -232,7 +232,7 @@ def collection_item(session, name: str, feature_id: int, *, viewer: Principal, c
     crs_uri, output = output_of(crs)
     text = layer_geojson.feature_text(session, spec, feature_id, visible=_visible(spec, viewer), output=output)
     if text is None:
-        raise NotFound(Message("collections.feature-collection",
+        raise NotFound(Message("collections.no-feature-collection",
                                N_("no feature %(feature_id)s in collection %(name)s"),
                                feature_id=feature_id, name=name))
     return text, crs_uri

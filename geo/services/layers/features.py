@@ -23,7 +23,7 @@ def layer_spec(name: str) -> LayerSpec:
     try:
         return LAYERS[name]
     except KeyError:
-        raise NotFound(Message("features.layer-layers-are",
+        raise NotFound(Message("features.no-layer-layers-are",
                                N_("no layer %(name)r; layers are: %(LAYERS)s"),
                                name=name, LAYERS=', '.join(LAYERS))) from None
 
@@ -68,7 +68,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     _check_page(limit, offset)
     if after is not None and after < 0:
-        raise InvalidInput(Message("features.after-negative", N_("after must not be negative")))
+        raise InvalidInput(Message("features.after-not-negative", N_("after must not be negative")))
     if bbox is not None:
         bbox = parse_bbox(bbox)
     return layer_geojson.geojson_page(session, spec, limit=limit, after=after, offset=offset, bbox=bbox,
@@ -81,7 +81,7 @@ def _check_page(limit: int, offset: int) -> None:
                                    N_("limit must be between 1 and %(MAX_PAGE)s"),
                                    MAX_PAGE=MAX_PAGE))
     if offset < 0:
-        raise InvalidInput(Message("features.offset-negative", N_("offset must not be negative")))
+        raise InvalidInput(Message("features.offset-not-negative", N_("offset must not be negative")))
 
 
 def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) -> LayerPage:
@@ -90,9 +90,8 @@ def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal) ->
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id)
     if page.frame.empty:
-        raise NotFound(Message("features.error",
-                               N_("no %(replace)s %(feature_id)s"),
-                               replace=spec.name.replace('_', ' '), feature_id=feature_id))
+        raise NotFound(Message("features.no-feature", N_("no %(layer)s %(feature_id)s"),
+                               layer=spec.name.replace("_", " "), feature_id=feature_id))
     return page
 
 

@@ -73,7 +73,7 @@ def import_spec(name: str) -> LayerSpec:
     try:
         return IMPORTABLE[name]
     except KeyError:
-        raise NotFound(Message("imports.layer-import-into",
+        raise NotFound(Message("imports.no-layer-import-into",
                                N_("no layer %(name)r to import into; layers are: %(IMPORTABLE)s"),
                                name=name, IMPORTABLE=', '.join(IMPORTABLE))) from None
 
@@ -153,7 +153,7 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
     """Store an in-memory GeoDataFrame through the same validation as a file import."""
     require(actor, Role.ADMIN)
     if frame.crs is None:
-        raise InvalidInput(Message("imports.frame-has-crs", N_("%(name)s: the frame has no CRS"), name=name))
+        raise InvalidInput(Message("imports.frame-has-no-crs", N_("%(name)s: the frame has no CRS"), name=name))
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
     result = import_source(session, import_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
     if result.layer == area_sets.LAYER:
@@ -187,7 +187,7 @@ def import_chunks(session, spec: LayerSpec, chunks: Iterable[Source], *, actor: 
     """
     require(actor, Role.ADMIN)
     if on_duplicate not in ON_DUPLICATE:
-        raise InvalidInput(Message("imports.duplicate-one",
+        raise InvalidInput(Message("imports.duplicate-not-one",
                                    N_("on duplicate: %(on_duplicate)r is not one of: %(ON_DUPLICATE)s"),
                                    on_duplicate=on_duplicate, ON_DUPLICATE=', '.join(ON_DUPLICATE)))
     chunks = iter(chunks)
@@ -265,14 +265,15 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
         bar.close()
     stored = writer.stored
     if errors and (not skip_invalid or bad_rows >= rows):
-        every = " (every row)" if skip_invalid else ""
-        raise InvalidInput(Message("imports.rows-are-valid",
-                                   N_("%(first_name)s: %(bad_rows)s of %(rows)s rows%(every)s are not valid for "
-                                      "layer %(spec_name)s; nothing was stored"),
-                                   first_name=first.name, bad_rows=bad_rows, rows=rows, every=every,
-                                   spec_name=spec.name), rows=errors, notes=notes)
+        values = {"file": first.name, "bad_rows": bad_rows, "rows": rows, "layer": spec.name}
+        raise InvalidInput(Message("imports.every-row-not-valid",
+                                   N_("%(file)s: %(bad_rows)s of %(rows)s rows (every row) are not valid for layer "
+                                      "%(layer)s; nothing was stored"), **values) if skip_invalid else
+                           Message("imports.rows-not-valid",
+                                   N_("%(file)s: %(bad_rows)s of %(rows)s rows are not valid for layer %(layer)s; "
+                                      "nothing was stored"), **values), rows=errors, notes=notes)
     if rows == 0:
-        raise InvalidInput(Message("imports.holds-rows-nothing",
+        raise InvalidInput(Message("imports.holds-no-rows-nothing",
                                    N_("%(first_name)s holds no rows; nothing was stored"),
                                    first_name=first.name))
     rejected_file = None

@@ -40,7 +40,7 @@ def _layer(name: str, viewer: Principal):
     if name == REPORTS:
         return None, scopes.report_visible(scope_of(viewer))
     if name not in LAYERS:
-        raise NotFound(Message("tiles.tile-layer-layers",
+        raise NotFound(Message("tiles.no-tile-layer-layers",
                                N_("no tile layer %(name)r; layers are: %(value)s"),
                                name=name, value=', '.join([*LAYERS, REPORTS])))
     spec: LayerSpec = LAYERS[name]

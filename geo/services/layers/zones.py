@@ -30,7 +30,7 @@ def _position(value, where: str) -> tuple[float, float]:
     if (not isinstance(value, (list, tuple)) or len(value) not in (2, 3)
             or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c)
                        for c in value)):
-        raise InvalidInput(Message("zones.geometry-position-longitude",
+        raise InvalidInput(Message("zones.geometry-not-position-longitude",
                                    N_("geometry: %(where)s is not a position [longitude, latitude]"),
                                    where=where))
     lon, lat = float(value[0]), float(value[1])
@@ -49,7 +49,7 @@ def _ring(value, number: int) -> list[tuple[float, float]]:
                                    label=label))
     ring = [_position(p, f"position {i + 1} of {label}") for i, p in enumerate(value)]
     if ring[0] != ring[-1]:
-        raise InvalidInput(Message("zones.geometry-closed-last",
+        raise InvalidInput(Message("zones.geometry-not-closed-last",
                                    N_("geometry: %(label)s is not closed (its last position must repeat the first)"),
                                    label=label))
     return ring
@@ -84,7 +84,7 @@ def polygon_from_geojson(geometry, max_vertices: int = ZoneLimits.max_vertices) 
     shell, *holes = [_ring(r, i) for i, r in enumerate(rings)]
     polygon = Polygon(shell, holes)
     if polygon.is_empty or not polygon.is_valid:
-        raise InvalidInput(Message("zones.geometry-valid-polygon",
+        raise InvalidInput(Message("zones.geometry-not-valid-polygon",
                                    N_("geometry is not a valid polygon: %(explain_validity)s"),
                                    explain_validity=explain_validity(polygon)))
     return polygon
@@ -104,7 +104,7 @@ def _placed(session: Session, polygon: Polygon, limits: ZoneLimits) -> z.Placeme
     where = z.placement(session, polygon)
     min_area_m2, max_area_m2 = limits.min_area_m2, limits.max_area_m2
     if not where.inside_districts:
-        raise InvalidInput(Message("zones.geometry-area-inside",
+        raise InvalidInput(Message("zones.geometry-area-not-inside",
                                    N_("geometry: the area is not inside the districts of the city; draw it within "
                                       "them")))
     if where.area_m2 < min_area_m2:
@@ -144,7 +144,7 @@ def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, poli
     name = _name(name)
     polygon = polygon_from_geojson(geometry, limits.max_vertices)
     if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
-        raise NotFound(Message("zones.police-unit",
+        raise NotFound(Message("zones.no-police-unit",
                                N_("no police unit %(police_unit_id)s"),
                                police_unit_id=police_unit_id))
     where = _placed(session, polygon, limits)

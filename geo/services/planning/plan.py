@@ -109,7 +109,8 @@ def accept_plan(session: Session, *, actor: Principal, items: Sequence[Assignmen
     """Store each item through ``assign_formation`` (every rule checked again), each on its own.
 
     An item that breaks a rule, or names what does not exist, stores nothing and is reported with
-    its violations; the others are stored. Never commits: the caller commits once.
+    its violations, the ``code`` of its error and the error itself (a Message the caller renders in
+    the reader's language); the others are stored. Never commits: the caller commits once.
 
     Examples
     --------

@@ -118,9 +118,8 @@ def number(value, name: str, *, whole: bool = False) -> float | int:
     """``value`` as a finite number (a whole one if ``whole``); InvalidInput naming ``name`` otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or (whole and not float(value).is_integer()):
-        raise InvalidInput(Message("request.number",
-                                   N_("%(name)s must be a %(value)snumber"),
-                                   name=name, value='whole ' if whole else ''))
+        raise InvalidInput(Message("request.whole-number", N_("%(name)s must be a whole number"), name=name) if whole
+                           else Message("request.number", N_("%(name)s must be a number"), name=name))
     return int(value) if whole else float(value)
 
 
