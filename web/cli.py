@@ -279,7 +279,7 @@ def _show_report(full, path: Path, *, err: bool = False) -> None:
         return
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        where = _("the full report (%(lines)s lines) is in %(path)s", lines=f"{len(lines):,}", path=path)
+        where = _("the full report (%(lines)s lines) is in %(path)s", lines=format(len(lines), ","), path=path)
     except OSError as exc:
         where = _("the full report could not be written to %(path)s (%(reason)s)", path=path, reason=exc.strerror)
     more_reasons = len(full.counts) - 11
@@ -511,7 +511,7 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     _session().close()  # refuse to serve a database the migrations have not brought up to date
     app: Flask = current_app._get_current_object()
     register_pages(app)  # the command line's app has none (see cli_app)
-    click.echo(_("kuzet serving on %(url)s", url=f"http://{host}:{port}/"))
+    click.echo(_("kuzet serving on http://%(host)s:%(port)s/", host=host, port=port))
     if not (dev or debug):
         from .server import serve as serve_production
 
