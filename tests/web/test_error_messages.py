@@ -34,9 +34,9 @@ def russian(connection, session, tmp_path):
     """A client signed in as an administrator, reading Russian."""
     app = make_app(connection, BABEL_DEFAULT_LOCALE="ru",
                    BABEL_TRANSLATION_DIRECTORIES=catalogue(tmp_path, "ru", RUSSIAN))
-    add_user(session, "admin", ["admin"])
+    add_user(session, "chitatel", ["admin"])
     session.commit()
-    client = sign_in(app.test_client(), "admin")
+    client = sign_in(app.test_client(), "chitatel")
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "ru"
     return client
 
