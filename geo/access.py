@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 
 from .domain import Role
 from .errors import Forbidden
-from .messages import N_, Message
+from .messages import N_, Joined, Message
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,18 @@ SYSTEM = Principal(None, "system", frozenset({Role.ADMIN}))
 def require(principal: Principal, *roles: Role) -> None:
     """Forbidden unless the principal holds one of ``roles`` (admins hold every role)."""
     if not principal.has(*roles):
-        wanted = ", ".join(r.value for r in roles)
+        wanted = Joined("access.roles", [role_name(r) for r in roles], ", ")
         raise Forbidden(Message("access.needs-role", N_("this needs the role %(wanted)s"), wanted=wanted))
+
+
+# The roles as users read them: the msgid is the stored value, so English reads as before.
+ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.DISPATCHER: N_("dispatcher"), Role.ANALYST: N_("analyst"),
+              Role.SUPERVISOR: N_("supervisor"), Role.LEADER: N_("leader")}
+
+
+def role_name(role: Role) -> Message:
+    """A role's name, rendered in the reader's language."""
+    return Message(f"role.{role.value}", ROLE_NAMES.get(role, role.value))
 
 
 # Who may do what (admins hold every role); the table in the module docstring, as data.

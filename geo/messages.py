@@ -109,16 +109,16 @@ class Text(Message):
 
 
 class Joined(Message):
-    """Several messages shown as one (each in the reader's language), separated by "; "."""
+    """Several messages shown as one (each in the reader's language), separated by ``separator``."""
 
     __slots__ = ("parts",)
 
-    def __init__(self, code: str, parts: list[Message | str]):
-        super().__init__(code, "; ")
+    def __init__(self, code: str, parts: list[Message | str], separator: str = "; "):
+        super().__init__(code, separator)
         self.parts = list(parts)
 
     def render(self, translations: Translations | None = None) -> str:
-        return "; ".join(render(p, translations) for p in self.parts)
+        return self.msgid.join(render(p, translations) for p in self.parts)
 
 
 def message(value: Message | str, code: str) -> Message:

@@ -15,7 +15,9 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from geo.errors import InvalidInput, NotFound, RowError
+from geo.access import Principal, require
+from geo.domain import Role
+from geo.errors import Forbidden, InvalidInput, NotFound, RowError
 from geo.messages import N_, NP_, Message, Text, placeholders, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -172,10 +174,11 @@ def test_a_message_renders_in_english_and_in_a_catalogue(tmp_path):
     assert [Message("rows.refused", rows, num=n).render(translations) for n in (1, 3, 5, 21)] == [
         "1 строка отклонена", "3 строки отклонены", "5 строк отклонено", "21 строка отклонена"]
     # A parameter that is a message itself (a role's name) is rendered in the same language.
-    needs = Message("access.needs-role", N_("this needs the role %(wanted)s"),
-                    wanted=Message("role.dispatcher", N_("dispatcher")))
-    assert (str(needs), needs.render(translations)) == ("this needs the role dispatcher",
-                                                          "для этого нужна роль диспетчер")
+    with pytest.raises(Forbidden) as refused:
+        require(Principal(user_id=1, login="x"), Role.DISPATCHER, Role.ANALYST)
+    assert refused.value.msg.code == "access.needs-role"
+    assert (refused.value.message, refused.value.render(translations)) == (
+        "this needs the role dispatcher, analyst", "для этого нужна роль диспетчер, analyst")
     # Text a caller translated already is shown as it is, whatever the catalogue.
     assert render(Text("invalid-input", "уже переведено"), translations) == "уже переведено"
 
