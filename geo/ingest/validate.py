@@ -426,7 +426,7 @@ def outside_extent(geoms: np.ndarray, extent: Extent, *, failed: set[int] = froz
 
 
 def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], stored: set[tuple],
-               hint: str) -> tuple[list[RowError], set[tuple]]:
+               hint: Message | str) -> tuple[list[RowError], set[tuple]]:
     """Rows whose key (the values of ``key_columns``) is stored already: an error each, and those keys.
 
     Rows of one file may share a key (one incident number, one row per offence); only keys an

@@ -202,7 +202,8 @@ def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gette
         "%(formation)s was booked for an overlapping shift by another request a moment ago.",
         formation=facts.formation.name))
     return Conflict(Message("assign.formation-already-booked",
-                            N_("the formation is already booked for an overlapping shift; nothing was stored")), [violation])
+                            N_("the formation is already booked for an overlapping shift; nothing was stored")),
+                    [violation])
 
 
 

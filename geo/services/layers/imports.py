@@ -331,7 +331,7 @@ def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tupl
     found = layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_chunk, besides_import=import_id) \
         if in_chunk else set()
     errors, duplicates = known_keys(prepared.columns, key_columns, found,
-                                    "--on-duplicate update replaces the stored rows")
+                                    Message("imports.duplicate-hint", N_("--on-duplicate update replaces the stored rows")))
     return [RowError(e.row + offset, e.field, e.msg) for e in errors], duplicates
 
 
