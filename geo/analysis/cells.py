@@ -274,7 +274,7 @@ def extent_of(bounds: tuple[float, float, float, float] | None, area) -> gpd.Geo
     """What a grid covers: ``area`` (EPSG:4326 polygon or a layer), else the box of lon/lat ``bounds``."""
     if area is None:
         if bounds is None:
-            raise InvalidInput(Message("cells.nothing-count-selection-2",
+            raise InvalidInput(Message("cells.nothing-count-empty",
                                        N_("nothing to count: the selection is empty and no area was given")))
         return gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs=STORAGE_CRS)
     return _extent(None, area)
@@ -283,7 +283,7 @@ def extent_of(bounds: tuple[float, float, float, float] | None, area) -> gpd.Geo
 def _extent(points: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
     if area is None:
         if points.empty:
-            raise InvalidInput(Message("cells.nothing-count-selection-3",
+            raise InvalidInput(Message("cells.nothing-count-empty",
                                        N_("nothing to count: the selection is empty and no area was given")))
         return gpd.GeoDataFrame(geometry=[shapely.box(*points.total_bounds)], crs=points.crs)
     if isinstance(area, BaseGeometry):

@@ -119,7 +119,7 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
     minx, miny, maxx, maxy = (extent.to_crs(crs).total_bounds if area is not None
                               else (*xy.min(axis=0), *xy.max(axis=0)))
     if not (np.isfinite([minx, miny, maxx, maxy]).all() and np.isfinite(xy).all()):
-        raise InvalidInput(Message("kde.cannot-project-area",
+        raise InvalidInput(Message("cells.cannot-project-area",
                                    N_("%(crs_name)s cannot project this area; choose a CRS meant for it"),
                                    crs_name=crs.name))
     x0, y0, nx, ny = density_grid((minx, miny, maxx, maxy), cell_size_m=cell_size_m, pad_m=pad, origin=(ox, oy))

@@ -93,7 +93,7 @@ def read_almaty(data_dir: Path) -> AlmatyData:
     for key, relative in FILES.items():
         path = data_dir / relative
         if not path.is_file():
-            raise InvalidInput(Message("sources.demo-data-file", N_("demo data file not found: %(path)s"), path=path))
+            raise InvalidInput(Message("network.demo-data-file", N_("demo data file not found: %(path)s"), path=path))
         frames[key] = gpd.read_file(path, engine="pyogrio")
     districts = frames["districts"].to_crs(STORAGE_CRS)
     minx, miny, maxx, maxy = districts.total_bounds

@@ -58,7 +58,7 @@ def timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(Message("validate.unknown-time-zone",
+        raise InvalidInput(Message("options.unknown-time-zone",
                                    N_("unknown time zone %(name)r (use an IANA name such as Asia/Almaty)"),
                                    name=name)) from exc
 
@@ -210,7 +210,7 @@ def _parse_number(texts, *, missing, f, **_):
     with np.errstate(invalid="ignore"):
         number = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(number)
-        problems = {int(i): Message("validate.not-number", N_("not a number: %(text)r"), text=texts[i])
+        problems = {int(i): Message("readers.not-number", N_("not a number: %(text)r"), text=texts[i])
                     for i in rows[bad]}
         if f.type == "int":
             fraction = ~bad & (np.mod(number, 1) != 0)
@@ -283,7 +283,7 @@ def _bigint(text, **_):
     whole = text.strip().lstrip("+")
     digits = whole[1:] if whole.startswith("-") else whole
     if not (digits.isascii() and digits.isdigit()):
-        return _Bad(Message("validate.not-whole-number-2", N_("not a whole number: %(text)r"), text=text))
+        return _Bad(Message("validate.not-whole-number", N_("not a whole number: %(text)r"), text=text))
     if not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
         return _Bad(Message("validate.outside-range-bit",
                             N_("%(text)s is outside the range of a 64-bit whole number"),

@@ -97,7 +97,7 @@ def moment(value, name: str) -> datetime:
 def integer(value, name: str, *, low: int = INT_MIN) -> int:
     """A whole number from ``low`` to ``INT_MAX`` (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(Message("web.bodies.whole-number", N_("%(name)s must be a whole number"), name=name))
+        raise InvalidInput(Message("request.whole-number", N_("%(name)s must be a whole number"), name=name))
     if not low <= value <= INT_MAX:
         raise InvalidInput(Message("web.bodies.whole-number-range",
                                    N_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d"),
@@ -112,7 +112,7 @@ def count(value, name: str) -> int:
 
 def text(value, name: str) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(Message("web.bodies.string", N_("%(name)s must be a string"), name=name))
+        raise InvalidInput(Message("options.string", N_("%(name)s must be a string"), name=name))
     return value
 
 

@@ -132,7 +132,7 @@ def _whole_number(name: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(Message("web.ogc.whole-number",
+        raise InvalidInput(Message("request.whole-number",
                                    N_("%(name)s must be a whole number"), name=name)) from None
 
 

@@ -46,7 +46,7 @@ def _shift() -> tuple[date, time, time]:
         day = (date.fromisoformat(raw_day) if raw_day else
                datetime.now(ZoneInfo(zone_name())).date() + timedelta(days=1))
     except ValueError:
-        raise InvalidInput(Message("web.planning.date-yyyy-mm",
+        raise InvalidInput(Message("web.dispatch.date-yyyy-mm",
                                    N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw_day)) from None
     hours = []
     for name, default in (("start", DEFAULT_START), ("end", DEFAULT_END)):

@@ -113,7 +113,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     shift = request.shift()
     formation = session.get(Formation, request.formation_id)
     if formation is None:
-        raise NotFound(Message("assign.no-formation",
+        raise NotFound(Message("not-found.formation",
                                N_("no formation %(formation_id)s"),
                                formation_id=request.formation_id))
     if target is None:
@@ -124,7 +124,7 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     if request.officer_id is not None:
         row = q.lock_officer(session, request.officer_id)
         if row is None:
-            raise NotFound(Message("assign.no-officer-2",
+            raise NotFound(Message("not-found.officer",
                                    N_("no officer %(officer_id)s"),
                                    officer_id=request.officer_id))
         officer = _officer_facts(session, row, shift, unit_ids)
@@ -218,7 +218,7 @@ def _live(session: Session, assignment_id: int, actor: Principal) -> Assignment:
     """The assignment, locked; NotFound when there is none or ``actor`` may not see it."""
     a = q.lock_assignment(session, assignment_id, visible=scopes.assignment_visible(scope_of(actor)))
     if a is None:
-        raise NotFound(Message("assign.no-assignment",
+        raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     return a
@@ -318,7 +318,7 @@ def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal,
 def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) -> None:
     officer = q.officer(session, officer_id)
     if officer is None:
-        raise NotFound(Message("assign.no-officer", N_("no officer %(officer_id)s"), officer_id=officer_id))
+        raise NotFound(Message("not-found.officer", N_("no officer %(officer_id)s"), officer_id=officer_id))
     if officer.police_unit_id not in facts.target_unit_ids:
         raise NotFound(Message("assign.no-assignment-jurisdiction",
                                N_("no assignment %(name)r in the jurisdiction of %(officer_name)s"),

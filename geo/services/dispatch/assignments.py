@@ -94,7 +94,7 @@ def assignment_feature(session: Session, assignment_id: int, *, viewer: Principa
     """One assignment as a GeoJSON feature; NotFound when there is none or ``viewer`` may not see it."""
     rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)))
     if not rows:
-        raise NotFound(Message("assignments.no-assignment",
+        raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     return _feature(rows[0], ZoneInfo(timezone))

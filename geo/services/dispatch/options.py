@@ -125,7 +125,7 @@ def formation_roster(session: Session, formation_id: int, *, viewer: Principal, 
     require(viewer, *ROSTER_READERS)
     formation = q.formation(session, formation_id, visible=scopes.formation_visible(scope_of(viewer)))
     if formation is None:
-        raise NotFound(Message("options.no-formation",
+        raise NotFound(Message("not-found.formation",
                                N_("no formation %(formation_id)s"), formation_id=formation_id))
     regime = get_regime(regime_name)
     members = []

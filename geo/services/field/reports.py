@@ -123,7 +123,7 @@ def file_report(session: Session, actor: Principal, *, category: str, lon: float
     if assignment_id is not None:
         owner = q.assignment_formation(session, assignment_id)
         if owner is None or (scope_of(actor).formation_id is not None and owner != formation_id):
-            raise NotFound(Message("reports.no-assignment",
+            raise NotFound(Message("not-found.assignment",
                                    N_("no assignment %(assignment_id)s"),
                                    assignment_id=assignment_id))
         formation_id = owner

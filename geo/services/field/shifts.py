@@ -94,7 +94,7 @@ def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: da
     """One of the leader's shifts; NotFound for another formation's."""
     formation_id = _formation(viewer)
     if q.assignment_ids_of(session, formation_id, [assignment_id]) != [assignment_id]:
-        raise NotFound(Message("shifts.no-assignment",
+        raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     [feature] = _features(session, [assignment_id], now=now or datetime.now(timezone.utc),
@@ -110,7 +110,7 @@ def acknowledge_assignment(session: Session, actor: Principal, assignment_id: in
     now = now or datetime.now(timezone.utc)
     a = q.lock_assignment(session, assignment_id)
     if a is None or a.formation_id != formation_id:
-        raise NotFound(Message("shifts.no-assignment-2",
+        raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
     if a.acknowledged_at is None:

@@ -298,7 +298,7 @@ def origin_of(value) -> tuple[float, float] | None:
                                    N_("origin must be two numbers [x, y] in metres of the grid's CRS")))
     xy = list(value)
     if len(xy) != 2:
-        raise InvalidInput(Message("options.origin-two-numbers-2",
+        raise InvalidInput(Message("options.origin-two-numbers",
                                    N_("origin must be two numbers [x, y] in metres of the grid's CRS")))
     x, y = (_number(v, "origin", -MAX_COORDINATE_M, MAX_COORDINATE_M) for v in xy)
     return (x, y)

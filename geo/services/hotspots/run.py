@@ -278,7 +278,7 @@ def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, 
         first, last = min(first, days.min()), max(last, days.max())
     span = (last - first).days + 1 if len(days) else 0
     if span > max_days:
-        raise InvalidInput(Message("run.series-would-count-2",
+        raise InvalidInput(Message("run.series-would-count",
                                    N_("the series would count %(span)s days; at most %(max_days)s are counted "
                                       "(choose a shorter start..end)"),
                                    span=format(span, ','), max_days=format(max_days, ',')))

@@ -81,7 +81,7 @@ def list_runs(session: Session, *, viewer: Principal, limit: int = 50, offset: i
                                    N_("limit must be between 1 and %(MAX_RUNS_PAGE)s"),
                                    MAX_RUNS_PAGE=MAX_RUNS_PAGE))
     if offset < 0:
-        raise InvalidInput(Message("runs.offset-not-negative", N_("offset must not be negative")))
+        raise InvalidInput(Message("features.offset-not-negative", N_("offset must not be negative")))
     found, total = runs.list_runs(session, limit=limit, offset=offset)
     return {"runs": [run_brief(r) for r in found], "total": total}
 

@@ -221,10 +221,10 @@ def _surface(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
     """``geo.analysis.kde.kde`` of the chosen incidents, their linear binning summed in PostGIS."""
     cell, bandwidth, kernel = params.cell_size_m, params.bandwidth_m, params.kernel
     if bandwidth <= 0 or cell <= 0:
-        raise InvalidInput(Message("statistics.bandwidth-cell-size",
+        raise InvalidInput(Message("kde.bandwidth-cell-size",
                                    N_("bandwidth and cell size must be positive numbers of metres")))
     if kernel not in ("quartic", "gaussian"):
-        raise InvalidInput(Message("statistics.unknown-kernel-quartic",
+        raise InvalidInput(Message("kde.unknown-kernel-quartic",
                                    N_("unknown kernel %(kernel)r; use 'quartic' or 'gaussian'"),
                                    kernel=kernel))
     frame = extent_of(totals.bounds, extent)
@@ -233,7 +233,7 @@ def _surface(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
     bounds_m = (tuple(frame.to_crs(crs).total_bounds) if extent is not None
                 else aggregate.metric_bounds(session, chosen, srid))
     if not np.isfinite(bounds_m).all():
-        raise InvalidInput(Message("statistics.cannot-project-area",
+        raise InvalidInput(Message("cells.cannot-project-area",
                                    N_("%(crs_name)s cannot project this area; choose a CRS meant for it"),
                                    crs_name=crs.name))
     pad = 0.0 if extent is not None else support_m(bandwidth, kernel)

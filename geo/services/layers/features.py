@@ -68,7 +68,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     _check_page(limit, offset)
     if after is not None and after < 0:
-        raise InvalidInput(Message("features.after-not-negative", N_("after must not be negative")))
+        raise InvalidInput(Message("collections.after-not-negative", N_("after must not be negative")))
     if bbox is not None:
         bbox = parse_bbox(bbox)
     return layer_geojson.geojson_page(session, spec, limit=limit, after=after, offset=offset, bbox=bbox,
@@ -77,7 +77,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
 
 def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(Message("features.limit-between",
+        raise InvalidInput(Message("collections.limit-between",
                                    N_("limit must be between 1 and %(MAX_PAGE)s"),
                                    MAX_PAGE=MAX_PAGE))
     if offset < 0:
@@ -110,7 +110,7 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
         raise InvalidInput(Message("features.bbox-outside-longitude",
                                    N_("bbox is outside longitude -180..180 / latitude -90..90")))
     if minx > maxx or miny > maxy:
-        raise InvalidInput(Message("features.bbox-minimum-greater", N_("bbox minimum is greater than its maximum")))
+        raise InvalidInput(Message("collections.bbox-minimum-greater", N_("bbox minimum is greater than its maximum")))
     return minx, miny, maxx, maxy
 
 

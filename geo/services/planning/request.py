@@ -108,7 +108,7 @@ def planned_shift(starts_at: datetime, ends_at: datetime) -> Shift:
     try:
         shift = Shift(starts_at, ends_at)
     except ValueError as exc:
-        raise InvalidInput(Message("request.shift", N_("shift: %(exc)s"), exc=exc)) from None
+        raise InvalidInput(Message("assign.shift", N_("shift: %(exc)s"), exc=exc)) from None
     if shift.end - shift.start > MAX_SHIFT:
         raise InvalidInput(Message("request.shift-plan-lasts", N_("a shift to plan lasts at most 24 hours")))
     return shift
@@ -119,7 +119,7 @@ def number(value, name: str, *, whole: bool = False) -> float | int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or (whole and not float(value).is_integer()):
         raise InvalidInput(Message("request.whole-number", N_("%(name)s must be a whole number"), name=name) if whole
-                           else Message("request.number", N_("%(name)s must be a number"), name=name))
+                           else Message("options.number", N_("%(name)s must be a number"), name=name))
     return int(value) if whole else float(value)
 
 
