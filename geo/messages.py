@@ -76,11 +76,16 @@ class Message:
 
     def render(self, translations: Translations | None = None) -> str:
         """The message in the language of ``translations`` (English without them)."""
-        t = translations or ENGLISH
+        t = ENGLISH if translations is None else translations
         text = t.gettext(self.msgid) if self.plural is None else t.ngettext(self.msgid, self.plural, self.count)
         if not self.params:
             return text
-        return text % {k: render(v, t) if isinstance(v, Message) else v for k, v in self.params.items()}
+        values = {k: render(v, t) if isinstance(v, Message) else v for k, v in self.params.items()}
+        try:
+            return text % values
+        except (KeyError, ValueError, TypeError):  # a translation whose placeholders are wrong: the source text
+            source = self.msgid if self.plural is None or self.count == 1 else self.plural
+            return source % values
 
     def __str__(self) -> str:
         return self.render()

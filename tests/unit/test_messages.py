@@ -185,6 +185,9 @@ def test_a_message_renders_in_english_and_in_a_catalogue(tmp_path):
     assert refused.value.msg.code == "access.needs-role"
     assert (refused.value.message, refused.value.render(translations)) == (
         "this needs the role dispatcher, analyst", "для этого нужна роль диспетчер, analyst")
+    # A translation with a wrong placeholder shows the source text rather than failing.
+    broken = compiled(tmp_path / "broken", "ru", {"no layer %(name)r": "нет слоя %(layer)r"})
+    assert m.render(broken) == "no layer 'zones'"
     # Text a caller translated already is shown as it is, whatever the catalogue.
     assert render(Text("invalid-input", "уже переведено"), translations) == "уже переведено"
 
