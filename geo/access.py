@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 
 from .domain import Role
 from .errors import Forbidden
+from .messages import N_, Joined, Message
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,18 @@ SYSTEM = Principal(None, "system", frozenset({Role.ADMIN}))
 def require(principal: Principal, *roles: Role) -> None:
     """Forbidden unless the principal holds one of ``roles`` (admins hold every role)."""
     if not principal.has(*roles):
-        wanted = ", ".join(r.value for r in roles)
-        raise Forbidden(f"this needs the role {wanted}")
+        wanted = Joined("access.roles", [role_name(r) for r in roles], ", ")
+        raise Forbidden(Message("access.needs-role", N_("this needs the role %(wanted)s"), wanted=wanted))
+
+
+# The roles as users read them: the msgid is the stored value, so English reads as before.
+ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.DISPATCHER: N_("dispatcher"), Role.ANALYST: N_("analyst"),
+              Role.SUPERVISOR: N_("supervisor"), Role.LEADER: N_("leader")}
+
+
+def role_name(role: Role) -> Message:
+    """A role's name, rendered in the reader's language."""
+    return Message(f"role.{role.value}", ROLE_NAMES.get(role, role.value))
 
 
 # Who may do what (admins hold every role); the table in the module docstring, as data.
@@ -113,6 +124,6 @@ def signing_officer(actor: Principal, officer_id: int | None) -> int:
         return officer_id
     if Role.SUPERVISOR in actor.roles and actor.officer_id is not None:
         if officer_id is not None and officer_id != actor.officer_id:
-            raise Forbidden("a supervisor signs off as their own officer")
+            raise Forbidden(Message("access.supervisor-signs-off", N_("a supervisor signs off as their own officer")))
         return actor.officer_id
-    raise Forbidden("name the officer who signs off")
+    raise Forbidden(Message("access.name-officer-who", N_("name the officer who signs off")))

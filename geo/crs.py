@@ -7,6 +7,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from .errors import InvalidInput
+from .messages import N_, Message
 
 if TYPE_CHECKING:  # geopandas is heavy to import, and only named here
     import geopandas as gpd
@@ -42,19 +43,25 @@ def metric_crs(epsg) -> CRS:
     geo.errors.InvalidInput: EPSG:4326 (WGS 84) is geographic, in degrees; choose a projected CRS in metres, such as a UTM zone
     """
     if isinstance(epsg, bool) or not isinstance(epsg, int) or not 1024 <= epsg <= 999_999:
-        raise InvalidInput("crs must be an EPSG code: a whole number such as 32643")
+        raise InvalidInput(Message("crs.crs-epsg-code", N_("crs must be an EPSG code: a whole number such as 32643")))
     try:
         crs = CRS.from_epsg(epsg)
     except CRSError:
-        raise InvalidInput(f"EPSG:{epsg} is not a known coordinate reference system") from None
+        raise InvalidInput(Message("crs.epsg-not-known-coordinate",
+                                   N_("EPSG:%(epsg)s is not a known coordinate reference system"),
+                                   epsg=epsg)) from None
     if not crs.is_projected:
         kind = "geographic, in degrees" if crs.is_geographic else "not a projected CRS"
-        raise InvalidInput(f"EPSG:{epsg} ({crs.name}) is {kind}; choose a projected CRS in metres, "
-                           "such as a UTM zone")
+        raise InvalidInput(Message("crs.epsg-choose-projected",
+                                   N_("EPSG:%(epsg)s (%(crs_name)s) is %(kind)s; choose a projected CRS in metres, "
+                                      "such as a UTM zone"),
+                                   epsg=epsg, crs_name=crs.name, kind=kind))
     units = {axis.unit_name for axis in crs.axis_info[:2]}
     if not units <= {"metre", "meter"}:
-        raise InvalidInput(f"EPSG:{epsg} ({crs.name}) measures in {', '.join(sorted(units))}; "
-                           "choose a projected CRS in metres")
+        raise InvalidInput(Message("crs.epsg-measures-choose",
+                                   N_("EPSG:%(epsg)s (%(crs_name)s) measures in %(units)s; choose a projected CRS "
+                                      "in metres"),
+                                   epsg=epsg, crs_name=crs.name, units=', '.join(sorted(units))))
     return crs
 
 
@@ -78,7 +85,10 @@ def check_covers(crs: CRS, bounds: tuple[float, float, float, float]) -> None:
     if minx >= use.west - m and maxx <= use.east + m and miny >= use.south - m and maxy <= use.north + m:
         return
     code = crs.to_epsg()
-    raise InvalidInput(f"EPSG:{code} ({crs.name}) is meant for lon {use.west:g} to {use.east:g}, "
-                       f"lat {use.south:g} to {use.north:g}; the grid's extent (lon {minx:.4g} to {maxx:.4g}, "
-                       f"lat {miny:.4g} to {maxy:.4g}) lies outside it: choose a CRS for this area, or none "
-                       "for its UTM zone")
+    raise InvalidInput(Message("crs.epsg-meant-lon",
+                               N_("EPSG:%(code)s (%(crs_name)s) is meant for lon %(west)g to %(east)g, lat "
+                                  "%(south)g to %(north)g; the grid's extent (lon %(minx).4g to %(maxx).4g, lat "
+                                  "%(miny).4g to %(maxy).4g) lies outside it: choose a CRS for this area, or none "
+                                  "for its UTM zone"),
+                               code=code, crs_name=crs.name, west=use.west, east=use.east, south=use.south,
+                               north=use.north, minx=minx, maxx=maxx, miny=miny, maxy=maxy))

@@ -24,6 +24,7 @@ from geo.services import accounts, api_tokens, web_sessions
 from .config import settings
 from .db import get_session
 from .formats import format_clock
+from .messages import localised
 from .sessions import DatabaseSessionInterface
 
 bp = Blueprint("auth", __name__)
@@ -68,7 +69,7 @@ def load_user_from_token(_request) -> User | None:
     try:
         principal = api_tokens.principal_for_token(db, token)
     except api_tokens.TokenRefused as exc:
-        g.token_refused = exc.message
+        g.token_refused = localised(exc.msg)
         return None
     db.commit()  # last_used_at, before the view runs (a view that fails must not undo it)
     return User(principal)
@@ -83,13 +84,14 @@ def require_login():
     """Every route but the login page and static files needs a signed-in user."""
     if bearer_token() is not None and not current_user.is_authenticated:
         message = g.get("token_refused") or _("unknown API token")
-        return (jsonify({"code": "InvalidToken", "description": message, "error": message}), 401,
+        return (jsonify({"code": "InvalidToken", "description": message, "error": message, "message": message}), 401,
                 {"WWW-Authenticate": 'Bearer error="invalid_token"'})
     if request.endpoint in OPEN_ENDPOINTS or current_user.is_authenticated:
         return None
     if request.path.startswith(TOKEN_PATHS):
         message = _("sign in first, or send an API token as 'Authorization: Bearer <token>'")
-        return jsonify({"code": "Unauthorized", "description": message, "error": message}), 401, {"WWW-Authenticate": "Bearer"}
+        return jsonify({"code": "Unauthorized", "description": message, "error": message,
+                        "message": message}), 401, {"WWW-Authenticate": "Bearer"}
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 

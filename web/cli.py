@@ -29,12 +29,16 @@ from geo.services import Mapping, load_mapping, parse_pairs
 from geo.services.database import migrate
 
 from . import create_app, register_pages
+from .cli_language import CliText
 from .config import settings
 from .db import new_session
 
 REPORT_LIMIT = 200  # the demo's report; an import's report goes to a file when longer than the screen
 # Lines of the screen when the terminal does not say (output to a pipe or a file).
 SCREEN_LINES = 40
+
+# What the commands say, in the language of their environment (KUZET_LOCALE, else LANG & co.).
+_ = CliText()
 
 # The commands, each run inside the app's context (AppGroup); init_app puts them on app.cli.
 commands = AppGroup("kuzet")
@@ -91,7 +95,7 @@ def db_upgrade(revision: str) -> None:
         migrate.upgrade(url, revision=revision)
     except OperationalError as exc:
         raise _unreachable(make_url(url), exc) from None
-    click.echo(f"database at revision {migrate.head() if revision == 'head' else revision}")
+    click.echo(_("database at revision %(revision)s", revision=migrate.head() if revision == "head" else revision))
 
 
 @db.command("prune")
@@ -105,8 +109,8 @@ def db_prune() -> None:
     with session.begin():
         count = drop_expired_sessions(session)
         attempts = forget_login_attempts(session, settings().login)
-    click.echo(f"{count} expired web sessions deleted")
-    click.echo(f"{attempts} old sign-in records deleted")
+    click.echo(_.ngettext("%(num)d expired web session deleted", "%(num)d expired web sessions deleted", count))
+    click.echo(_.ngettext("%(num)d old sign-in record deleted", "%(num)d old sign-in records deleted", attempts))
 
 
 def _session() -> Session:
@@ -120,14 +124,15 @@ def _session() -> Session:
     session.rollback()  # the check's transaction; each command begins its own
     if problem:
         session.close()
-        raise click.ClickException(problem)
+        raise click.ClickException(_.render(problem))
     return session
 
 
 def _unreachable(url: URL, exc: OperationalError) -> click.ClickException:
     """One line for a database that cannot be reached (the driver's reason spans several)."""
     reason = " ".join(str(exc.orig).split())
-    return click.ClickException(f"cannot reach the database {url.render_as_string()}: {reason}")
+    return click.ClickException(_("cannot reach the database %(url)s: %(reason)s", url=url.render_as_string(),
+                                  reason=reason))
 
 
 @commands.command("import")
@@ -206,31 +211,58 @@ def import_cmd(layer, path, srid, maps, sets, mapping_file, timezone, lon, lat, 
             if dry_run:
                 session.rollback()
     except InvalidInput as exc:
-        _show_report(report(exc.message, exc.rows, exc.notes), report_file or _report_path(path), err=True)
+        _show_report(report(exc.msg, exc.rows, exc.notes, _.translations), report_file or _report_path(path),
+                     err=True)
         sys.exit(1)
     except KuzetError as exc:
-        click.echo(exc.message, err=True)
+        click.echo(_.render(exc.msg), err=True)
         sys.exit(1)
     except (DBAPIError, PsycopgError) as exc:
         cause = getattr(exc, "orig", None) or exc
         reason = str(cause).strip().splitlines()[0] if str(cause).strip() else type(cause).__name__
         # no SQLSTATE, connection exceptions (08) and server shutdowns (57P) mean the connection went
         state = getattr(cause, "sqlstate", None) or ""
-        what = ("the database connection was lost" if not state or state[:2] == "08" or state[:3] == "57P"
-                else "the database failed")
-        click.echo(f"import of {path.name} stopped, {what} ({reason}); nothing was stored", err=True)
+        lost = not state or state[:2] == "08" or state[:3] == "57P"
+        click.echo(_("import of %(file)s stopped, the database connection was lost (%(reason)s); nothing was stored",
+                     file=path.name, reason=reason) if lost else
+                   _("import of %(file)s stopped, the database failed (%(reason)s); nothing was stored",
+                     file=path.name, reason=reason), err=True)
         sys.exit(1)
     seconds = (datetime.now() - started).total_seconds()
-    verb = "validated (dry run, nothing stored)" if dry_run else "stored"
-    replaced = f", replacing {result.replaced} stored rows" if result.replaced else ""
-    click.echo(f"{result.rows} rows of {result.source_name} ({result.source_crs}) {verb} in layer "
-               f"{result.layer}{replaced} in {seconds:.1f} s ({result.rows / max(seconds, 1e-9):,.0f} rows/s)")
+    click.echo(_stored_line(result, dry_run, seconds))
     if result.rejected:
-        summary = (f"{result.rows:,} rows {'would be stored' if dry_run else 'stored'}, {result.rejected:,} "
-                   f"rejected (written to {result.rejected_file})")
-        _show_report(report(summary, list(result.problems), list(result.notes)), report_file or _report_path(path))
+        summary = (_("%(rows)s rows would be stored, %(rejected)s rejected (written to %(file)s)", **_counts(result))
+                   if dry_run else
+                   _("%(rows)s rows stored, %(rejected)s rejected (written to %(file)s)", **_counts(result)))
+        _show_report(report(summary, list(result.problems), list(result.notes), _.translations),
+                     report_file or _report_path(path))
     else:
-        click.echo("\n".join(f"  {note}" for note in result.notes))
+        click.echo("\n".join(f"  {_.render(note)}" for note in result.notes))
+
+
+def _counts(result) -> dict:
+    return {"rows": f"{result.rows:,}", "rejected": f"{result.rejected:,}", "file": result.rejected_file}
+
+
+def _stored_line(result, dry_run: bool, seconds: float) -> str:
+    """What an import did, on one line: rows, source, layer, time and rate."""
+    values = {"source": result.source_name, "crs": result.source_crs, "layer": result.layer,
+              "seconds": f"{seconds:.1f}", "rate": f"{result.rows / max(seconds, 1e-9):,.0f}"}
+    if dry_run:
+        return _.ngettext("%(num)d row of %(source)s (%(crs)s) validated (dry run, nothing stored) in layer "
+                          "%(layer)s in %(seconds)s s (%(rate)s rows/s)",
+                          "%(num)d rows of %(source)s (%(crs)s) validated (dry run, nothing stored) in layer "
+                          "%(layer)s in %(seconds)s s (%(rate)s rows/s)", result.rows, **values)
+    if result.replaced:
+        return _.ngettext("%(num)d row of %(source)s (%(crs)s) stored in layer %(layer)s, replacing %(replaced)s "
+                          "stored rows in %(seconds)s s (%(rate)s rows/s)",
+                          "%(num)d rows of %(source)s (%(crs)s) stored in layer %(layer)s, replacing %(replaced)s "
+                          "stored rows in %(seconds)s s (%(rate)s rows/s)", result.rows,
+                          replaced=result.replaced, **values)
+    return _.ngettext("%(num)d row of %(source)s (%(crs)s) stored in layer %(layer)s in %(seconds)s s "
+                      "(%(rate)s rows/s)",
+                      "%(num)d rows of %(source)s (%(crs)s) stored in layer %(layer)s in %(seconds)s s "
+                      "(%(rate)s rows/s)", result.rows, **values)
 
 
 def _report_path(path: Path) -> Path:
@@ -247,12 +279,16 @@ def _show_report(full, path: Path, *, err: bool = False) -> None:
         return
     try:
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        where = f"the full report ({len(lines):,} lines) is in {path}"
+        where = _("the full report (%(lines)s lines) is in %(path)s", lines=format(len(lines), ","), path=path)
     except OSError as exc:
-        where = f"the full report could not be written to {path} ({exc.strerror})"
-    counts = full.counts[:11] + ([f"  ... and {len(full.counts) - 11:,} more reasons"] if len(full.counts) > 11 else [])
+        where = _("the full report could not be written to %(path)s (%(reason)s)", path=path, reason=exc.strerror)
+    more_reasons = len(full.counts) - 11
+    counts = full.counts[:11] + ([_.ngettext("  ... and %(num)d more reason", "  ... and %(num)d more reasons",
+                                            more_reasons)] if more_reasons > 0 else [])
     room = max(screen - len(full.head) - len(counts) - 2, 5)
-    shown = full.rows[:room] + ([f"  ... and {len(full.rows) - room:,} more"] if len(full.rows) > room else [])
+    more = len(full.rows) - room
+    shown = full.rows[:room] + ([_.ngettext("  ... and %(num)d more", "  ... and %(num)d more", more)]
+                                if more > 0 else [])
     click.echo("\n".join(full.head + shown + counts + [where]), err=err)
 
 
@@ -273,13 +309,14 @@ def demo(data_dir: Path, seed: int, force: bool, accounts_file: Path) -> None:
     try:
         with session.begin():
             if demo_loaded(session) and not force:
-                click.echo("demo data already loaded (use --force to load it again)")
+                click.echo(_("demo data already loaded (use --force to load it again)"))
                 _show_accounts(accounts_file)
                 return
             summary = load_demo(session, data_dir, seed=seed, progress=terminal_progress, replace=force)
             accounts = create_demo_accounts(session, hash_method=settings().password_hash_method)
     except KuzetError as exc:
-        click.echo(exc.report(limit=REPORT_LIMIT) if isinstance(exc, InvalidInput) else exc.message, err=True)
+        click.echo(exc.report(limit=REPORT_LIMIT, translations=_.translations) if isinstance(exc, InvalidInput)
+                   else _.render(exc.msg), err=True)
         sys.exit(1)
     for layer_name, count in summary.items():
         click.echo(f"{layer_name:>14}: {count}")
@@ -304,12 +341,13 @@ def basemap_load(path: Path) -> None:
         with session.begin():
             result = services.load_basemap(session, path)
     except KuzetError as exc:
-        click.echo(exc.message, err=True)
+        click.echo(_.render(exc.msg), err=True)
         sys.exit(1)
     for kind, count in result.counts.items():
         click.echo(f"{kind:>10}: {count}")
     if result.replaced:
-        click.echo(f"({result.replaced} features loaded before were replaced)")
+        click.echo(_.ngettext("(%(num)d feature loaded before was replaced)",
+                              "(%(num)d features loaded before were replaced)", result.replaced))
 
 
 def _keep_accounts(path: Path, accounts: list[dict]) -> None:
@@ -325,7 +363,7 @@ def _show_accounts(path: Path) -> None:
     if path.exists():
         click.echo(path.read_text(encoding="utf-8").rstrip())
     else:
-        click.echo(f"(no {path}: set a password with `kuzet user reset-password LOGIN`)")
+        click.echo(_("(no %(path)s: set a password with `kuzet user reset-password LOGIN`)", path=path))
 
 
 @commands.group()
@@ -352,8 +390,8 @@ def user_create(login, full_name, roles, officer_id, formation_id, password) -> 
                         officer_id=officer_id, formation_id=formation_id,
                         hash_method=settings().password_hash_method)
     except KuzetError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"user {login.strip().lower()} created")
+        raise click.ClickException(_.render(exc.msg)) from None
+    click.echo(_("user %(login)s created", login=login.strip().lower()))
 
 
 @user.command("reset-password")
@@ -369,8 +407,8 @@ def user_reset_password(login, password) -> None:
             reset_password(session, SYSTEM, login=login, password=password,
                            hash_method=settings().password_hash_method)
     except KuzetError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"password of {login} changed")
+        raise click.ClickException(_.render(exc.msg)) from None
+    click.echo(_("password of %(login)s changed", login=login))
 
 
 @user.command("list")
@@ -383,11 +421,12 @@ def user_list() -> None:
     zone = ZoneInfo(settings().timezone)
     with _session() as session:
         for u in list_users(session, SYSTEM, policy=settings().login):
-            links = f" officer {u['officer_id']}" if u["officer_id"] else ""
-            links += f" formation {u['formation_id']}" if u["formation_id"] else ""
-            locks = "".join(f" (locked from {lock['address'] or 'an unknown address'} until "
-                            f"{lock['until'].astimezone(zone):%H:%M})" for lock in u["locked"])
-            click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else ' (inactive)'}"
+            links = _(" officer %(id)s", id=u["officer_id"]) if u["officer_id"] else ""
+            links += _(" formation %(id)s", id=u["formation_id"]) if u["formation_id"] else ""
+            locks = "".join(_(" (locked from %(address)s until %(time)s)",
+                              address=lock["address"] or _("an unknown address"),
+                              time=f"{lock['until'].astimezone(zone):%H:%M}") for lock in u["locked"])
+            click.echo(f"{u['login']:<14} {','.join(u['roles']):<22}{links}{'' if u['active'] else _(' (inactive)')}"
                        f"{locks}")
 
 
@@ -412,8 +451,9 @@ def token_create(login, name, days) -> None:
             expires = None if days is None else datetime.now(timezone.utc) + timedelta(days=days)
             made = api_tokens.create_token(session, api_tokens.holder(session, login), name=name, expires_at=expires)
     except KuzetError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"token {made.id} ({made.name}) of {login}; copy it now, it is not shown again:", err=True)
+        raise click.ClickException(_.render(exc.msg)) from None
+    click.echo(_("token %(id)s (%(name)s) of %(login)s; copy it now, it is not shown again:", id=made.id,
+                 name=made.name, login=login), err=True)
     click.echo(made.secret)
 
 
@@ -434,10 +474,12 @@ def token_list(login) -> None:
         try:
             tokens = api_tokens.list_tokens(session, api_tokens.holder(session, login))
         except KuzetError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(_.render(exc.msg)) from None
         for t in tokens:
-            click.echo(f"{t['id']:>5} {t['name']:<24} {t['prefix']}…  created {local(t['created_at'])}  "
-                       f"last used {local(t['last_used_at'])}  expires {local(t['expires_at'])}  {t['state']}")
+            click.echo(f"{t['id']:>5} {t['name']:<24} {t['prefix']}…  "
+                       + _("created %(created)s  last used %(used)s  expires %(expires)s  %(state)s",
+                           created=local(t["created_at"]), used=local(t["last_used_at"]),
+                           expires=local(t["expires_at"]), state=t["state"]))
 
 
 @token.command("revoke")
@@ -452,8 +494,8 @@ def token_revoke(login, token_id) -> None:
         with session.begin():
             api_tokens.revoke_token(session, api_tokens.holder(session, login), token_id)
     except KuzetError as exc:
-        raise click.ClickException(exc.message) from None
-    click.echo(f"token {token_id} of {login} revoked")
+        raise click.ClickException(_.render(exc.msg)) from None
+    click.echo(_("token %(id)s of %(login)s revoked", id=token_id, login=login))
 
 
 @commands.command()
@@ -469,7 +511,7 @@ def serve(host: str, port: int, dev: bool, debug: bool) -> None:
     _session().close()  # refuse to serve a database the migrations have not brought up to date
     app: Flask = current_app._get_current_object()
     register_pages(app)  # the command line's app has none (see cli_app)
-    click.echo(f"kuzet serving on http://{host}:{port}/")
+    click.echo(_("kuzet serving on http://%(host)s:%(port)s/", host=host, port=port))
     if not (dev or debug):
         from .server import serve as serve_production
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import psycopg
 from flask import Flask, current_app, jsonify, request
-from flask_babel import gettext as _
+from flask_babel import get_translations, gettext as _
 from sqlalchemy.exc import OperationalError, TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
 from .config import settings
+from .messages import localised
 
 STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400, Conflict: 409, RuleViolation: 422}
 # The pool gave no connection in time, or PostgreSQL cannot be reached (or cancelled a statement).
@@ -38,11 +39,19 @@ def wants_json() -> bool:
     return request.path.startswith(("/api/", "/ogc", "/tiles/"))
 
 
-def error_body(status: int, message: str) -> dict:
-    """The JSON of an error: ``error`` always; OGC's ``code`` and ``description`` too under /ogc."""
+def error_body(status: int, message: str, code: str) -> dict:
+    """The JSON of an error: kuzet's stable ``code`` and the localised ``message`` (also as ``error``,
+    its older name); under /ogc, OGC's exception ``code`` and ``description``, kuzet's code as
+    ``message_code``."""
     if request.path.startswith("/ogc"):
-        return {"code": OGC_CODES.get(status, "Error"), "description": message, "error": message}
-    return {"error": message}
+        return {"code": OGC_CODES.get(status, "Error"), "description": message, "error": message,
+                "message": message, "message_code": code}
+    return {"code": code, "message": message, "error": message}
+
+
+def http_code(error: HTTPException) -> str:
+    """A stable code for an HTTP error: its name in words (``not-found``, ``method-not-allowed``)."""
+    return "-".join((error.name or "error").lower().replace("'", "").split())
 
 
 def error_page(status: int, message: str, *, switch: bool = True):
@@ -54,21 +63,23 @@ def error_page(status: int, message: str, *, switch: bool = True):
 
 def handle_kuzet_error(error: KuzetError):
     status = status_of(error)
+    message = localised(error.msg)
     if wants_json():
-        body = error_body(status, error.message)
+        body = error_body(status, message, error.msg.code)
         if isinstance(error, InvalidInput) and error.rows:
-            body["rows"] = [r.as_dict() for r in error.rows]
+            translations = get_translations()
+            body["rows"] = [r.as_dict(translations) for r in error.rows]
         if isinstance(error, RuleViolation):
             body["violations"] = [v.as_dict() for v in error.violations]
         return jsonify(body), status
-    return error_page(status, error.message)
+    return error_page(status, message)
 
 
 def handle_http_error(error: HTTPException):
     if isinstance(error, InternalServerError) and isinstance(error.original_exception, UNAVAILABLE):
         return handle_unavailable(error.original_exception)
     if wants_json():
-        return jsonify(error_body(error.code, error.description)), error.code
+        return jsonify(error_body(error.code, error.description, http_code(error))), error.code
     return error_page(error.code, error.description)
 
 
@@ -76,7 +87,7 @@ def handle_unavailable(error: Exception):
     current_app.logger.warning("database unavailable on %s %s: %s", request.method, request.path,
                                str(error).splitlines()[0] if str(error) else type(error).__name__)
     message = _("The service is busy or its database cannot be reached; try again in a few seconds.")
-    response = jsonify({"error": message}) if wants_json() else error_page(503, message, switch=False)
+    response = jsonify(error_body(503, message, "unavailable")) if wants_json() else error_page(503, message, switch=False)
     response.status_code = 503
     response.headers["Retry-After"] = str(settings().server.retry_after_s)
     return response
@@ -88,7 +99,7 @@ def handle_too_large(error: RequestEntityTooLarge):
     message = _("The request body is larger than the %(limit)s bytes this server accepts; "
                 "send less (a simpler geometry, fewer items).", limit=f"{limit:,}")
     if wants_json():
-        return jsonify({"error": message}), 413
+        return jsonify(error_body(413, message, "too-large")), 413
     return error_page(413, message)
 
 

@@ -19,6 +19,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_CRS, metric_crs_for
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 GridShape = Literal["square", "hexagon"]
 MAX_CELLS = 2_000_000  # beyond this a grid is a mistake (metres for kilometres), not an analysis
@@ -108,15 +109,20 @@ def lay_cells(extent: gpd.GeoDataFrame, *, cell_size_m: float, shape: GridShape 
     # the grid is laid about the origin: coordinates are shifted by it, cells shifted back
     extent_m = shapely.transform(extent.to_crs(crs).union_all(), lambda c: c - (ox, oy))
     if extent_m.is_empty:
-        raise InvalidInput("nothing to count: the selection has no extent")
+        raise InvalidInput(Message("cells.nothing-count-selection",
+                                   N_("nothing to count: the selection has no extent")))
     if not np.isfinite(extent_m.bounds).all():
-        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
+        raise InvalidInput(Message("cells.cannot-project-area",
+                                   N_("%(crs_name)s cannot project this area; choose a CRS meant for it"),
+                                   crs_name=crs.name))
     if extent_m.area == 0:  # a single point or a line: give it a cell's room
         extent_m = extent_m.buffer(cell_size_m / 2)
     minx, miny, maxx, maxy = extent_m.bounds
     if (maxx - minx + 2 * cell_size_m) * (maxy - miny + 2 * cell_size_m) / cell_size_m**2 > MAX_CELLS:
-        raise InvalidInput(f"cells of {cell_size_m:g} m would make more than {MAX_CELLS:,} cells "
-                           "over this area; choose larger cells or a smaller area")
+        raise InvalidInput(Message("cells.cells-would-make",
+                                   N_("cells of %(cell_size_m)g m would make more than %(MAX_CELLS)s cells over "
+                                      "this area; choose larger cells or a smaller area"),
+                                   cell_size_m=cell_size_m, MAX_CELLS=format(MAX_CELLS, ',')))
     rows, cols, polygons = _lay_grid(extent_m, cell_size_m, shape)
     keep = shapely.intersects(polygons, extent_m)
     rows, cols, polygons = rows[keep], cols[keep], polygons[keep]
@@ -166,10 +172,13 @@ def cell_neighbours(cells: gpd.GeoDataFrame, *, method: Literal["queen", "rook",
     """
     if method == "distance":
         if not distance_m or distance_m <= 0:
-            raise InvalidInput("a distance band needs a positive distance_m")
+            raise InvalidInput(Message("cells.distance-band-needs",
+                                       N_("a distance band needs a positive distance_m")))
         return distance_band(_metric_xy(cells, crs), distance_m)
     if method not in ("queen", "rook"):
-        raise InvalidInput(f"unknown neighbour rule {method!r}; use queen, rook or distance")
+        raise InvalidInput(Message("cells.unknown-neighbour-rule",
+                                   N_("unknown neighbour rule %(method)r; use queen, rook or distance"),
+                                   method=method))
     grid = cells.attrs.get("grid")
     if grid and {"row", "col"} <= set(cells.columns):
         return grid_neighbours(cells["row"].to_numpy(), cells["col"].to_numpy(),
@@ -254,16 +263,19 @@ def _metric_xy(frame: gpd.GeoDataFrame, crs: CRS | None = None) -> np.ndarray:
 
 def _check_grid(cell_size_m: float, shape: str) -> None:
     if cell_size_m <= 0:
-        raise InvalidInput("cell size must be a positive number of metres")
+        raise InvalidInput(Message("cells.cell-size-positive", N_("cell size must be a positive number of metres")))
     if shape not in ("square", "hexagon"):
-        raise InvalidInput(f"unknown cell shape {shape!r}; use 'square' or 'hexagon'")
+        raise InvalidInput(Message("cells.unknown-cell-shape",
+                                   N_("unknown cell shape %(shape)r; use 'square' or 'hexagon'"),
+                                   shape=shape))
 
 
 def extent_of(bounds: tuple[float, float, float, float] | None, area) -> gpd.GeoDataFrame:
     """What a grid covers: ``area`` (EPSG:4326 polygon or a layer), else the box of lon/lat ``bounds``."""
     if area is None:
         if bounds is None:
-            raise InvalidInput("nothing to count: the selection is empty and no area was given")
+            raise InvalidInput(Message("cells.nothing-count-empty",
+                                       N_("nothing to count: the selection is empty and no area was given")))
         return gpd.GeoDataFrame(geometry=[shapely.box(*bounds)], crs=STORAGE_CRS)
     return _extent(None, area)
 
@@ -271,7 +283,8 @@ def extent_of(bounds: tuple[float, float, float, float] | None, area) -> gpd.Geo
 def _extent(points: gpd.GeoDataFrame, area) -> gpd.GeoDataFrame:
     if area is None:
         if points.empty:
-            raise InvalidInput("nothing to count: the selection is empty and no area was given")
+            raise InvalidInput(Message("cells.nothing-count-empty",
+                                       N_("nothing to count: the selection is empty and no area was given")))
         return gpd.GeoDataFrame(geometry=[shapely.box(*points.total_bounds)], crs=points.crs)
     if isinstance(area, BaseGeometry):
         return gpd.GeoDataFrame(geometry=[area], crs=STORAGE_CRS)

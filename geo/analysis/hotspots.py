@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from ..errors import InvalidInput
+from ..messages import N_, Message
 from .cells import binary_pattern, cell_neighbours
 
 CONFIDENCE = ((3, 0.01), (2, 0.05), (1, 0.10))  # class, largest p: 99, 95 and 90 % confidence
@@ -302,7 +303,8 @@ def _neighbours(cells, neighbours, method, distance_m):
     if neighbours is None:
         return cell_neighbours(cells, method=method, distance_m=distance_m)
     if neighbours.shape != (len(cells), len(cells)):
-        raise InvalidInput("the neighbour matrix does not match the cells")
+        raise InvalidInput(Message("hotspots.neighbour-matrix-does",
+                                   N_("the neighbour matrix does not match the cells")))
     return neighbours
 
 
@@ -329,11 +331,12 @@ def _summary(stat: LocalStatistic, method: str, **options) -> dict:
 def _values(y) -> np.ndarray:
     y = np.asarray(y, dtype=float).ravel()
     if len(y) < 4:
-        raise InvalidInput("hot spots need at least four cells")
+        raise InvalidInput(Message("hotspots.hot-spots-need", N_("hot spots need at least four cells")))
     if np.isnan(y).any():
-        raise InvalidInput("the counted column has missing values")
+        raise InvalidInput(Message("hotspots.counted-column-has", N_("the counted column has missing values")))
     if y.std() == 0:
-        raise InvalidInput("every cell has the same count: there is nothing to find")
+        raise InvalidInput(Message("hotspots.every-cell-has",
+                                   N_("every cell has the same count: there is nothing to find")))
     return y
 
 
@@ -356,7 +359,8 @@ def _permute(values, adjacency, k, scale, own, factor, observed, permutations, s
     ``crand``, one draw of row numbers serves every unit, shifted past the unit itself.
     """
     if permutations < 1:
-        raise InvalidInput("the number of permutations must be positive")
+        raise InvalidInput(Message("hotspots.number-permutations-positive",
+                                   N_("the number of permutations must be positive")))
     rng = np.random.default_rng(seed)
     n, kmax = len(values), max(int(k.max()), 1)
     draws = _draws_without_replacement(rng, n - 1, kmax, permutations)

@@ -22,6 +22,7 @@ from shapely.geometry import Point
 
 from ..crs import STORAGE_CRS, metric_crs_for
 from ..errors import InvalidInput
+from ..messages import N_, Message
 from .cells import point_xy
 
 Kernel = Literal["quartic", "gaussian"]
@@ -97,12 +98,16 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
     >>> surface.peak(), surface.mass()  # doctest: +SKIP
     """
     if bandwidth_m <= 0 or cell_size_m <= 0:
-        raise InvalidInput("bandwidth and cell size must be positive numbers of metres")
+        raise InvalidInput(Message("kde.bandwidth-cell-size",
+                                   N_("bandwidth and cell size must be positive numbers of metres")))
     if kernel not in ("quartic", "gaussian"):
-        raise InvalidInput(f"unknown kernel {kernel!r}; use 'quartic' or 'gaussian'")
+        raise InvalidInput(Message("kde.unknown-kernel-quartic",
+                                   N_("unknown kernel %(kernel)r; use 'quartic' or 'gaussian'"),
+                                   kernel=kernel))
     points = points[points.geometry.notna() & ~points.geometry.is_empty]
     if points.empty:
-        raise InvalidInput("no incidents to estimate a density from")
+        raise InvalidInput(Message("kde.no-incidents-estimate-density",
+                                   N_("no incidents to estimate a density from")))
     extent = points if area is None else (
         gpd.GeoDataFrame(geometry=[area], crs=STORAGE_CRS) if isinstance(area, shapely.Geometry)
         else area)
@@ -114,7 +119,9 @@ def kde(points: gpd.GeoDataFrame, *, bandwidth_m: float, cell_size_m: float,
     minx, miny, maxx, maxy = (extent.to_crs(crs).total_bounds if area is not None
                               else (*xy.min(axis=0), *xy.max(axis=0)))
     if not (np.isfinite([minx, miny, maxx, maxy]).all() and np.isfinite(xy).all()):
-        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
+        raise InvalidInput(Message("cells.cannot-project-area",
+                                   N_("%(crs_name)s cannot project this area; choose a CRS meant for it"),
+                                   crs_name=crs.name))
     x0, y0, nx, ny = density_grid((minx, miny, maxx, maxy), cell_size_m=cell_size_m, pad_m=pad, origin=(ox, oy))
     if method == "exact":
         gx, gy = np.meshgrid(x0 + np.arange(nx) * cell_size_m, y0 + np.arange(ny) * cell_size_m)
@@ -163,8 +170,10 @@ def density_grid(bounds_m: tuple[float, float, float, float], *, cell_size_m: fl
     nx = int(np.ceil((maxx + pad_m - x0) / cell_size_m)) + 1
     ny = int(np.ceil((maxy + pad_m - y0) / cell_size_m)) + 1
     if nx * ny > MAX_NODES:
-        raise InvalidInput(f"cells of {cell_size_m:g} m would make {nx * ny:,} cells over this area; "
-                           "choose larger cells or a smaller area")
+        raise InvalidInput(Message("kde.cells-would-make",
+                                   N_("cells of %(cell_size_m)g m would make %(value)s cells over this area; "
+                                      "choose larger cells or a smaller area"),
+                                   cell_size_m=cell_size_m, value=format(nx * ny, ',')))
     return float(x0), float(y0), nx, ny
 
 

@@ -21,6 +21,7 @@ from scipy import sparse
 from geo.analysis.location_heuristics import cover_plan, mclp_plan, p_median_bound, p_median_plan
 from geo.analysis.mip import MipSolver, SolveReport
 from geo.errors import InvalidInput
+from ..messages import N_, Message
 
 
 @dataclass(frozen=True, eq=False)
@@ -68,14 +69,21 @@ RELAXATION_SHARE = 0.5  # of the time limit, by which MCLP's and LSCP's LP relax
 def _inputs(distance_m, weights=None, p=None, time_limit_s=60.0):
     d = np.asarray(distance_m, dtype=float)
     if d.ndim != 2 or 0 in d.shape or np.isnan(d).any() or (d < 0).any():
-        raise InvalidInput("distance_m must be a non-empty demand x site matrix of metres >= 0")
+        raise InvalidInput(Message("location_models.distance-non-empty",
+                                   N_("distance_m must be a non-empty demand x site matrix of metres >= 0")))
     w = np.ones(d.shape[0]) if weights is None else np.asarray(weights, dtype=float)
     if w.shape != (d.shape[0],) or not np.isfinite(w).all() or (w < 0).any():
-        raise InvalidInput(f"weights must be {d.shape[0]} finite values >= 0, one per demand row")
+        raise InvalidInput(Message("location_models.weights-finite-values",
+                                   N_("weights must be %(shape)s finite values >= 0, one per demand row"),
+                                   shape=d.shape[0]))
     if p is not None and not 1 <= p <= d.shape[1]:
-        raise InvalidInput(f"p must be between 1 and the {d.shape[1]} candidate sites, not {p}")
+        raise InvalidInput(Message("location_models.between-candidate-sites",
+                                   N_("p must be between 1 and the %(shape)s candidate sites, not %(p)s"),
+                                   shape=d.shape[1], p=p))
     if not isinstance(time_limit_s, int | float | np.number) or not time_limit_s >= 0:
-        raise InvalidInput(f"time_limit_s must be a number of seconds >= 0, not {time_limit_s!r}")
+        raise InvalidInput(Message("location_models.time-limit-number",
+                                   N_("time_limit_s must be a number of seconds >= 0, not %(time_limit_s)r"),
+                                   time_limit_s=time_limit_s))
     return d, w
 
 
@@ -284,7 +292,8 @@ def p_median(distance_m: np.ndarray, weights: np.ndarray, *, p: int,
     started = time.perf_counter()
     d, w = _inputs(distance_m, weights, p, time_limit_s)
     if (~np.isfinite(d)).all(axis=1).any():
-        raise InvalidInput("every demand row needs at least one site at a finite distance")
+        raise InvalidInput(Message("location_models.every-demand-row",
+                                   N_("every demand row needs at least one site at a finite distance")))
     greedy = p_median_plan(d, w, p, deadline=started + HEURISTIC_SHARE * time_limit_s)
     served = d[:, greedy].min(axis=1)
     upper = float(w @ served) if np.isfinite(served).all() else np.inf

@@ -16,6 +16,7 @@ from scipy import sparse
 
 from geo.analysis.mip import MipSolver, SolveReport, relative_gap
 from geo.errors import InvalidInput, RowError
+from ..messages import N_, Message
 
 NO_ELIGIBLE_FORMATION = "no_eligible_formation"
 ELIGIBLE_FORMATIONS_TOO_SMALL = "eligible_formations_too_small"
@@ -394,16 +395,20 @@ def _inputs(members, need, weight, is_event, eligible, distance_m):
     n_f, n_t = cap.shape[0] if cap.ndim == 1 else -1, need.shape[0] if need.ndim == 1 else -1
     if min(n_f, n_t) < 0 or {w.shape, event.shape} != {(n_t,)} \
             or {ok.shape, d.shape} != {(n_f, n_t)}:
-        raise InvalidInput("formation_members (F,), target_need, target_weight, target_is_event "
-                           "(T,), eligible and distance_m (F, T) do not agree in shape")
-    bad = [RowError(i + 1, "members", "must be a whole number >= 0")
+        raise InvalidInput(Message("planning.formation-members-target",
+                                   N_("formation_members (F,), target_need, target_weight, target_is_event (T,), "
+                                      "eligible and distance_m (F, T) do not agree in shape")))
+    bad = [RowError(i + 1, "members", Message("planning.whole-number", N_("must be a whole number >= 0")))
            for i in np.flatnonzero((cap < 0) | (cap != np.round(cap)))]
-    bad += [RowError(i + 1, "need", "must be a whole number >= 1")
+    bad += [RowError(i + 1, "need", Message("planning.whole-number-2", N_("must be a whole number >= 1")))
             for i in np.flatnonzero((need < 1) | (need != np.round(need)))]
-    bad += [RowError(i + 1, "weight", "must be finite and >= 0")
+    bad += [RowError(i + 1, "weight", Message("planning.finite", N_("must be finite and >= 0")))
             for i in np.flatnonzero(~np.isfinite(w) | (w < 0))]
-    bad += [RowError(i + 1, "distance_m", f"eligible for target {j} at a distance that is not >= 0")
+    bad += [RowError(i + 1, "distance_m", Message("planning.eligible-target-distance",
+                                                  N_("eligible for target %(j)s at a distance that is not >= 0"),
+                                                  j=j))
             for i, j in zip(*np.nonzero(ok & ~(d >= 0)), strict=True)]
     if bad:
-        raise InvalidInput("the shift cannot be planned from these inputs", rows=bad)
+        raise InvalidInput(Message("planning.shift-cannot-planned",
+                                   N_("the shift cannot be planned from these inputs")), rows=bad)
     return cap.astype(np.int64), need.astype(np.int64), w, event, ok, d

@@ -14,6 +14,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import STORAGE_CRS
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 
 def select_incidents(incidents: gpd.GeoDataFrame, *, start: datetime | str | None = None,
@@ -50,7 +51,8 @@ def select_incidents(incidents: gpd.GeoDataFrame, *, start: datetime | str | Non
     if weekdays is not None:
         days = sorted({int(d) for d in weekdays})
         if any(d < 0 or d > 6 for d in days):
-            raise InvalidInput("weekdays run from 0 (Monday) to 6 (Sunday)")
+            raise InvalidInput(Message("selection.weekdays-run-monday",
+                                       N_("weekdays run from 0 (Monday) to 6 (Sunday)")))
         keep &= times.dt.day_of_week.isin(days).to_numpy()
     if hours is not None:
         keep &= hour_band_mask(times.dt.hour.to_numpy(), hours)
@@ -69,7 +71,8 @@ def hour_band_mask(hour: np.ndarray, band: tuple[int, int]) -> np.ndarray:
     """
     lo, hi = (int(v) for v in band)
     if not (0 <= lo <= 23 and 0 <= hi <= 24) or lo == hi:
-        raise InvalidInput("an hour band runs from an hour 0-23 to a different hour 0-24")
+        raise InvalidInput(Message("selection.hour-band-runs",
+                                   N_("an hour band runs from an hour 0-23 to a different hour 0-24")))
     hour = np.asarray(hour)
     return (hour >= lo) & (hour < hi) if lo < hi else (hour >= lo) | (hour < hi)
 

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import sparse
 
 from ..errors import InvalidInput
+from ..messages import N_, NP_, Joined, Message
 
 FORMATS = ("gal", "gwt")
 
@@ -26,7 +27,9 @@ def weights_format(name: str) -> str:
     """"gal" or "gwt" from a file name's suffix; InvalidInput for another."""
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise InvalidInput(f"{name}: a weights file is a .gal or .gwt file")
+        raise InvalidInput(Message("weights_file.weights-file-gal",
+                                   N_("%(name)s: a weights file is a .gal or .gwt file"),
+                                   name=name))
     return suffix
 
 
@@ -43,7 +46,9 @@ def read_weights(text: str, format: str):
     from libpysal.weights import W
 
     if format not in FORMATS:
-        raise InvalidInput(f"unknown weights format {format!r}; use gal or gwt")
+        raise InvalidInput(Message("weights_file.unknown-weights-format",
+                                   N_("unknown weights format %(format)r; use gal or gwt"),
+                                   format=format))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"weights.{format}"
         path.write_text(text, encoding="utf-8")
@@ -54,7 +59,9 @@ def read_weights(text: str, format: str):
                 w = handle.read()
                 handle.close()
         except Exception as exc:  # libpysal raises what its parsers meet: ValueError, IndexError, ...
-            raise InvalidInput(f"the weights file cannot be read as {format.upper()}: {exc}") from None
+            raise InvalidInput(Message("weights_file.weights-file-cannot",
+                                       N_("the weights file cannot be read as %(upper)s: %(exc)s"),
+                                       upper=format.upper(), exc=exc)) from None
     neighbours = {str(k): [str(j) for j in v] for k, v in w.neighbors.items()}
     values = {str(k): list(v) for k, v in w.weights.items()}
     with warnings.catch_warnings():  # islands are reported by the run, not as a warning here
@@ -62,23 +69,29 @@ def read_weights(text: str, format: str):
         return W(neighbours, values, id_order=[str(i) for i in w.id_order])
 
 
-def unmatched(w, ids: Sequence[str | None], *, show: int = 5) -> str | None:
+def unmatched(w, ids: Sequence[str | None], *, show: int = 5) -> Message | None:
     """Why the file's ids and the areas' ``ids`` do not match one to one, or None when they do."""
     known = [str(i) for i in ids if i is not None]
     file_ids = set(w.id_order)
     problems = []
     if len(known) < len(ids):
-        problems.append(f"{len(ids) - len(known)} area(s) have no id")
+        problems.append(Message("weights.areas-without-id", NP_("%(num)d area has no id", "%(num)d areas have no id"),
+                                num=len(ids) - len(known)))
     repeated = sorted(i for i, n in Counter(known).items() if n > 1)
     if repeated:
-        problems.append(f"ids repeated among the areas: {_first(repeated, show)}")
+        problems.append(Message("weights.ids-repeated", N_("ids repeated among the areas: %(ids)s"),
+                                ids=_first(repeated, show)))
     missing = sorted(file_ids - set(known))
     if missing:
-        problems.append(f"{len(missing)} id(s) of the file name no area: {_first(missing, show)}")
+        problems.append(Message("weights.ids-no-area", NP_("%(num)d id of the file names no area: %(ids)s",
+                                                           "%(num)d ids of the file name no area: %(ids)s"),
+                                num=len(missing), ids=_first(missing, show)))
     absent = sorted(set(known) - file_ids)
     if absent:
-        problems.append(f"{len(absent)} area(s) are not in the file: {_first(absent, show)}")
-    return "; ".join(problems) or None
+        problems.append(Message("weights.areas-not-in-file", NP_("%(num)d area is not in the file: %(ids)s",
+                                                                 "%(num)d areas are not in the file: %(ids)s"),
+                                num=len(absent), ids=_first(absent, show)))
+    return Joined("weights.unmatched", problems) if problems else None
 
 
 def neighbour_matrix(w, ids: Sequence[str]) -> sparse.csr_array:

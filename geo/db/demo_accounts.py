@@ -5,6 +5,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
+from ..messages import N_, Message
 from .models import Formation, Officer, PatrolZone, UserAccount
 
 
@@ -12,14 +13,16 @@ def first_active_officer_of_zone(session: Session, zone_name: str) -> Officer:
     officer = session.scalar(select(Officer).join(PatrolZone, PatrolZone.police_unit_id == Officer.police_unit_id)
                              .where(PatrolZone.name == zone_name, Officer.active).order_by(Officer.id).limit(1))
     if officer is None:
-        raise InvalidInput(f"no active officer for the demo zone {zone_name!r}")
+        raise InvalidInput(Message("demo_accounts.no-active-officer-demo",
+                                   N_("no active officer for the demo zone %(zone_name)r"),
+                                   zone_name=zone_name))
     return officer
 
 
 def formation_id(session: Session, name: str) -> int:
     found = session.scalar(select(Formation.id).where(Formation.name == name))
     if found is None:
-        raise InvalidInput(f"no demo formation {name!r}")
+        raise InvalidInput(Message("demo_accounts.no-demo-formation", N_("no demo formation %(name)r"), name=name))
     return found
 
 

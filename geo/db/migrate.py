@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection
 
+from ..messages import N_, Message
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -53,10 +55,13 @@ def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
-def behind(connection: Connection) -> str | None:
+def behind(connection: Connection) -> Message | None:
     """A message when the database is not at the newest revision, else None."""
     have, want = current(connection), head()
     if have == want:
         return None
-    return (f"the database is at revision {have or 'none (empty)'} but the code needs {want}: "
-            "run `kuzet db upgrade` first")
+    if have is None:
+        return Message("database.empty", N_("the database is at revision none (empty) but the code needs "
+                                            "%(want)s: run `kuzet db upgrade` first"), want=want)
+    return Message("database.behind", N_("the database is at revision %(have)s but the code needs %(want)s: "
+                                         "run `kuzet db upgrade` first"), have=have, want=want)

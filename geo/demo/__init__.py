@@ -24,6 +24,7 @@ from ..db import layer_reads, layer_writes
 from ..domain import DEFAULT_TIMEZONE, IncidentSource
 from ..errors import InvalidInput
 from ..ingest.mapping import Mapping
+from ..messages import N_, Message
 from ..progress import ProgressFactory, silent
 from . import people, places, scenario
 from .network import load_streets
@@ -46,7 +47,9 @@ def definitions(path: Path = DEFINITIONS) -> dict:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
-        raise InvalidInput(f"demo definitions not found: {path}") from exc
+        raise InvalidInput(Message("demo.demo-definitions-not-found",
+                                   N_("demo definitions not found: %(path)s"),
+                                   path=path)) from exc
 
 
 def demo_loaded(session: Session) -> bool:
@@ -86,8 +89,10 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise InvalidInput(f"demo data folder not found: {data_dir} (the shared data folder holding "
-                           "almaty/, e.g. --data-dir ../shared/data)")
+        raise InvalidInput(Message("demo.demo-data-folder",
+                                   N_("demo data folder not found: %(data_dir)s (the shared data folder holding "
+                                      "almaty/, e.g. --data-dir ../shared/data)"),
+                                   data_dir=data_dir))
     defs = definitions()
     if replace:
         _clear(session)
@@ -167,8 +172,10 @@ def _refuse_if_present(session: Session) -> None:
         present["street_segment"] = n
     if present:
         held = ", ".join(f"{layer} ({n} rows)" for layer, n in present.items())
-        raise InvalidInput(f"the demo needs empty layers, but these hold data: {held}; "
-                           "load it with replace (kuzet demo --force) to delete them first")
+        raise InvalidInput(Message("demo.demo-needs-empty",
+                                   N_("the demo needs empty layers, but these hold data: %(held)s; load it with "
+                                      "replace (kuzet demo --force) to delete them first"),
+                                   held=held))
 
 
 def _clear(session: Session) -> None:
@@ -179,5 +186,6 @@ def _clear(session: Session) -> None:
             basemap_db.clear_features(session)
             layer_writes.clear_layers(session, tuple(reversed(DEMO_LAYERS)))
     except IntegrityError as exc:
-        raise InvalidInput("cannot replace the demo: other records (assignments, officers, ...) refer "
-                           "to rows of its layers; delete them first") from exc
+        raise InvalidInput(Message("demo.cannot-replace-demo",
+                                   N_("cannot replace the demo: other records (assignments, officers, ...) refer "
+                                      "to rows of its layers; delete them first"))) from exc

@@ -18,6 +18,7 @@ from ..db import network as db
 from ..errors import InvalidInput
 from ..ingest.osm_names import COLUMNS as NAME_COLUMNS
 from ..ingest.osm_names import names_of, read_names
+from ..messages import N_, Message
 from .sources import FILES
 
 def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
@@ -26,7 +27,7 @@ def street_segments(data_dir: Path) -> gpd.GeoDataFrame:
     tags); multi-part lines are split into their parts."""
     path = Path(data_dir) / FILES["streets"]
     if not path.is_file():
-        raise InvalidInput(f"demo data file not found: {path}")
+        raise InvalidInput(Message("network.demo-data-file", N_("demo data file not found: %(path)s"), path=path))
     frame = gpd.read_file(path, engine="pyogrio").to_crs(STORAGE_CRS).explode(index_parts=False)
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty
                   & (frame.geom_type == "LineString") & frame.geometry.is_valid]

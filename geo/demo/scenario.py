@@ -15,6 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..domain import DEFAULT_TIMEZONE
 from ..errors import InvalidInput
+from ..messages import N_, Message
 from .sources import AlmatyData
 
 
@@ -40,7 +41,9 @@ def _around(data: AlmatyData, ref: str, distance_m: float) -> BaseGeometry:
     """A single Polygon: the place named by ``ref`` widened by ``distance_m`` metres."""
     geom = data.locate(ref)
     if distance_m <= 0 and geom.area == 0:
-        raise InvalidInput(f"demo definitions: {ref!r} is a point and needs a positive buffer")
+        raise InvalidInput(Message("scenario.demo-definitions-point",
+                                   N_("demo definitions: %(ref)r is a point and needs a positive buffer"),
+                                   ref=ref))
     return _largest_polygon(geom.buffer(distance_m) if distance_m > 0 else geom)
 
 

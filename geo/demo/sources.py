@@ -17,6 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from ..crs import STORAGE_CRS, utm_crs_for
 from ..errors import InvalidInput
 from ..ingest.osm_names import read_names
+from ..messages import N_, Message
 
 FILES = {
     "districts": "almaty/almaty_districts.geojson",
@@ -61,9 +62,13 @@ class AlmatyData:
         elif kind == "city-park":
             found = self.city_parks[self.city_parks["id"].astype(str) == value]
         else:
-            raise InvalidInput(f"demo definitions: unknown place reference {ref!r}")
+            raise InvalidInput(Message("sources.demo-definitions-unknown",
+                                       N_("demo definitions: unknown place reference %(ref)r"),
+                                       ref=ref))
         if found.empty:
-            raise InvalidInput(f"demo definitions: {ref!r} is not in the shared data")
+            raise InvalidInput(Message("sources.demo-definitions-not-shared",
+                                       N_("demo definitions: %(ref)r is not in the shared data"),
+                                       ref=ref))
         return found.geometry.iloc[0]
 
 
@@ -83,13 +88,15 @@ def read_almaty(data_dir: Path) -> AlmatyData:
     """Read the shared Almaty files below ``data_dir``; InvalidInput names a missing one."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise InvalidInput(f"demo data folder not found: {data_dir} (give the shared data folder, "
-                           "e.g. --data-dir ../shared/data)")
+        raise InvalidInput(Message("sources.demo-data-folder",
+                                   N_("demo data folder not found: %(data_dir)s (give the shared data folder, e.g. "
+                                      "--data-dir ../shared/data)"),
+                                   data_dir=data_dir))
     frames: dict[str, gpd.GeoDataFrame] = {}
     for key, relative in FILES.items():
         path = data_dir / relative
         if not path.is_file():
-            raise InvalidInput(f"demo data file not found: {path}")
+            raise InvalidInput(Message("network.demo-data-file", N_("demo data file not found: %(path)s"), path=path))
         if key != "osm":  # the extract itself is read for its names only
             frames[key] = gpd.read_file(path, engine="pyogrio")
     districts = frames["districts"].to_crs(STORAGE_CRS)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput
 from ..layers import LayerSpec
+from ..messages import N_, Message
 
 
 # The options a mapping file may set beside its [fields] and [set] tables.
@@ -69,12 +70,18 @@ def load_mapping(path: str | Path) -> Mapping:
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix.lower() == ".json" else tomllib.loads(text)
     except FileNotFoundError as exc:
-        raise InvalidInput(f"mapping file not found: {path}") from exc
+        raise InvalidInput(Message("mapping.mapping-file-not-found",
+                                   N_("mapping file not found: %(path)s"),
+                                   path=path)) from exc
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"mapping file {path.name} is not valid: {exc}") from exc
+        raise InvalidInput(Message("mapping.mapping-file-not-valid",
+                                   N_("mapping file %(path_name)s is not valid: %(exc)s"),
+                                   path_name=path.name, exc=exc)) from exc
     unknown = set(data) - {"fields", "set", *OPTIONS}
     if unknown:
-        raise InvalidInput(f"mapping file {path.name}: unknown keys {sorted(unknown)}")
+        raise InvalidInput(Message("mapping.mapping-file-unknown",
+                                   N_("mapping file %(path_name)s: unknown keys %(unknown)s"),
+                                   path_name=path.name, unknown=sorted(unknown)))
     options = {k: data.get(k) for k in OPTIONS}
     options["date_format"] = _formats(options["date_format"], path.name)
     return Mapping(fields={k: str(v) for k, v in data.get("fields", {}).items()},
@@ -88,8 +95,10 @@ def _formats(value, name: str) -> tuple[str, ...] | None:
         return None
     values = [value] if isinstance(value, str) else value
     if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
-        raise InvalidInput(f"mapping file {name}: date_format is a format or a list of formats, "
-                           f"e.g. [\"%Y/%d/%m\", \"%m/%d/%Y %I:%M:%S %p\"]")
+        raise InvalidInput(Message("mapping.mapping-file-date",
+                                   N_("mapping file %(name)s: date_format is a format or a list of formats, e.g. "
+                                      "[\"%%Y/%%d/%%m\", \"%%m/%%d/%%Y %%I:%%M:%%S %%p\"]"),
+                                   name=name))
     return tuple(values)
 
 
@@ -99,7 +108,9 @@ def parse_pairs(pairs: tuple[str, ...] | list[str], option: str) -> dict[str, st
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
-            raise InvalidInput(f"{option} expects FIELD=VALUE, got {pair!r}")
+            raise InvalidInput(Message("mapping.expects-field-value",
+                                       N_("%(option)s expects FIELD=VALUE, got %(pair)r"),
+                                       option=option, pair=pair))
         out[key.strip()] = value.strip()
     return out
 
@@ -109,12 +120,15 @@ def resolve_columns(spec: LayerSpec, columns: list[str], mapping: Mapping) -> di
     names = {f.name for f in spec.fields}
     unknown = sorted((set(mapping.fields) | set(mapping.constants)) - names)
     if unknown:
-        raise InvalidInput(f"layer {spec.name} has no field {', '.join(unknown)}; "
-                           f"its fields are: {', '.join(sorted(names))}")
+        raise InvalidInput(Message("mapping.layer-has-no-field",
+                                   N_("layer %(spec_name)s has no field %(unknown)s; its fields are: %(names)s"),
+                                   spec_name=spec.name, unknown=', '.join(unknown),
+                                   names=', '.join(sorted(names))))
     missing = sorted(c for c in mapping.fields.values() if c not in columns)
     if missing:
-        raise InvalidInput(f"the file has no column {', '.join(repr(m) for m in missing)}; "
-                           f"its columns are: {', '.join(columns)}")
+        raise InvalidInput(Message("mapping.file-has-no-column",
+                                   N_("the file has no column %(value)s; its columns are: %(columns)s"),
+                                   value=', '.join(repr(m) for m in missing), columns=', '.join(columns)))
     by_lower = {c.lower(): c for c in columns}
     resolved = dict(mapping.fields)
     for f in spec.fields:
@@ -127,7 +141,9 @@ def resolve_columns(spec: LayerSpec, columns: list[str], mapping: Mapping) -> di
     absent = [f.name for f in spec.fields
               if f.required and f.default is None and f.name not in resolved and f.name not in mapping.constants]
     if absent:
-        raise InvalidInput(f"required field(s) {', '.join(absent)} of layer {spec.name} have no source: "
-                           f"map them with --map FIELD=COLUMN or set them with --set FIELD=VALUE "
-                           f"(columns are: {', '.join(columns)})")
+        raise InvalidInput(Message("mapping.required-field-layer",
+                                   N_("required field(s) %(absent)s of layer %(spec_name)s have no source: map "
+                                      "them with --map FIELD=COLUMN or set them with --set FIELD=VALUE (columns "
+                                      "are: %(columns)s)"),
+                                   absent=', '.join(absent), spec_name=spec.name, columns=', '.join(columns)))
     return resolved

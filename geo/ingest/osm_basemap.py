@@ -14,6 +14,7 @@ import shapely
 
 from ..crs import STORAGE_CRS
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 COLUMNS = ("kind", "name", "name_ru", "name_kk", "name_en", "osm_id")
 
@@ -48,11 +49,14 @@ def read_basemap(path: Path) -> gpd.GeoDataFrame:
     ``kind``, ``name``, ``name_ru``, ``name_kk``, ``name_en`` and ``osm_id``; invalid areas are made valid."""
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"OSM extract not found: {path}")
+        raise InvalidInput(Message("osm_basemap.osm-extract-not-found",
+                                   N_("OSM extract not found: %(path)s"), path=path))
     try:
         parts = [pyogrio.read_dataframe(path, sql=sql, sql_dialect="SQLITE") for sql in (AREAS_SQL, LINES_SQL)]
     except pyogrio.errors.DataSourceError as exc:
-        raise InvalidInput(f"not an OSM extract GDAL can read: {path} ({exc})") from exc
+        raise InvalidInput(Message("osm_basemap.not-osm-extract-gdal",
+                                   N_("not an OSM extract GDAL can read: %(path)s (%(exc)s)"),
+                                   path=path, exc=exc)) from exc
     frame = pd.concat([p.set_crs(STORAGE_CRS, allow_override=True) if p.crs is None else p.to_crs(STORAGE_CRS)
                        for p in parts], ignore_index=True)
     frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=STORAGE_CRS)

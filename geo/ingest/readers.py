@@ -25,6 +25,7 @@ from pyproj.exceptions import CRSError
 
 from ..crs import STORAGE_CRS
 from ..errors import InvalidInput, RowError
+from ..messages import N_, Message
 
 VECTOR_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".zip", ".fgb"}
 LON_NAMES = ("lon", "lng", "long", "longitude", "x")
@@ -86,10 +87,12 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
     """
     path = Path(path)
     if not path.exists():
-        raise InvalidInput(f"file not found: {path}")
+        raise InvalidInput(Message("readers.file-not-found", N_("file not found: %(path)s"), path=path))
     suffix = path.suffix.lower()
     if delimiter is not None and suffix != ".csv":
-        raise InvalidInput(f"--delimiter applies to CSV files only, not to {path.name}")
+        raise InvalidInput(Message("readers.delimiter-applies-csv",
+                                   N_("--delimiter applies to CSV files only, not to %(path_name)s"),
+                                   path_name=path.name))
     if suffix == ".csv":
         parts = _csv_chunks(path, csv, encoding, delimiter, chunk_rows)
     elif suffix in VECTOR_SUFFIXES:
@@ -97,8 +100,10 @@ def read_chunks(path: str | Path, *, chunk_rows: int | None, srid: int | None = 
             check_shapefile_counts(path)
         parts = ((frame, [], frame.crs, None) for frame in _vector_chunks(path, sublayer, encoding, chunk_rows))
     else:
-        raise InvalidInput(f"unsupported file type {suffix!r}: use GeoJSON, GeoPackage, Shapefile "
-                           "(.shp or .zip), FlatGeobuf or CSV")
+        raise InvalidInput(Message("readers.unsupported-file-type",
+                                   N_("unsupported file type %(suffix)r: use GeoJSON, GeoPackage, Shapefile (.shp "
+                                      "or .zip), FlatGeobuf or CSV"),
+                                   suffix=suffix))
     first = next(parts)
     crs = _resolve_crs(first[2], srid, path.name)
     return _sources(path.name, crs, itertools.chain([first], parts))
@@ -125,13 +130,19 @@ def _resolve_crs(declared: CRS | None, srid: int | None, name: str) -> CRS:
         try:
             given = CRS.from_epsg(int(srid))
         except (CRSError, ValueError) as exc:
-            raise InvalidInput(f"EPSG:{srid} is not a known coordinate reference system") from exc
+            raise InvalidInput(Message("readers.epsg-not-known-coordinate",
+                                       N_("EPSG:%(srid)s is not a known coordinate reference system"),
+                                       srid=srid)) from exc
     if declared is None and given is None:
-        raise InvalidInput(f"{name} declares no coordinate reference system: give its EPSG code "
-                           "(--srid 4326 for longitude/latitude)")
+        raise InvalidInput(Message("readers.declares-no-coordinate-reference",
+                                   N_("%(name)s declares no coordinate reference system: give its EPSG code "
+                                      "(--srid 4326 for longitude/latitude)"),
+                                   name=name))
     if declared is not None and given is not None and not CRS(declared).equals(given):
-        raise InvalidInput(f"{name} declares {CRS(declared).to_string()} but EPSG:{srid} was given; "
-                           "drop --srid or fix the file")
+        raise InvalidInput(Message("readers.declares-but-epsg",
+                                   N_("%(name)s declares %(to_string)s but EPSG:%(srid)s was given; drop --srid or "
+                                      "fix the file"),
+                                   name=name, to_string=CRS(declared).to_string(), srid=srid))
     return CRS(declared) if declared is not None else given
 
 
@@ -142,7 +153,10 @@ def _vector_chunks(path: Path, sublayer: str | None, encoding: str | None,
         layers = pyogrio.list_layers(path)
         if sublayer is None and len(layers) > 1:
             names = ", ".join(str(n) for n in layers[:, 0])
-            raise InvalidInput(f"{path.name} holds several layers ({names}): choose one with --sublayer")
+            raise InvalidInput(Message("readers.holds-several-layers",
+                                       N_("%(path_name)s holds several layers (%(names)s): choose one with "
+                                          "--sublayer"),
+                                       path_name=path.name, names=names))
         kwargs = {"encoding": encoding} if encoding else {}
         total = (pyogrio.read_info(path, layer=sublayer, force_feature_count=True, **kwargs)["features"]
                  if chunk_rows else -1)
@@ -156,7 +170,9 @@ def _vector_chunks(path: Path, sublayer: str | None, encoding: str | None,
     except InvalidInput:
         raise
     except Exception as exc:  # GDAL reports unreadable files with its own exception types
-        raise InvalidInput(f"cannot read {path.name}: {exc}") from exc
+        raise InvalidInput(Message("readers.cannot-read",
+                                   N_("cannot read %(path_name)s: %(exc)s"),
+                                   path_name=path.name, exc=exc)) from exc
 
 
 def _shp_records(data: bytes) -> int:
@@ -229,8 +245,11 @@ def check_shapefile_counts(path: Path) -> None:
                   else _shp_records(parts[".shp"]))
         records = _dbf_records(parts[".dbf"])
         if shapes != records:
-            raise InvalidInput(f"{name}: the .shp holds {shapes} shapes but the .dbf {records} records; "
-                               "the parts of this shapefile do not belong together, nothing was stored")
+            raise InvalidInput(Message("readers.shp-holds-shapes",
+                                       N_("%(name)s: the .shp holds %(shapes)s shapes but the .dbf %(records)s "
+                                          "records; the parts of this shapefile do not belong together, nothing "
+                                          "was stored"),
+                                       name=name, shapes=shapes, records=records))
 
 
 BLOCK_BYTES = 1 << 20
@@ -268,19 +287,25 @@ def _encoding(path: Path, encoding: str | None) -> str:
         try:
             codecs.lookup(encoding)
         except LookupError as exc:
-            raise InvalidInput(f"unknown encoding {encoding!r} (e.g. utf-8, cp1251)") from exc
+            raise InvalidInput(Message("readers.unknown-encoding-utf",
+                                       N_("unknown encoding %(encoding)r (e.g. utf-8, cp1251)"),
+                                       encoding=encoding)) from exc
         bad = _undecodable_at(path, encoding)
         if bad is not None:
-            raise InvalidInput(f"{path.name} is not valid {encoding} (byte {bad}): "
-                               "give its encoding with --encoding")
+            raise InvalidInput(Message("readers.not-valid-byte-encoding",
+                                       N_("%(path_name)s is not valid %(encoding)s (byte %(bad)s): give its "
+                                          "encoding with --encoding"),
+                                       path_name=path.name, encoding=encoding, bad=bad))
         return encoding
     bad = _undecodable_at(path, "utf-8-sig")
     if bad is None:
         return "utf-8-sig"
     if _undecodable_at(path, "cp1251") is None and _has_cyrillic(path, "cp1251"):
         return "cp1251"
-    raise InvalidInput(f"{path.name} is not UTF-8 (byte {bad}): give its encoding with "
-                       "--encoding (e.g. cp1251, latin-1)")
+    raise InvalidInput(Message("readers.not-utf-byte-encoding",
+                               N_("%(path_name)s is not UTF-8 (byte %(bad)s): give its encoding with --encoding "
+                                  "(e.g. cp1251, latin-1)"),
+                               path_name=path.name, bad=bad))
 
 
 def sniff_delimiter(text: str) -> str:
@@ -297,7 +322,9 @@ def _csv_chunks(path: Path, geometry: CsvGeometry, encoding: str | None, delimit
     and the table as read."""
     codec = _encoding(path, encoding)
     if delimiter is not None and len(delimiter.replace("\\t", "\t")) != 1:
-        raise InvalidInput(f"a delimiter is one character, not {delimiter!r}")
+        raise InvalidInput(Message("readers.delimiter-one-character",
+                                   N_("a delimiter is one character, not %(delimiter)r"),
+                                   delimiter=delimiter))
     with path.open(encoding=codec, newline="") as f:
         header = f.readline()
     sep = delimiter.replace("\\t", "\t") if delimiter else sniff_delimiter(header)
@@ -324,7 +351,9 @@ def _csv_tables(path: Path, codec: str, sep: str, chunk_rows: int | None) -> Ite
             if empty:  # a header and no rows: one empty chunk, so the columns are still known
                 yield pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep, encoding=codec, nrows=0)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InvalidInput(f"cannot read {path.name} as CSV: {exc}") from exc
+        raise InvalidInput(Message("readers.cannot-read-csv",
+                                   N_("cannot read %(path_name)s as CSV: %(exc)s"),
+                                   path_name=path.name, exc=exc)) from exc
 
 
 def _csv_part(table: pd.DataFrame, geometry: CsvGeometry, name: str):
@@ -332,15 +361,19 @@ def _csv_part(table: pd.DataFrame, geometry: CsvGeometry, name: str):
     wkt = geometry.wkt or (None if (geometry.lon or geometry.lat) else _find(table, WKT_NAMES))
     if wkt:
         if wkt not in table:
-            raise InvalidInput(f"{name} has no column {wkt!r} for WKT geometry")
+            raise InvalidInput(Message("readers.has-no-column-wkt",
+                                       N_("%(name)s has no column %(wkt)r for WKT geometry"),
+                                       name=name, wkt=wkt))
         geoms, errors = _parse_wkt(table[wkt], wkt)
         table = table.drop(columns=[wkt])
         declared = None
     else:
         lon, lat = geometry.lon or _find(table, LON_NAMES), geometry.lat or _find(table, LAT_NAMES)
         if not lon or not lat or lon not in table or lat not in table:
-            raise InvalidInput(f"{name}: no geometry columns found; name them with --lon/--lat "
-                               f"or --wkt (columns are: {', '.join(table.columns)})")
+            raise InvalidInput(Message("readers.no-geometry-columns-found",
+                                       N_("%(name)s: no geometry columns found; name them with --lon/--lat or "
+                                          "--wkt (columns are: %(columns)s)"),
+                                       name=name, columns=', '.join(table.columns)))
         geoms, errors = _parse_lonlat(table[lon], table[lat], lon, lat)
         table = table.drop(columns=[lon, lat])
         named_lonlat = lon.lower() in LON_NAMES[:4] and lat.lower() in LAT_NAMES[:2]
@@ -358,7 +391,8 @@ def _parse_lonlat(lon: pd.Series, lat: pd.Series, lon_name: str, lat_name: str):
     x, y = _coordinates(lon), _coordinates(lat)
     for values, raw, name in ((x, lon, lon_name), (y, lat, lat_name)):
         for i in np.flatnonzero(np.isnan(values)):
-            reason = "missing coordinate" if not raw.iloc[i].strip() else f"not a number: {raw.iloc[i]!r}"
+            reason = (Message("readers.missing-coordinate", N_("missing coordinate")) if not raw.iloc[i].strip()
+                      else Message("readers.not-number", N_("not a number: %(text)r"), text=raw.iloc[i]))
             errors.append(RowError(int(i) + 1, name, reason))
     ok = ~(np.isnan(x) | np.isnan(y))
     geoms = np.full(len(x), None, dtype=object)
@@ -387,5 +421,6 @@ def _parse_wkt(text: pd.Series, name: str):
         try:
             geoms[i] = shapely.from_wkt(value)
         except shapely.errors.GEOSException as exc:
-            errors.append(RowError(i + 1, name, f"not valid WKT: {exc}"))
+            errors.append(RowError(i + 1, name, Message("readers.not-valid-wkt",
+                                                        N_("not valid WKT: %(exc)s"), exc=exc)))
     return gpd.GeoSeries(geoms), errors

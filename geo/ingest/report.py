@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InvalidInput, RowError
+from ..messages import N_, NP_, Message, Translations, render
 from .readers import Source
 
 # A reason with the values of its row left out: rows refused for the same cause share it.
@@ -31,19 +32,24 @@ def reason_kind(error: RowError) -> str:
     return f"{error.field}: {_MONTH.sub('…', _NUMBER.sub('#', reason))}"
 
 
-def reason_counts(errors: list[RowError]) -> list[tuple[int, str]]:
+def reason_counts(errors: list[RowError], translations: Translations | None = None) -> list[tuple[int, str]]:
     """(rows, reason) per kind of reason, most rows first; the reason is the first of its kind, with
-    "e.g." when the rows of the kind differ in their values."""
+    "e.g." when the rows of the kind differ in their values (in the language of ``translations``)."""
     kinds: Counter = Counter()
-    first: dict[str, str] = {}
+    first: dict[str, RowError] = {}
     varied: set[str] = set()
     for e in errors:
         kind = reason_kind(e)
         kinds[kind] += 1
-        text = f"{e.field}: {e.reason}"
-        if first.setdefault(kind, text) != text:
+        if first.setdefault(kind, e).reason != e.reason:
             varied.add(kind)
-    return [(n, ("e.g. " if kind in varied else "") + first[kind]) for kind, n in kinds.most_common()]
+    out = []
+    for kind, n in kinds.most_common():
+        text = Message("report.field-reason", N_("%(field)s: %(reason)s"), field=first[kind].field,
+                       reason=first[kind].render(translations)).render(translations)
+        out.append((n, Message("report.example", N_("e.g. %(reason)s"), reason=text).render(translations)
+                    if kind in varied else text))
+    return out
 
 
 @dataclass(frozen=True)
@@ -59,15 +65,19 @@ class Report:
         return self.head + self.rows + self.counts
 
 
-def report(message: str, errors: list[RowError], notes: list[str] = ()) -> Report:
-    """The whole report of an import: nothing left out."""
+def report(message: Message | str, errors: list[RowError], notes: list[Message | str] = (),
+           translations: Translations | None = None) -> Report:
+    """The whole report of an import, in the language of ``translations``: nothing left out."""
     counts = []
     if len(errors) > 1:
         rows = len({e.row for e in errors})
-        counts = [f"{len(errors):,} problems in {rows:,} rows, by reason:"]
-        counts += [f"  {n:,} × {reason}" for n, reason in reason_counts(errors)]
-    return Report([message] + [f"  {note}" for note in notes],
-                  [f"  row {e.row}: {e.field}: {e.reason}" for e in errors], counts)
+        counts = [Message("report.problems-by-reason",
+                          NP_("%(problems)s problems in %(num)d row, by reason:",
+                              "%(problems)s problems in %(rows)s rows, by reason:"),
+                          num=rows, rows=format(rows, ","), problems=format(len(errors), ",")).render(translations)]
+        counts += [f"  {n:,} × {reason}" for n, reason in reason_counts(errors, translations)]
+    return Report([render(message, translations)] + [f"  {render(note, translations)}" for note in notes],
+                  ["  " + e.line(translations) for e in errors], counts)
 
 
 def rejected_rows(source: Source, errors: list[RowError]) -> pd.DataFrame:
@@ -99,5 +109,7 @@ def write_rejected(rows: pd.DataFrame, path: Path) -> Path:
     try:
         rows.to_csv(path, index=False, encoding="utf-8")
     except OSError as exc:
-        raise InvalidInput(f"cannot write the rejected rows to {path}: {exc.strerror}; nothing was stored") from exc
+        raise InvalidInput(Message("report.cannot-write-rejected",
+                                   N_("cannot write the rejected rows to %(path)s: %(strerror)s; nothing was stored"),
+                                   path=path, strerror=exc.strerror)) from exc
     return path

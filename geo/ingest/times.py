@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..domain import AMBIGUOUS_TIMES, DEFAULT_AMBIGUOUS
 from ..errors import InvalidInput
+from ..messages import N_, NP_, Message
 
 AMBIGUOUS = AMBIGUOUS_TIMES
 ISO = "ISO 8601"
@@ -61,7 +62,9 @@ class TimeOptions:
 
     def __post_init__(self):
         if self.ambiguous not in AMBIGUOUS:
-            raise InvalidInput(f"--ambiguous {self.ambiguous!r} is not one of: {', '.join(AMBIGUOUS)}")
+            raise InvalidInput(Message("times.ambiguous-not-one",
+                                       N_("--ambiguous %(ambiguous)r is not one of: %(AMBIGUOUS)s"),
+                                       ambiguous=self.ambiguous, AMBIGUOUS=', '.join(AMBIGUOUS)))
         for fmt in self.formats:
             check_format(fmt)
 
@@ -69,11 +72,16 @@ class TimeOptions:
 def check_format(fmt: str) -> None:
     """Refuse a ``--date-format`` pandas cannot use, or one that reads no date at all."""
     if not isinstance(fmt, str) or "%" not in fmt:
-        raise InvalidInput(f"--date-format {fmt!r} has no strptime code (e.g. '%m/%d/%Y %I:%M:%S %p')")
+        raise InvalidInput(Message("times.date-format-has",
+                                   N_("--date-format %(fmt)r has no strptime code (e.g. '%%m/%%d/%%Y %%I:%%M:%%S "
+                                      "%%p')"),
+                                   fmt=fmt))
     try:
         pd.to_datetime(pd.Series(["x"], dtype=object), format=fmt, errors="coerce")
     except ValueError as exc:
-        raise InvalidInput(f"--date-format {fmt!r} is not a valid format: {exc}") from exc
+        raise InvalidInput(Message("times.date-format-not-valid",
+                                   N_("--date-format %(fmt)r is not a valid format: %(exc)s"),
+                                   fmt=fmt, exc=exc)) from exc
 
 
 @dataclass
@@ -83,7 +91,7 @@ class TimeReading:
     by_format: Counter = field(default_factory=Counter)
     overlap: int = 0
     gap: int = 0
-    problems: dict[int, str] = field(default_factory=dict)
+    problems: dict[int, Message] = field(default_factory=dict)
 
     def add(self, other: "TimeReading") -> None:
         """Count ``other``'s rows too (another chunk of the same column); its problems stay its own."""
@@ -91,24 +99,30 @@ class TimeReading:
         self.overlap += other.overlap
         self.gap += other.gap
 
-    def notes(self, label: str, *, tz: ZoneInfo, ambiguous: str) -> list[str]:
+    def notes(self, label: str, *, tz: ZoneInfo, ambiguous: str) -> list[Message]:
         """Report lines: how many rows each format read, and how DST overlaps and gaps were read."""
         lines = []
         if self.by_format:
-            parts = [f"{row_count(n)} read as {fmt}" if i == 0 else f"{n:,} as {fmt}"
-                     for i, (fmt, n) in enumerate(self.by_format.most_common())]
-            lines.append(f"{label}: {', '.join(parts)}")
-        how = {"earliest": "read as the earlier instant", "latest": "read as the later instant",
-               "refuse": "refused"}[ambiguous]
-        for count, what in ((self.overlap, "a repeated hour (DST overlap)"), (self.gap, "a skipped hour (DST gap)")):
+            (fmt, n), *others = self.by_format.most_common()
+            first = Message("times.read-as", NP_("%(rows)s row read as %(format)s", "%(rows)s rows read as %(format)s"),
+                            num=n, rows=format(n, ","), format=fmt)
+            lines.append(Message("times.formats", N_("%(label)s: %(first)s%(others)s"), label=label, first=first,
+                                 others="".join(f", {k:,} as {f}" for f, k in others)))
+        how = {"earliest": N_("read as the earlier instant"), "latest": N_("read as the later instant"),
+               "refuse": N_("refused")}[ambiguous]
+        for count, code, what in (
+                (self.overlap, "times.overlap-rows", NP_("%(label)s: %(rows)s row in a repeated hour (DST overlap) in "
+                                                         "%(zone)s, %(how)s (--ambiguous %(ambiguous)s)",
+                                                         "%(label)s: %(rows)s rows in a repeated hour (DST overlap) in "
+                                                         "%(zone)s, %(how)s (--ambiguous %(ambiguous)s)")),
+                (self.gap, "times.gap-rows", NP_("%(label)s: %(rows)s row in a skipped hour (DST gap) in %(zone)s, "
+                                                 "%(how)s (--ambiguous %(ambiguous)s)",
+                                                 "%(label)s: %(rows)s rows in a skipped hour (DST gap) in %(zone)s, "
+                                                 "%(how)s (--ambiguous %(ambiguous)s)"))):
             if count:
-                lines.append(f"{label}: {row_count(count)} in {what} in {tz.key}, {how} (--ambiguous {ambiguous})")
+                lines.append(Message(code, what, num=count, label=label, rows=format(count, ","), zone=tz.key,
+                                     how=Message(f"times.ambiguous-{ambiguous}", how), ambiguous=ambiguous))
         return lines
-
-
-def row_count(n: int) -> str:
-    """``1 row``, ``12,034 rows``."""
-    return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
 def read_times(texts: list[str | None], *, kind: str, tz: ZoneInfo,
@@ -154,7 +168,9 @@ def read_times(texts: list[str | None], *, kind: str, tz: ZoneInfo,
                 take(ISO, part, pd.to_datetime(text.iloc[part], format="ISO8601", errors="coerce", utc=with_zone),
                      with_zone)
         for i in iso_rows[todo[iso_rows]]:
-            reading.problems[int(i)] = f"{texts[i]!r} is not a valid {'date' if kind == 'date' else 'date and time'}"
+            reading.problems[int(i)] = (
+                Message("times.invalid-date", N_("%(text)r is not a valid date"), text=texts[i]) if kind == "date"
+                else Message("times.invalid-datetime", N_("%(text)r is not a valid date and time"), text=texts[i]))
     for fmt in DOTTED_FORMATS:  # strptime's own strictness: exactly these separators, a four-digit year
         rows = np.flatnonzero(todo)
         if len(rows):
@@ -175,7 +191,7 @@ def read_times(texts: list[str | None], *, kind: str, tz: ZoneInfo,
         what, value = resolve_local(naive.iloc[i].to_pydatetime(), tz, options.ambiguous)
         reading.overlap += what == "overlap"
         reading.gap += what == "gap"
-        if isinstance(value, str):
+        if isinstance(value, Message):
             reading.problems[int(i)] = value
         else:
             values[i] = value
@@ -251,20 +267,26 @@ def _refuse_the_minority(texts, naive: pd.Series, zoned: pd.Series, reading: Tim
     if not with_zone or not without:
         return
     if without <= with_zone:
-        reason = ("{!r} has no UTC offset, while " + f"{with_zone:,} other rows of this column have one; "
-                  "give every row an offset or none")
+        code, reason, others = "times.no-offset", NP_(
+            "%(text)r has no UTC offset, while %(others)s other row of this column has one; "
+            "give every row an offset or none",
+            "%(text)r has no UTC offset, while %(others)s other rows of this column have one; "
+            "give every row an offset or none"), with_zone
         series = naive
     else:
-        reason = ("{!r} has a UTC offset, while " + f"{without:,} other rows of this column have none; "
-                  "give every row an offset or none")
+        code, reason, others = "times.offset", NP_(
+            "%(text)r has a UTC offset, while %(others)s other row of this column has none; "
+            "give every row an offset or none",
+            "%(text)r has a UTC offset, while %(others)s other rows of this column have none; "
+            "give every row an offset or none"), without
         series = zoned
     refused = series.notna().to_numpy()
     for i in np.flatnonzero(refused):
-        reading.problems[int(i)] = reason.format(texts[i])
+        reading.problems[int(i)] = Message(code, reason, num=others, others=format(others, ","), text=texts[i])
     series[refused] = pd.NaT
 
 
-def resolve_local(wall: datetime, tz: ZoneInfo, policy: str) -> tuple[str, datetime | str]:
+def resolve_local(wall: datetime, tz: ZoneInfo, policy: str) -> tuple[str, datetime | Message]:
     """A wall-clock time in ``tz`` that pandas could not place: ("overlap" | "gap", the instant or a reason).
 
     Its two readings are the wall time with the offset before and with the offset after the change
@@ -280,11 +302,13 @@ def resolve_local(wall: datetime, tz: ZoneInfo, policy: str) -> tuple[str, datet
         return what, chosen.astimezone(UTC)
     clock = f"{wall:%H:%M}" + (f":{wall:%S}" if wall.second else "")
     before, after = (_offset(r) for r in readings)
+    when = {"clock": clock, "day": f"{wall:%Y-%m-%d}", "zone": tz.key, "before": before, "after": after}
     if exists:
-        return what, (f"{clock} on {wall:%Y-%m-%d} happens twice in {tz.key} (at {before} and at {after}); "
-                      "--ambiguous earliest|latest chooses")
-    return what, (f"{clock} on {wall:%Y-%m-%d} does not exist in {tz.key} (the clocks went from {before} to "
-                  f"{after}); --ambiguous earliest|latest chooses")
+        return what, Message("times.twice", N_("%(clock)s on %(day)s happens twice in %(zone)s (at %(before)s and at "
+                                               "%(after)s); --ambiguous earliest|latest chooses"), **when)
+    return what, Message("times.does-not-exist", N_("%(clock)s on %(day)s does not exist in %(zone)s (the clocks "
+                                                    "went from %(before)s to %(after)s); --ambiguous "
+                                                    "earliest|latest chooses"), **when)
 
 
 def _offset(value: datetime) -> str:
@@ -293,22 +317,31 @@ def _offset(value: datetime) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def unreadable(text: str, *, kind: str, formats: tuple[str, ...] = ()) -> str:
+def unreadable(text: str, *, kind: str, formats: tuple[str, ...] = ()) -> Message:
     """Why ``text`` was not read, and how it could be."""
-    what = "date" if kind == "date" else "date and time"
-    tried = f"; none of the --date-format given ({', '.join(formats)}) reads it" if formats else ""
+    what = Message("times.date", N_("date")) if kind == "date" else Message("times.datetime", N_("date and time"))
+    given = ", ".join(formats)
     if "/" in text:
-        return slashed(text) + tried
-    return (f"cannot read {text!r} as a {what}: it is neither ISO 8601 (e.g. 2024-05-01T18:30) nor day-first "
-            f"dd.mm.yyyy{tried}; --date-format says how to read other forms")
+        return Message("times.slashed-tried", N_("%(why)s; none of the --date-format given (%(formats)s) reads it"),
+                       why=slashed(text), formats=given) if formats else slashed(text)
+    if formats:
+        return Message("times.unreadable-tried",
+                       N_("cannot read %(text)r as a %(what)s: it is neither ISO 8601 (e.g. 2024-05-01T18:30) nor "
+                          "day-first dd.mm.yyyy; none of the --date-format given (%(formats)s) reads it; "
+                          "--date-format says how to read other forms"), text=text, what=what, formats=given)
+    return Message("times.unreadable",
+                   N_("cannot read %(text)r as a %(what)s: it is neither ISO 8601 (e.g. 2024-05-01T18:30) nor "
+                      "day-first dd.mm.yyyy; --date-format says how to read other forms"), text=text, what=what)
 
 
-def slashed(text: str) -> str:
+def slashed(text: str) -> Message:
     """Why a value with slashes is ambiguous, and the ``--date-format`` that reads it."""
     m = SLASHED.fullmatch(text.strip())
     if m is None:
-        return (f"{text!r} uses slashes, which do not say whether the day or the month comes first (slashes "
-                "are not ISO 8601); say how to read it with --date-format, e.g. --date-format '%m/%d/%Y %I:%M:%S %p'")
+        return Message("times.slashes-unknown",
+                       N_("%(text)r uses slashes, which do not say whether the day or the month comes first (slashes "
+                          "are not ISO 8601); say how to read it with --date-format, e.g. --date-format "
+                          "'%%m/%%d/%%Y %%I:%%M:%%S %%p'"), text=text)
     a, b, c = m["a"], m["b"], m["c"]
     year_first = len(a) == 4
     year, first, second = (int(a), int(b), int(c)) if year_first else (int(c), int(a), int(b))
@@ -322,18 +355,25 @@ def slashed(text: str) -> str:
                 + (" %p" if m["p"] else ""))
     if len(possible) == 2 and first != second:
         (_, m1, d1), (_, m2, d2) = possible
-        why = (f"{text!r} could be {d1} {calendar.month_name[m1]} or {d2} {calendar.month_name[m2]} "
-               "(slashes do not say whether the day or the month comes first, and are not ISO 8601)")
+        why = Message("times.slashes-either",
+                      N_("%(text)r could be %(one)s or %(other)s (slashes do not say whether the day or the month "
+                         "comes first, and are not ISO 8601)"),
+                      text=text, one=f"{d1} {calendar.month_name[m1]}", other=f"{d2} {calendar.month_name[m2]}")
     elif len(possible) == 1:
         _, m1, d1 = possible[0]
-        why = (f"{text!r} reads only as {d1} {calendar.month_name[m1]} {year}, but slashes do not say whether "
-               "the day or the month comes first, and other rows may be written the other way")
+        why = Message("times.slashes-only",
+                      N_("%(text)r reads only as %(day)s, but slashes do not say whether the day or the month comes "
+                         "first, and other rows may be written the other way"),
+                      text=text, day=f"{d1} {calendar.month_name[m1]} {year}")
     else:
-        why = (f"{text!r} uses slashes, which do not say whether the day or the month comes first, and are "
-               "not ISO 8601")
+        why = Message("times.slashes", N_("%(text)r uses slashes, which do not say whether the day or the month "
+                                          "comes first, and are not ISO 8601"), text=text)
     fmt = (possible[0][0] if possible else order[0]) + time
-    again = " (repeat --date-format for rows written another way)" if len(possible) == 1 else ""
-    return f"{why}; say how to read it: --date-format '{fmt}'{again}"
+    if len(possible) == 1:
+        return Message("times.say-format-again", N_("%(why)s; say how to read it: --date-format '%(format)s' (repeat "
+                                                    "--date-format for rows written another way)"), why=why, format=fmt)
+    return Message("times.say-format", N_("%(why)s; say how to read it: --date-format '%(format)s'"), why=why,
+                   format=fmt)
 
 
 def _is_date(year: int, month: int, day: int) -> bool:

@@ -19,6 +19,7 @@ from ..crs import STORAGE_CRS
 from ..domain import INT_MAX, INT_MIN
 from ..errors import InvalidInput, RowError
 from ..layers import Field, LayerSpec
+from ..messages import N_, Message
 from .readers import Source
 from .times import TimeOptions, TimeReading, read_times
 
@@ -57,7 +58,9 @@ def timezone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from exc
+        raise InvalidInput(Message("options.unknown-time-zone",
+                                   N_("unknown time zone %(name)r (use an IANA name such as Asia/Almaty)"),
+                                   name=name)) from exc
 
 
 def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
@@ -107,7 +110,7 @@ def validate(source: Source, spec: LayerSpec, columns: MappingType[str, str],
     if extent is not None:
         errors += outside_extent(geometry, extent, failed={e.row for e in geom_errors})
     if source.offset:
-        errors = [RowError(e.row + source.offset, e.field, e.reason) for e in errors]
+        errors = [RowError(e.row + source.offset, e.field, e.msg) for e in errors]
     errors.sort(key=lambda e: (e.row, e.field))
     notes = [line for label, reading in readings.items()
              for line in reading.notes(label, tz=tz, ambiguous=times.ambiguous)]
@@ -140,7 +143,7 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
     parse = _PARSERS[f.type]
     values, problems = parse(texts, missing=missing, tz=tz, refs=refs, f=f, times=times, notes=notes,
                              label=label, readings=readings)
-    refused: dict[int, str] = {i: reason for i, reason in problems.items() if not missing[i]}
+    refused: dict[int, Message] = {i: reason for i, reason in problems.items() if not missing[i]}
     ok = ~missing
     ok[list(refused)] = False
     if f.choices is not None and ok.any():
@@ -149,19 +152,22 @@ def convert(raw: pd.Series, f: Field, *, label: str, tz: ZoneInfo,
         found = pd.Series(values[rows], dtype=object).astype(str).str.lower().map(canonical).to_numpy(dtype=object)
         unknown = pd.isna(found)
         for i in rows[unknown]:
-            refused[int(i)] = f"{texts[i]!r} is not one of: {', '.join(f.choices)}"
+            refused[int(i)] = Message("validate.not-one-of", N_("%(text)r is not one of: %(choices)s"),
+                                      text=texts[i], choices=", ".join(f.choices))
         values[rows[~unknown]] = found[~unknown]
         ok[rows[unknown]] = False
-    for bound, fails, reason in ((f.minimum, np.less, "{} is below the minimum {:g}"),
-                                 (f.above, np.less_equal, "{:g} is not above {:g}")):
+    for bound, fails, code, reason in (
+            (f.minimum, np.less, "validate.below-minimum", N_("%(value)s is below the minimum %(bound)g")),
+            (f.above, np.less_equal, "validate.not-above", N_("%(value)g is not above %(bound)g"))):
         if bound is None or not ok.any():
             continue
         rows = np.flatnonzero(ok)
         failing = rows[fails(values[rows].astype(float), bound)]
         for i in failing:
-            refused[int(i)] = reason.format(values[i], bound)
+            refused[int(i)] = Message(code, reason, value=values[i], bound=bound)
         ok[failing] = False
-    errors = [RowError(int(i) + 1, label, "required value is missing") for i in np.flatnonzero(missing)] \
+    errors = [RowError(int(i) + 1, label, Message("validate.required-value-missing",
+                                                  N_("required value is missing"))) for i in np.flatnonzero(missing)] \
         if f.required else []
     errors += [RowError(i + 1, label, reason) for i, reason in sorted(refused.items())]
     errors.sort(key=lambda e: e.row)
@@ -187,7 +193,7 @@ def _each(parse_one):
 class _Bad:
     __slots__ = ("reason",)
 
-    def __init__(self, reason: str):
+    def __init__(self, reason: Message):
         self.reason = reason
 
 
@@ -204,13 +210,17 @@ def _parse_number(texts, *, missing, f, **_):
     with np.errstate(invalid="ignore"):
         number = pd.to_numeric(given, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
         bad = ~np.isfinite(number)
-        problems = {int(i): f"not a number: {texts[i]!r}" for i in rows[bad]}
+        problems = {int(i): Message("readers.not-number", N_("not a number: %(text)r"), text=texts[i])
+                    for i in rows[bad]}
         if f.type == "int":
             fraction = ~bad & (np.mod(number, 1) != 0)
             outside = ~bad & ~fraction & ((number < INT_RANGE[0]) | (number > INT_RANGE[1]))
-            problems |= {int(i): f"not a whole number: {texts[i]!r}" for i in rows[fraction]}
-            problems |= {int(i): f"{texts[i]} is outside the range of a whole number ({INT_RANGE[0]:,} to "
-                                 f"{INT_RANGE[1]:,})" for i in rows[outside]}
+            problems |= {int(i): Message("validate.not-whole-number", N_("not a whole number: %(text)r"),
+                                         text=texts[i]) for i in rows[fraction]}
+            problems |= {int(i): Message("validate.outside-int-range",
+                                         N_("%(text)s is outside the range of a whole number (%(low)s to %(high)s)"),
+                                         text=texts[i], low=format(INT_RANGE[0], ","), high=format(INT_RANGE[1], ","))
+                         for i in rows[outside]}
             good = ~(bad | fraction | outside)
             values[rows[good]] = number[good].astype(np.int64).tolist()
         else:
@@ -228,8 +238,11 @@ def _bool(text, **_):
     if key in BOOLEANS:
         return BOOLEANS[key]
     if key == "-1":  # OSM's oneway=-1: one way against the line's drawn direction
-        return _Bad("-1 (against the drawn direction) is not read: reverse the line and give yes")
-    return _Bad(f"not yes or no: {text!r} (give yes/no, true/false or 1/0)")
+        return _Bad(Message("validate.against-drawn-direction",
+                            N_("-1 (against the drawn direction) is not read: reverse the line and give yes")))
+    return _Bad(Message("validate.not-yes-no-true-false",
+                        N_("not yes or no: %(text)r (give yes/no, true/false or 1/0)"),
+                        text=text))
 
 
 def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, label: str,
@@ -245,7 +258,9 @@ def _parse_times(texts, *, tz, f, times: TimeOptions, notes: list[str] | None, l
 
 def _ref(text, *, refs, f, **_):
     refs = refs or {}
-    return refs[text] if text in refs else _Bad(f"no {f.ref} named or numbered {text!r}")
+    return refs[text] if text in refs else _Bad(Message("validate.no-named-numbered",
+                                                        N_("no %(ref)s named or numbered %(text)r"),
+                                                        ref=f.ref, text=text))
 
 
 def _point(text, **_):
@@ -254,9 +269,12 @@ def _point(text, **_):
         geom = (shapely.points(float(parts[0]), float(parts[1])) if len(parts) == 2
                 else shapely.from_wkt(text))
     except (ValueError, shapely.errors.GEOSException):
-        return _Bad(f"not a point (give 'lon lat' or WKT): {text!r}")
+        return _Bad(Message("validate.not-point-lon-lat",
+                            N_("not a point (give 'lon lat' or WKT): %(text)r"), text=text))
     if geom.geom_type != "Point" or geom.is_empty or not _in_range(geom):
-        return _Bad(f"not a longitude/latitude point: {text!r}")
+        return _Bad(Message("validate.not-longitude-latitude-point",
+                            N_("not a longitude/latitude point: %(text)r"),
+                            text=text))
     return geom
 
 
@@ -265,9 +283,11 @@ def _bigint(text, **_):
     whole = text.strip().lstrip("+")
     digits = whole[1:] if whole.startswith("-") else whole
     if not (digits.isascii() and digits.isdigit()):
-        return _Bad(f"not a whole number: {text!r}")
+        return _Bad(Message("validate.not-whole-number", N_("not a whole number: %(text)r"), text=text))
     if not BIGINT_RANGE[0] <= int(whole) <= BIGINT_RANGE[1]:
-        return _Bad(f"{text} is outside the range of a 64-bit whole number")
+        return _Bad(Message("validate.outside-range-bit",
+                            N_("%(text)s is outside the range of a 64-bit whole number"),
+                            text=text))
     return int(whole)
 
 
@@ -290,14 +310,18 @@ def _cross_field(spec: LayerSpec, out: dict[str, list], n: int) -> list[RowError
             if any(present) and not all(present):
                 missing = [name for name, p in zip(group, present) if not p]
                 errors.append(RowError(i + 1, ", ".join(missing),
-                                       f"{', '.join(group)} go together: give all or none"))
+                                       Message("validate.go-together-all",
+                                               N_("%(group)s go together: give all or none"),
+                                               group=', '.join(group))))
     for first, second in spec.ordered:
         a, b = out.get(first), out.get(second)
         if a is None or b is None:
             continue
         for i in range(n):
             if a[i] is not None and b[i] is not None and not a[i] < b[i]:
-                errors.append(RowError(i + 1, second, f"{second} must be after {first}"))
+                errors.append(RowError(i + 1, second, Message("validate.after",
+                                                              N_("%(second)s must be after %(first)s"),
+                                                              second=second, first=first)))
     return errors
 
 
@@ -315,9 +339,13 @@ def _unique(spec: LayerSpec, out: dict[str, np.ndarray], existing: MappingType[s
             if value is None:
                 continue
             if value in stored:
-                errors.append(RowError(i + 1, f.name, f"{value!r} already exists in layer {spec.name}"))
+                errors.append(RowError(i + 1, f.name, Message("validate.already-exists-layer",
+                                                              N_("%(value)r already exists in layer %(spec_name)s"),
+                                                              value=value, spec_name=spec.name)))
             elif value in first_row:
-                errors.append(RowError(i + 1, f.name, f"{value!r} repeats row {first_row[value]}"))
+                errors.append(RowError(i + 1, f.name, Message("validate.repeats-row",
+                                                              N_("%(value)r repeats row %(first_row)s"),
+                                                              value=value, first_row=first_row[value])))
             else:
                 first_row[value] = offset + i + 1
     return errors
@@ -341,11 +369,15 @@ class Extent:
         except ValueError:
             values = []
         if len(values) != 4 or not all(np.isfinite(values)):
-            raise InvalidInput(f"extent {text!r} is not minlon,minlat,maxlon,maxlat (four numbers)")
+            raise InvalidInput(Message("validate.extent-not-minlon-minlat",
+                                       N_("extent %(text)r is not minlon,minlat,maxlon,maxlat (four numbers)"),
+                                       text=text))
         extent = cls(*values)
         if not (-180 <= extent.minlon < extent.maxlon <= 180 and -90 <= extent.minlat < extent.maxlat <= 90):
-            raise InvalidInput(f"extent {text!r}: need -180 <= minlon < maxlon <= 180 and "
-                               "-90 <= minlat < maxlat <= 90")
+            raise InvalidInput(Message("validate.extent-need-minlon",
+                                       N_("extent %(text)r: need -180 <= minlon < maxlon <= 180 and -90 <= minlat "
+                                          "< maxlat <= 90"),
+                                       text=text))
         return extent
 
     def grown(self, margin_km: float) -> "Extent":
@@ -381,16 +413,20 @@ def outside_extent(geoms: np.ndarray, extent: Extent, *, failed: set[int] = froz
     for i in np.flatnonzero(present & ~fits):
         if int(i) + 1 in failed:
             continue
-        reason = (f"lies outside the layer's area (longitude {extent.minlon:.4f}..{extent.maxlon:.4f}, "
-                  f"latitude {extent.minlat:.4f}..{extent.maxlat:.4f}; --extent sets it)")
-        if swapped[i]:
-            reason += "; longitude and latitude look swapped"
+        where = dict(minlon=extent.minlon, maxlon=extent.maxlon, minlat=extent.minlat, maxlat=extent.maxlat)
+        reason = (Message("validate.outside-extent-swapped",
+                          N_("lies outside the layer's area (longitude %(minlon).4f..%(maxlon).4f, latitude "
+                             "%(minlat).4f..%(maxlat).4f; --extent sets it); longitude and latitude look swapped"),
+                          **where) if swapped[i] else
+                  Message("validate.outside-extent",
+                          N_("lies outside the layer's area (longitude %(minlon).4f..%(maxlon).4f, latitude "
+                             "%(minlat).4f..%(maxlat).4f; --extent sets it)"), **where))
         errors.append(RowError(int(i) + 1, "geometry", reason))
     return errors
 
 
 def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], stored: set[tuple],
-               hint: str) -> tuple[list[RowError], set[tuple]]:
+               hint: Message | str) -> tuple[list[RowError], set[tuple]]:
     """Rows whose key (the values of ``key_columns``) is stored already: an error each, and those keys.
 
     Rows of one file may share a key (one incident number, one row per offence); only keys an
@@ -403,7 +439,9 @@ def known_keys(columns: MappingType[str, list], key_columns: tuple[str, ...], st
         if None not in key and key in stored:
             found.add(key)
             errors.append(RowError(i + 1, key_columns[-1],
-                                   f"{' / '.join(map(str, key))} is stored already ({hint})"))
+                                   Message("validate.stored-already",
+                                           N_("%(key)s is stored already (%(hint)s)"),
+                                           key=' / '.join(map(str, key)), hint=hint)))
     return errors, found
 
 
@@ -441,18 +479,24 @@ def check_geometry(frame: gpd.GeoDataFrame, spec: LayerSpec, *,
     return geoms, errors
 
 
-def _geometry_problem(geoms, i, missing, fits, in_range, kind, accepted, spec, repair) -> str | None:
+def _geometry_problem(geoms, i, missing, fits, in_range, kind, accepted, spec, repair) -> Message | None:
     """The reason row ``i`` cannot be stored, or None once repaired in place."""
     if missing:
-        return "geometry is missing or empty"
+        return Message("validate.geometry-missing", N_("geometry is missing or empty"))
     if not fits:
-        return f"a {kind} does not fit layer {spec.name} (expects {' or '.join(sorted(accepted))})"
+        return Message("validate.geometry-type", N_("a %(kind)s does not fit layer %(layer)s (expects %(accepted)s)"),
+                       kind=kind, layer=spec.name, accepted=" or ".join(sorted(accepted)))
     if not in_range:
-        return "coordinates outside the valid range (longitude -180..180, latitude -90..90)"
+        return Message("validate.coordinates-range",
+                       N_("coordinates outside the valid range (longitude -180..180, latitude -90..90)"))
     fixed = _repaired(geoms[i], accepted) if repair else None
     if fixed is None:
-        hint = "" if repair else " (--repair makes such geometries valid)"
-        return f"invalid geometry: {explain_validity(geoms[i])}{hint}"
+        if repair:
+            return Message("validate.geometry-invalid", N_("invalid geometry: %(why)s"),
+                           why=explain_validity(geoms[i]))
+        return Message("validate.geometry-invalid-repair",
+                       N_("invalid geometry: %(why)s (--repair makes such geometries valid)"),
+                       why=explain_validity(geoms[i]))
     geoms[i] = fixed
     return None
 

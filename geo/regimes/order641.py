@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain import DEFAULT_TIMEZONE, ParticipationForm, PublicPlaceKind, TargetKind
+from ..messages import N_
 from . import ActivityType, Regime
 
 IND, COL = ParticipationForm.INDIVIDUAL, ParticipationForm.COLLECTIVE
@@ -23,36 +24,36 @@ ITEM_6_6_TARGETS = ITEM_6_TARGETS | {K.PASTURE, K.CROP_FIELD}
 
 ACTIVITIES = (
     # T item 6: individual assistance (form individual; formations may do them too, T item 8).
-    ActivityType("6.1", "6.1", "Reporting offences being prepared or committed, their causes and conditions",
+    ActivityType("6.1", "6.1", N_("Reporting offences being prepared or committed, their causes and conditions"),
                  IND, ITEM_6_TARGETS),
     # T item 6.2: "with direct participation of staff" -> a supervising officer is required.
-    ActivityType("6.2", "6.2", "Identifying persons for preventive registers; individual preventive work",
+    ActivityType("6.2", "6.2", N_("Identifying persons for preventive registers; individual preventive work"),
                  IND, ITEM_6_TARGETS, needs_supervisor=True),
-    ActivityType("6.3", "6.3", "Preventing offences among minors, child neglect and homelessness",
+    ActivityType("6.3", "6.3", N_("Preventing offences among minors, child neglect and homelessness"),
                  IND, ITEM_6_TARGETS),
-    ActivityType("6.4", "6.4", "Promoting the Traffic Regulations", IND, ITEM_6_TARGETS),
-    ActivityType("6.5", "6.5", "Promoting legal knowledge", IND, ITEM_6_TARGETS),
-    ActivityType("6.6", "6.6", "Identifying illegal cultivation and collection of drug-containing plants",
+    ActivityType("6.4", "6.4", N_("Promoting the Traffic Regulations"), IND, ITEM_6_TARGETS),
+    ActivityType("6.5", "6.5", N_("Promoting legal knowledge"), IND, ITEM_6_TARGETS),
+    ActivityType("6.6", "6.6", N_("Identifying illegal cultivation and collection of drug-containing plants"),
                  IND, ITEM_6_6_TARGETS),
-    ActivityType("6.7", "6.7", "Identifying dens and premises that could serve them", IND, ITEM_6_TARGETS),
+    ActivityType("6.7", "6.7", N_("Identifying dens and premises that could serve them"), IND, ITEM_6_TARGETS),
     # T item 8: collective types. Target kinds are the mapping D of regime.md.
     # T item 8.1: "under direct management of staff" -> a supervising officer is required.
-    ActivityType("8.1", "8.1", "Public order in public places and at events", COL,
+    ActivityType("8.1", "8.1", N_("Public order in public places and at events"), COL,
                  frozenset({K.PUBLIC_PLACE, K.PATROL_ZONE, K.EVENT}), needs_supervisor=True),
     # D: 8.2/8.3 need no officer by default (the text requires one only for 8.1); set True to require.
-    ActivityType("8.2", "8.2", "Emergency aid to victims of accidents, road accidents and offences", COL,
+    ActivityType("8.2", "8.2", N_("Emergency aid to victims of accidents, road accidents and offences"), COL,
                  frozenset({K.INCIDENT, K.EMERGENCY_AREA})),
-    ActivityType("8.3", "8.3", "Rescue and public order in natural disasters and other emergencies", COL,
+    ActivityType("8.3", "8.3", N_("Rescue and public order in natural disasters and other emergencies"), COL,
                  frozenset({K.INCIDENT, K.EMERGENCY_AREA})),
     # D: traffic safety happens on streets and thoroughfares, or across a patrol zone.
-    ActivityType("8.4", "8.4", "Traffic safety and prevention of road accidents", COL,
+    ActivityType("8.4", "8.4", N_("Traffic safety and prevention of road accidents"), COL,
                  frozenset({K.PUBLIC_PLACE, K.PATROL_ZONE}),
                  place_kinds=frozenset({PublicPlaceKind.STREET, PublicPlaceKind.THOROUGHFARE})),
-    ActivityType("8.5", "8.5", "Protection of pastures and places where cattle graze and are kept", COL,
+    ActivityType("8.5", "8.5", N_("Protection of pastures and places where cattle graze and are kept"), COL,
                  frozenset({K.PASTURE})),
-    ActivityType("8.6", "8.6", "Preventing and suppressing theft of grain and other crops", COL,
+    ActivityType("8.6", "8.6", N_("Preventing and suppressing theft of grain and other crops"), COL,
                  frozenset({K.CROP_FIELD})),
-    ActivityType("8.7", "8.7", "Public order on the territory of educational institutions", COL,
+    ActivityType("8.7", "8.7", N_("Public order on the territory of educational institutions"), COL,
                  frozenset({K.CAMPUS})),
     # Our copy ends inside item 8: further types are appended here as data.
 )
@@ -76,7 +77,7 @@ CITATIONS = {
 
 REGIME = Regime(
     name="order-641",
-    title="MIA Order No. 641 of 27 November 2004 (as amended 5 October 2023)",
+    title=N_("MIA Order No. 641 of 27 November 2004 (as amended 5 October 2023)"),
     activities=ACTIVITIES,
     citations=CITATIONS,
     # The order check_assignment runs the rules in; every code of regime.md's table.

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, ParticipationForm, Violation
 from ..regimes import ActivityType, Regime
+from ..messages import N_
 from .messages import Gettext, plain, target_label, target_labels
 
 CODE = "activity-target"
-LABEL = "the activity does not fit"
+LABEL = N_("the activity does not fit")
 
 
 def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

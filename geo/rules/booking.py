@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain
 
 CODE = "no-double-booking"
-LABEL = "already booked"
+LABEL = N_("already booked")
 
 
 def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

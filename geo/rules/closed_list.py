@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain
 
 CODE = "closed-activity-list"
-LABEL = "no activity of the list fits"
+LABEL = N_("no activity of the list fits")
 
 
 def closed_activity_list(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, ParticipationForm, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain
 
 CODE = "collective-only"
-LABEL = "not a formation"
+LABEL = N_("not a formation")
 
 
 def collective_only(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, local_time, plain
 
 CODE = "event-window"
-LABEL = "outside the event's hours"
+LABEL = N_("outside the event's hours")
 
 
 def event_window(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain, target_label
 
 CODE = "formation-home-area"
-LABEL = "outside its home area"
+LABEL = N_("outside its home area")
 
 
 def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

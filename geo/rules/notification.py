@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain
 
 CODE = "formation-notified"
-LABEL = "not notified to the police"
+LABEL = N_("not notified to the police")
 
 
 def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) -> list[Violation]:

@@ -8,10 +8,14 @@ from datetime import date, timedelta
 
 from ..domain import AssignmentFacts, CertificateStatus, MemberFacts, RegistrationStatus, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, plain
 
 CODE = "participant-eligible"
-LABEL = "no member may take part"
+LABEL = N_("no member may take part")
+# The registration and certificate statuses as msgids: a message shows them in the reader's language.
+STATUS_MSGIDS = (N_("applied"), N_("police-check"), N_("refused"), N_("petition-to-akimat"), N_("registered"),
+                 N_("suspended"), N_("withdrawn"), N_("deregistered"), N_("issued"), N_("returned"), N_("lost"))
 
 
 def age_on(birth_date: date, day: date) -> int:

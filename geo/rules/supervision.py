@@ -6,10 +6,11 @@ from collections.abc import Iterable
 
 from ..domain import AssignmentFacts, Period, Violation
 from ..regimes import Regime
+from ..messages import N_
 from .messages import Gettext, local_time, plain
 
 CODE = "police-supervision"
-LABEL = "no supervising officer free"
+LABEL = N_("no supervising officer free")
 
 
 def covered_by(shift: Period, duty: Iterable[Period]) -> bool:

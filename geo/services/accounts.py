@@ -10,6 +10,7 @@ from ..access import Principal, require
 from ..db import accounts as q
 from ..domain import Role
 from ..errors import Forbidden, InvalidInput, NotFound
+from ..messages import N_, Joined, Message
 from ..settings import LOCALES, PASSWORD_HASH_METHOD, LoginPolicy
 from .accountability.audit import record
 
@@ -37,9 +38,11 @@ def _roles(roles) -> list[str]:
     try:
         parsed = sorted({Role(r).value for r in roles})
     except ValueError as exc:
-        raise InvalidInput(f"unknown role: {exc}; roles are: {', '.join(r.value for r in Role)}") from None
+        raise InvalidInput(Message("accounts.unknown-role-roles",
+                                   N_("unknown role: %(exc)s; roles are: %(value)s"),
+                                   exc=exc, value=', '.join(r.value for r in Role))) from None
     if not parsed:
-        raise InvalidInput("a user needs at least one role")
+        raise InvalidInput(Message("accounts.user-needs-least", N_("a user needs at least one role")))
     return parsed
 
 
@@ -53,17 +56,18 @@ def create_user(session: Session, actor: Principal, *, login: str, full_name: st
     roles = _roles(roles)
     problems = []
     if q.user_by_login(session, login):
-        problems.append(f"the login {login!r} is taken")
+        problems.append(Message("accounts.login-taken", N_("the login %(login)r is taken"), login=login))
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        problems.append(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(Message("accounts.password-short", N_("the password needs at least %(length)d characters"),
+                                length=MIN_PASSWORD_LENGTH))
     if Role.SUPERVISOR in roles and officer_id is None:
-        problems.append("a supervisor must be linked to an officer")
+        problems.append(Message("accounts.supervisor-officer", N_("a supervisor must be linked to an officer")))
     if Role.LEADER in roles and formation_id is None:
-        problems.append("a leader must be linked to a formation")
+        problems.append(Message("accounts.leader-formation", N_("a leader must be linked to a formation")))
     if not full_name or not full_name.strip():
-        problems.append("a full name is needed")
+        problems.append(Message("accounts.full-name", N_("a full name is needed")))
     if problems:
-        raise InvalidInput("; ".join(problems))
+        raise InvalidInput(Joined("accounts.refused", problems))
     account = q.add_user(session, login=login, full_name=full_name.strip(),
                          password_hash=generate_password_hash(password, method=hash_method), roles=roles,
                          officer_id=officer_id, formation_id=formation_id)
@@ -77,9 +81,11 @@ def reset_password(session: Session, actor: Principal, *, login: str, password: 
     require(actor, Role.ADMIN)
     account = q.user_by_login(session, login)
     if account is None:
-        raise NotFound(f"no user {login!r}")
+        raise NotFound(Message("accounts.no-user", N_("no user %(login)r"), login=login))
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidInput(Message("accounts.password-needs-least",
+                                   N_("the password needs at least %(MIN_PASSWORD_LENGTH)s characters"),
+                                   MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH))
     account.password_hash = generate_password_hash(password, method=hash_method)
     record(session, actor, "reset-password", "user_account", account.id, None, _public(account))
 
@@ -137,7 +143,7 @@ def principal_of(session: Session, user_id: int) -> Principal:
     """Who a stored user is, with the unit of their officer (supervisors)."""
     account = q.user(session, user_id)
     if account is None or not account.active:
-        raise NotFound("no such user")
+        raise NotFound(Message("accounts.no-such-user", N_("no such user")))
     return Principal(account.id, account.login, frozenset(Role(r) for r in account.roles),
                      officer_id=account.officer_id, unit_id=q.officer_unit(session, account.officer_id),
                      formation_id=account.formation_id, locale=account.locale)

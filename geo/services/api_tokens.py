@@ -19,6 +19,7 @@ from ..db import accounts as accounts_q
 from ..db import tokens as q
 from ..errors import InvalidInput, KuzetError, NotFound
 from . import accounts
+from ..messages import N_, Message
 
 PREFIX = "kzt_"
 NAME_MAX = 100
@@ -28,6 +29,8 @@ TOUCH_EVERY_S = 60
 
 class TokenRefused(KuzetError):
     """The token is unknown, revoked or expired (answered 401)."""
+
+    code = "token-refused"
 
 
 @dataclass(frozen=True)
@@ -52,15 +55,17 @@ def create_token(session: Session, actor: Principal, *, name: str, expires_at: d
                  now: datetime | None = None) -> NewToken:
     """A new token of ``actor`` called ``name``, valid until ``expires_at`` (None: until revoked)."""
     if actor.user_id is None:
-        raise InvalidInput("only a user account can hold API tokens")
+        raise InvalidInput(Message("api_tokens.only-user-account", N_("only a user account can hold API tokens")))
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
-        raise InvalidInput(f"a token needs a name of 1 to {NAME_MAX} characters")
+        raise InvalidInput(Message("api_tokens.token-needs-name",
+                                   N_("a token needs a name of 1 to %(NAME_MAX)s characters"),
+                                   NAME_MAX=NAME_MAX))
     if expires_at is not None:
         if expires_at.tzinfo is None:
-            raise InvalidInput("the expiry needs a time zone")
+            raise InvalidInput(Message("api_tokens.expiry-needs-time", N_("the expiry needs a time zone")))
         if expires_at <= (now or _now()):
-            raise InvalidInput("the expiry must lie in the future")
+            raise InvalidInput(Message("api_tokens.expiry-lie-future", N_("the expiry must lie in the future")))
     secret = PREFIX + secrets.token_urlsafe(32)
     row = q.add_token(session, user_id=actor.user_id, name=name, secret_sha256=secret_sha256(secret),
                       prefix=secret[:len(PREFIX) + 6], expires_at=expires_at)
@@ -80,7 +85,7 @@ def list_tokens(session: Session, actor: Principal, *, now: datetime | None = No
 def revoke_token(session: Session, actor: Principal, token_id: int, *, now: datetime | None = None) -> None:
     """Revoke one of ``actor``'s live tokens; NotFound for another user's, or one already revoked."""
     if actor.user_id is None or not q.revoke(session, user_id=actor.user_id, token_id=token_id, at=now or _now()):
-        raise NotFound(f"no live token {token_id}")
+        raise NotFound(Message("api_tokens.no-live-token", N_("no live token %(token_id)s"), token_id=token_id))
 
 
 def principal_for_token(session: Session, secret: str, *, now: datetime | None = None) -> Principal:
@@ -88,15 +93,16 @@ def principal_for_token(session: Session, secret: str, *, now: datetime | None =
     now = now or _now()
     token = q.token_by_sha256(session, secret_sha256(secret)) if secret.startswith(PREFIX) else None
     if token is None:
-        raise TokenRefused("unknown API token")
+        raise TokenRefused(Message("token.unknown", N_("unknown API token")))
     if token.revoked_at is not None:
-        raise TokenRefused("this API token was revoked")
+        raise TokenRefused(Message("token.revoked", N_("this API token was revoked")))
     if token.expires_at is not None and token.expires_at <= now:
-        raise TokenRefused("this API token has expired")
+        raise TokenRefused(Message("token.expired", N_("this API token has expired")))
     try:
         principal = accounts.principal_of(session, token.user_id)
     except NotFound:
-        raise TokenRefused("the account of this API token is disabled") from None
+        raise TokenRefused(Message("token.account-disabled",
+                                   N_("the account of this API token is disabled"))) from None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= TOUCH_EVERY_S:
         q.mark_used(session, token.id, now)
     return principal
@@ -106,5 +112,5 @@ def holder(session: Session, login: str) -> Principal:
     """The active user ``login`` (for the command line, which makes and revokes tokens for a user)."""
     account = accounts_q.user_by_login(session, login.strip().lower())
     if account is None or not account.active:
-        raise NotFound(f"no active user {login!r}")
+        raise NotFound(Message("api_tokens.no-active-user", N_("no active user %(login)r"), login=login))
     return accounts.principal_of(session, account.id)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ..db import basemap as db
 from ..errors import InvalidInput
 from ..ingest.osm_basemap import read_basemap
+from ..messages import N_, Message
 
 MAX_ZOOM = 20
 
@@ -36,10 +37,15 @@ def load_basemap(session: Session, path: Path, *, replace: bool = True) -> Basem
     """
     frame = read_basemap(path)
     if frame.empty:
-        raise InvalidInput(f"the OSM extract {path} holds no parks, water or railways for the basemap")
+        raise InvalidInput(Message("basemap.osm-extract-holds",
+                                   N_("the OSM extract %(path)s holds no parks, water or railways for the basemap"),
+                                   path=path))
     before = sum(db.counts_by_kind(session).values())
     if before and not replace:
-        raise InvalidInput(f"the basemap already holds {before} features; load it with replace to swap them")
+        raise InvalidInput(Message("basemap.basemap-already-holds",
+                                   N_("the basemap already holds %(before)s features; load it with replace to swap "
+                                      "them"),
+                                   before=before))
     if before:
         db.clear_features(session)
 
@@ -55,9 +61,14 @@ def basemap_tile(session: Session, z: int, x: int, y: int, *, locale: str | None
     """The basemap's vector tile z/x/y, names in ``locale`` (a language code; the original name where
     a feature has none in it); InvalidInput for a tile outside the pyramid."""
     if not 0 <= z <= MAX_ZOOM:
-        raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
+        raise InvalidInput(Message("basemap.zoom-outside",
+                                   N_("zoom %(z)s is outside 0–%(MAX_ZOOM)s"),
+                                   z=z, MAX_ZOOM=MAX_ZOOM))
     if not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
-        raise InvalidInput(f"tile {z}/{x}/{y} does not exist (x and y run from 0 to {2 ** z - 1} at zoom {z})")
+        raise InvalidInput(Message("basemap.tile-does-not-exist",
+                                   N_("tile %(z)s/%(x)s/%(y)s does not exist (x and y run from 0 to %(value)s at "
+                                      "zoom %(z)s)"),
+                                   z=z, x=x, y=y, value=2 ** z - 1))
     return db.tile(session, z, x, y, locale=locale)
 
 

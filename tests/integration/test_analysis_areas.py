@@ -132,7 +132,7 @@ def test_a_weights_file_whose_ids_do_not_match_is_refused_naming_them(session, s
     gal = tmp_path / "wrong.gal"
     write_gal(gal, libpysal.weights.W(neighbours, silence_warnings=True))
     before = len(services.analyst_choices(session, viewer=SYSTEM)["area_sets"])
-    with pytest.raises(InvalidInput, match="1 id\\(s\\) of the file name no area: NOT-A-BLOCK"):
+    with pytest.raises(InvalidInput, match="1 id of the file names no area: NOT-A-BLOCK"):
         services.import_layer(session, "analysis_area", shared_data / BLOCKS_SHP, actor=SYSTEM, again=True,
                               mapping=Mapping(fields={"name": "GEO_displa"}, constants={"set_name": "sf-wrong"}),
                               weights=gal, weights_id="GEO_id2")

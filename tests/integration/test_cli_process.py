@@ -140,7 +140,7 @@ def test_a_weights_file_naming_unknown_areas_is_refused_in_one_clean_message(eng
                  "--weights", str(gal), "--weights-id", "POLYID")
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert "blocks.gal: its ids do not match the areas' POLYID" in done.stderr
-    assert "id(s) of the file name no area: X" in done.stderr and "area(s) are not in the file: D" in done.stderr
+    assert "1 id of the file names no area: X" in done.stderr and "1 area is not in the file: D" in done.stderr
 
 
 # Imports of real exports: a user's mistakes end in a report and exit 1, never a traceback.

@@ -137,6 +137,6 @@ def test_the_cli_reports_bad_rows_and_exits_1_and_stores_good_files(engine, tmp_
     good.write_text("lon,lat,occurred_at,category\n76.9,43.2,2026-11-01 10:00,theft\n", encoding="utf-8")
     out = runner.invoke(main, ["--database-url", url, "import", "incident", str(good), "--dry-run"])
     assert out.exit_code == 0, out.output
-    assert "1 rows of good.csv (EPSG:4326) validated (dry run, nothing stored)" in out.output
+    assert "1 row of good.csv (EPSG:4326) validated (dry run, nothing stored)" in out.output
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM incident")) == 0

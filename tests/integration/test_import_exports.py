@@ -47,7 +47,7 @@ def test_the_mis_dated_export_is_refused_and_with_formats_lands_in_one_month(ses
                                    mapping=Mapping(fields={"occurred_at": "Date"}, timezone=LA,
                                                    date_format=EXPORT_FORMATS))
     assert result.rows == 31
-    assert "Date: 19 rows read as %m/%d/%Y %I:%M:%S %p, 12 as %Y/%d/%m" in result.notes
+    assert "Date: 19 rows read as %m/%d/%Y %I:%M:%S %p, 12 as %Y/%d/%m" in map(str, result.notes)
     months = session.execute(text(
         "SELECT DISTINCT to_char(occurred_at AT TIME ZONE :tz, 'YYYY-MM') FROM incident"), {"tz": LA}).scalars().all()
     days = session.execute(text("SELECT count(DISTINCT (occurred_at AT TIME ZONE :tz)::date) FROM incident"),
@@ -83,7 +83,7 @@ def test_the_default_dst_reading_is_the_one_postgresql_gives(session, tmp_path):
     csv = tmp_path / "dst.csv"
     csv.write_text(DST_CSV, encoding="utf-8")
     result = services.import_layer(session, "incident", csv, actor=SYSTEM, mapping=Mapping(timezone=LA))
-    assert any("1 row in a repeated hour (DST overlap) in America/Los_Angeles, read as the later instant" in n
+    assert any("1 row in a repeated hour (DST overlap) in America/Los_Angeles, read as the later instant" in str(n)
                for n in result.notes)
     cast = session.execute(text(
         "SELECT to_char((w::timestamp AT TIME ZONE :tz) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') "
@@ -99,7 +99,7 @@ def test_earliest_reads_the_other_instant_and_refuse_names_the_rows(session, tmp
         services.import_layer(session, "incident", csv, actor=SYSTEM, mapping=Mapping(timezone=LA, ambiguous="refuse"))
     assert [e.row for e in bad.value.rows] == [1, 2]
     assert "01:30 on 2012-11-04 happens twice in America/Los_Angeles" in bad.value.rows[0].reason
-    assert any("refused (--ambiguous refuse)" in n for n in bad.value.notes)
+    assert any("refused (--ambiguous refuse)" in str(n) for n in bad.value.notes)
     services.import_layer(session, "incident", csv, actor=SYSTEM, mapping=Mapping(timezone=LA, ambiguous="earliest"))
     assert stored_utc(session) == ["2012-11-04 08:30", "2012-03-11 09:30", "2012-07-01 19:00"]
 

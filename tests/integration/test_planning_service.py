@@ -166,7 +166,7 @@ def test_accepting_checks_every_rule_again_and_stores_the_rest(session, world):
     results = accept_plan(session, actor=SYSTEM, items=[good, unnotified, missing])
     assert [r["stored"] for r in results] == [True, False, False]
     assert [v["code"] for v in results[1]["violations"]] == ["formation-notified"]
-    assert results[2]["violations"] == [] and "no patrol zone" in results[2]["error"]
+    assert results[2]["violations"] == [] and "no patrol zone" in str(results[2]["error"])
     assert session.scalar(select(func.count()).select_from(Assignment)) == 1
 
 

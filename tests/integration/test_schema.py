@@ -56,7 +56,7 @@ def test_a_geometry_of_the_wrong_type_or_srid_is_refused(connection):
 def test_migrations_go_down_to_nothing_and_up_again(connection):
     assert migrate.behind(connection) is None
     migrate.downgrade(connection=connection, revision="0001")
-    assert "run `kuzet db upgrade`" in migrate.behind(connection)
+    assert "run `kuzet db upgrade`" in str(migrate.behind(connection))
     migrate.downgrade(connection=connection, revision="base")
     assert connection.scalar(text("SELECT to_regclass('public.incident')")) is None
     migrate.upgrade(connection=connection)

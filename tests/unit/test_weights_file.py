@@ -37,10 +37,10 @@ def test_the_matrix_follows_the_order_of_the_areas_given():
 
 def test_ids_that_do_not_match_are_named():
     w = read_weights(GAL, "gal")
-    problem = unmatched(w, ["A", "B", "C", "E", None])
-    assert "1 area(s) have no id" in problem
-    assert "1 id(s) of the file name no area: D" in problem and "1 area(s) are not in the file: E" in problem
-    assert "ids repeated among the areas: A" in unmatched(w, ["A", "A", "B", "C", "D"])
+    problem = str(unmatched(w, ["A", "B", "C", "E", None]))
+    assert "1 area has no id" in problem
+    assert "1 id of the file names no area: D" in problem and "1 area is not in the file: E" in problem
+    assert "ids repeated among the areas: A" in str(unmatched(w, ["A", "A", "B", "C", "D"]))
 
 
 @pytest.mark.parametrize(("text", "name", "message"), [

@@ -148,7 +148,7 @@ def test_kuzet_db_prune_deletes_expired_sessions_and_keeps_live_ones(app, sessio
     ids = an_expired_and_a_live_session(session)
     out = app.test_cli_runner().invoke(args=["db", "prune"])
     assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[0] == "1 expired web sessions deleted"
+    assert out.output.splitlines()[0] == "1 expired web session deleted"
     assert remaining(session, ids) == {"live-session"}
 
 
@@ -159,7 +159,7 @@ def test_kuzet_db_prune_forgets_sign_in_records_no_rule_reads_any_more(app, sess
     session.commit()
     out = app.test_cli_runner().invoke(args=["db", "prune"])
     assert out.exit_code == 0, out.output
-    assert out.output.splitlines()[1] == "1 old sign-in records deleted"
+    assert out.output.splitlines()[1] == "1 old sign-in record deleted"
     assert set(session.scalars(select(LoginAttempt.login).where(LoginAttempt.login.in_(["old", "new"])))) == {"new"}
 
 

@@ -37,8 +37,10 @@ def test_another_formations_shift_answers_404_through_page_and_api(as_user, lw, 
     assert leader.post(f"/my/shifts/{lw.other}/acknowledge").status_code == 404
     answer = leader.post(f"/api/v1/assignments/{lw.other}/acknowledge")
     assert answer.status_code == 404 and answer.is_json
-    assert leader.post("/api/v1/assignments/999999/acknowledge").get_json() == {"error": "no assignment 999999"}
-    assert answer.get_json() == {"error": f"no assignment {lw.other}"}  # worded like a missing id
+    missing = {"code": "not-found.assignment", "message": "no assignment 999999", "error": "no assignment 999999"}
+    assert leader.post("/api/v1/assignments/999999/acknowledge").get_json() == missing
+    assert answer.get_json() == {"code": "not-found.assignment", "message": f"no assignment {lw.other}",
+                                 "error": f"no assignment {lw.other}"}  # worded (and coded) like a missing id
     assert session.get(Assignment, lw.other).acknowledged_at is None
 
 

@@ -81,7 +81,8 @@ def test_another_formations_report_answers_404_by_page_and_api_and_is_absent_fro
     leader = as_user("leader")
     assert leader.get(f"/reports/{theirs}").status_code == 404
     answer = leader.get(f"/api/v1/reports/{theirs}")
-    assert answer.status_code == 404 and answer.get_json() == {"error": f"no report {theirs}"}
+    assert answer.status_code == 404 and answer.get_json() == {"code": "reports.no-report", "message": f"no report {theirs}",
+                                                               "error": f"no report {theirs}"}
     assert leader.get("/api/v1/reports").get_json()["reports"] == []
     csv = leader.get("/reports.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"

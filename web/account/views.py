@@ -7,11 +7,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.services import api_tokens
 
 from ..auth import current_principal
 from ..db import get_session
 from ..formats import format_moment
+from ..messages import localised
 from . import bp
 
 MAX_DAYS = 3650
@@ -42,9 +44,11 @@ def _expiry(text: str) -> datetime | None:
     try:
         days = int(text)
     except ValueError:
-        raise InvalidInput(_("The validity must be a whole number of days.")) from None
+        raise InvalidInput(Message("web.account.validity-whole-number",
+                                   N_("The validity must be a whole number of days."))) from None
     if not 1 <= days <= MAX_DAYS:
-        raise InvalidInput(_("The validity must be 1 to %(max)d days.", max=MAX_DAYS))
+        raise InvalidInput(Message("web.account.validity-days",
+                                   N_("The validity must be 1 to %(max)d days."), max=MAX_DAYS))
     return datetime.now(timezone.utc) + timedelta(days=days)
 
 
@@ -57,7 +61,7 @@ def create_token():
                                           expires_at=_expiry(request.form.get("days", "")))
     except InvalidInput as exc:
         db.rollback()
-        return _page(error=exc.message, status=400)
+        return _page(error=localised(exc.msg), status=400)
     db.commit()
     return _page(created=created, status=201)
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 
 from ..api.bodies import arg
 from ..auth import current_principal
@@ -26,7 +27,9 @@ def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(_("%(name)s must be a date YYYY-MM-DD, got %(raw)s", name=name, raw=raw)) from None
+        raise InvalidInput(Message("web.accountability.date-yyyy-mm",
+                                   N_("%(name)s must be a date YYYY-MM-DD, got %(raw)s"),
+                                   name=name, raw=raw)) from None
 
 
 @bp.get("/audit")

@@ -5,6 +5,7 @@ from flask import Response, jsonify, request, url_for
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run
 
 from ..auth import current_principal
@@ -71,7 +72,9 @@ def _numbers(name: str) -> list[int] | None:
     try:
         return [int(part) for part in raw.split(",")]
     except ValueError:
-        raise InvalidInput(f"{name} must be whole numbers separated by commas, got {raw!r}") from None
+        raise InvalidInput(Message("web.analysis.whole-numbers-separated",
+                                   N_("%(name)s must be whole numbers separated by commas, got %(raw)r"),
+                                   name=name, raw=raw)) from None
 
 
 def _listed(name: str) -> list[str] | None:
@@ -82,7 +85,8 @@ def _listed(name: str) -> list[str] | None:
 def _area() -> dict | None:
     given = [kind for kind in ("district", "patrol_zone", "polygon") if request.args.get(kind)]
     if len(given) > 1:
-        raise InvalidInput("give at most one of district, patrol_zone and polygon")
+        raise InvalidInput(Message("web.analysis.most-one-district",
+                                   N_("give at most one of district, patrol_zone and polygon")))
     if not given:
         return None
     if given[0] == "polygon":

@@ -15,6 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from geo.domain import INT_MAX, INT_MIN
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.times import aware_moment, within_years
 
 from ..config import zone_name
@@ -60,7 +61,8 @@ def parsed_json(raw: str | bytes, what: str):
     except RecursionError:  # nested far deeper than MAX_JSON_DEPTH
         raise InvalidInput(too_deep) from None
     except ValueError:
-        raise InvalidInput(_("%(what)s is not valid JSON", what=what)) from None
+        raise InvalidInput(Message("web.bodies.not-valid-json",
+                                   N_("%(what)s is not valid JSON"), what=what)) from None
     if _depth(value) > MAX_JSON_DEPTH:
         raise InvalidInput(too_deep)
     return value
@@ -72,12 +74,14 @@ def json_object() -> dict:
     Insisting on the media type keeps cross-site HTML forms (which cannot send it) from writing.
     """
     if not request.get_data(cache=True):
-        raise InvalidInput("a JSON object is required as the request body")
+        raise InvalidInput(Message("web.bodies.json-object-required",
+                                   N_("a JSON object is required as the request body")))
     if not request.is_json:
-        raise InvalidInput("the request body must be sent as Content-Type: application/json")
+        raise InvalidInput(Message("web.bodies.request-body-sent",
+                                   N_("the request body must be sent as Content-Type: application/json")))
     body = parsed_json(request.get_data(cache=True), _("the request body"))
     if not isinstance(body, dict):
-        raise InvalidInput("the request body must be a JSON object")
+        raise InvalidInput(Message("web.bodies.request-body-json", N_("the request body must be a JSON object")))
     return body
 
 
@@ -93,10 +97,11 @@ def moment(value, name: str) -> datetime:
 def integer(value, name: str, *, low: int = INT_MIN) -> int:
     """A whole number from ``low`` to ``INT_MAX`` (booleans are not numbers)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidInput(_("%(name)s must be a whole number", name=name))
+        raise InvalidInput(Message("request.whole-number", N_("%(name)s must be a whole number"), name=name))
     if not low <= value <= INT_MAX:
-        raise InvalidInput(_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d",
-                             name=name, low=low, high=INT_MAX, value=value))
+        raise InvalidInput(Message("web.bodies.whole-number-range",
+                                   N_("%(name)s must be a whole number from %(low)d to %(high)d, got %(value)d"),
+                                   name=name, low=low, high=INT_MAX, value=value))
     return value
 
 
@@ -107,13 +112,15 @@ def count(value, name: str) -> int:
 
 def text(value, name: str) -> str:
     if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string")
+        raise InvalidInput(Message("options.string", N_("%(name)s must be a string"), name=name))
     return value
 
 
 def integers(value, name: str) -> tuple[int, ...]:
     if not isinstance(value, list):
-        raise InvalidInput(f"{name} must be a list of whole numbers")
+        raise InvalidInput(Message("web.bodies.list-whole-numbers",
+                                   N_("%(name)s must be a list of whole numbers"),
+                                   name=name))
     return tuple(integer(v, f"{name}[{i}]") for i, v in enumerate(value))
 
 
@@ -125,7 +132,9 @@ def anything(value, name: str):
 def period(value, name: str) -> dict:
     """``{"starts_at": ..., "ends_at": ...}``; ``ends_at`` may be absent or null (open-ended)."""
     if not isinstance(value, dict):
-        raise InvalidInput(f"{name} must be an object {{starts_at, ends_at}}")
+        raise InvalidInput(Message("web.bodies.object-starts-ends",
+                                   N_("%(name)s must be an object {starts_at, ends_at}"),
+                                   name=name))
     out = fields(value, {"starts_at": "moment", "ends_at": "moment"}, required=("starts_at",),
                  nullable=("ends_at",))
     return {"starts_at": out["starts_at"], "ends_at": out.get("ends_at")}
@@ -139,10 +148,14 @@ def known(body: dict, names, *, required: tuple[str, ...] = ()) -> dict:
     unknown or missing ones listed otherwise."""
     unknown = sorted(set(body) - set(names))
     if unknown:
-        raise InvalidInput(f"unknown field(s): {', '.join(unknown)}; fields are: {', '.join(names)}")
+        raise InvalidInput(Message("web.bodies.unknown-field-fields",
+                                   N_("unknown field(s): %(unknown)s; fields are: %(names)s"),
+                                   unknown=', '.join(unknown), names=', '.join(names)))
     missing = [name for name in required if body.get(name) is None]
     if missing:
-        raise InvalidInput(f"missing field(s): {', '.join(missing)}")
+        raise InvalidInput(Message("web.bodies.missing-field",
+                                   N_("missing field(s): %(missing)s"),
+                                   missing=', '.join(missing)))
     return body
 
 
@@ -162,7 +175,9 @@ def flag(name: str) -> bool:
     """A yes/no query argument: ``true`` or ``false`` (any case); absent or empty is false."""
     raw = (request.args.get(name) or "").strip().lower()
     if raw not in ("", "true", "false"):
-        raise InvalidInput(_("%(name)s must be true or false, got %(raw)r", name=name, raw=request.args[name]))
+        raise InvalidInput(Message("web.bodies.true-false-got",
+                                   N_("%(name)s must be true or false, got %(raw)r"),
+                                   name=name, raw=request.args[name]))
     return raw == "true"
 
 
@@ -171,18 +186,24 @@ def arg(name: str, kind: str, *, required: bool = False):
     raw = request.args.get(name)
     if raw is None or raw.strip() == "":
         if required:
-            raise InvalidInput(f"query argument {name} is required")
+            raise InvalidInput(Message("web.bodies.query-argument-required",
+                                       N_("query argument %(name)s is required"),
+                                       name=name))
         return None
     if kind in ("int", "count"):
         try:
             number = int(raw)
         except ValueError:
-            raise InvalidInput(_("%(name)s must be a whole number, got %(raw)r", name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.bodies.whole-number-got",
+                                       N_("%(name)s must be a whole number, got %(raw)r"),
+                                       name=name, raw=raw)) from None
         return READERS[kind](number, name)
     if kind == "date":
         try:
             day = date.fromisoformat(raw.strip())
         except ValueError:
-            raise InvalidInput(_("%(name)s must be a date YYYY-MM-DD, got %(raw)r", name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.bodies.date-yyyy-mm",
+                                       N_("%(name)s must be a date YYYY-MM-DD, got %(raw)r"),
+                                       name=name, raw=raw)) from None
         return within_years(day, name)
     return READERS[kind](raw, name)

@@ -6,11 +6,13 @@ from flask_babel import gettext
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.services import AssignmentRequest, PlanRequest
 
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
+from ..messages import localised
 from . import bp
 from .bodies import fields, json_object, known
 from .dispatch import ASSIGNMENT_FIELDS, OPTIONAL
@@ -33,19 +35,26 @@ def accept_plan():
     """Store plan items through the dispatcher's rules, each on its own: per item stored or refused."""
     items = json_object().get("items")
     if not isinstance(items, list) or not items or len(items) > MAX_ITEMS:
-        raise InvalidInput(f"items must be a list of 1 to {MAX_ITEMS} assignments")
+        raise InvalidInput(Message("web.plans.items-list-assignments",
+                                   N_("items must be a list of 1 to %(MAX_ITEMS)s assignments"),
+                                   MAX_ITEMS=MAX_ITEMS))
     requests = []
     for n, item in enumerate(items):
         if not isinstance(item, dict):
-            raise InvalidInput(f"items[{n}] must be an object")
+            raise InvalidInput(Message("web.plans.items-object", N_("items[%(n)s] must be an object"), n=n))
         try:
             values = fields(item, ASSIGNMENT_FIELDS, nullable=OPTIONAL, required=(
                 "formation_id", "target_kind", "target_id", "activity", "starts_at", "ends_at"))
         except InvalidInput as exc:
-            raise InvalidInput(f"items[{n}]: {exc.message}") from None
+            raise InvalidInput(Message("web.plans.items",
+                                       N_("items[%(n)s]: %(message)s"),
+                                       n=n, message=exc.msg)) from None
         requests.append(AssignmentRequest(**values))
     session = get_session()
     results = services.accept_plan(session, actor=current_principal(), items=requests, gettext=gettext)
     session.commit()
     stored = sum(r["stored"] for r in results)
+    for r in results:  # an item refused says why in the request's language
+        if "error" in r:
+            r["error"] = r["message"] = localised(r["error"])
     return jsonify({"results": results, "stored": stored, "refused": len(results) - stored})

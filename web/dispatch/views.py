@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 
 from ..api.bodies import arg
 from ..auth import current_principal
@@ -32,7 +33,8 @@ def _day() -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(_("date must be YYYY-MM-DD, got %(raw)s", raw=raw)) from None
+        raise InvalidInput(Message("web.dispatch.date-yyyy-mm",
+                                   N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw)) from None
 
 
 @bp.get("/dispatch")

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from geo.errors import InvalidInput
 from geo.layers import LayerSpec
+from geo.messages import N_, Message
 from geo.services.layers import collections as oapif
 
 from ..auth import current_principal
@@ -40,7 +41,8 @@ JSON_TYPES = {"int": "integer", "bigint": "integer", "ref": "integer", "float": 
 def only_json():
     """``f=json`` (or nothing) is the one format served; another ``f`` is a 400."""
     if request.args.get("f", "json") != "json":
-        raise InvalidInput(_("f=%(f)s is not served; use f=json", f=request.args["f"]))
+        raise InvalidInput(Message("web.ogc.not-served-json",
+                                   N_("f=%(f)s is not served; use f=json"), f=request.args["f"]))
 
 
 def _link(rel: str, href: str, type_: str = JSON, title: str | None = None) -> dict:
@@ -131,7 +133,8 @@ def _whole_number(name: str) -> int | None:
     try:
         return int(text)
     except ValueError:
-        raise InvalidInput(_("%(name)s must be a whole number", name=name)) from None
+        raise InvalidInput(Message("request.whole-number",
+                                   N_("%(name)s must be a whole number"), name=name)) from None
 
 
 @bp.get("/collections/<name>/items")

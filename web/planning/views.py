@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from geo import services
 from geo.domain import ASSIGNABLE_KINDS
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 from geo.services import target_label
 
 from ..auth import current_principal
@@ -45,14 +46,16 @@ def _shift() -> tuple[date, time, time]:
         day = (date.fromisoformat(raw_day) if raw_day else
                datetime.now(ZoneInfo(zone_name())).date() + timedelta(days=1))
     except ValueError:
-        raise InvalidInput(_("date must be YYYY-MM-DD, got %(raw)s", raw=raw_day)) from None
+        raise InvalidInput(Message("web.dispatch.date-yyyy-mm",
+                                   N_("date must be YYYY-MM-DD, got %(raw)s"), raw=raw_day)) from None
     hours = []
     for name, default in (("start", DEFAULT_START), ("end", DEFAULT_END)):
         raw = request.args.get(name, "").strip()
         try:
             hours.append(time.fromisoformat(raw) if raw else default)
         except ValueError:
-            raise InvalidInput(_("%(name)s must be HH:MM, got %(raw)s", name=name, raw=raw)) from None
+            raise InvalidInput(Message("web.planning.hh-mm-got",
+                                       N_("%(name)s must be HH:MM, got %(raw)s"), name=name, raw=raw)) from None
     return day, hours[0], hours[1]
 
 

@@ -16,6 +16,7 @@ from ..config import settings
 from ..config import zone_name as _zone
 from ..db import get_session
 from ..maps.render import MapOptions, components
+from ..messages import localised
 from . import bp, render
 from .forms import local_now, report_values
 
@@ -121,7 +122,7 @@ def file_report():
     except InvalidInput as exc:
         session.rollback()
         kept = dict(request.form) | {"lon": values["lon"], "lat": values["lat"]}
-        return _form_page(kept, errors=[row.reason for row in exc.rows] or [exc.message], status=400)
+        return _form_page(kept, errors=[localised(row.msg) for row in exc.rows] or [localised(exc.msg)], status=400)
     session.commit()
     flash(_("Report %(id)s stored. It is information for the police, not a registered crime.", id=shown["id"]))
     return redirect(url_for("reports.report", report_id=shown["id"]))

@@ -16,10 +16,10 @@ from threading import Lock
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
+from geo.messages import N_, Message
 
 from ..api.bodies import arg
 from ..auth import current_principal
@@ -61,7 +61,8 @@ def _cache() -> TileCache:
 
 def _number(value: str, name: str) -> int:
     if not value.isascii() or not value.isdigit() or len(value) > 9:
-        raise InvalidInput(_("%(name)s must be a whole number of at most 9 digits", name=name))
+        raise InvalidInput(Message("web.tiles.whole-number-most",
+                                   N_("%(name)s must be a whole number of at most 9 digits"), name=name))
     return int(value)
 
 

@@ -16,6 +16,7 @@ from ...access import Principal, require
 from ...db import audit as q
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from ...visibility import audit_scope
 
 
@@ -39,9 +40,10 @@ def audit_trail(session: Session, viewer: Principal, *, entity: str | None = Non
     """
     require(viewer, Role.ADMIN, Role.SUPERVISOR)
     if first_day and last_day and last_day < first_day:
-        raise InvalidInput("the first day must not be after the last day")
+        raise InvalidInput(Message("audit.first-day-not-after", N_("the first day must not be after the last day")))
     if not 1 <= limit <= 1000 or offset < 0:
-        raise InvalidInput("limit is 1..1000 and offset is not negative")
+        raise InvalidInput(Message("audit.limit-offset-not-negative",
+                                   N_("limit is 1..1000 and offset is not negative")))
     tz = ZoneInfo(timezone_name)
     since = datetime.combine(first_day, time(), tz) if first_day else None
     until = datetime.combine(last_day + timedelta(days=1), time(), tz) if last_day else None

@@ -19,6 +19,7 @@ from ...access import Principal
 from ...db import quarterly as q
 from ...domain import DEFAULT_TIMEZONE, ReportCategory
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 
@@ -34,7 +35,8 @@ class Quarter:
 
     def __post_init__(self) -> None:
         if not 2000 <= self.year <= 2100 or self.number not in (1, 2, 3, 4):
-            raise InvalidInput("a quarter is a year 2000..2100 and a number 1..4")
+            raise InvalidInput(Message("quarterly.quarter-year-number",
+                                       N_("a quarter is a year 2000..2100 and a number 1..4")))
 
     @classmethod
     def of(cls, day: date) -> "Quarter":

@@ -22,6 +22,7 @@ from ...domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeA
                       MemberFacts, Notification, OfficerFacts, RegistrationStatus, Shift, TargetFacts,
                       TargetKind, Violation)
 from ...errors import Conflict, InvalidInput, NotFound, RuleViolation
+from ...messages import N_, Message
 from ...regimes import Regime, get_regime
 from ...rules import check_assignment
 from ...rules.messages import Gettext, plain
@@ -51,15 +52,18 @@ class AssignmentRequest:
         try:
             return Shift(self.starts_at, self.ends_at)
         except ValueError as exc:
-            raise InvalidInput(f"shift: {exc}") from None
+            raise InvalidInput(Message("assign.shift", N_("shift: %(exc)s"), exc=exc)) from None
 
 
 def _target(session: Session, kind: str, target_id: int) -> q.TargetRow:
     if kind not in q.TARGET_MODELS:
-        raise InvalidInput(f"unknown target kind {kind!r}; kinds are: {', '.join(q.TARGET_MODELS)}")
+        raise InvalidInput(Message("assign.unknown-target-kind",
+                                   N_("unknown target kind %(kind)r; kinds are: %(TARGET_MODELS)s"),
+                                   kind=kind, TARGET_MODELS=', '.join(q.TARGET_MODELS)))
     row = q.target_row(session, kind, target_id)
     if row is None:
-        raise NotFound(f"no {kind.replace('_', ' ')} {target_id}")
+        raise NotFound(Message("assign.no-target", N_("no %(kind)s %(target_id)s"),
+                               kind=kind.replace("_", " "), target_id=target_id))
     return row
 
 
@@ -90,8 +94,10 @@ def _members(session: Session, formation: Formation, shift: Shift, member_ids, r
     known = {p.id: p for p in current}
     strangers = [i for i in ids if i not in known]
     if strangers:
-        raise InvalidInput(f"participant(s) {', '.join(map(str, strangers))} are not members of "
-                           f"{formation.name} on the shift date")
+        raise InvalidInput(Message("assign.participant-are-not-members",
+                                   N_("participant(s) %(strangers)s are not members of %(formation_name)s on the "
+                                      "shift date"),
+                                   strangers=', '.join(map(str, strangers)), formation_name=formation.name))
     return tuple(_member_facts(known[i]) for i in ids)
 
 
@@ -107,7 +113,9 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     shift = request.shift()
     formation = session.get(Formation, request.formation_id)
     if formation is None:
-        raise NotFound(f"no formation {request.formation_id}")
+        raise NotFound(Message("not-found.formation",
+                               N_("no formation %(formation_id)s"),
+                               formation_id=request.formation_id))
     if target is None:
         target = _target(session, request.target_kind, request.target_id)
     if unit_ids is None:
@@ -116,7 +124,9 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
     if request.officer_id is not None:
         row = q.lock_officer(session, request.officer_id)
         if row is None:
-            raise NotFound(f"no officer {request.officer_id}")
+            raise NotFound(Message("not-found.officer",
+                                   N_("no officer %(officer_id)s"),
+                                   officer_id=request.officer_id))
         officer = _officer_facts(session, row, shift, unit_ids)
     inside, distance_m = q.home_area_facts(session, [formation.id], target.kind, target.id)[formation.id]
     override = None
@@ -138,7 +148,9 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
 
 def _refuse(violations: list[Violation]) -> None:
     if violations:
-        raise RuleViolation(f"the assignment breaks {len(violations)} rule(s) of the regime; nothing was stored",
+        raise RuleViolation(Message("assign.assignment-breaks-rule",
+                                    N_("the assignment breaks %(count)s rule(s) of the regime; nothing was stored"),
+                                    count=len(violations)),
                             violations)
 
 
@@ -148,10 +160,13 @@ def _storable_override(session: Session, override: HomeAreaOverride | None) -> N
     if override is None:
         return
     if not override.officer_id or not override.reason:
-        raise InvalidInput("a home-area override needs both override_officer_id and a non-blank "
-                           "override_reason (or neither)")
+        raise InvalidInput(Message("assign.home-area-override",
+                                   N_("a home-area override needs both override_officer_id and a non-blank "
+                                      "override_reason (or neither)")))
     if q.lock_officer(session, override.officer_id) is None:
-        raise NotFound(f"no officer {override.officer_id} (override_officer_id)")
+        raise NotFound(Message("assign.no-officer-override-id",
+                               N_("no officer %(officer_id)s (override_officer_id)"),
+                               officer_id=override.officer_id))
 
 
 def assign_formation(session: Session, request: AssignmentRequest, *, actor: Principal,
@@ -186,7 +201,9 @@ def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gette
     violation = Violation("no-double-booking", regime.cite("no-double-booking"), gettext(
         "%(formation)s was booked for an overlapping shift by another request a moment ago.",
         formation=facts.formation.name))
-    return Conflict("the formation is already booked for an overlapping shift; nothing was stored", [violation])
+    return Conflict(Message("assign.formation-already-booked",
+                            N_("the formation is already booked for an overlapping shift; nothing was stored")),
+                    [violation])
 
 
 
@@ -201,7 +218,9 @@ def _live(session: Session, assignment_id: int, actor: Principal) -> Assignment:
     """The assignment, locked; NotFound when there is none or ``actor`` may not see it."""
     a = q.lock_assignment(session, assignment_id, visible=scopes.assignment_visible(scope_of(actor)))
     if a is None:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(Message("not-found.assignment",
+                               N_("no assignment %(assignment_id)s"),
+                               assignment_id=assignment_id))
     return a
 
 
@@ -216,12 +235,17 @@ def update_assignment(session: Session, assignment_id: int, *, actor: Principal,
     require(actor, *PLANNERS)
     a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:
-        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed or confirmed ones can change")
+        raise InvalidInput(Message("assign.assignment-only-proposed",
+                                   N_("assignment %(a_id)s is %(status)s; only proposed or confirmed ones can "
+                                      "change"),
+                                   a_id=a.id, status=a.status))
     allowed = {"target_kind", "target_id", "activity", "starts_at", "ends_at", "officer_id", "member_ids",
                "override_officer_id", "override_reason"}
     unknown = sorted(set(changes) - allowed)
     if unknown:
-        raise InvalidInput(f"cannot change {', '.join(unknown)}")
+        raise InvalidInput(Message("assign.cannot-change",
+                                   N_("cannot change %(unknown)s"),
+                                   unknown=', '.join(unknown)))
     regime = get_regime(a.regime)
     request = _request_of(a, w.member_ids(session, a.id), **changes)
     facts = build_facts(session, request, regime, exclude_id=a.id)
@@ -245,7 +269,9 @@ def confirm_assignment(session: Session, assignment_id: int, *, actor: Principal
     officer_id = signing_officer(actor, officer_id)
     a = _live(session, assignment_id, actor)
     if a.status != "proposed":
-        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be confirmed")
+        raise InvalidInput(Message("assign.assignment-only-proposed-2",
+                                   N_("assignment %(a_id)s is %(status)s; only proposed ones can be confirmed"),
+                                   a_id=a.id, status=a.status))
     regime = get_regime(a.regime)
     facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
     _in_jurisdiction(session, officer_id, facts)
@@ -261,9 +287,11 @@ def reject_assignment(session: Session, assignment_id: int, *, actor: Principal,
     officer_id = signing_officer(actor, officer_id)
     a = _live(session, assignment_id, actor)
     if a.status != "proposed":
-        raise InvalidInput(f"assignment {a.id} is {a.status}; only proposed ones can be rejected")
+        raise InvalidInput(Message("assign.assignment-only-proposed-3",
+                                   N_("assignment %(a_id)s is %(status)s; only proposed ones can be rejected"),
+                                   a_id=a.id, status=a.status))
     if not (reason or "").strip():
-        raise InvalidInput("a rejection needs a reason")
+        raise InvalidInput(Message("assign.rejection-needs-reason", N_("a rejection needs a reason")))
     regime = get_regime(a.regime)
     facts = build_facts(session, _request_of(a, w.member_ids(session, a.id)), regime, exclude_id=a.id)
     _in_jurisdiction(session, officer_id, facts)
@@ -277,9 +305,11 @@ def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal,
     require(actor, *PLANNERS)
     a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:
-        raise InvalidInput(f"assignment {a.id} is already {a.status}")
+        raise InvalidInput(Message("assign.assignment-already",
+                                   N_("assignment %(a_id)s is already %(status)s"),
+                                   a_id=a.id, status=a.status))
     if not (reason or "").strip():
-        raise InvalidInput("a cancellation needs a reason")
+        raise InvalidInput(Message("assign.cancellation-needs-reason", N_("a cancellation needs a reason")))
     before = w.snapshot(session, a)
     return _changed(session, actor, "cancelled", w.set_status(session, a, "cancelled", actor=actor.actor,
                                                                reason=reason.strip()), before)
@@ -288,6 +318,8 @@ def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal,
 def _in_jurisdiction(session: Session, officer_id: int, facts: AssignmentFacts) -> None:
     officer = q.officer(session, officer_id)
     if officer is None:
-        raise NotFound(f"no officer {officer_id}")
+        raise NotFound(Message("not-found.officer", N_("no officer %(officer_id)s"), officer_id=officer_id))
     if officer.police_unit_id not in facts.target_unit_ids:
-        raise NotFound(f"no assignment {facts.target.name!r} in the jurisdiction of {officer.name}")
+        raise NotFound(Message("assign.no-assignment-jurisdiction",
+                               N_("no assignment %(name)r in the jurisdiction of %(officer_name)s"),
+                               name=facts.target.name, officer_name=officer.name))

@@ -20,6 +20,7 @@ from ...db import dispatch as q
 from ...db import scopes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound
+from ...messages import N_, Message
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 from .assign import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
@@ -56,7 +57,9 @@ def statuses_of(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
     names = [s.strip() for s in value.split(",")] if isinstance(value, str) else list(value)
     unknown = [s for s in names if s not in STATUSES]
     if unknown:
-        raise InvalidInput(f"unknown status {', '.join(map(repr, unknown))}; statuses are: {', '.join(STATUSES)}")
+        raise InvalidInput(Message("assignments.unknown-status-statuses",
+                                   N_("unknown status %(unknown)s; statuses are: %(STATUSES)s"),
+                                   unknown=', '.join(map(repr, unknown)), STATUSES=', '.join(STATUSES)))
     return tuple(dict.fromkeys(names))
 
 
@@ -72,12 +75,14 @@ def list_assignments(session: Session, *, viewer: Principal, start: datetime | N
     named in ``locale``'s language where they have a name in it.
     """
     if start is not None and end is not None and not start < end:
-        raise InvalidInput("from must be before to")
+        raise InvalidInput(Message("assignments.before", N_("from must be before to")))
     unit_id = None
     if jurisdiction_of is not None:
         officer = q.officer(session, jurisdiction_of)
         if officer is None:
-            raise NotFound(f"no officer {jurisdiction_of}")
+            raise NotFound(Message("assignments.no-officer",
+                                   N_("no officer %(jurisdiction_of)s"),
+                                   jurisdiction_of=jurisdiction_of))
         unit_id = officer.police_unit_id
     rows = qa.assignment_rows(session, ends_after=start, starts_before=end,
                               statuses=None if statuses is None else statuses_of(statuses),
@@ -93,7 +98,9 @@ def assignment_feature(session: Session, assignment_id: int, *, viewer: Principa
     rows = qa.assignment_rows(session, ids=[assignment_id], visible=scopes.assignment_visible(scope_of(viewer)),
                               locale=locale)
     if not rows:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(Message("not-found.assignment",
+                               N_("no assignment %(assignment_id)s"),
+                               assignment_id=assignment_id))
     return _feature(rows[0], ZoneInfo(timezone))
 
 

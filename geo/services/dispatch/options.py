@@ -14,6 +14,7 @@ from ...db import dispatch as q
 from ...db import scopes
 from ...domain import OfficerFacts
 from ...errors import NotFound
+from ...messages import N_, Message
 from ...regimes import get_regime
 from ...rules import OfficerCapacity, default_activity, eligible_activities, officer_capacity, rank_formations
 from ...rules.messages import Gettext, plain
@@ -124,7 +125,8 @@ def formation_roster(session: Session, formation_id: int, *, viewer: Principal, 
     require(viewer, *ROSTER_READERS)
     formation = q.formation(session, formation_id, visible=scopes.formation_visible(scope_of(viewer)))
     if formation is None:
-        raise NotFound(f"no formation {formation_id}")
+        raise NotFound(Message("not-found.formation",
+                               N_("no formation %(formation_id)s"), formation_id=formation_id))
     regime = get_regime(regime_name)
     members = []
     for p in q.current_members(session, formation.id, day):

@@ -20,6 +20,7 @@ from ...access import Principal, require
 from ...db import reports as q
 from ...domain import DEFAULT_TIMEZONE, ReportCategory, Role
 from ...errors import InvalidInput, NotFound, RowError
+from ...messages import N_, Message
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 from ..accountability.audit import record
@@ -122,7 +123,9 @@ def file_report(session: Session, actor: Principal, *, category: str, lon: float
     if assignment_id is not None:
         owner = q.assignment_formation(session, assignment_id)
         if owner is None or (scope_of(actor).formation_id is not None and owner != formation_id):
-            raise NotFound(f"no assignment {assignment_id}")
+            raise NotFound(Message("not-found.assignment",
+                                   N_("no assignment %(assignment_id)s"),
+                                   assignment_id=assignment_id))
         formation_id = owner
     stored = q.insert_report(session, category=category, observed_at=min(observed_at, now), reported_at=now,
                              description=description.strip(), formation_id=formation_id,
@@ -149,7 +152,9 @@ def list_reports(session: Session, viewer: Principal, *, since: datetime | None 
                  timezone_name: str = DEFAULT_TIMEZONE) -> list[dict]:
     """Reports ``viewer`` may see, newest first; ``since`` keeps those reported from then on."""
     if category is not None and category not in {c.value for c in ReportCategory}:
-        raise InvalidInput(f"unknown category {category!r}")
+        raise InvalidInput(Message("reports.unknown-category",
+                                   N_("unknown category %(category)r"),
+                                   category=category))
     tz = ZoneInfo(timezone_name)
     rows = q.report_rows(session, scope_of(viewer), reported_after=since, category=category, limit=limit)
     return [_dict(r, tz, gettext) for r in rows]
@@ -160,7 +165,7 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
     """One report; NotFound when there is none or ``viewer`` may not see it."""
     rows = q.report_rows(session, scope_of(viewer), ids=[report_id], limit=1)
     if not rows:
-        raise NotFound(f"no report {report_id}")
+        raise NotFound(Message("reports.no-report", N_("no report %(report_id)s"), report_id=report_id))
     return _dict(rows[0], ZoneInfo(timezone_name), gettext)
 
 
@@ -196,6 +201,6 @@ def new_reports(session: Session, viewer: Principal, *, days: int = 7, now: date
     """For a supervisor: reports of the last ``days`` days placed in their unit's jurisdiction, newest first."""
     require(viewer, Role.SUPERVISOR)
     if not 1 <= days <= 366:
-        raise InvalidInput("days must be between 1 and 366")
+        raise InvalidInput(Message("reports.days-between", N_("days must be between 1 and 366")))
     since = (now or datetime.now(timezone.utc)) - timedelta(days=days)
     return list_reports(session, viewer, since=since, gettext=gettext, timezone_name=timezone_name)

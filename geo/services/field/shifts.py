@@ -19,6 +19,7 @@ from ...db import assignments as qa
 from ...db import my_shifts as q
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import Forbidden, InvalidInput, NotFound
+from ...messages import N_, Message
 from ...regimes import get_regime
 from ..accountability.audit import record
 
@@ -28,7 +29,7 @@ LIVE = ("proposed", "confirmed")
 def _formation(viewer: Principal) -> int:
     require(viewer, Role.LEADER)
     if viewer.formation_id is None:
-        raise Forbidden("this account leads no formation")
+        raise Forbidden(Message("shifts.account-leads-no-formation", N_("this account leads no formation")))
     return viewer.formation_id
 
 
@@ -94,7 +95,9 @@ def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: da
     """One of the leader's shifts; NotFound for another formation's."""
     formation_id = _formation(viewer)
     if q.assignment_ids_of(session, formation_id, [assignment_id]) != [assignment_id]:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(Message("not-found.assignment",
+                               N_("no assignment %(assignment_id)s"),
+                               assignment_id=assignment_id))
     [feature] = _features(session, [assignment_id], now=now or datetime.now(timezone.utc),
                           tz=ZoneInfo(timezone_name))
     return feature
@@ -108,12 +111,18 @@ def acknowledge_assignment(session: Session, actor: Principal, assignment_id: in
     now = now or datetime.now(timezone.utc)
     a = q.lock_assignment(session, assignment_id)
     if a is None or a.formation_id != formation_id:
-        raise NotFound(f"no assignment {assignment_id}")
+        raise NotFound(Message("not-found.assignment",
+                               N_("no assignment %(assignment_id)s"),
+                               assignment_id=assignment_id))
     if a.acknowledged_at is None:
         if a.status not in LIVE:
-            raise InvalidInput(f"assignment {a.id} is {a.status}; there is nothing to acknowledge")
+            raise InvalidInput(Message("shifts.assignment-there-nothing",
+                                       N_("assignment %(a_id)s is %(status)s; there is nothing to acknowledge"),
+                                       a_id=a.id, status=a.status))
         if a.shift.upper <= now:
-            raise InvalidInput(f"the shift of assignment {a.id} has ended")
+            raise InvalidInput(Message("shifts.shift-assignment-has",
+                                       N_("the shift of assignment %(a_id)s has ended"),
+                                       a_id=a.id))
         q.acknowledge(session, a.id, user_id=actor.user_id, at=now)
         record(session, actor, "acknowledge", "assignment", a.id,
                {"acknowledged_at": None, "acknowledged_by": None},

@@ -33,6 +33,7 @@ from ...analysis.selection import hour_band_mask
 from ...crs import metric_crs
 from ...domain import DEFAULT_TIMEZONE, INT_MAX, IncidentSource, values
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from ...times import within_years
 
 METHODS = ("gi_star", "local_moran", "kde")
@@ -131,7 +132,7 @@ class Parameters:
         """
         given = _given(body, cls)
         if "method" not in given:
-            raise InvalidInput("missing field(s): method")
+            raise InvalidInput(Message("options.missing-field-method", N_("missing field(s): method")))
         return parameters(**given)
 
     def as_json(self) -> dict:
@@ -157,29 +158,35 @@ def _given(body: Mapping, record: type) -> dict:
     given = {name: body[name] for name in _public(record) if body.get(name) is not None}
     for name in TEXT_FIELDS:
         if name in given and not isinstance(given[name], str):
-            raise InvalidInput(f"{name} must be a string")
+            raise InvalidInput(Message("options.string", N_("%(name)s must be a string"), name=name))
     return given
 
 
 def _choice(value, allowed: tuple[str, ...], name: str) -> str:
     if value not in allowed:
-        raise InvalidInput(f"unknown {name} {value!r}; use one of: {', '.join(allowed)}")
+        raise InvalidInput(Message("options.unknown-one",
+                                   N_("unknown %(name)s %(value)r; use one of: %(allowed)s"),
+                                   name=name, value=value, allowed=', '.join(allowed)))
     return value
 
 
 def _number(value, name: str, lo: float, hi: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise InvalidInput(f"{name} must be a number")
+        raise InvalidInput(Message("options.number", N_("%(name)s must be a number"), name=name))
     above = value > lo if lo == 0 else value >= lo  # a lower bound of 0 is exclusive: no 0 m bandwidth
     if not (above and value <= hi):
         low = f"more than {lo:g}" if lo == 0 else f"at least {lo:g}"
-        raise InvalidInput(f"{name} must be {low} and at most {hi:g}, got {value:g}")
+        raise InvalidInput(Message("options.most-got",
+                                   N_("%(name)s must be %(low)s and at most %(hi)g, got %(value)g"),
+                                   name=name, low=low, hi=hi, value=value))
     return float(value)
 
 
 def _whole(value, name: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
-        raise InvalidInput(f"{name} must be a whole number from {lo} to {hi}")
+        raise InvalidInput(Message("options.whole-number",
+                                   N_("%(name)s must be a whole number from %(lo)s to %(hi)s"),
+                                   name=name, lo=lo, hi=hi))
     return value
 
 
@@ -187,7 +194,9 @@ def _zone(name) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise InvalidInput(f"unknown time zone {name!r} (use an IANA name such as Asia/Almaty)") from None
+        raise InvalidInput(Message("options.unknown-time-zone",
+                                   N_("unknown time zone %(name)r (use an IANA name such as Asia/Almaty)"),
+                                   name=name)) from None
 
 
 def moment(value, name: str, zone: ZoneInfo, *, end: bool = False) -> datetime | None:
@@ -201,9 +210,11 @@ def moment(value, name: str, zone: ZoneInfo, *, end: bool = False) -> datetime |
             whole_day = len(text) == 10
             value = date.fromisoformat(text) if whole_day else datetime.fromisoformat(text)
         except ValueError:
-            raise InvalidInput(f"{name} is not an ISO 8601 date or date-time: {text!r}") from None
+            raise InvalidInput(Message("options.not-iso-date-time",
+                                       N_("%(name)s is not an ISO 8601 date or date-time: %(text)r"),
+                                       name=name, text=text)) from None
     if not isinstance(value, date):
-        raise InvalidInput(f"{name} must be a date or date-time")
+        raise InvalidInput(Message("options.date-time", N_("%(name)s must be a date or date-time"), name=name))
     within_years(value, name)
     if whole_day:
         value = datetime.combine(value + timedelta(days=1 if end else 0), time())
@@ -214,10 +225,12 @@ def _texts(value, name: str, allowed: tuple[str, ...] | None = None) -> tuple[st
     if value is None:
         return None
     if isinstance(value, str) or not isinstance(value, Iterable):
-        raise InvalidInput(f"{name} must be a list of strings")
+        raise InvalidInput(Message("options.list-strings", N_("%(name)s must be a list of strings"), name=name))
     items = tuple(dict.fromkeys(value))
     if not all(isinstance(v, str) and v for v in items):
-        raise InvalidInput(f"{name} must be a list of non-empty strings")
+        raise InvalidInput(Message("options.list-non-empty",
+                                   N_("%(name)s must be a list of non-empty strings"),
+                                   name=name))
     for v in items if allowed else ():
         _choice(v, allowed, name[:-1] if name.endswith("s") else name)
     return items or None  # an empty list chooses nothing in particular: everything
@@ -230,14 +243,17 @@ def area_of(value) -> Area | None:
     if isinstance(value, Area):
         return value
     if not isinstance(value, Mapping):
-        raise InvalidInput("area must be an object: {kind, id} or {kind: polygon, geometry}")
+        raise InvalidInput(Message("options.area-object-kind",
+                                   N_("area must be an object: {kind, id} or {kind: polygon, geometry}")))
     kind = _choice(value.get("kind"), AREA_KINDS, "area kind")
     unknown = set(value) - {"kind", "id", "geometry"}
     if unknown:
-        raise InvalidInput(f"area has unknown field(s): {', '.join(sorted(unknown))}")
+        raise InvalidInput(Message("options.area-has-unknown",
+                                   N_("area has unknown field(s): %(unknown)s"),
+                                   unknown=', '.join(sorted(unknown))))
     if kind == "polygon":
         if not isinstance(value.get("geometry"), Mapping):
-            raise InvalidInput("a drawn area needs its GeoJSON geometry")
+            raise InvalidInput(Message("options.drawn-area-needs", N_("a drawn area needs its GeoJSON geometry")))
         return Area(kind, geometry=dict(value["geometry"]))
     return Area(kind, id=_whole(value.get("id"), "area id", 1, INT_MAX))
 
@@ -249,21 +265,25 @@ def selection(*, start=None, end=None, weekdays=None, hour_band=None, categories
     zone = _zone(timezone)
     start, end = moment(start, "start", zone), moment(end, "end", zone, end=True)
     if start is not None and end is not None and end <= start:
-        raise InvalidInput(f"end ({end.isoformat()}) must come after start ({start.isoformat()})")
+        raise InvalidInput(Message("options.end-come-after",
+                                   N_("end (%(isoformat)s) must come after start (%(isoformat2)s)"),
+                                   isoformat=end.isoformat(), isoformat2=start.isoformat()))
     if weekdays is not None:
         if isinstance(weekdays, (str, bytes)) or not isinstance(weekdays, Iterable):
-            raise InvalidInput("weekdays must be a list of days 0 (Monday) to 6 (Sunday)")
+            raise InvalidInput(Message("options.weekdays-list-days",
+                                       N_("weekdays must be a list of days 0 (Monday) to 6 (Sunday)")))
         weekdays = tuple(sorted({_whole(d, "weekday", 0, 6) for d in weekdays})) or None
         weekdays = None if weekdays == tuple(range(7)) else weekdays
     if hour_band is not None:
         if isinstance(hour_band, (str, bytes)) or not isinstance(hour_band, Iterable) or len(list(hour_band)) != 2:
-            raise InvalidInput("hour_band must be two hours [from, to], e.g. [22, 4]")
+            raise InvalidInput(Message("options.hour-band-two",
+                                       N_("hour_band must be two hours [from, to], e.g. [22, 4]")))
         band = tuple(_whole(h, "hour_band", 0, 24) for h in hour_band)
         hour_band_mask([0], band)  # raises on a band that is not one
         hour_band = None if band == (0, 24) else band
     source_names = values(IncidentSource)
     if not isinstance(deduplicate, bool):
-        raise InvalidInput("deduplicate must be true or false")
+        raise InvalidInput(Message("options.deduplicate-true-false", N_("deduplicate must be true or false")))
     return Selection(start, end, weekdays, hour_band, _texts(categories, "categories"), area_of(area),
                      _texts(sources, "sources", source_names), _texts(exclude_sources, "exclude_sources", source_names),
                      zone.key, deduplicate)
@@ -274,10 +294,12 @@ def origin_of(value) -> tuple[float, float] | None:
     if value is None:
         return None
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise InvalidInput("origin must be two numbers [x, y] in metres of the grid's CRS")
+        raise InvalidInput(Message("options.origin-two-numbers",
+                                   N_("origin must be two numbers [x, y] in metres of the grid's CRS")))
     xy = list(value)
     if len(xy) != 2:
-        raise InvalidInput("origin must be two numbers [x, y] in metres of the grid's CRS")
+        raise InvalidInput(Message("options.origin-two-numbers",
+                                   N_("origin must be two numbers [x, y] in metres of the grid's CRS")))
     x, y = (_number(v, "origin", -MAX_COORDINATE_M, MAX_COORDINATE_M) for v in xy)
     return (x, y)
 
@@ -290,8 +312,10 @@ def _grid_options(aggregation: str, crs, origin, extent) -> tuple[int | None, tu
     if extent is not None:
         extent = _choice(extent, EXTENTS, "extent")
     if aggregation not in GRIDS and (origin is not None or extent is not None):
-        raise InvalidInput(f"origin and extent belong to a grid; {aggregation.replace('_', ' ')} polygons "
-                           "are what they are (use aggregation square or hexagon)")
+        raise InvalidInput(Message("options.origin-extent-belong",
+                                   N_("origin and extent belong to a grid; %(aggregation)s polygons are what they "
+                                      "are (use aggregation square or hexagon)"),
+                                   aggregation=aggregation.replace("_", " ")))
     return crs, origin, extent
 
 
@@ -313,13 +337,18 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
     if method == "kde":
         bandwidth = _number(250.0 if bandwidth_m is None else bandwidth_m, "bandwidth_m", 0, MAX_BANDWIDTH_M)
         if cell_size_m is None and bandwidth < MIN_KDE_CELL_SIZE_M:
-            raise InvalidInput(f"a bandwidth of {bandwidth:g} m is finer than the finest cells "
-                               f"({MIN_KDE_CELL_SIZE_M:g} m); choose a bandwidth of at least {MIN_KDE_CELL_SIZE_M:g} m")
+            raise InvalidInput(Message("options.bandwidth-finer-than",
+                                       N_("a bandwidth of %(bandwidth)g m is finer than the finest cells "
+                                          "(%(MIN_KDE_CELL_SIZE_M)g m); choose a bandwidth of at least "
+                                          "%(MIN_KDE_CELL_SIZE_M)g m"),
+                                       bandwidth=bandwidth, MIN_KDE_CELL_SIZE_M=MIN_KDE_CELL_SIZE_M))
         cell = _number(max(bandwidth / 10, MIN_KDE_CELL_SIZE_M) if cell_size_m is None else cell_size_m,
                        "cell_size_m", MIN_KDE_CELL_SIZE_M, MAX_CELL_SIZE_M)
         if cell > bandwidth:
-            raise InvalidInput(f"cells of {cell:g} m are coarser than the bandwidth of {bandwidth:g} m; "
-                               "choose cells smaller than the bandwidth")
+            raise InvalidInput(Message("options.cells-are-coarser",
+                                       N_("cells of %(cell)g m are coarser than the bandwidth of %(bandwidth)g m; "
+                                          "choose cells smaller than the bandwidth"),
+                                       cell=cell, bandwidth=bandwidth))
         crs, origin, extent = _grid_options("square", crs, origin, extent)
         return Parameters(method, cell_size_m=cell, bandwidth_m=bandwidth, kernel=_choice(kernel, KERNELS, "kernel"),
                           crs=crs, origin=origin, extent=extent, weight_field=weight_field,
@@ -331,17 +360,23 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
     crs, origin, extent = _grid_options(aggregation, crs, origin, extent)
     if aggregation == "analysis_area":
         if not isinstance(area_set, str) or not area_set.strip():
-            raise InvalidInput("aggregation analysis_area needs area_set: the name of an imported set of areas")
+            raise InvalidInput(Message("options.aggregation-analysis-area",
+                                       N_("aggregation analysis_area needs area_set: the name of an imported set "
+                                          "of areas")))
         area_set = area_set.strip()
     elif area_set is not None:
-        raise InvalidInput("area_set names the areas of aggregation analysis_area; choose that aggregation")
+        raise InvalidInput(Message("options.area-set-names",
+                                   N_("area_set names the areas of aggregation analysis_area; choose that "
+                                      "aggregation")))
     neighbours = _choice(neighbours, NEIGHBOURS, "neighbour rule")
     if neighbours == "file" and aggregation != "analysis_area":
-        raise InvalidInput("neighbours from a weights file need aggregation analysis_area (the file comes with its set)")
+        raise InvalidInput(Message("options.neighbours-weights-file",
+                                   N_("neighbours from a weights file need aggregation analysis_area (the file "
+                                      "comes with its set)")))
     distance = None
     if neighbours == "distance":
         if distance_m is None:
-            raise InvalidInput("a distance band needs distance_m")
+            raise InvalidInput(Message("options.distance-band-needs", N_("a distance band needs distance_m")))
         distance = _number(distance_m, "distance_m", 0, MAX_DISTANCE_M)
     weights = _choice(weights or ("binary" if method == "gi_star" else "row"), WEIGHTS, "weights")
     permutations = _whole(permutations or 0, "permutations", 0, MAX_PERMUTATIONS)

@@ -25,6 +25,7 @@ from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...domain import IncidentSource
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from ...progress import ProgressFactory, silent
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from . import statistics
@@ -100,8 +101,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         chosen = selection_filter(selection, area_geom)
         totals = aggregate.totals(session, chosen)
         if totals.count == 0:
-            raise InvalidInput("no incidents match the selection; widen the dates, hours, weekdays, "
-                               "categories or area" + known_categories(session))
+            raise InvalidInput(no_match(session))
         bar.update()
         found = statistics.run(session, chosen, totals, parameters, area_geom, extent=extent, on_step=bar.update,
                                top=top)
@@ -127,15 +127,23 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                          run.created_at, run.duration_ms)
 
 
-def known_categories(session: Session, *, show: int = KNOWN_CATEGORIES) -> str:
-    """"; stored categories: A (n), B (m), ..." most frequent first, at most ``show`` of them, or ""
-    when none is stored."""
+def no_match(session: Session, *, show: int = KNOWN_CATEGORIES) -> Message:
+    """Why nothing was counted: no incident matches; the stored categories, most frequent first (at
+    most ``show`` of them), or that none is stored."""
     counts = db.category_counts(session)
     if not counts:
-        return "; no incidents are stored"
+        return Message("hotspots.no-match-none-stored",
+                       N_("no incidents match the selection; widen the dates, hours, weekdays, categories or "
+                          "area; no incidents are stored"))
     listed = ", ".join(f"{name} ({n:,})" for name, n in counts[:show])
-    more = f" and {len(counts) - show} more" if len(counts) > show else ""
-    return f"; stored categories (any case matches): {listed}{more}"
+    if len(counts) > show:
+        return Message("hotspots.no-match-more",
+                       N_("no incidents match the selection; widen the dates, hours, weekdays, categories or "
+                          "area; stored categories (any case matches): %(listed)s and %(more)d more"),
+                       listed=listed, more=len(counts) - show)
+    return Message("hotspots.no-match",
+                   N_("no incidents match the selection; widen the dates, hours, weekdays, categories or area; "
+                      "stored categories (any case matches): %(listed)s"), listed=listed)
 
 
 def grid_extent(session: Session, parameters: Parameters, area_geom):
@@ -147,12 +155,15 @@ def grid_extent(session: Session, parameters: Parameters, area_geom):
         return area_geom
     if chosen == "area":
         if area_geom is None:
-            raise InvalidInput("extent 'area' needs an area: choose a district, a patrol zone or draw a polygon")
+            raise InvalidInput(Message("run.extent-area-needs",
+                                       N_("extent 'area' needs an area: choose a district, a patrol zone or draw a "
+                                          "polygon")))
         return area_geom
     if chosen == "layer":
         bounds = db.extent(session)
         if bounds is None:
-            raise InvalidInput("no incidents are stored: there is no layer extent to lay a grid over")
+            raise InvalidInput(Message("run.no-incidents-are-stored",
+                                       N_("no incidents are stored: there is no layer extent to lay a grid over")))
         return shapely.box(*bounds)
     return None
 
@@ -168,7 +179,9 @@ def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLi
     found = db.area_geometry(session, area.kind, area.id)
     if found is None:
         label = area.kind.replace("_", " ")
-        raise InvalidInput(f"there is no {label} with id {area.id}")
+        raise InvalidInput(Message("run.there-no-id",
+                                   N_("there is no %(label)s with id %(area_id)s"),
+                                   label=label, area_id=area.id))
     name, geometry = found
     return {"kind": area.kind, "id": area.id, "name": name}, geometry
 
@@ -212,7 +225,9 @@ def series_of_buckets(buckets: dict, timezone: str, start=None, end=None, *, ref
         buckets = refine(seconds)
         local = _bucket_hours(buckets, timezone)
     if local is None:
-        raise InvalidInput(f"time zone {timezone} has an offset that is not whole seconds")
+        raise InvalidInput(Message("run.time-zone-has",
+                                   N_("time zone %(timezone)s has an offset that is not whole seconds"),
+                                   timezone=timezone))
     counts, synthetic = buckets["count"], buckets["synthetic"]
     days = local.tz_localize(None).normalize()
     has = len(days) > 0
@@ -223,8 +238,10 @@ def series_of_buckets(buckets: dict, timezone: str, start=None, end=None, *, ref
         first, last = min(first, days.min()), max(last, days.max())
     span = (last - first).days + 1 if has else 0
     if span > max_days:
-        raise InvalidInput(f"the series would count {span:,} days; at most {max_days:,} are counted "
-                           "(choose a shorter start..end)")
+        raise InvalidInput(Message("run.series-would-count",
+                                   N_("the series would count %(span)s days; at most %(max_days)s are counted "
+                                      "(choose a shorter start..end)"),
+                                   span=format(span, ','), max_days=format(max_days, ',')))
     index = pd.date_range(first, last, freq="D") if has else pd.DatetimeIndex([])
     per_day = pd.Series(counts, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
     synthetic_per_day = pd.Series(synthetic, index=days).groupby(level=0).sum().reindex(index, fill_value=0)
@@ -261,8 +278,10 @@ def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, 
         first, last = min(first, days.min()), max(last, days.max())
     span = (last - first).days + 1 if len(days) else 0
     if span > max_days:
-        raise InvalidInput(f"the series would count {span:,} days; at most {max_days:,} are counted "
-                           "(choose a shorter start..end)")
+        raise InvalidInput(Message("run.series-would-count",
+                                   N_("the series would count %(span)s days; at most %(max_days)s are counted "
+                                      "(choose a shorter start..end)"),
+                                   span=format(span, ','), max_days=format(max_days, ',')))
     index = pd.date_range(first, last, freq="D") if len(days) else pd.DatetimeIndex([])
     per_day = days.value_counts().reindex(index, fill_value=0)
     synthetic_per_day = days[synthetic].value_counts().reindex(index, fill_value=0)

@@ -19,6 +19,7 @@ from ...db import aggregate
 from ...db import analysis_runs as runs
 from ...db import incidents as db
 from ...errors import InvalidInput, NotFound
+from ...messages import N_, Message
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from .statistics import ALPHA
 from .run import HotspotResult, resolve_area, selection_filter, series_of_buckets
@@ -33,7 +34,7 @@ def _stored(session: Session, run_id: int, viewer: Principal):
     require(viewer, *POLICE_STAFF)
     run = runs.get_run(session, run_id)
     if run is None:
-        raise NotFound(f"no analysis run {run_id}")
+        raise NotFound(Message("runs.no-analysis-run", N_("no analysis run %(run_id)s"), run_id=run_id))
     return run
 
 
@@ -76,9 +77,11 @@ def list_runs(session: Session, *, viewer: Principal, limit: int = 50, offset: i
     """The newest runs first: ``{"runs": [...], "total": n}``."""
     require(viewer, *POLICE_STAFF)
     if not 1 <= limit <= MAX_RUNS_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_RUNS_PAGE}")
+        raise InvalidInput(Message("runs.limit-between",
+                                   N_("limit must be between 1 and %(MAX_RUNS_PAGE)s"),
+                                   MAX_RUNS_PAGE=MAX_RUNS_PAGE))
     if offset < 0:
-        raise InvalidInput("offset must not be negative")
+        raise InvalidInput(Message("features.offset-not-negative", N_("offset must not be negative")))
     found, total = runs.list_runs(session, limit=limit, offset=offset)
     return {"runs": [run_brief(r) for r in found], "total": total}
 
@@ -101,8 +104,10 @@ def compare_runs(session: Session, run_a: int, run_b: int, *, viewer: Principal)
     """
     a, b = _stored(session, run_a, viewer), _stored(session, run_b, viewer)
     if a.method != b.method or a.method == "kde":
-        raise InvalidInput("runs compare cell by cell when both are Gi* or both are Local Moran "
-                           f"(run {a.id} is {a.method}, run {b.id} is {b.method})")
+        raise InvalidInput(Message("runs.runs-compare-cell",
+                                   N_("runs compare cell by cell when both are Gi* or both are Local Moran (run "
+                                      "%(a_id)s is %(method)s, run %(b_id)s is %(method2)s)"),
+                                   a_id=a.id, method=a.method, b_id=b.id, method2=b.method))
     pairs = runs.matched_cells(session, a.id, b.id)
     changed = []
     for row in pairs:
@@ -161,10 +166,15 @@ def incident_series(session: Session, selection: Selection = Selection(), *, vie
     """
     may_read(viewer)
     if interval not in ("day", "hour"):
-        raise InvalidInput(f"unknown interval {interval!r}; use 'day' or 'hour' (hour of the day)")
+        raise InvalidInput(Message("runs.unknown-interval-day",
+                                   N_("unknown interval %(interval)r; use 'day' or 'hour' (hour of the day)"),
+                                   interval=interval))
     if selection.start and selection.end and (selection.end - selection.start).days > max_days:
-        raise InvalidInput(f"start..end spans {(selection.end - selection.start).days:,} days; a series "
-                           f"counts at most {max_days:,} (choose a shorter span)")
+        raise InvalidInput(Message("runs.start-end-spans",
+                                   N_("start..end spans %(days)s days; a series counts at most %(max_days)s "
+                                      "(choose a shorter span)"),
+                                   days=format((selection.end - selection.start).days, ','),
+                                   max_days=format(max_days, ',')))
     _area, geometry = resolve_area(session, selection.area, max_vertices)
     chosen = selection_filter(selection, geometry)
     buckets = aggregate.time_buckets(session, chosen)

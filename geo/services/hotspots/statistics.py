@@ -33,6 +33,7 @@ from ...db import aggregate
 from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from .options import GRIDS, Parameters
 
 MIN_CELLS = 9  # fewer cells cannot hold a cluster and its surroundings
@@ -118,16 +119,22 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
         crs = _crs(params, totals.bounds, extent)
         estimate = _nodes(totals.bounds, extent, params.cell_size_m, crs=crs)
         if estimate > MAX_GRID_CELLS:
-            raise InvalidInput(f"cells of {params.cell_size_m:g} m would make about {estimate:,} cells over this "
-                               f"area (at most {MAX_GRID_CELLS:,}); choose larger cells or a smaller area")
+            raise InvalidInput(Message("statistics.cells-would-make-2",
+                                       N_("cells of %(cell_size_m)g m would make about %(estimate)s cells over "
+                                          "this area (at most %(MAX_GRID_CELLS)s); choose larger cells or a "
+                                          "smaller area"),
+                                       cell_size_m=params.cell_size_m, estimate=format(estimate, ','),
+                                       MAX_GRID_CELLS=format(MAX_GRID_CELLS, ',')))
         grid = lay_cells(extent_of(totals.bounds, extent), cell_size_m=params.cell_size_m, shape=params.aggregation,
                          crs=crs, origin=params.origin or (0.0, 0.0))
         keys = aggregate.grid_keys(session, chosen, srid=_srid(grid.crs), cell_size_m=grid.cell_size_m,
                                    shape=grid.shape, origin=grid.origin)
         counted = grid.counted(keys["row"], keys["col"], keys["count"], keys["weight_sum"] if weighted else None)
         if len(counted) < MIN_CELLS:
-            raise InvalidInput(f"cells of {params.cell_size_m:g} m make only {len(counted)} cells over this area "
-                               f"(at least {MIN_CELLS}); choose smaller cells")
+            raise InvalidInput(Message("statistics.cells-make-only",
+                                       N_("cells of %(cell_size_m)g m make only %(count)s cells over this area (at "
+                                          "least %(MIN_CELLS)s); choose smaller cells"),
+                                       cell_size_m=params.cell_size_m, count=len(counted), MIN_CELLS=MIN_CELLS))
         return counted, {}, int(counted.attrs["grid"]["outside"])
     set_name = None
     if params.aggregation == "analysis_area":
@@ -135,13 +142,18 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
         polygons = area_sets.area_polygons(session, params.area_set, within=area)
         if polygons.empty and not area_sets.stored_sets(session, [params.area_set]):
             known = ", ".join(s["name"] for s in area_sets.area_sets(session)) or "none is imported yet"
-            raise InvalidInput(f"there is no set of analysis areas called {params.area_set!r}; sets: {known}")
+            raise InvalidInput(Message("statistics.there-no-set-analysis",
+                                       N_("there is no set of analysis areas called %(area_set)r; sets: %(known)s"),
+                                       area_set=params.area_set, known=known))
         label = f"analysis area ({params.area_set})"
     else:
         polygons = db.area_polygons(session, params.aggregation, within=area)
         label = params.aggregation.replace("_", " ")
     if len(polygons) < 4:
-        raise InvalidInput(f"only {len(polygons)} {label} polygon(s) meet this area; hot spots need at least 4")
+        raise InvalidInput(Message("statistics.only-polygon-meet",
+                                   N_("only %(count)s %(label)s polygon(s) meet this area; hot spots need at least "
+                                      "4"),
+                                   count=len(polygons), label=label))
     keyed = aggregate.polygon_keys(session, chosen, params.aggregation, polygons["id"].tolist(), set_name=set_name)
     counted = polygons.to_crs(STORAGE_CRS).reset_index(drop=True)
     ids = counted["id"].astype(int).tolist()
@@ -155,7 +167,9 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
 def _srid(crs: CRS) -> int:
     code = crs.to_epsg()
     if code is None:
-        raise InvalidInput(f"{crs.name} has no EPSG code; choose a CRS by its EPSG code")
+        raise InvalidInput(Message("statistics.has-no-epsg-code",
+                                   N_("%(crs_name)s has no EPSG code; choose a CRS by its EPSG code"),
+                                   crs_name=crs.name))
     return code
 
 
@@ -166,13 +180,17 @@ def _neighbours(session: Session, counted: gpd.GeoDataFrame, params: Parameters)
                                crs=_crs(params, counted))
     stored = area_sets.weights_of(session, params.area_set)
     if stored is None:
-        raise InvalidInput(f"the set {params.area_set!r} was imported without a weights file; "
-                           "choose queen, rook or distance neighbours")
+        raise InvalidInput(Message("statistics.set-was-imported",
+                                   N_("the set %(area_set)r was imported without a weights file; choose queen, "
+                                      "rook or distance neighbours"),
+                                   area_set=params.area_set))
     w = read_weights(stored.body, stored.format)
     ids = [str(i) for i in counted["external_id"]]
     problem = unmatched(w, ids) if len(ids) == len(w.id_order) else None
     if problem is not None:  # areas changed since the file came: it no longer describes them
-        raise InvalidInput(f"the weights file of set {params.area_set!r} does not match its areas: {problem}")
+        raise InvalidInput(Message("statistics.weights-file-set",
+                                   N_("the weights file of set %(area_set)r does not match its areas: %(problem)s"),
+                                   area_set=params.area_set, problem=problem))
     return neighbour_matrix(w, ids)
 
 
@@ -203,16 +221,21 @@ def _surface(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
     """``geo.analysis.kde.kde`` of the chosen incidents, their linear binning summed in PostGIS."""
     cell, bandwidth, kernel = params.cell_size_m, params.bandwidth_m, params.kernel
     if bandwidth <= 0 or cell <= 0:
-        raise InvalidInput("bandwidth and cell size must be positive numbers of metres")
+        raise InvalidInput(Message("kde.bandwidth-cell-size",
+                                   N_("bandwidth and cell size must be positive numbers of metres")))
     if kernel not in ("quartic", "gaussian"):
-        raise InvalidInput(f"unknown kernel {kernel!r}; use 'quartic' or 'gaussian'")
+        raise InvalidInput(Message("kde.unknown-kernel-quartic",
+                                   N_("unknown kernel %(kernel)r; use 'quartic' or 'gaussian'"),
+                                   kernel=kernel))
     frame = extent_of(totals.bounds, extent)
     crs = _crs(params, totals.bounds, extent) or metric_crs_for(frame)
     srid = _srid(crs)
     bounds_m = (tuple(frame.to_crs(crs).total_bounds) if extent is not None
                 else aggregate.metric_bounds(session, chosen, srid))
     if not np.isfinite(bounds_m).all():
-        raise InvalidInput(f"{crs.name} cannot project this area; choose a CRS meant for it")
+        raise InvalidInput(Message("cells.cannot-project-area",
+                                   N_("%(crs_name)s cannot project this area; choose a CRS meant for it"),
+                                   crs_name=crs.name))
     pad = 0.0 if extent is not None else support_m(bandwidth, kernel)
     x0, y0, nx, ny = density_grid(bounds_m, cell_size_m=cell, pad_m=pad, origin=params.origin or (0.0, 0.0))
     reach = reach_of(bandwidth, kernel, cell)
@@ -247,8 +270,11 @@ def kde_cell_size(bounds, params: Parameters, extent) -> float:
         cell = min(float(np.ceil(cell * np.sqrt(estimate / MAX_KDE_NODES) * 1.01)), params.bandwidth_m)
         estimate = _nodes(bounds, extent, cell, pad, crs=crs)
     if estimate > MAX_KDE_NODES:
-        raise InvalidInput(f"cells of {cell:g} m would make about {estimate:,} density cells over "
-                           f"this area (at most {MAX_KDE_NODES:,}); choose larger cells or a smaller area")
+        raise InvalidInput(Message("statistics.cells-would-make",
+                                   N_("cells of %(cell)g m would make about %(estimate)s density cells over this "
+                                      "area (at most %(MAX_KDE_NODES)s); choose larger cells or a smaller area"),
+                                   cell=cell, estimate=format(estimate, ','),
+                                   MAX_KDE_NODES=format(MAX_KDE_NODES, ',')))
     return cell
 
 

@@ -17,6 +17,7 @@ from ...db import layer_filters, layer_geojson, layer_reads, scopes
 from ...db.layer_geojson import GeoJSONPage, Output
 from ...errors import InvalidInput, NotFound
 from ...layers import FIELD_REPORTS, Field, LayerSpec
+from ...messages import N_, Message
 from ...visibility import scope_of
 from .features import MAX_PAGE, _scope, layer_spec, parse_bbox, visible_layers
 
@@ -84,7 +85,9 @@ def output_of(crs: str | None) -> tuple[str, Output]:
     """The URI and output of a ``crs`` parameter (None: CRS84)."""
     crs = crs or CRS84
     if crs not in OUTPUTS:
-        raise InvalidInput(f"crs {crs!r} is not supported; use one of {', '.join(SUPPORTED_CRS)}")
+        raise InvalidInput(Message("collections.crs-not-supported-one",
+                                   N_("crs %(crs)r is not supported; use one of %(SUPPORTED_CRS)s"),
+                                   crs=crs, SUPPORTED_CRS=', '.join(SUPPORTED_CRS)))
     return crs, OUTPUTS[crs]
 
 
@@ -92,20 +95,24 @@ def bbox_in_crs(value: str, bbox_crs: str | None) -> tuple[float, float, float, 
     """A ``bbox`` given in ``bbox_crs`` (None: CRS84) as lon/lat (the storage CRS's ``parse_bbox``)."""
     bbox_crs = bbox_crs or CRS84
     if bbox_crs not in OUTPUTS:
-        raise InvalidInput(f"bbox-crs {bbox_crs!r} is not supported; use one of {', '.join(SUPPORTED_CRS)}")
+        raise InvalidInput(Message("collections.bbox-crs-not-supported",
+                                   N_("bbox-crs %(bbox_crs)r is not supported; use one of %(SUPPORTED_CRS)s"),
+                                   bbox_crs=bbox_crs, SUPPORTED_CRS=', '.join(SUPPORTED_CRS)))
     parts = value.split(",")
     if len(parts) != 4:
-        raise InvalidInput("bbox needs four numbers: minx,miny,maxx,maxy (in bbox-crs, CRS84 by default)")
+        raise InvalidInput(Message("collections.bbox-needs-four",
+                                   N_("bbox needs four numbers: minx,miny,maxx,maxy (in bbox-crs, CRS84 by default)")))
     if bbox_crs == CRS84:
         return parse_bbox(parts)
     try:
         a, b, c, d = (float(p) for p in parts)
     except ValueError:
-        raise InvalidInput("bbox values must be numbers") from None
+        raise InvalidInput(Message("collections.bbox-values-numbers", N_("bbox values must be numbers"))) from None
     if bbox_crs == EPSG_4326:  # latitude first
         return parse_bbox((b, a, d, c))
     if a > c or b > d:
-        raise InvalidInput("bbox minimum is greater than its maximum")
+        raise InvalidInput(Message("collections.bbox-minimum-greater",
+                                   N_("bbox minimum is greater than its maximum")))
     to_wgs84 = Transformer.from_crs(3857, 4326, always_xy=True)
     return parse_bbox([max(-180.0, min(180.0, v)) if i % 2 == 0 else max(-90.0, min(90.0, v))
                        for i, v in enumerate(to_wgs84.transform_bounds(a, b, c, d))])
@@ -121,8 +128,11 @@ def _moment(text: str, *, end: bool) -> datetime | None:
             return datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
         moment = datetime.fromisoformat(text.replace("z", "Z"))
     except ValueError:
-        raise InvalidInput(f"datetime {text!r} is not an RFC 3339 date or time "
-                           "(e.g. 2026-05-01T00:00:00Z, 2026-05-01, or an interval a/b with '..' for an open end)"
+        raise InvalidInput(Message("collections.datetime-not-rfc-date",
+                                   N_("datetime %(text)r is not an RFC 3339 date or time (e.g. "
+                                      "2026-05-01T00:00:00Z, 2026-05-01, or an interval a/b with '..' for an open "
+                                      "end)"),
+                                   text=text)
                            ) from None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
@@ -132,16 +142,19 @@ def parse_datetime(value: str) -> tuple[datetime | None, datetime | None]:
     for an open end; the (start, end) of it, each None when open."""
     if "/" not in value:
         if value.strip() in {"", ".."}:
-            raise InvalidInput("datetime needs an instant or an interval start/end")
+            raise InvalidInput(Message("collections.datetime-needs-instant-2",
+                                       N_("datetime needs an instant or an interval start/end")))
         return _moment(value, end=False), _moment(value, end=True)
     start_text, _sep, end_text = value.partition("/")
     if "/" in end_text:
-        raise InvalidInput("datetime holds one '/' at most: start/end")
+        raise InvalidInput(Message("collections.datetime-holds-one", N_("datetime holds one '/' at most: start/end")))
     start, end = _moment(start_text, end=False), _moment(end_text, end=True)
     if start is None and end is None:
-        raise InvalidInput("datetime needs an instant or an interval with at least one end")
+        raise InvalidInput(Message("collections.datetime-needs-instant",
+                                   N_("datetime needs an instant or an interval with at least one end")))
     if start is not None and end is not None and start > end:
-        raise InvalidInput("datetime interval starts after it ends")
+        raise InvalidInput(Message("collections.datetime-interval-starts",
+                                   N_("datetime interval starts after it ends")))
     return start, end
 
 
@@ -150,15 +163,21 @@ def _typed(field: Field, text: str):
         try:
             return int(text)
         except ValueError:
-            raise InvalidInput(f"{field.name} must be an integer") from None
+            raise InvalidInput(Message("collections.integer",
+                                       N_("%(field_name)s must be an integer"),
+                                       field_name=field.name)) from None
     if field.type == "float":
         try:
             return float(text)
         except ValueError:
-            raise InvalidInput(f"{field.name} must be a number") from None
+            raise InvalidInput(Message("collections.number",
+                                       N_("%(field_name)s must be a number"),
+                                       field_name=field.name)) from None
     if field.type == "bool":
         if text.lower() not in {"true", "false"}:
-            raise InvalidInput(f"{field.name} must be true or false")
+            raise InvalidInput(Message("collections.true-false",
+                                       N_("%(field_name)s must be true or false"),
+                                       field_name=field.name))
         return text.lower() == "true"
     return text
 
@@ -176,23 +195,29 @@ def collection_items(session, name: str, *, viewer: Principal, bbox: str | None 
     spec = collection(name, viewer=viewer)
     crs_uri, output = output_of(crs)
     if limit is not None and limit < 1:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        raise InvalidInput(Message("collections.limit-between",
+                                   N_("limit must be between 1 and %(MAX_PAGE)s"),
+                                   MAX_PAGE=MAX_PAGE))
     if after is not None and after < 0:
-        raise InvalidInput("after must not be negative")
+        raise InvalidInput(Message("collections.after-not-negative", N_("after must not be negative")))
     if bbox_crs is not None and bbox is None:
-        raise InvalidInput("bbox-crs needs a bbox")
+        raise InvalidInput(Message("collections.bbox-crs-needs", N_("bbox-crs needs a bbox")))
     lonlat = bbox_in_crs(bbox, bbox_crs) if bbox is not None else None
     where = []
     if datetime_ is not None:
         fields = temporal(spec)
         if fields is None:
-            raise InvalidInput(f"collection {name} has no time to filter by datetime")
+            raise InvalidInput(Message("collections.collection-has-no-time",
+                                       N_("collection %(name)s has no time to filter by datetime"),
+                                       name=name))
         start, end = parse_datetime(datetime_)
         where.append(layer_filters.time_overlaps(spec, *fields, start=start, end=end))
     queryable = {f.name: f for f in queryable_fields(spec)}
     for key, text in (filters or {}).items():
         if key not in queryable:
-            raise InvalidInput(f"unknown parameter {key!r}; the queryables of {name} are: {', '.join(queryable)}")
+            raise InvalidInput(Message("collections.unknown-parameter-queryables",
+                                       N_("unknown parameter %(key)r; the queryables of %(name)s are: %(queryable)s"),
+                                       key=key, name=name, queryable=', '.join(queryable)))
         where.append(layer_filters.equals(spec, queryable[key], _typed(queryable[key], text)))
     # The first page counts its matches exactly: a client reads the count there (GDAL's feature count
     # does), and one count per walk through the pages is cheap beside the walk.
@@ -211,5 +236,7 @@ def collection_item(session, name: str, feature_id: int, *, viewer: Principal, c
     text = layer_geojson.feature_text(session, spec, feature_id, visible=_visible(spec, viewer), output=output,
                                       locale=locale)
     if text is None:
-        raise NotFound(f"no feature {feature_id} in collection {name}")
+        raise NotFound(Message("collections.no-feature-collection",
+                               N_("no feature %(feature_id)s in collection %(name)s"),
+                               feature_id=feature_id, name=name))
     return text, crs_uri

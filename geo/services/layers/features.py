@@ -12,6 +12,7 @@ from ...db.layer_geojson import GeoJSONPage
 from ...db.layer_reads import LayerPage
 from ...errors import InvalidInput, NotFound
 from ...layers import LAYERS, LayerSpec
+from ...messages import N_, Message
 from ...visibility import Scope, scope_of
 
 MAX_PAGE = 10_000
@@ -22,7 +23,9 @@ def layer_spec(name: str) -> LayerSpec:
     try:
         return LAYERS[name]
     except KeyError:
-        raise NotFound(f"no layer {name!r}; layers are: {', '.join(LAYERS)}") from None
+        raise NotFound(Message("features.no-layer-layers-are",
+                               N_("no layer %(name)r; layers are: %(LAYERS)s"),
+                               name=name, LAYERS=', '.join(LAYERS))) from None
 
 
 def _scope(viewer: Principal, spec: LayerSpec) -> Scope:
@@ -68,7 +71,7 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     _check_page(limit, offset)
     if after is not None and after < 0:
-        raise InvalidInput("after must not be negative")
+        raise InvalidInput(Message("collections.after-not-negative", N_("after must not be negative")))
     if bbox is not None:
         bbox = parse_bbox(bbox)
     return layer_geojson.geojson_page(session, spec, limit=limit, after=after, offset=offset, bbox=bbox,
@@ -77,9 +80,11 @@ def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, lim
 
 def _check_page(limit: int, offset: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
-        raise InvalidInput(f"limit must be between 1 and {MAX_PAGE}")
+        raise InvalidInput(Message("collections.limit-between",
+                                   N_("limit must be between 1 and %(MAX_PAGE)s"),
+                                   MAX_PAGE=MAX_PAGE))
     if offset < 0:
-        raise InvalidInput("offset must not be negative")
+        raise InvalidInput(Message("features.offset-not-negative", N_("offset must not be negative")))
 
 
 def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal,
@@ -89,7 +94,8 @@ def layer_feature(session, layer: str, feature_id: int, *, viewer: Principal,
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     page = layer_reads.layer_page(session, spec, limit=1, visible=visible, feature_id=feature_id, locale=locale)
     if page.frame.empty:
-        raise NotFound(f"no {spec.name.replace('_', ' ')} {feature_id}")
+        raise NotFound(Message("features.no-feature", N_("no %(layer)s %(feature_id)s"),
+                               layer=spec.name.replace("_", " "), feature_id=feature_id))
     return page
 
 
@@ -97,15 +103,18 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     """``"minlon,minlat,maxlon,maxlat"`` (or a 4-sequence) checked for order and range."""
     parts = value.split(",") if isinstance(value, str) else list(value)
     if len(parts) != 4:
-        raise InvalidInput("bbox needs four numbers: minlon,minlat,maxlon,maxlat")
+        raise InvalidInput(Message("features.bbox-needs-four",
+                                   N_("bbox needs four numbers: minlon,minlat,maxlon,maxlat")))
     try:
         minx, miny, maxx, maxy = (float(p) for p in parts)
     except (TypeError, ValueError):
-        raise InvalidInput("bbox values must be numbers: minlon,minlat,maxlon,maxlat") from None
+        raise InvalidInput(Message("features.bbox-values-numbers",
+                                   N_("bbox values must be numbers: minlon,minlat,maxlon,maxlat"))) from None
     if not (-180 <= minx <= 180 and -180 <= maxx <= 180 and -90 <= miny <= 90 and -90 <= maxy <= 90):
-        raise InvalidInput("bbox is outside longitude -180..180 / latitude -90..90")
+        raise InvalidInput(Message("features.bbox-outside-longitude",
+                                   N_("bbox is outside longitude -180..180 / latitude -90..90")))
     if minx > maxx or miny > maxy:
-        raise InvalidInput("bbox minimum is greater than its maximum")
+        raise InvalidInput(Message("collections.bbox-minimum-greater", N_("bbox minimum is greater than its maximum")))
     return minx, miny, maxx, maxy
 
 

@@ -30,6 +30,7 @@ from ...ingest.report import rejected_rows, write_rejected
 from ...ingest.times import DEFAULT_AMBIGUOUS, TimeOptions
 from ...ingest.validate import Extent, Prepared, known_keys, timezone, validate
 from ...layers import IMPORTABLE, STREETS, LayerSpec
+from ...messages import N_, Message
 from ...progress import ProgressFactory, silent
 from ...settings import ImportSettings
 from ..accountability.audit import record
@@ -72,7 +73,9 @@ def import_spec(name: str) -> LayerSpec:
     try:
         return IMPORTABLE[name]
     except KeyError:
-        raise NotFound(f"no layer {name!r} to import into; layers are: {', '.join(IMPORTABLE)}") from None
+        raise NotFound(Message("imports.no-layer-import-into",
+                               N_("no layer %(name)r to import into; layers are: %(IMPORTABLE)s"),
+                               name=name, IMPORTABLE=', '.join(IMPORTABLE))) from None
 
 
 def plausible_extent(session, spec: LayerSpec, extent: Extent | None, settings: ImportSettings) -> Extent | None:
@@ -111,10 +114,13 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     path = Path(path)
     weights_read = None
     if weights_id is not None and weights is None:
-        raise InvalidInput("--weights-id names the ids of a weights file; give the file with --weights")
+        raise InvalidInput(Message("imports.weights-id-names",
+                                   N_("--weights-id names the ids of a weights file; give the file with --weights")))
     if weights is not None:
         if spec.name != area_sets.LAYER:
-            raise InvalidInput(f"a weights file comes with layer {area_sets.LAYER}, not {spec.name}")
+            raise InvalidInput(Message("imports.weights-file-comes",
+                                       N_("a weights file comes with layer %(LAYER)s, not %(spec_name)s"),
+                                       LAYER=area_sets.LAYER, spec_name=spec.name))
         mapping = area_sets.weights_mapping(mapping, weights_id)
         weights_read = area_sets.read_weights_file(weights)
     # streets replace the stored ones inside the hull of all the file's lines: read in one piece
@@ -126,9 +132,13 @@ def import_layer(session, layer: str, path: str | Path, *, actor: Principal, map
     checksum = file_checksum(path)
     earlier = None if again else layer_reads.import_with_checksum(session, spec.name, checksum)
     if earlier is not None:
-        raise InvalidInput(f"{first.name} was imported into layer {spec.name} before (import {earlier.id}, "
-                           f"{earlier.imported_at:%Y-%m-%d %H:%M}, {earlier.row_count} rows); nothing was "
-                           "stored: --again imports it once more")
+        raise InvalidInput(Message("imports.was-imported-into",
+                                   N_("%(first_name)s was imported into layer %(spec_name)s before (import "
+                                      "%(earlier_id)s, %(imported_at)s, %(row_count)s rows); nothing was stored: "
+                                      "--again imports it once more"),
+                                   first_name=first.name, spec_name=spec.name, earlier_id=earlier.id,
+                                   imported_at=format(earlier.imported_at, '%Y-%m-%d %H:%M'),
+                                   row_count=earlier.row_count))
     result = import_chunks(session, spec, itertools.chain([first], chunks), actor=actor, mapping=mapping,
                            progress=progress, extent=plausible_extent(session, spec, extent, settings), sha256=checksum,
                            on_duplicate=on_duplicate, skip_invalid=skip_invalid, rejected=rejected)
@@ -143,7 +153,7 @@ def import_frame(session, layer: str, frame: gpd.GeoDataFrame, *, name: str, act
     """Store an in-memory GeoDataFrame through the same validation as a file import."""
     require(actor, Role.ADMIN)
     if frame.crs is None:
-        raise InvalidInput(f"{name}: the frame has no CRS")
+        raise InvalidInput(Message("imports.frame-has-no-crs", N_("%(name)s: the frame has no CRS"), name=name))
     source = Source(name=name, frame=frame.reset_index(drop=True), crs=frame.crs)
     result = import_source(session, import_spec(layer), source, actor=actor, mapping=mapping, progress=progress)
     if result.layer == area_sets.LAYER:
@@ -177,7 +187,9 @@ def import_chunks(session, spec: LayerSpec, chunks: Iterable[Source], *, actor: 
     """
     require(actor, Role.ADMIN)
     if on_duplicate not in ON_DUPLICATE:
-        raise InvalidInput(f"on duplicate: {on_duplicate!r} is not one of: {', '.join(ON_DUPLICATE)}")
+        raise InvalidInput(Message("imports.duplicate-not-one",
+                                   N_("on duplicate: %(on_duplicate)r is not one of: %(ON_DUPLICATE)s"),
+                                   on_duplicate=on_duplicate, ON_DUPLICATE=', '.join(ON_DUPLICATE)))
     chunks = iter(chunks)
     first = next(chunks)
     with session.begin_nested():
@@ -253,11 +265,17 @@ def _store_chunks(session, spec: LayerSpec, first: Source, chunks: Iterable[Sour
         bar.close()
     stored = writer.stored
     if errors and (not skip_invalid or bad_rows >= rows):
-        every = " (every row)" if skip_invalid else ""
-        raise InvalidInput(f"{first.name}: {bad_rows} of {rows} rows{every} are not valid for "
-                           f"layer {spec.name}; nothing was stored", rows=errors, notes=notes)
+        values = {"file": first.name, "bad_rows": bad_rows, "rows": rows, "layer": spec.name}
+        raise InvalidInput(Message("imports.every-row-not-valid",
+                                   N_("%(file)s: %(bad_rows)s of %(rows)s rows (every row) are not valid for layer "
+                                      "%(layer)s; nothing was stored"), **values) if skip_invalid else
+                           Message("imports.rows-not-valid",
+                                   N_("%(file)s: %(bad_rows)s of %(rows)s rows are not valid for layer %(layer)s; "
+                                      "nothing was stored"), **values), rows=errors, notes=notes)
     if rows == 0:
-        raise InvalidInput(f"{first.name} holds no rows; nothing was stored")
+        raise InvalidInput(Message("imports.holds-no-rows-nothing",
+                                   N_("%(first_name)s holds no rows; nothing was stored"),
+                                   first_name=first.name))
     rejected_file = None
     if errors:
         rejected_file = write_rejected(pd.concat(rejected_parts, ignore_index=True),
@@ -313,8 +331,8 @@ def _stored_keys(session, spec: LayerSpec, prepared: Prepared, key_columns: tupl
     found = layer_reads.stored_keys(session, spec, KEY_FIELDS, among=in_chunk, besides_import=import_id) \
         if in_chunk else set()
     errors, duplicates = known_keys(prepared.columns, key_columns, found,
-                                    "--on-duplicate update replaces the stored rows")
-    return [RowError(e.row + offset, e.field, e.reason) for e in errors], duplicates
+                                    Message("imports.duplicate-hint", N_("--on-duplicate update replaces the stored rows")))
+    return [RowError(e.row + offset, e.field, e.msg) for e in errors], duplicates
 
 
 def _csv_rows(spec: LayerSpec, prepared: Prepared, import_id: int) -> layer_writes.CsvCopy:
@@ -332,4 +350,6 @@ def _copy(session, rows: layer_writes.CsvCopy, name: str, bar) -> int:
     try:
         return layer_writes.send_copy(session, rows, on_progress=bar.update)
     except layer_writes.RefusedByDatabase as exc:
-        raise InvalidInput(f"{name}: the database refused the rows ({exc}); nothing was stored") from exc
+        raise InvalidInput(Message("imports.database-refused-rows",
+                                   N_("%(name)s: the database refused the rows (%(exc)s); nothing was stored"),
+                                   name=name, exc=exc)) from exc

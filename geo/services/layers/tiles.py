@@ -13,6 +13,7 @@ from ...access import Principal
 from ...db import reports, scopes, tiles
 from ...errors import InvalidInput, NotFound
 from ...layers import LAYERS, LayerSpec
+from ...messages import N_, Message
 from ...settings import VectorTileSettings
 from ...visibility import scope_of
 from .features import _scope, visible_layers
@@ -42,9 +43,12 @@ def _layer(name: str, viewer: Principal, since: datetime | None = None):
     if name == REPORTS:
         return None, reports.report_filter(scope_of(viewer), reported_after=since)
     if name not in LAYERS:
-        raise NotFound(f"no tile layer {name!r}; layers are: {', '.join([*LAYERS, REPORTS])}")
+        raise NotFound(Message("tiles.no-tile-layer-layers",
+                               N_("no tile layer %(name)r; layers are: %(value)s"),
+                               name=name, value=', '.join([*LAYERS, REPORTS])))
     if since is not None:
-        raise InvalidInput(f"since filters the {REPORTS} tiles only, not {name}")
+        raise InvalidInput(Message("tiles.since-reports-only", N_("since filters the %(reports)s tiles only, not %(name)s"),
+                                   reports=REPORTS, name=name))
     spec: LayerSpec = LAYERS[name]
     return spec, scopes.layer_visible(spec.table, _scope(viewer, spec))
 
@@ -52,9 +56,13 @@ def _layer(name: str, viewer: Principal, since: datetime | None = None):
 def check_tile(z: int, x: int, y: int, config: VectorTileSettings) -> None:
     """InvalidInput unless z is within the served zooms and x, y within the zoom's grid."""
     if not config.min_zoom <= z <= config.max_zoom:
-        raise InvalidInput(f"zoom must be between {config.min_zoom} and {config.max_zoom}")
+        raise InvalidInput(Message("tiles.zoom-between",
+                                   N_("zoom must be between %(min_zoom)s and %(max_zoom)s"),
+                                   min_zoom=config.min_zoom, max_zoom=config.max_zoom))
     if not (0 <= x < 2 ** z and 0 <= y < 2 ** z):
-        raise InvalidInput(f"at zoom {z} x and y must be between 0 and {2 ** z - 1}")
+        raise InvalidInput(Message("tiles.zoom-between-2",
+                                   N_("at zoom %(z)s x and y must be between 0 and %(value)s"),
+                                   z=z, value=2 ** z - 1))
 
 
 def layer_tile(session, name: str, z: int, x: int, y: int, *, viewer: Principal,

@@ -19,6 +19,7 @@ from ...access import PLANNERS, Principal, require
 from ...db import zones as z
 from ...domain import DEFAULT_TIMEZONE
 from ...errors import InvalidInput, NotFound
+from ...messages import N_, Message
 from ...settings import ZoneLimits
 from ..accountability.audit import record
 
@@ -29,20 +30,28 @@ def _position(value, where: str) -> tuple[float, float]:
     if (not isinstance(value, (list, tuple)) or len(value) not in (2, 3)
             or not all(isinstance(c, (int, float)) and not isinstance(c, bool) and math.isfinite(c)
                        for c in value)):
-        raise InvalidInput(f"geometry: {where} is not a position [longitude, latitude]")
+        raise InvalidInput(Message("zones.geometry-not-position-longitude",
+                                   N_("geometry: %(where)s is not a position [longitude, latitude]"),
+                                   where=where))
     lon, lat = float(value[0]), float(value[1])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput(f"geometry: {where} lies outside longitude -180..180 / latitude -90..90")
+        raise InvalidInput(Message("zones.geometry-lies-outside",
+                                   N_("geometry: %(where)s lies outside longitude -180..180 / latitude -90..90"),
+                                   where=where))
     return lon, lat
 
 
 def _ring(value, number: int) -> list[tuple[float, float]]:
     label = "the outer ring" if number == 0 else f"hole {number}"
     if not isinstance(value, (list, tuple)) or len(value) < 4:
-        raise InvalidInput(f"geometry: {label} needs at least 4 positions (a closed triangle)")
+        raise InvalidInput(Message("zones.geometry-needs-least",
+                                   N_("geometry: %(label)s needs at least 4 positions (a closed triangle)"),
+                                   label=label))
     ring = [_position(p, f"position {i + 1} of {label}") for i, p in enumerate(value)]
     if ring[0] != ring[-1]:
-        raise InvalidInput(f"geometry: {label} is not closed (its last position must repeat the first)")
+        raise InvalidInput(Message("zones.geometry-not-closed-last",
+                                   N_("geometry: %(label)s is not closed (its last position must repeat the first)"),
+                                   label=label))
     return ring
 
 
@@ -56,29 +65,38 @@ def polygon_from_geojson(geometry, max_vertices: int = ZoneLimits.max_vertices) 
     0.5
     """
     if not isinstance(geometry, dict):
-        raise InvalidInput("geometry must be a GeoJSON Polygon object")
+        raise InvalidInput(Message("zones.geometry-geojson-polygon", N_("geometry must be a GeoJSON Polygon object")))
     kind = geometry.get("type")
     if kind != "Polygon":
-        raise InvalidInput(f"geometry must be a GeoJSON Polygon, got {kind!r}")
+        raise InvalidInput(Message("zones.geometry-geojson-polygon-2",
+                                   N_("geometry must be a GeoJSON Polygon, got %(kind)r"),
+                                   kind=kind))
     rings = geometry.get("coordinates")
     if not isinstance(rings, (list, tuple)) or not rings:
-        raise InvalidInput("geometry: a Polygon needs coordinates: a list of rings")
+        raise InvalidInput(Message("zones.geometry-polygon-needs",
+                                   N_("geometry: a Polygon needs coordinates: a list of rings")))
     vertices = sum(len(r) if isinstance(r, (list, tuple)) else 0 for r in rings)
     if vertices > max_vertices:
-        raise InvalidInput(f"geometry: the polygon has {vertices:,} positions; at most {max_vertices:,} "
-                           "are accepted (simplify it)")
+        raise InvalidInput(Message("zones.geometry-polygon-has",
+                                   N_("geometry: the polygon has %(vertices)s positions; at most %(max_vertices)s "
+                                      "are accepted (simplify it)"),
+                                   vertices=format(vertices, ','), max_vertices=format(max_vertices, ',')))
     shell, *holes = [_ring(r, i) for i, r in enumerate(rings)]
     polygon = Polygon(shell, holes)
     if polygon.is_empty or not polygon.is_valid:
-        raise InvalidInput(f"geometry is not a valid polygon: {explain_validity(polygon)}")
+        raise InvalidInput(Message("zones.geometry-not-valid-polygon",
+                                   N_("geometry is not a valid polygon: %(explain_validity)s"),
+                                   explain_validity=explain_validity(polygon)))
     return polygon
 
 
 def _name(name) -> str:
     if not isinstance(name, str) or not name.strip():
-        raise InvalidInput("name is required")
+        raise InvalidInput(Message("zones.name-required", N_("name is required")))
     if len(name.strip()) > MAX_NAME_LENGTH:
-        raise InvalidInput(f"name is longer than {MAX_NAME_LENGTH} characters")
+        raise InvalidInput(Message("zones.name-longer-than",
+                                   N_("name is longer than %(MAX_NAME_LENGTH)s characters"),
+                                   MAX_NAME_LENGTH=MAX_NAME_LENGTH))
     return name.strip()
 
 
@@ -86,13 +104,20 @@ def _placed(session: Session, polygon: Polygon, limits: ZoneLimits) -> z.Placeme
     where = z.placement(session, polygon)
     min_area_m2, max_area_m2 = limits.min_area_m2, limits.max_area_m2
     if not where.inside_districts:
-        raise InvalidInput("geometry: the area is not inside the districts of the city; draw it within them")
+        raise InvalidInput(Message("zones.geometry-area-not-inside",
+                                   N_("geometry: the area is not inside the districts of the city; draw it within "
+                                      "them")))
     if where.area_m2 < min_area_m2:
-        raise InvalidInput(f"geometry: the area is too small: {where.area_m2:,.0f} m² "
-                           f"(at least {min_area_m2:,.0f} m²)")
+        raise InvalidInput(Message("zones.geometry-area-too",
+                                   N_("geometry: the area is too small: %(area_m2)s m² (at least %(min_area_m2)s "
+                                      "m²)"),
+                                   area_m2=format(where.area_m2, ',.0f'),
+                                   min_area_m2=format(min_area_m2, ',.0f')))
     if where.area_m2 > max_area_m2:
-        raise InvalidInput(f"geometry: the area is too large: {where.area_m2 / 1e6:,.2f} km² "
-                           f"(at most {max_area_m2 / 1e6:,.2f} km²)")
+        raise InvalidInput(Message("zones.geometry-area-too-2",
+                                   N_("geometry: the area is too large: %(value)s km² (at most %(value2)s km²)"),
+                                   value=format(where.area_m2 / 1e6, ',.2f'),
+                                   value2=format(max_area_m2 / 1e6, ',.2f')))
     return where
 
 
@@ -119,7 +144,9 @@ def draw_patrol_zone(session: Session, *, actor: Principal, name, geometry, poli
     name = _name(name)
     polygon = polygon_from_geojson(geometry, limits.max_vertices)
     if police_unit_id is not None and not z.unit_exists(session, police_unit_id):
-        raise NotFound(f"no police unit {police_unit_id}")
+        raise NotFound(Message("zones.no-police-unit",
+                               N_("no police unit %(police_unit_id)s"),
+                               police_unit_id=police_unit_id))
     where = _placed(session, polygon, limits)
     unit_id = police_unit_id if police_unit_id is not None else where.unit_id
     zone = z.insert_patrol_zone(session, name=name, polygon=polygon, police_unit_id=unit_id, note=note)
@@ -139,9 +166,10 @@ def draw_emergency_area(session: Session, *, actor: Principal, name, geometry, s
     name = _name(name)
     polygon = polygon_from_geojson(geometry, limits.max_vertices)
     if starts_at.tzinfo is None or (ends_at is not None and ends_at.tzinfo is None):
-        raise InvalidInput("period: times need a time zone")
+        raise InvalidInput(Message("zones.period-times-need", N_("period: times need a time zone")))
     if ends_at is not None and not starts_at < ends_at:
-        raise InvalidInput("period: the emergency must start before it ends")
+        raise InvalidInput(Message("zones.period-emergency-start",
+                                   N_("period: the emergency must start before it ends")))
     where = _placed(session, polygon, limits)
     area = z.insert_emergency_area(session, name=name, polygon=polygon, starts_at=starts_at, ends_at=ends_at,
                                    note=note)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from ...analysis.network import build_graph, network_distances
 from ...db import network as db
 from ...errors import InvalidInput
+from ...messages import N_, Message
 
 DISTANCES = ("network", "straight")
 MARGIN_M = 2000.0       # streets this far beyond the formations and targets may carry a shorter path
@@ -41,8 +42,10 @@ class Travel:
 
 def check_distance(distance: str | None) -> str | None:
     if distance is not None and distance not in DISTANCES:
-        raise InvalidInput(f"distance must be one of {', '.join(DISTANCES)} (or left out: the network "
-                           f"where the streets are loaded), not {distance!r}")
+        raise InvalidInput(Message("distance.distance-one-left",
+                                   N_("distance must be one of %(DISTANCES)s (or left out: the network where the "
+                                      "streets are loaded), not %(distance)r"),
+                                   DISTANCES=', '.join(DISTANCES), distance=distance))
     return distance
 
 

@@ -109,7 +109,8 @@ def accept_plan(session: Session, *, actor: Principal, items: Sequence[Assignmen
     """Store each item through ``assign_formation`` (every rule checked again), each on its own.
 
     An item that breaks a rule, or names what does not exist, stores nothing and is reported with
-    its violations; the others are stored. Never commits: the caller commits once.
+    its violations, the ``code`` of its error and the error itself (a Message the caller renders in
+    the reader's language); the others are stored. Never commits: the caller commits once.
 
     Examples
     --------
@@ -127,10 +128,10 @@ def accept_plan(session: Session, *, actor: Principal, items: Sequence[Assignmen
                 stored = assign_formation(session, request, actor=actor, regime_name=regime_name, gettext=gettext)
             results.append(outcome | {"stored": True, "assignment_id": stored.id, "violations": []})
         except RuleViolation as exc:  # Conflict too: another request booked the formation first
-            results.append(outcome | {"stored": False, "error": exc.message,
+            results.append(outcome | {"stored": False, "code": exc.msg.code, "error": exc.msg,
                                       "violations": [v.as_dict() for v in exc.violations]})
         except KuzetError as exc:  # NotFound, InvalidInput: nothing of this item was stored
-            results.append(outcome | {"stored": False, "error": exc.message, "violations": []})
+            results.append(outcome | {"stored": False, "code": exc.msg.code, "error": exc.msg, "violations": []})
     return results
 
 

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from ...domain import Shift
 from ...errors import InvalidInput
+from ...messages import N_, Message
 from ...regimes import DEFAULT_REGIME, get_regime
 from ...times import aware_moment
 from .distance import check_distance
@@ -76,7 +77,9 @@ class PlanRequest:
 
     def __post_init__(self) -> None:
         if not 0 < number(self.time_limit_s, "time_limit_s") <= MAX_TIME_LIMIT_S:
-            raise InvalidInput(f"time_limit_s must be above 0 and at most {MAX_TIME_LIMIT_S} seconds")
+            raise InvalidInput(Message("request.time-limit-above",
+                                       N_("time_limit_s must be above 0 and at most %(MAX_TIME_LIMIT_S)s seconds"),
+                                       MAX_TIME_LIMIT_S=MAX_TIME_LIMIT_S))
         get_regime(self.regime_name)
         check_distance(self.distance)
         checked = {"kind": _kinds(self.kind), **_options(self)}
@@ -105,9 +108,9 @@ def planned_shift(starts_at: datetime, ends_at: datetime) -> Shift:
     try:
         shift = Shift(starts_at, ends_at)
     except ValueError as exc:
-        raise InvalidInput(f"shift: {exc}") from None
+        raise InvalidInput(Message("assign.shift", N_("shift: %(exc)s"), exc=exc)) from None
     if shift.end - shift.start > MAX_SHIFT:
-        raise InvalidInput("a shift to plan lasts at most 24 hours")
+        raise InvalidInput(Message("request.shift-plan-lasts", N_("a shift to plan lasts at most 24 hours")))
     return shift
 
 
@@ -115,18 +118,22 @@ def number(value, name: str, *, whole: bool = False) -> float | int:
     """``value`` as a finite number (a whole one if ``whole``); InvalidInput naming ``name`` otherwise."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or (whole and not float(value).is_integer()):
-        raise InvalidInput(f"{name} must be a {'whole ' if whole else ''}number")
+        raise InvalidInput(Message("request.whole-number", N_("%(name)s must be a whole number"), name=name) if whole
+                           else Message("options.number", N_("%(name)s must be a number"), name=name))
     return int(value) if whole else float(value)
 
 
 def _kinds(kind: str | Sequence[str]) -> tuple[str, ...]:
     if not isinstance(kind, str) and not (isinstance(kind, (list, tuple)) and all(isinstance(k, str) for k in kind)):
-        raise InvalidInput("kind must be a target kind or a list of them")
+        raise InvalidInput(Message("request.kind-target-list", N_("kind must be a target kind or a list of them")))
     kinds = (kind,) if isinstance(kind, str) else tuple(dict.fromkeys(kind))
     unknown = [k for k in kinds if k not in PLANNABLE_KINDS]
     if unknown or not kinds:
-        raise InvalidInput(f"kind must be one or more of {', '.join(PLANNABLE_KINDS)} (events are always "
-                           f"planned); got {', '.join(map(repr, unknown)) or 'none'}")
+        raise InvalidInput(Message("request.kind-one-more",
+                                   N_("kind must be one or more of %(PLANNABLE_KINDS)s (events are always "
+                                      "planned); got %(value)s"),
+                                   PLANNABLE_KINDS=', '.join(PLANNABLE_KINDS),
+                                   value=', '.join(map(repr, unknown)) or 'none'))
     return kinds
 
 
@@ -137,7 +144,7 @@ def _options(request: PlanRequest) -> dict:
     near_m, ratio = number(request.near_m, "near_m"), number(request.members_per_1000_attendees,
                                                              "members_per_1000_attendees")
     if not isinstance(request.include_synthetic, bool):
-        raise InvalidInput("include_synthetic must be true or false")
+        raise InvalidInput(Message("request.include-synthetic-true", N_("include_synthetic must be true or false")))
     problems = []
     if not 7 <= lookback_days <= 366:
         problems.append("lookback_days must be between 7 and 366")
