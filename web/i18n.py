@@ -28,6 +28,7 @@ from geo.settings import LOCALES
 
 from .config import settings
 from .db import get_session
+from .errors import error_body
 
 TRANSLATIONS = Path(__file__).with_name("translations")
 STATIC = Path(__file__).with_name("static")
@@ -139,8 +140,8 @@ def choose():
 def catalogue(locale: str):
     """The JSON catalogue of the JavaScript strings in ``locale`` (cacheable)."""
     if locale not in LOCALES:
-        return jsonify({"error": _('Unknown language "%(locale)s"; choose one of: %(choices)s.',
-                                   locale=locale[:20], choices=", ".join(LOCALES))}), 404
+        return jsonify(error_body(404, _('Unknown language "%(locale)s"; choose one of: %(choices)s.',
+                                         locale=locale[:20], choices=", ".join(LOCALES)), "unknown-language")), 404
     response = jsonify(js_catalogue(locale))
     response.cache_control.public = True
     response.cache_control.max_age = CATALOGUE_MAX_AGE_S

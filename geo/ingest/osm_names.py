@@ -13,6 +13,7 @@ import pandas as pd
 import pyogrio
 
 from ..errors import InvalidInput
+from ..messages import N_, Message
 
 # The OSM tag of each name column.
 TAGS = {"name_ru": "name:ru", "name_kk": "name:kk", "name_en": "name:en"}
@@ -41,12 +42,13 @@ def read_names(path: Path) -> pd.DataFrame:
     """
     path = Path(path)
     if not path.is_file():
-        raise InvalidInput(f"OSM extract not found: {path}")
+        raise InvalidInput(Message("osm_basemap.osm-extract-not-found", N_("OSM extract not found: %(path)s"), path=str(path)))
     try:
         parts = [pyogrio.read_dataframe(path, sql=sql, sql_dialect="SQLITE", read_geometry=False)
                  for sql in LAYER_SQL.values()]
     except pyogrio.errors.DataSourceError as exc:
-        raise InvalidInput(f"not an OSM extract GDAL can read: {path} ({exc})") from exc
+        raise InvalidInput(Message("osm-names.unreadable", N_("not an OSM extract GDAL can read: %(path)s (%(reason)s)"),
+                                   path=str(path), reason=str(exc))) from exc
     frame = pd.concat([p for p in parts if not p.empty], ignore_index=True) if any(
         not p.empty for p in parts) else pd.DataFrame(columns=["osm_ref", *COLUMNS])
     frame = frame.drop_duplicates(subset="osm_ref").set_index("osm_ref")[list(COLUMNS)]

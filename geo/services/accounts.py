@@ -152,10 +152,11 @@ def principal_of(session: Session, user_id: int) -> Principal:
 def choose_locale(session: Session, actor: Principal, *, locale: str) -> None:
     """Remember the language ``actor`` chose (one of ``geo.settings.LOCALES``) with their account."""
     if locale not in LOCALES:
-        raise InvalidInput(f"unknown language {locale!r}; choose one of: {', '.join(LOCALES)}")
+        raise InvalidInput(Message("accounts.unknown-language", N_("Unknown language \"%(locale)s\"; choose one of: %(choices)s."),
+                                   locale=locale, choices=", ".join(LOCALES)))
     account = q.user(session, actor.user_id) if actor.user_id is not None else None
     if account is None or not account.active:
-        raise NotFound("no such user")
+        raise NotFound(Message("accounts.no-such-user", N_("no such user")))
     account.locale = locale
 
 

@@ -6,13 +6,13 @@ backwards, this index gives each page's rows in order without sorting the table.
 index on reported_at alone, which it also serves (the "last days" filter).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-02
 """
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
