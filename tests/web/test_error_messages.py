@@ -32,7 +32,7 @@ def catalogue(folder, locale: str, texts: dict[str, str]) -> str:
 @pytest.fixture
 def russian(connection, session, tmp_path):
     """A client signed in as an administrator, reading Russian."""
-    app = make_app(connection, BABEL_DEFAULT_LOCALE="ru",
+    app = make_app(connection, LOCALE="ru",
                    BABEL_TRANSLATION_DIRECTORIES=catalogue(tmp_path, "ru", RUSSIAN))
     add_user(session, "chitatel", ["admin"])
     session.commit()

@@ -35,7 +35,7 @@ def places(session):
 
 def reader(connection, session, locale: str):
     """A signed-in administrator's client of an app whose locale is ``locale``."""
-    app = make_app(connection, BABEL_DEFAULT_LOCALE=locale)
+    app = make_app(connection, LOCALE=locale)
     add_user(session, f"admin_{locale}", ["admin"])
     session.commit()
     return sign_in(app.test_client(), f"admin_{locale}")
