@@ -102,6 +102,13 @@ def tile(session: Session, name: str, spec: LayerSpec | None, z: int, x: int, y:
     return bytes(data or b"")
 
 
+def run_tile(session: Session, run_id: int, method: str, z: int, x: int, y: int, *, alpha: float) -> bytes:
+    """The MVT bytes of a stored analysis run's drawn cells in tile z/x/y (layer ``analysis``;
+    ``tile_analysis_cell.sql`` says which are drawn); empty when none is."""
+    params = {"run_id": run_id, "method": method, "z": z, "x": x, "y": y, "alpha": alpha}
+    return bytes(session.execute(text(_sql("analysis_cell")), params).scalar() or b"")
+
+
 def layer_bounds(session: Session, name: str, spec: LayerSpec | None) -> tuple[float, float, float, float] | None:
     """The lon/lat extent of a layer's whole table, None when it is empty."""
     model = FieldReport if name == "field_report" else model_of(spec)
