@@ -34,14 +34,16 @@ class TileBehaviour(MacroElement):
 def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fields, points_zoom: int,
                  labels: dict, synthetic: dict | None = None, show: bool = True, filled: bool = True,
                  keep: tuple[str, str, bool] | None = None, popup: bool = True,
-                 svg: bool = False, pane: str | None = None) -> VectorGridProtobuf:
+                 svg: bool = False, pane: str | None = None, times: tuple[str, ...] = (),
+                 timezone: str | None = None) -> VectorGridProtobuf:
     """Layer ``layer`` from its vector tiles, styled as ``look``, with tooltips of ``look.tooltip``.
 
     ``keep`` = (property, value, equal) draws only the features whose property equals (or, with
     ``equal`` false, differs from) value; ``popup`` false leaves a click to the page's own script.
     ``svg`` draws SVG tiles: a canvas tile takes every click over it, so several clickable tile
     layers stacked need SVG, where only a drawn shape takes the click. ``pane`` names the map pane
-    to draw in (tiles go under the overlay pane, whose canvas would take their clicks).
+    to draw in (tiles go under the overlay pane, whose canvas would take their clicks). ``times``
+    names the properties that are timestamps, shown in ``timezone`` as the embedded layers are.
     """
     config = {"layer": layer, "colour": look.colour, "fill": look.fill_colour or look.colour,
               "opacity": look.fill_opacity, "radius": look.radius, "weight": look.weight,
@@ -50,7 +52,7 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
               "fields": [[column, str(label)] for column, label in look.tooltip],
               "detailFields": [[column, str(label)] for column, label in detail_fields],
               "detail": url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
-              "labels": labels, "synthetic": synthetic}
+              "labels": labels, "synthetic": synthetic, "times": list(times), "timezone": timezone}
     style = json.dumps(config).replace("</", "<\\/")
     renderer = "L.svg.tile" if svg else "L.canvas.tile"
     in_pane = f'"pane": {json.dumps(pane)}, ' if pane else ""

@@ -39,6 +39,22 @@
     };
   }
 
+  // A timestamptz as PostgreSQL writes it ("2026-09-12 13:00:00+00"), shown in the area's zone
+  // as the embedded layers show it ("2026-09-12 18:00"); columns named in cfg.times only.
+  var STAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)([+-]\d\d)(?::?(\d\d))?$/;
+  function shown(cfg, column, value) {
+    if (!cfg.times || cfg.times.indexOf(column) < 0 || typeof value !== "string") return value;
+    var m = STAMP.exec(value);
+    if (!m) return value;
+    var moment = new Date(m[1] + "T" + m[2] + m[3] + ":" + (m[4] || "00"));
+    if (isNaN(moment.getTime())) return value;
+    var parts = {};
+    new Intl.DateTimeFormat("en-CA", {timeZone: cfg.timezone, year: "numeric", month: "2-digit", day: "2-digit",
+                                      hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
+      .formatToParts(moment).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "-" + parts.month + "-" + parts.day + " " + parts.hour + ":" + parts.minute;
+  }
+
   function content(cfg, properties) {
     var box = document.createElement("div");
     if (properties.id === undefined) {
@@ -49,7 +65,7 @@
       return box;
     }
     if (cfg.synthetic && properties.source === cfg.synthetic.source) row(box, cfg.labels.note, cfg.synthetic.note);
-    cfg.fields.forEach(function (f) { row(box, f[1], properties[f[0]]); });
+    cfg.fields.forEach(function (f) { row(box, f[1], shown(cfg, f[0], properties[f[0]])); });
     return box;
   }
 

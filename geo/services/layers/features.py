@@ -105,9 +105,11 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
     return minx, miny, maxx, maxy
 
 
-def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = ()) -> dict[str, LayerPage]:
+def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = (),
+               counted: tuple[str, ...] = ()) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read but those in ``skip`` (drawn from vector tiles), for the
-    overview map: at most ``limit`` features each.
+    overview map: at most ``limit`` features each; of the layers in ``counted`` (drawn from vector
+    tiles too, their legend saying how many there are) the count and one feature.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
     ``notified_unit``) holding the referenced row's name, so a map can show names, not ids.
@@ -117,7 +119,7 @@ def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] 
     for spec in visible_layers(viewer=viewer):
         if spec.name in skip:
             continue
-        page = layer_features(session, spec.name, viewer=viewer, limit=limit)
+        page = layer_features(session, spec.name, viewer=viewer, limit=1 if spec.name in counted else limit)
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
