@@ -52,3 +52,16 @@ def test_the_overview_map_does_not_grow_with_its_zones_places_and_streets(as_use
     assert abs(len(after) - before) < 200, (before, len(after))
     zones = session.scalar(select(func.count()).select_from(PatrolZone))
     assert zones >= 200 and f'<span class="detail">{zones:,}</span>'.encode() in after
+
+
+def test_my_shifts_embeds_only_the_leaders_own_targets(as_user, session):
+    """/my/shifts keeps its targets embedded (one per shift): the page does not grow with the city's layers."""
+    client = as_user("leader")
+    page = client.get("/my/shifts")
+    assert page.status_code == 200, page.data[:300]
+    before = page.data
+    assert b"geo_json_" in before  # the leader's shifts' targets, drawn on their cards
+    _targets(session, 0, 200)
+    after = client.get("/my/shifts").data
+    assert b"Zone number" not in after and b"Place number" not in after and b"/tiles/patrol_zone/" not in after
+    assert abs(len(after) - len(before)) < 200, (len(before), len(after))
