@@ -155,4 +155,5 @@ def test_the_analysis_page_does_not_grow_with_the_runs_cells(client, session):
     assert abs(sizes[1] - sizes[0]) < 1500, sizes
     html = pages[1].get_data(as_text=True)
     assert f"/tiles/analysis/{large['id']}/{{z}}/{{x}}/{{y}}.mvt" in html
+    assert "/tiles/patrol_zone/{z}/{x}/{y}.mvt" in html  # the zones to read it by, from their tiles too
     assert "Not significant: " in html and f"{large['summary']['classes'].get('3', 0):,}" in html

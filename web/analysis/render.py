@@ -27,6 +27,7 @@ from ..maps import frames
 from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
 from ..maps.render import MapOptions, base_map, overlay
+from ..maps.tiles import tile_overlay
 
 GI_CLASSES = ((3, "#b2182b", _l("Hot spot, 99 % confidence")), (2, "#ef8a62", _l("Hot spot, 95 % confidence")),
               (1, "#fddbc7", _l("Hot spot, 90 % confidence")), (-1, "#d1e5f0", _l("Cold spot, 90 % confidence")),
@@ -72,9 +73,6 @@ def _layer(m: folium.Map, run_id: int, name: str, key: str, classes: dict, label
     carries the tile URL and the legend's colours, never the cells."""
     config = json.dumps({"key": key, "classes": {str(k): [c, str(t)] for k, (c, t) in classes.items()},
                          "label": str(label), "fields": [[f, str(t)] for f, t in fields]}).replace("</", "<\\/")
-    # SVG tiles in a pane above the overlay pane (whose canvas holds the districts and zones): only a
-    # drawn cell takes the pointer, so the districts' tooltips still answer between the cells.
-    folium.map.CustomPane(CELL_PANE, z_index=450, pointer_events=False).add_to(m)
     options = ('{"interactive": true, "rendererFactory": L.svg.tile, "maxNativeZoom": 22, '
                f'"pane": "{CELL_PANE}", "getFeatureId": kuzetCells.id, '
                f'"vectorTileLayerStyles": {{"analysis": kuzetCells.style({config})}}}}')
@@ -153,8 +151,12 @@ def build_analysis_map(page: AnalystPage, options: MapOptions) -> AnalysisMap:
     m = base_map(options)
     districts = frames.prepare(page.districts, LAYERS["district"], LOOKS["district"], timezone=options.timezone)
     overlay(m, districts, LOOKS["district"], str(LOOKS["district"].title))
-    zones = frames.prepare(page.patrol_zones, LAYERS["patrol_zone"], ZONES, timezone=options.timezone)
-    overlay(m, zones, ZONES, str(ZONES.title), show=False)
+    # SVG tiles in a pane above the overlay pane (whose canvas holds the districts): only a drawn
+    # shape takes the pointer, so the districts' tooltips still answer between the cells and zones.
+    folium.map.CustomPane(CELL_PANE, z_index=450, pointer_events=False).add_to(m)
+    # Patrol zones (off) from their vector tiles, under the run's cells: a city may have many.
+    tile_overlay(m, "patrol_zone", ZONES, str(ZONES.title), detail_fields=ZONES.tooltip, points_zoom=0, labels={},
+                 show=False, svg=True, pane=CELL_PANE)
     run = page.run
     result = RESULT_LAYERS[run.method](m, run, page.cells) if run is not None else None
     drawn = folium.FeatureGroup(name=str(escape(_("Drawn area"))), control=False).add_to(m)

@@ -232,11 +232,11 @@ def analyst_choices(session: Session, *, viewer: Principal) -> dict:
 
 @dataclass(frozen=True)
 class AnalystPage:
-    """What the analyst's page shows: the form's choices, districts and zones, recent runs, a run."""
+    """What the analyst's page shows: the form's choices, districts, recent runs, a run (its map draws
+    the patrol zones and the run's cells from their vector tiles)."""
 
     choices: dict
     districts: gpd.GeoDataFrame
-    patrol_zones: gpd.GeoDataFrame
     recent: list[dict]
     run: HotspotResult | None  # without its cells: the map draws them from the run's tiles
     cells: RunCells | None = None
@@ -252,5 +252,4 @@ def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = No
         stored = _stored(session, run_id, viewer)
         run, cells = _result(stored, gpd.GeoDataFrame(geometry=[], crs=4326)), run_cells(session, stored.id)
     return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit).frame,
-                       layer_features(session, "patrol_zone", viewer=viewer, limit=limit).frame,
                        list_runs(session, viewer=viewer, limit=recent)["runs"], run, cells)
