@@ -81,5 +81,23 @@ def matched_cells(session: Session, run_a: int, run_b: int) -> list:
     return list(session.execute(stmt))
 
 
+def cell_tally(session: Session, run_id: int, *, alpha: float) -> list:
+    """A run's cells counted by (class, quadrant, p after FDR below ``alpha``): what a legend says
+    without reading the cells (rows ``class_``, ``quadrant``, ``significant``, ``n``)."""
+    c = AnalysisCell
+    significant = func.coalesce(c.p_fdr < alpha, False).label("significant")
+    stmt = (select(c.class_.label("class_"), c.quadrant, significant, func.count().label("n"))
+            .where(c.run_id == run_id).group_by(c.class_, c.quadrant, significant))
+    return list(session.execute(stmt))
+
+
+def cell_extent(session: Session, run_id: int) -> tuple[float, float, float, float] | None:
+    """The lon/lat extent of a run's cells, None when it has none."""
+    box = func.ST_Extent(AnalysisCell.geom)
+    row = session.execute(select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box))
+                          .where(AnalysisCell.run_id == run_id)).one()
+    return None if row[0] is None else tuple(float(v) for v in row)
+
+
 def cell_count(session: Session, run_id: int) -> int:
     return session.scalar(select(func.count()).select_from(AnalysisCell).where(AnalysisCell.run_id == run_id))

@@ -16,7 +16,8 @@ from sqlalchemy import ColumnElement, func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from ..layers import LayerSpec
+from ..access import PUBLIC_LAYERS
+from ..layers import LAYERS, LayerSpec
 from .aggregate import planner_settings
 from .layer_reads import model_of
 from .models import FieldReport
@@ -46,6 +47,12 @@ def _tile_fields(spec: LayerSpec):
     return [f for f in spec.fields if f.type != "point"]
 
 
+def _named_refs(spec: LayerSpec):
+    """The ref fields whose row's name a tile carries beside its id (property ``f.name``): refs to
+    the layers every signed-in user reads (districts, police units), so the name tells no one more."""
+    return [f for f in spec.fields if f.type == "ref" and f.ref in PUBLIC_LAYERS]
+
+
 def layer_fields(spec: LayerSpec) -> dict[str, str]:
     """The properties of a layer's tile features and their types (``String``, ``Number``, ``Boolean``)."""
     if spec.name == "incident":
@@ -53,6 +60,7 @@ def layer_fields(spec: LayerSpec) -> dict[str, str]:
                 "count": "Number"}
     fields = {"id": "Number"}
     fields.update({f.column: MVT_TYPES.get(f.type, "String") for f in _tile_fields(spec)})
+    fields.update({f.name: "String" for f in _named_refs(spec)})
     return fields
 
 
@@ -83,6 +91,9 @@ def _statement(name: str, spec: LayerSpec | None, visible: ColumnElement[bool]) 
         elif f.name == "name":
             column = _name_sql(spec, column)
         properties.append(f'{column} AS "{f.column}"')
+    for f in _named_refs(spec):
+        ref = LAYERS[f.ref].table
+        properties.append(f'(SELECT named.name FROM {ref} AS named WHERE named.id = {table}."{f.column}") AS "{f.name}"')
     return (sql.replace("{properties}", ", ".join(properties)).replace("{geometry}", spec.geometry_column)
             .replace("{table}", table).replace("{visible}", _clause_sql(visible)))
 
@@ -115,6 +126,13 @@ def tile(session: Session, name: str, spec: LayerSpec | None, z: int, x: int, y:
     with planner_settings(session, jit="off", enable_sort="off"):
         data = session.execute(text(_statement(name, spec, visible)), params).scalar()
     return bytes(data or b"")
+
+
+def run_tile(session: Session, run_id: int, method: str, z: int, x: int, y: int, *, alpha: float) -> bytes:
+    """The MVT bytes of a stored analysis run's drawn cells in tile z/x/y (layer ``analysis``;
+    ``tile_analysis_cell.sql`` says which are drawn); empty when none is."""
+    params = {"run_id": run_id, "method": method, "z": z, "x": x, "y": y, "alpha": alpha}
+    return bytes(session.execute(text(_sql("analysis_cell")), params).scalar() or b"")
 
 
 def layer_bounds(session: Session, name: str, spec: LayerSpec | None) -> tuple[float, float, float, float] | None:

@@ -10,12 +10,16 @@ pytestmark = pytest.mark.browser
 
 SCREENSHOT = os.environ.get("KUZET_ANALYSIS_SCREENSHOT")  # e.g. /tmp/kuzet-analysis.png, to look at the page
 FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"
-COLOURED = f"""() => {{
-    const map = {FIND_MAP};
-    let n = 0;
-    map.eachLayer(l => {{ if (l.feature && l.feature.properties.colour) n++; }});
-    return n;
-}}"""
+
+
+def coloured(watched) -> int:
+    """How many cells the map has drawn from the run's vector tiles (kuzet-cells.js counts them on
+    <body data-tile-features-analysis>); the cells are never in the page itself."""
+    page = watched.page
+    page.locator("body[data-tile-features-analysis]").wait_for(state="attached", timeout=30_000)
+    run_id = page.locator("#result").get_attribute("data-run")
+    assert any(f"/tiles/analysis/{run_id}/" in url for url in watched.requests)
+    return int(page.locator("body").get_attribute("data-tile-features-analysis"))
 
 
 def open_page(watched, live_server):
@@ -52,9 +56,17 @@ def test_gi_star_on_the_demo_draws_a_choropleth_with_a_legend_naming_confidence_
     assert legend.is_visible()
     text = legend.inner_text()
     assert "Gi*" in text and "confidence 99 %" in text and "false discovery rate" in text
-    assert page.evaluate(COLOURED) > 0
-    assert page.locator(".leaflet-overlay-pane canvas").count() >= 1
+    assert coloured(watched) > 0
+    assert page.locator(".leaflet-kuzetCells-pane svg path").count() >= 1  # the cells, drawn from their tiles
     assert page.locator("table.hotspots tbody tr").count() >= 1
+    # the top hot spot's row centres the map on its cell; the cell's tooltip comes from its tile
+    page.locator("table.hotspots tbody tr").first.click()
+    page.wait_for_load_state("networkidle")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2 + 1)
+    tip = page.locator(".leaflet-tooltip", has_text="Hot spot, 99 % confidence")
+    tip.wait_for(timeout=10_000)
+    assert "Incidents: " in tip.inner_text() and "p after FDR: " in tip.inner_text()
     assert page.locator("figure.chart rect").count() > 30  # one bar per day of the demo's months
     assert "synthetic demo data" in page.locator(".synthetic-note").inner_text()
     if SCREENSHOT:
@@ -67,7 +79,7 @@ def test_kde_shows_density_bands_in_incidents_per_km2(watched, live_server):
     page = open_page(watched, live_server)
     run(page, "kde", bandwidth_m=400, kde_cell_size_m=40)
     assert "incidents per km²" in page.locator(".kuzet-legend").inner_text()
-    assert page.evaluate(COLOURED) >= 3
+    assert coloured(watched) >= 3
     assert page.locator("script[src*='heat']").count() == 0  # a density surface, not Leaflet.heat
     if SCREENSHOT:
         page.screenshot(path=SCREENSHOT.replace(".png", "-kde.png"))

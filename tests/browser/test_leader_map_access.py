@@ -86,6 +86,8 @@ def test_a_leader_sees_exactly_their_formations_zones_on_the_map(browser, live_s
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    requested = []
+    page.on("request", lambda r: requested.append(r))
     try:
         sign_in(page, live_server, LOGIN)
         page.goto(live_server + "/", wait_until="networkidle")
@@ -97,12 +99,25 @@ def test_a_leader_sees_exactly_their_formations_zones_on_the_map(browser, live_s
             map.eachLayer(l => {{
                 const p = l.feature && l.feature.properties;
                 if (!p) return;
-                if ("police_unit" in p && "note" in p) zones.push(p.name);
                 if ("base_type" in p) formations.push(p.name);
                 if ("category" in p) incidents++;
             }});
             return {{zones, formations, incidents}};
         }}""")
+        # patrol zones come from their vector tiles: the names in every tile the page loaded
+        import mapbox_vector_tile
+
+        page.locator(".leaflet-kuzetLayers-pane svg").first.wait_for(state="attached")
+        page.wait_for_load_state("networkidle")
+        zone_tiles = {r.url for r in requested if "/tiles/patrol_zone/" in r.url}
+        assert zone_tiles
+        names = set()
+        for url in zone_tiles:
+            body = page.request.get(url).body()
+            if body:
+                names |= {str(escape(f["properties"]["name"])) for f in
+                          mapbox_vector_tile.decode(body).get("patrol_zone", {}).get("features", [])}
+        shown["zones"] = sorted(names)
         expected = _expected_zones(led.formation)
         assert len(expected) == 2
         assert len(shown["zones"]) == len(expected) and set(shown["zones"]) == expected

@@ -47,22 +47,41 @@ def test_the_page_requests_nothing_outside_127_0_0_1(watched, live_server):
     assert watched.errors == []
 
 
+def hover(page, lat: float, lon: float, zoom: int = 16) -> None:
+    """Centre the map on lat, lon, wait for its tiles, and move the pointer there."""
+    page.evaluate(f"""() => {{ {FIND_MAP}.setView([{lat}, {lon}], {zoom}, {{animate: false}}); }}""")
+    page.wait_for_load_state("networkidle")
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2 + 1)
+
+
 def test_a_hostile_zone_name_shows_as_text_in_its_tooltip(watched, live_server, hostile_name):
     page = open_map(watched, live_server)
-    opened = page.evaluate(f"""() => {{
-        const map = {FIND_MAP};
-        let target = null;
-        map.eachLayer(l => {{ if (l.feature && l.feature.properties.note !== undefined
-                                  && String(l.feature.properties.name).includes("onerror")) target = l; }});
-        if (!target) return false;
-        target.fire("mouseover", {{latlng: target.getCenter()}}, true);
-        return true;
-    }}""")
-    assert opened
-    tooltip = page.locator(".leaflet-tooltip")
+    # patrol zones come from their vector tiles; kuzet-tiles.js writes their tooltips as text
+    hover(page, 43.06, 76.81)
+    tooltip = page.locator(".leaflet-tooltip", has_text="onerror")
     tooltip.wait_for()
     assert hostile_name in tooltip.inner_text()
     assert page.locator('img[src="x"]').count() == 0
+    assert any("/tiles/patrol_zone/" in url for url in watched.requests)
+    assert watched.errors == []
+
+
+def test_an_events_tooltip_comes_from_its_tile_with_times_in_the_areas_zone(watched, live_server):
+    import re
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    page = open_map(watched, live_server)
+    hover(page, 43.23829, 76.92417)  # the demo's football match
+    tooltip = page.locator(".leaflet-tooltip", has_text="Kairat")
+    tooltip.wait_for()
+    shown = re.search(r"Starts: (\S+ \S+)", tooltip.inner_text()).group(1)
+    event = page.request.get(live_server + "/api/v1/layers/event?limit=100").json()
+    match = next(f for f in event["features"] if f["properties"]["name"].startswith("Kairat"))
+    starts = datetime.fromisoformat(match["properties"]["starts_at"]).astimezone(ZoneInfo("Asia/Almaty"))
+    assert shown == starts.strftime("%Y-%m-%d %H:%M")
+    assert any("/tiles/event/" in url for url in watched.requests)
     assert watched.errors == []
 
 

@@ -10,6 +10,7 @@ from geo.access import SYSTEM
 from geo.ingest.mapping import Mapping
 from geo.ingest.validate import Extent
 from geo.progress import silent
+from tests.web.test_analysis_tiles import tiled_cells
 from tests.web.test_map_page import ESCAPED, XSS, geojson_layers, loaded_urls
 
 SF_MAPPING = Mapping(fields={"occurred_at": "Date", "category": "Category", "external_id": "IncidntNum"},
@@ -27,9 +28,12 @@ def assert_local(html: str) -> None:
     assert urls and all(u.startswith("/static/") for u in urls), urls
 
 
-def coloured(html: str) -> int:
-    return sum(1 for layer in geojson_layers(html) for f in layer.get("features", [])
-               if "colour" in f.get("properties", {}))
+def coloured(client, html: str, run: dict) -> int:
+    """How many cells the run's map draws: none embedded in the page, the run's tiles holding them."""
+    assert not [layer for layer in geojson_layers(html) if any("colour" in f.get("properties", {})
+                                                                for f in layer.get("features", []))]
+    assert f"/tiles/analysis/{run['id']}/{{z}}/{{x}}/{{y}}.mvt" in html
+    return len(tiled_cells(client, run["id"]))
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +59,7 @@ def test_the_page_answers_on_the_demo_and_shows_a_gi_star_run(client, demo_data)
     assert "synthetic demo data, not real records" in html
     assert html.count("<tr data-lat=") == len(run["summary"]["top"]) > 0
     assert "<svg" in html and "<rect" in html
-    assert coloured(html) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")
+    assert coloured(client, html, run) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")
     assert 'value="theft" checked' in html  # the form repeats the run's selection
     assert_local(html)
 
@@ -67,7 +71,7 @@ def test_local_moran_and_kde_runs_have_their_own_legends(client, demo_data, opti
     run = client.post("/api/v1/analyses", json=options).get_json()
     html = page_of(client, f"/analysis?run={run['id']}")
     legend = "High-high cluster (HH)" if options["method"] == "local_moran" else "incidents per km²"
-    assert legend in html and coloured(html) > 0
+    assert legend in html and coloured(client, html, run) > 0
     assert "leaflet-heat" not in html and "HeatMap" not in html
 
 
@@ -83,7 +87,7 @@ def test_the_page_answers_on_imported_san_francisco_incidents(client, session, s
                                                  "timezone": "America/Los_Angeles"}).get_json()
     html = page_of(client, f"/analysis?run={run['id']}")
     assert "America/Los_Angeles" in html and "synthetic demo data, not real records" not in html
-    assert coloured(html) > 0
+    assert coloured(client, html, run) > 0
     assert_local(html)
 
 
@@ -137,7 +141,7 @@ def test_the_form_offers_the_grid_options_and_the_sets_of_analysis_areas(client,
     assert 'value="analysis_area" selected' in html and 'value="blocks" selected' in html
     hot = [spot["name"] for spot in run["summary"]["top"]]
     assert hot and all(name.startswith("block ") and name in html for name in hot)  # the table names them
-    assert coloured(html) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")  # and the map
+    assert coloured(client, html, run) == sum(v for k, v in run["summary"]["classes"].items() if k != "0")  # and the map
     grid = client.post("/api/v1/analyses", json={"method": "gi_star", "cell_size_m": 500, "crs": 32643,
                                                  "origin": [100, 200], "extent": "layer"}).get_json()
     html = page_of(client, f"/analysis?run={grid['id']}")

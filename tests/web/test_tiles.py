@@ -152,3 +152,10 @@ def test_the_map_page_does_not_grow_with_the_incidents(as_user, session, inciden
     session.commit()
     after = len(client.get("/").data)
     assert abs(after - before) < 200, (before, after)  # 100x the incidents, the same page
+
+
+@pytest.mark.parametrize("layer", ["pasture", "crop_field", "campus", "public_place", "patrol_zone", "event"])
+def test_a_leaders_tile_of_a_layer_scoped_by_their_assignments_answers(as_user, layer):
+    # A leader's scope is a subquery of several lines: the statement's comment must not swallow it.
+    answer = as_user("leader").get(url(layer, INSIDE, 12))
+    assert answer.status_code in (200, 204), answer.data[:300]

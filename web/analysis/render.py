@@ -2,29 +2,33 @@
 
 Gi* classes are a diverging choropleth (red hot, blue cold; only significant cells are drawn), Local
 Moran clusters and outliers are coloured by quadrant, a kernel density is drawn as filled contour
-bands in incidents per km². Every text reaching a tooltip or the legend is escaped.
+bands in incidents per km². The run's cells come from its vector tiles (``/tiles/analysis/<run>/``,
+styled and labelled by ``web/static/kuzet-cells.js`` from their properties), so the page does not
+grow with them. Every text reaching a tooltip or the legend is escaped (tooltips are set as text).
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import folium
-import geopandas as gpd
-import numpy as np
+from branca.element import JavascriptLink, MacroElement
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from folium.plugins import Draw
+from folium.plugins import Draw, VectorGridProtobuf
+from jinja2 import Template
 from markupsafe import escape
 
 from geo.layers import LAYERS
-from geo.services import AnalystPage, HotspotResult
-from geo.services.hotspots.statistics import ALPHA
+from geo.services import AnalystPage, HotspotResult, RunCells
 
 from ..formats import format_number, format_scientific
 from ..maps import frames
 from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
 from ..maps.render import MapOptions, base_map, overlay
+from ..maps.tiles import tile_overlay
 
 GI_CLASSES = ((3, "#b2182b", _l("Hot spot, confidence 99 %")), (2, "#ef8a62", _l("Hot spot, confidence 95 %")),
               (1, "#fddbc7", _l("Hot spot, confidence 90 %")), (-1, "#d1e5f0", _l("Cold spot, confidence 90 %")),
@@ -32,7 +36,6 @@ GI_CLASSES = ((3, "#b2182b", _l("Hot spot, confidence 99 %")), (2, "#ef8a62", _l
 QUADRANTS = (("HH", "#d7191c", _l("High-high cluster (HH)")), ("LL", "#2c7bb6", _l("Low-low cluster (LL)")),
              ("HL", "#fdae61", _l("High-low outlier (HL)")), ("LH", "#abd9e9", _l("Low-high outlier (LH)")))
 DENSITY_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
-METRES_PER_DEGREE = 111_320.0  # of latitude; longitude degrees are shorter, so this errs on the fine side
 DRAWN_STYLE = {"color": "#6a1b9a", "weight": 2, "fillOpacity": 0.05, "dashArray": "4 3"}
 # Zones for orientation: name and note only (the unit's name would need another query).
 ZONES = Look(LOOKS["patrol_zone"].title, LOOKS["patrol_zone"].colour,
@@ -48,33 +51,43 @@ class AnalysisMap:
     result: str | None
 
 
-def _number(value: float, digits: int = 2) -> str:
-    return "–" if value is None or np.isnan(value) else format_number(value, digits)
+class CellBehaviour(MacroElement):
+    """Binds the cells' tooltips and outline (``kuzetCells.bind``) to their VectorGridProtobuf layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        kuzetCells.bind({{ this.layer.get_name() }}, {{ this._parent.get_name() }}, {{ this.config }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer: VectorGridProtobuf, config: str) -> None:
+        super().__init__()
+        self._name = "CellBehaviour"
+        self.layer = layer
+        self.config = config
 
 
-def _p(value: float) -> str:
-    if value is None or np.isnan(value):
-        return "–"
-    return format_scientific(value, 2) if value < 0.001 else format_number(value, 3)
+def _layer(m: folium.Map, run_id: int, name: str, key: str, classes: dict, label: str,
+           fields: list[tuple[str, str]]) -> VectorGridProtobuf:
+    """The run's drawn cells from their vector tiles, coloured by property ``key`` through ``classes``
+    ({value: (colour, label)}); the tooltip names the class (``label``) and ``fields``. The page
+    carries the tile URL and the legend's colours, never the cells."""
+    config = json.dumps({"key": key, "classes": {str(k): [c, str(t)] for k, (c, t) in classes.items()},
+                         "label": str(label), "fields": [[f, str(t)] for f, t in fields]}).replace("</", "<\\/")
+    options = ('{"interactive": true, "rendererFactory": L.svg.tile, "maxNativeZoom": 22, '
+               f'"pane": "{CELL_PANE}", "getFeatureId": kuzetCells.id, '
+               f'"vectorTileLayerStyles": {{"analysis": kuzetCells.style({config})}}}}')
+    url = url_for("tiles.analysis_tile", run_id=run_id, z=0, x=0, y=0).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
+    grid = VectorGridProtobuf(url, name=str(escape(name)), options=options)
+    grid.add_to(m)
+    m.get_root().header.add_child(JavascriptLink(url_for("static", filename="kuzet-cells.js")),
+                                  name="kuzet_cells_js")
+    CellBehaviour(grid, config).add_to(m)
+    return grid
 
 
-def _tooltip_frame(cells: gpd.GeoDataFrame, labels: list[str], colours: list[str]) -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({
-        "label": [str(escape(label)) for label in labels], "colour": colours,
-        "count": [_number(c, 0) for c in cells["count"]], "z": [_number(z) for z in cells["z"]],
-        "p": [_p(p) for p in cells["p"]], "p_fdr": [_p(p) for p in cells["p_fdr"]]},
-        geometry=cells.geometry.values, crs=cells.crs)
-
-
-def _layer(m: folium.Map, frame: gpd.GeoDataFrame, name: str, fields: list[tuple[str, str]]) -> folium.GeoJson:
-    return folium.GeoJson(
-        frame.to_json(drop_id=True), name=str(escape(name)), zoom_on_click=False,
-        style_function=lambda f: {"color": "#424242", "weight": 0.5, "opacity": 0.7, "fillOpacity": 0.75,
-                                  "fillColor": f["properties"]["colour"]},
-        highlight_function=lambda _f: {"weight": 2.5, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=[f for f, _label in fields], sticky=True,
-                                      aliases=[str(escape(label)) for _f, label in fields]),
-    ).add_to(m)
+CELL_PANE = "kuzetCells"
+STATISTICS = [("count", _l("Incidents")), ("z", _l("z")), ("p", _l("p")), ("p_fdr", _l("p after FDR"))]
 
 
 def _footer(run: HotspotResult, hidden: int, hidden_text: str) -> str:
@@ -88,38 +101,31 @@ def _footer(run: HotspotResult, hidden: int, hidden_text: str) -> str:
     return " ".join(parts)
 
 
-def _gi_star(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
-    cells = run.cells
-    shown = cells[cells["class"].fillna(0) != 0]
-    look = {cls: (colour, str(label)) for cls, colour, label in GI_CLASSES}
-    entries = [LegendEntry(str(label), "#424242", colour, False, f"{int((cells['class'] == cls).sum()):,}")
+def _gi_star(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridProtobuf | None:
+    entries = [LegendEntry(str(label), "#424242", colour, False, f"{cells.classes.get(cls, 0):,}")
                for cls, colour, label in GI_CLASSES]
+    shown = sum(n for cls, n in cells.classes.items() if cls != 0)
     Legend(_("Gi* hot and cold spots"), entries,
-           footer=_footer(run, len(cells) - len(shown), _("Not significant: %(n)s cells (not drawn)."))).add_to(m)
-    if shown.empty:
+           footer=_footer(run, cells.total - shown, _("Not significant: %(n)s cells (not drawn)."))).add_to(m)
+    if not shown:
         return None
-    frame = _tooltip_frame(shown, [look[int(c)][1] for c in shown["class"]], [look[int(c)][0] for c in shown["class"]])
-    return _layer(m, frame, _("Gi* classes"), [("label", _("Class")), ("count", _("Incidents")), ("z", _("z")),
-                                                ("p", _("p")), ("p_fdr", _("p after FDR"))])
+    classes = {cls: (colour, label) for cls, colour, label in GI_CLASSES}
+    return _layer(m, run.run_id, _("Gi* classes"), "class", classes, _("Class"), STATISTICS)
 
 
-def _local_moran(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
-    cells = run.cells
-    significant = cells["quadrant"].notna() & (cells["p_fdr"] < ALPHA)
-    shown = cells[significant]
-    look = {q: (colour, str(label)) for q, colour, label in QUADRANTS}
-    entries = [LegendEntry(str(label), "#424242", colour, False, f"{int((shown['quadrant'] == q).sum()):,}")
+def _local_moran(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridProtobuf | None:
+    entries = [LegendEntry(str(label), "#424242", colour, False, f"{cells.quadrants.get(q, 0):,}")
                for q, colour, label in QUADRANTS]
-    footer = _footer(run, len(cells) - len(shown), _("p after FDR ≥ 0.05: %(n)s cells (not drawn)."))
+    shown = sum(cells.quadrants.values())
+    footer = _footer(run, cells.total - shown, _("p after FDR ≥ 0.05: %(n)s cells (not drawn)."))
     Legend(_("Local Moran clusters and outliers (95 %)"), entries, footer=footer).add_to(m)
-    if shown.empty:
+    if not shown:
         return None
-    frame = _tooltip_frame(shown, [look[q][1] for q in shown["quadrant"]], [look[q][0] for q in shown["quadrant"]])
-    return _layer(m, frame, _("Local Moran"), [("label", _("Quadrant")), ("count", _("Incidents")),
-                                              ("z", _("z")), ("p", _("p")), ("p_fdr", _("p after FDR"))])
+    quadrants = {q: (colour, label) for q, colour, label in QUADRANTS}
+    return _layer(m, run.run_id, _("Local Moran"), "quadrant", quadrants, _("Quadrant"), STATISTICS)
 
 
-def _density(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
+def _density(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridProtobuf | None:
     bands = run.summary.get("bands", [])
     colours = [DENSITY_COLOURS[min(i, len(DENSITY_COLOURS) - 1)] for i in range(len(bands))]
     labels = [_("%(lo)s – %(hi)s incidents per km²", lo=format_number(b["min_km2"], 1), hi=format_number(b["max_km2"], 1))
@@ -131,13 +137,11 @@ def _density(m: folium.Map, run: HotspotResult) -> folium.GeoJson | None:
            footer=_("%(kernel)s kernel, bandwidth %(bw)s m, cells of %(cell)s m; below the first band not drawn.",
                     kernel=density.get("kernel", ""), bw=f"{density.get('bandwidth_m', 0):g}",
                     cell=f"{density.get('cell_size_m', 0):g}")).add_to(m)
-    if run.cells.empty:
+    if not cells.total:
         return None
-    # bands traced at the cell size are heavy; half a cell of simplification does not show on the map
-    tolerance_deg = density.get("cell_size_m", 0) / 2 / METRES_PER_DEGREE
-    frame = gpd.GeoDataFrame({"label": [str(escape(label)) for label in labels], "colour": colours},
-                             geometry=run.cells.geometry.simplify(tolerance_deg).values, crs=run.cells.crs)
-    return _layer(m, frame, _("Density bands"), [("label", _("Density"))])
+    # band n (in the summary's order) is stored as cell n; the tiles simplify it to their grid
+    classes = {n: (colour, label) for n, (colour, label) in enumerate(zip(colours, labels), start=1)}
+    return _layer(m, run.run_id, _("Density bands"), "cell_id", classes, _("Density"), [])
 
 
 RESULT_LAYERS = {"gi_star": _gi_star, "local_moran": _local_moran, "kde": _density}
@@ -148,10 +152,14 @@ def build_analysis_map(page: AnalystPage, options: MapOptions) -> AnalysisMap:
     m = base_map(options)
     districts = frames.prepare(page.districts, LAYERS["district"], LOOKS["district"], timezone=options.timezone)
     overlay(m, districts, LOOKS["district"], str(LOOKS["district"].title))
-    zones = frames.prepare(page.patrol_zones, LAYERS["patrol_zone"], ZONES, timezone=options.timezone)
-    overlay(m, zones, ZONES, str(ZONES.title), show=False)
+    # SVG tiles in a pane above the overlay pane (whose canvas holds the districts): only a drawn
+    # shape takes the pointer, so the districts' tooltips still answer between the cells and zones.
+    folium.map.CustomPane(CELL_PANE, z_index=450, pointer_events=False).add_to(m)
+    # Patrol zones (off) from their vector tiles, under the run's cells: a city may have many.
+    tile_overlay(m, "patrol_zone", ZONES, str(ZONES.title), detail_fields=ZONES.tooltip, points_zoom=0, labels={},
+                 show=False, svg=True, pane=CELL_PANE)
     run = page.run
-    result = RESULT_LAYERS[run.method](m, run) if run is not None else None
+    result = RESULT_LAYERS[run.method](m, run, page.cells) if run is not None else None
     drawn = folium.FeatureGroup(name=str(escape(_("Drawn area"))), control=False).add_to(m)
     area = (run.selection.get("area") or {}) if run is not None else {}
     if area.get("kind") == "polygon":
@@ -170,8 +178,8 @@ def build_analysis_map(page: AnalystPage, options: MapOptions) -> AnalysisMap:
 
 def _bounds(page: AnalystPage):
     """The run's study area, else the districts, else the incidents."""
-    if page.run is not None and not page.run.cells.empty:
-        return page.run.cells.total_bounds
+    if page.cells is not None and page.cells.bounds is not None:
+        return page.cells.bounds
     if not page.districts.empty:
         return page.districts.total_bounds
     return page.choices.get("extent")

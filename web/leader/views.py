@@ -28,6 +28,13 @@ def when(iso: str | None) -> str:
 
 
 def _maps(features: list[dict]):
+    """A small still map per shift with its target embedded, on the basemap.
+
+    These stay embedded GeoJSON, not vector tiles: each map holds one feature, the shift's own
+    target, so the page grows with the leader's own shifts (the upcoming ones and at most 20 past,
+    ``services.my_shifts``), never with the city's layers or incidents, and a phone draws it with
+    no tile request beyond the basemap's.
+    """
     options = MapOptions.from_settings(settings())
     maps = {}
     for f in features:

@@ -80,3 +80,9 @@ SYNTHETIC_INCIDENTS = Look(_l("Incidents (synthetic demo data)"), "#616161",
                            (("note", _l("Note")),) + LOOKS["incident"].tooltip,
                            fill_opacity=0.55, weight=1, radius=3.5, fill_colour="#9e9e9e")
 SYNTHETIC_NOTE = _l("Synthetic demo data, not a real incident")
+
+# Public places from their vector tiles in two overlays: a street is a line, never filled (a tile's
+# style cannot tell a line from a polygon, its kind can).
+STREETS = Look(_l("Streets"), LOOKS["public_place"].colour, LOOKS["public_place"].tooltip, weight=3)
+PLACES = Look(_l("Public places (not streets)"), LOOKS["public_place"].colour, LOOKS["public_place"].tooltip,
+              fill_opacity=0.3, radius=4)

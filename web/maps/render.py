@@ -21,7 +21,17 @@ from .assets import UnknownAsset, external_links, localize
 from .legend import Legend, LegendEntry
 from .nonce import with_nonce
 from .tiles import tile_overlay
-from .looks import AREA_ORDER, LOOKS, STATIONS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
+from .looks import AREA_ORDER, LOOKS, PLACES, STATIONS, STREETS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
+
+# The overview's layers drawn from their vector tiles, which grow with the data (many zones, places,
+# streets, blocks). Districts and police units (with their stations, the units' second geometry a
+# tile does not carry) stay embedded: a city has a few of each, and the map opens on the districts.
+# Formations stay embedded too: their tooltip's notification line (Order 641 item 7) is composed
+# here, and a city registers tens of them (one per police unit or so).
+TILED = ("analysis_area", "pasture", "crop_field", "campus", "public_place", "patrol_zone", "event")
+# SVG tiles in a pane above the overlay pane (whose canvas takes every pointer event over it): only
+# a drawn shape takes the pointer, so the embedded layers' tooltips still answer between them.
+LAYER_PANE = "kuzetLayers"
 
 
 @dataclass(frozen=True)
@@ -114,8 +124,14 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
     from which tiles hold points) draws the incidents from their vector tiles instead."""
     m = base_map(options)
     entries: list[LegendEntry] = []
+    if any(name in pages for name in TILED):
+        folium.map.CustomPane(LAYER_PANE, z_index=450, pointer_events=False).add_to(m)
     for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
+        if name in TILED:
+            _layer_tiles(m, spec, look, options, points_zoom=incident_tiles or 0)
+            entries.append(_entry(look, str(look.title), page.matched, page.matched, point=spec.geometry == "Point"))
+            continue
         overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title),
                 show=look.shown)
         entries.append(_entry(look, str(look.title), len(page.frame), page.matched,
@@ -136,6 +152,19 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
         minx, miny, maxx, maxy = districts.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
     return m
+
+
+def _layer_tiles(m: folium.Map, spec, look: Look, options: MapOptions, *, points_zoom: int) -> None:
+    """A layer from its vector tiles, its tooltips from the tiles' properties (a ref's name, times in
+    the area's zone) and a click's detail from the layer API; public places as streets and the rest."""
+    times = tuple(f.name for f in spec.fields if f.type == "datetime")
+    common = {"detail_fields": look.tooltip, "points_zoom": points_zoom, "labels": {}, "svg": True,
+              "pane": LAYER_PANE, "times": times, "timezone": options.timezone}
+    if spec.name != "public_place":
+        tile_overlay(m, spec.name, look, str(look.title), show=look.shown, **common)
+        return
+    tile_overlay(m, spec.name, PLACES, str(PLACES.title), keep=("kind", "street", False), **common)
+    tile_overlay(m, spec.name, STREETS, str(STREETS.title), keep=("kind", "street", True), filled=False, **common)
 
 
 def _incident_tiles(m: folium.Map, points_zoom: int, entries: list[LegendEntry]) -> None:

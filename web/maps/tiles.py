@@ -35,17 +35,19 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
                  labels: dict, synthetic: dict | None = None, show: bool = True, filled: bool = True,
                  keep: tuple[str, str, bool] | None = None, popup: bool = True,
                  svg: bool = False, pane: str | None = None, query: dict | None = None,
-                 detail: str | None = None, extra: dict | None = None) -> VectorGridProtobuf:
+                 detail: str | None = None, extra: dict | None = None, times: tuple[str, ...] = (),
+                 timezone: str | None = None) -> VectorGridProtobuf:
     """Layer ``layer`` from its vector tiles, styled as ``look``, with tooltips of ``look.tooltip``.
 
     ``keep`` = (property, value, equal) draws only the features whose property equals (or, with
     ``equal`` false, differs from) value; ``popup`` false leaves a click to the page's own script.
     ``svg`` draws SVG tiles: a canvas tile takes every click over it, so several clickable tile
     layers stacked need SVG, where only a drawn shape takes the click. ``pane`` names the map pane
-    to draw in (tiles go under the overlay pane, whose canvas would take their clicks). ``query``
-    is the tile URL's query (a page's filter), ``detail`` the URL a clicked feature's id is appended
-    to (by default the layer API's item), ``extra`` more of kuzet-tiles.js's options (``values``:
-    labels of coded values, ``times`` and ``timeZone``: times shown local, ``link``: a link to a page).
+    to draw in (tiles go under the overlay pane, whose canvas would take their clicks). query
+    is the tile URL's query (a page's filter), detail the URL a clicked feature's id is appended
+    to (by default the layer API's item), times the properties that are timestamps, shown in
+    timezone as the embedded layers are, extra more of kuzet-tiles.js's options (values:
+    labels of coded values, link: a link to a page).
     """
     config = {"layer": layer, "colour": look.colour, "fill": look.fill_colour or look.colour,
               "opacity": look.fill_opacity, "radius": look.radius, "weight": look.weight,
@@ -54,7 +56,7 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
               "fields": [[column, str(label)] for column, label in look.tooltip],
               "detailFields": [[column, str(label)] for column, label in detail_fields],
               "detail": detail or url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
-              "labels": labels, "synthetic": synthetic, **(extra or {})}
+              "labels": labels, "synthetic": synthetic, "times": list(times), "timezone": timezone, **(extra or {})}
     style = json.dumps(config).replace("</", "<\\/")
     renderer = "L.svg.tile" if svg else "L.canvas.tile"
     in_pane = f'"pane": {json.dumps(pane)}, ' if pane else ""

@@ -18,10 +18,11 @@ def index():
     """The map of every layer the signed-in user may see."""
     config = settings()
     viewer = current_principal()
-    # Incidents come from their vector tiles: the page does not grow with them.
+    # Incidents and the layers in render.TILED come from their vector tiles: the page does not grow
+    # with them.
     incidents = any(spec.name == "incident" for spec in services.visible_layers(viewer=viewer))
     pages = services.map_layers(get_session(), viewer=viewer, limit=config.map.feature_limit, skip=("incident",),
-                                locale=reader_locale())
+                                locale=reader_locale(), counted=render.TILED)
     folium_map = render.build_map(pages, render.MapOptions.from_settings(config),
                                   incident_tiles=config.tiles.points_zoom if incidents else None)
     return render_template("map.html", title=_("Map"), parts=render.components(folium_map))

@@ -79,7 +79,7 @@ def reports_map(bounds: tuple[float, float, float, float] | None, districts: gpd
     _districts(m, districts, fit_them=bounds is None)
     labels = {"count": _("Reports"), "zoom": _("Zoom in (or click) to see each report"), "note": _("Note")}
     extra = {"values": {"category": categories}, "times": ["observed_at", "reported_at"],
-             "timeZone": options.timezone,
+             "timezone": options.timezone,
              "link": {"href": url_for("reports.report", report_id=0).removesuffix("0"), "label": _("Open the report")}}
     # Above the overlay pane (the districts), as SVG: only a drawn report takes a click or a hover.
     folium.map.CustomPane(REPORT_PANE, z_index=450, pointer_events=False).add_to(m)

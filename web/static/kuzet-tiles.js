@@ -41,10 +41,14 @@
     list.appendChild(item);
   }
 
-  function when(zone, iso) {
-    // "YYYY-MM-DD HH:MM" in the area's zone (tiles carry UTC times, the API local ones with an offset)
-    var moment = new Date(iso);
-    if (!zone || isNaN(moment.getTime())) return iso;
+  // A timestamptz as PostgreSQL writes it in a tile ("2026-09-12 13:00:00+00") or as the API does
+  // (ISO 8601 with an offset), shown in the area's zone as the embedded layers show it ("2026-09-12 18:00")
+  var STAMP = /^(\d{4}-\d\d-\d\d)[ T](\d\d:\d\d(?::\d\d(?:\.\d+)?)?)([+-]\d\d)(?::?(\d\d))?$/;
+  function when(zone, value) {
+    if (typeof value !== "string") return value;
+    var m = STAMP.exec(value);
+    var moment = m ? new Date(m[1] + "T" + m[2] + m[3] + ":" + (m[4] || "00")) : new Date(value);
+    if (!zone || isNaN(moment.getTime())) return value;
     var parts = {};
     new Intl.DateTimeFormat("en-CA", {timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit",
                                       hour: "2-digit", minute: "2-digit", hourCycle: "h23"})
@@ -53,11 +57,11 @@
   }
 
   function shown(cfg, column, value) {
-    // a coded value's label (cfg.values), a time in cfg.timeZone (cfg.times), else the value itself
+    // a coded value's label (cfg.values), a time in cfg.timezone (cfg.times), else the value itself
     if (value === undefined || value === null || value === "") return value;
     var labels = cfg.values && cfg.values[column];
     if (labels && Object.prototype.hasOwnProperty.call(labels, value)) return labels[value];
-    if (cfg.times && cfg.times.indexOf(column) >= 0) return when(cfg.timeZone, value);
+    if (cfg.times && cfg.times.indexOf(column) >= 0) return when(cfg.timezone, value);
     return value;
   }
 

@@ -77,8 +77,26 @@ def tile(layer: str, z: str, x: str, y: str):
     data = _cache().get((layer, z, x, y, viewer.user_id, locale, since), config.max_age_s,
                         lambda: services.layer_tile(get_session(), layer, z, x, y, viewer=viewer, config=config,
                                                     locale=locale, since=since))
+    return _tile_response(data, config.max_age_s)
+
+
+@bp.get("/analysis/<run_id>/<z>/<x>/<y>.mvt")
+def analysis_tile(run_id: str, z: str, x: str, y: str):
+    """One tile of a stored run's drawn cells (layer ``analysis``): read as the run is (404 for no run)."""
+    config = settings().tiles
+    run, z, x, y = _number(run_id, "run"), _number(z, "z"), _number(x, "x"), _number(y, "y")
+    viewer = current_principal()
+    # A stored run never changes, so its tiles are cached as the layers' are.
+    data = _cache().get(("analysis", run, z, x, y, viewer.user_id), config.max_age_s,
+                        lambda: services.run_tile(get_session(), run, z, x, y, viewer=viewer, config=config))
+    return _tile_response(data, config.max_age_s)
+
+
+def _tile_response(data: bytes, max_age_s: int) -> Response:
+    """A tile's answer: 304 for its ETag, 204 when empty, gzip when the client accepts it. Names in
+    the layers' tiles follow the reader's language, hence Vary on Cookie and Accept-Language."""
     etag = hashlib.sha256(data).hexdigest()[:32]
-    headers = {"Cache-Control": f"private, max-age={config.max_age_s}", "Vary": "Accept-Encoding, Cookie, Accept-Language",
+    headers = {"Cache-Control": f"private, max-age={max_age_s}", "Vary": "Accept-Encoding, Cookie, Accept-Language",
                "ETag": f'"{etag}"'}
     if etag in request.if_none_match:
         return Response(status=304, headers=headers)

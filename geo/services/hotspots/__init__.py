@@ -6,5 +6,5 @@ package, never the function).
 """
 from .options import RUN_FIELDS, Area, Parameters, Selection
 from .run import HotspotResult, hotspots, may_run
-from .runs import (AnalystPage, analysis_run, analyst_choices, analyst_page, compare_runs, incident_series,
-                   list_runs, may_read, run_csv, run_geojson, run_summary)
+from .runs import (AnalystPage, RunCells, analysis_run, analyst_choices, analyst_page, compare_runs,
+                   incident_series, list_runs, may_read, run_csv, run_geojson, run_summary, run_tile)

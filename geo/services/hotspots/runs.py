@@ -18,13 +18,15 @@ from ...db import analysis_areas as area_sets
 from ...db import aggregate
 from ...db import analysis_runs as runs
 from ...db import incidents as db
+from ...db import tiles
 from ...errors import InvalidInput, NotFound
 from ...messages import N_, Message
-from ...settings import SERIES_MAX_DAYS, ZoneLimits
+from ...settings import SERIES_MAX_DAYS, VectorTileSettings, ZoneLimits
 from .statistics import ALPHA
 from .run import HotspotResult, resolve_area, selection_filter, series_of_buckets
 from .options import Selection
 from ..layers.features import layer_features
+from ..layers.tiles import check_tile
 
 FLOAT_COLUMNS = ("count", "value", "z", "p", "p_fdr", "class")
 MAX_RUNS_PAGE = 500
@@ -49,19 +51,55 @@ def _typed(cells: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return cells
 
 
+def _result(run, cells: gpd.GeoDataFrame) -> HotspotResult:
+    return HotspotResult(run.id, run.method, cells, run.summary, run.parameters, run.selection, run.created_by,
+                         run.created_at, run.duration_ms)
+
+
 def analysis_run(session: Session, run_id: int, *, viewer: Principal) -> HotspotResult:
     """A stored run with its cells, as :func:`geo.services.hotspots.hotspots` returned it; NotFound if none."""
     run = _stored(session, run_id, viewer)
-    return HotspotResult(run.id, run.method, _typed(runs.run_cells(session, run_id)), run.summary,
-                         run.parameters, run.selection, run.created_by, run.created_at, run.duration_ms)
+    return _result(run, _typed(runs.run_cells(session, run_id)))
 
 
 def run_summary(session: Session, run_id: int, *, viewer: Principal) -> dict:
     """A stored run without its cells (as ``HotspotResult.as_json``); NotFound if none."""
+    return _result(_stored(session, run_id, viewer), gpd.GeoDataFrame(geometry=[], crs=4326)).as_json()
+
+
+@dataclass(frozen=True)
+class RunCells:
+    """What a map says of a run's cells without holding them: how many there are, how many of each
+    Gi* class, how many of each quadrant significant at ``ALPHA`` (Local Moran), and their extent."""
+
+    total: int
+    classes: dict[int, int]
+    quadrants: dict[str, int]
+    bounds: tuple[float, float, float, float] | None
+
+
+def run_cells(session: Session, run_id: int) -> RunCells:
+    """The :class:`RunCells` of a stored run (counted in PostGIS; the caller has checked access)."""
+    classes: dict[int, int] = {}
+    significant: dict[str, int] = {}
+    total = 0
+    for row in runs.cell_tally(session, run_id, alpha=ALPHA):
+        total += row.n
+        if row.class_ is not None:
+            classes[int(row.class_)] = classes.get(int(row.class_), 0) + row.n
+        if row.quadrant is not None and row.significant:
+            significant[row.quadrant] = significant.get(row.quadrant, 0) + row.n
+    return RunCells(total, classes, significant, runs.cell_extent(session, run_id))
+
+
+def run_tile(session: Session, run_id: int, z: int, x: int, y: int, *, viewer: Principal,
+             config: VectorTileSettings) -> bytes:
+    """The vector tile z/x/y of a stored run's drawn cells (layer ``analysis``; b"" when none), read
+    as the run is (police staff; NotFound if no such run); properties ``cell_id``, ``count``,
+    ``value``, ``z``, ``p``, ``p_fdr``, ``class``, ``quadrant``."""
     run = _stored(session, run_id, viewer)
-    empty = gpd.GeoDataFrame(geometry=[], crs=4326)
-    return HotspotResult(run.id, run.method, empty, run.summary, run.parameters, run.selection, run.created_by,
-                         run.created_at, run.duration_ms).as_json()
+    check_tile(z, x, y, config)
+    return tiles.run_tile(session, run.id, run.method, z, x, y, alpha=ALPHA)
 
 
 def run_brief(run) -> dict:
@@ -206,21 +244,25 @@ def analyst_choices(session: Session, *, viewer: Principal, locale: str | None =
 
 @dataclass(frozen=True)
 class AnalystPage:
-    """What the analyst's page shows: the form's choices, districts and zones, recent runs, a run."""
+    """What the analyst's page shows: the form's choices, districts, recent runs, a run (its map draws
+    the patrol zones and the run's cells from their vector tiles)."""
 
     choices: dict
     districts: gpd.GeoDataFrame
-    patrol_zones: gpd.GeoDataFrame
     recent: list[dict]
-    run: HotspotResult | None
+    run: HotspotResult | None  # without its cells: the map draws them from the run's tiles
+    cells: RunCells | None = None
 
 
 def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = None, limit: int = 1000,
                  recent: int = 8, locale: str | None = None) -> AnalystPage:
-    """Everything the page needs in one session (places named in ``locale``'s language); NotFound
-    when ``run_id`` names no run."""
+    """Everything the page needs in one session (places named in ``locale``'s language); NotFound when
+    ``run_id`` names no run. The run comes without its cells (its map draws them from :func:`run_tile`),
+    with their :class:`RunCells`."""
     choices = analyst_choices(session, viewer=viewer, locale=locale)
-    run = analysis_run(session, run_id, viewer=viewer) if run_id is not None else None
+    run = cells = None
+    if run_id is not None:
+        stored = _stored(session, run_id, viewer)
+        run, cells = _result(stored, gpd.GeoDataFrame(geometry=[], crs=4326)), run_cells(session, stored.id)
     return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit, locale=locale).frame,
-                       layer_features(session, "patrol_zone", viewer=viewer, limit=limit).frame,
-                       list_runs(session, viewer=viewer, limit=recent)["runs"], run)
+                       list_runs(session, viewer=viewer, limit=recent)["runs"], run, cells)

@@ -119,9 +119,10 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
 
 
 def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = (),
-               locale: str | None = None) -> dict[str, LayerPage]:
+               locale: str | None = None, counted: tuple[str, ...] = ()) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read but those in ``skip`` (drawn from vector tiles), for the
-    overview map: at most ``limit`` features each.
+    overview map: at most ``limit`` features each; of the layers in ``counted`` (drawn from vector
+    tiles too, their legend saying how many there are) the count and one feature.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
     ``notified_unit``) holding the referenced row's name, so a map can show names, not ids; names
@@ -132,7 +133,8 @@ def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] 
     for spec in visible_layers(viewer=viewer):
         if spec.name in skip:
             continue
-        page = layer_features(session, spec.name, viewer=viewer, limit=limit, locale=locale)
+        page = layer_features(session, spec.name, viewer=viewer, limit=1 if spec.name in counted else limit,
+                              locale=locale)
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
