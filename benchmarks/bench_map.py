@@ -81,11 +81,11 @@ def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "KUZET_DATABASE_URL": url}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("kuzet")), "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(600):  # a loaded machine boots the workers slowly
         try:
-            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=5)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     proc.terminate()
     raise SystemExit("bench_map: the server did not start")
