@@ -9,7 +9,8 @@ cell is a block of these (an arithmetic shift of the key), so a tile sums at mos
 rows. Statement-level triggers with transition tables keep it equal to ``incident`` on every INSERT
 (COPY and imports too), UPDATE, DELETE and TRUNCATE, one grouped upsert per statement; a cell whose
 count falls to zero is deleted. Keys are upserted in order, so concurrent writers lock cells in the
-same order.
+same order; a writer still holds its cells' rows until it commits, so a single insert into a cell a
+long import has touched waits for that import's commit.
 
 Revision ID: 0018
 Revises: 0014
