@@ -88,9 +88,10 @@ def _widened(size: float, x: int, y: int) -> dict[str, float]:
 def stored_cells_shift(z: int, cell_px: int) -> int | None:
     """How many halvings the stored cells (``CELL_M``) are from the cells of ``cell_px`` at zoom ``z``,
     or None when those cells are no blocks of them: finer than ``CELL_M``, or not a power of two
-    of it. From 16 px a cell's centre is further from the tile than its buffer reaches, so a tile
-    holds whole cells only, as the stored counts give them."""
-    if cell_px < 16 or cell_px & (cell_px - 1):
+    of it. From 16 px a cell's centre is further from the tile than its buffer reaches, and up to
+    256 px (the tile) no cell crosses the tile's edge, so a tile holds whole cells only, as the
+    stored counts give them."""
+    if not 16 <= cell_px <= 256 or cell_px & (cell_px - 1):
         return None
     shift = cell_px.bit_length() - 1 + CELL_LEVEL - 7 - z  # cell_px / 256 of a tile 2 ** (CELL_LEVEL + 1 - z) wide
     return shift if shift >= 0 else None

@@ -122,3 +122,4 @@ def test_only_whole_blocks_of_the_stored_cells_are_read_from_them():
     assert tiles.stored_cells_shift(16, 32) is None  # finer than the stored cells
     assert tiles.stored_cells_shift(11, 24) is None  # no power of two of them
     assert tiles.stored_cells_shift(11, 8) is None  # a neighbour's centre would lie in the buffer
+    assert tiles.stored_cells_shift(11, 512) is None  # a cell wider than the tile
