@@ -2,8 +2,9 @@
 
     PYTHONPATH=. .venv/bin/python benchmarks/bench_map.py [--sizes 10000 100000 1000000] [--seed 7]
         [--server postgresql+psycopg://kuzet@127.0.0.1:5435/kuzet] [--port 5111] [--chromium /usr/bin/chromium]
+        [--prefix kuzet_bench] [--no-peer]
 
-For each size, ``seed.seed_incidents`` makes (or reuses) ``kuzet_bench_<n>_<seed>``, a dispatcher
+For each size, ``seed.seed_incidents`` makes (or reuses) ``<prefix>_<n>_<seed>``, a dispatcher
 ``bench.map`` is added if missing, ``kuzet serve`` serves it, and Debian's headless chromium signs in
 and opens ``/``: "first features" is the time from the navigation's start to the first incident
 feature drawn from the vector tiles, read from the page's performance timeline (kuzet-tiles.js marks
@@ -12,20 +13,34 @@ locator: no eval under the page's CSP), with the page's first byte, its scripts 
 incident tile's request and response beside it. Then 200 tile requests over the city's tiles at zooms
 11–14, every tile fetched once before (warm: database pages cached), give the tile p50/p95.
 Targets: first features < 1 s at 10^6, warm tile p95 < 100 ms, page < 1 MB.
+
+The peer, measured in the same run: folium's ``FastMarkerCluster`` page of the same incidents (every
+point embedded in the page as ``[lat, lon]`` at 6 decimals, clustered in the browser by
+Leaflet.markercluster, the assets vendored in web/static), served as a file by a local HTTP server in
+the same chromium: its page size and the time from the navigation's start to the first marker (or
+cluster) in the map, with ratios to kuzet's tiles.
 """
 from __future__ import annotations
 
 import argparse
+import functools
 import math
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import folium
 import requests
+from branca.element import Element
+from folium.plugins import FastMarkerCluster
 from playwright.sync_api import sync_playwright
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -35,6 +50,9 @@ from geo.access import SYSTEM  # noqa: E402
 from geo.db import make_engine  # noqa: E402
 from geo.db.models import UserAccount  # noqa: E402
 from geo.services.accounts import create_user  # noqa: E402
+from web.maps.assets import localize  # noqa: E402
+
+STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 
 LOGIN, PASSWORD = "bench.map", "bench-map-password-1"
 ZOOMS = (11, 12, 13, 14)
@@ -50,6 +68,24 @@ TIMELINE = """() => {
           tile_end: tiles.length ? Math.min(...tiles.map(e => e.responseEnd)) : NaN,
           first: mark ? mark.startTime : NaN};
 }"""
+
+
+# The peer page marks its first marker (or cluster) added to the map in its performance timeline.
+PEER_MARK = """<script>
+new MutationObserver(function (_m, observer) {
+  if (document.querySelector(".leaflet-marker-icon")) {
+    performance.mark("peer-first-marker");
+    document.body.dataset.peerMarkers = "1";
+    observer.disconnect();
+  }
+}).observe(document.documentElement, {childList: true, subtree: true});
+</script>"""
+PEER_TIMELINE = """() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  const mark = performance.getEntriesByName("peer-first-marker")[0];
+  return {html: nav.responseStart, dom: nav.domContentLoadedEventEnd, first: mark ? mark.startTime : NaN};
+}"""
+PEER_TIMEOUT_S = 180
 
 
 def ensure_user(url: str) -> None:
@@ -81,14 +117,72 @@ def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "KUZET_DATABASE_URL": url}
     proc = subprocess.Popen([str(Path(sys.executable).with_name("kuzet")), "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(200):
+    for _ in range(600):  # a loaded machine boots the workers slowly
         try:
-            requests.get(f"http://127.0.0.1:{port}/login", timeout=1)
+            requests.get(f"http://127.0.0.1:{port}/login", timeout=5)
             return proc
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     proc.terminate()
     raise SystemExit("bench_map: the server did not start")
+
+
+def peer_page(url: str, directory: Path) -> int:
+    """Write folium's FastMarkerCluster page of every incident of ``url`` to ``directory``/peer.html
+    (assets under ``/static``); its size in bytes."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT round(ST_Y(geom)::numeric, 6)::float8, round(ST_X(geom)::numeric, 6)::float8"
+                                 " FROM incident")).all()
+    engine.dispose()
+    minx, miny, maxx, maxy = ALMATY
+    m = folium.Map(location=[(miny + maxy) / 2, (minx + maxx) / 2], zoom_start=11, tiles=None,
+                   maxZoom=18)  # markercluster needs the map's maxZoom (no tile layer gives it)
+    FastMarkerCluster([list(r) for r in rows], callback="function (row) {"
+                      " return L.marker(new L.LatLng(row[0], row[1])); }").add_to(m)
+    figure = m.get_root()
+    figure.header.add_child(Element(PEER_MARK), name="peer_mark")
+    localize(figure, static_url=lambda name: f"/static/{name}")
+    path = directory / "peer.html"
+    m.save(str(path))
+    return path.stat().st_size
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # no line per request
+        pass
+
+
+def serve_peer(directory: Path) -> ThreadingHTTPServer:
+    """A local HTTP server of ``directory`` (the peer page, ``static`` linked to web/static)."""
+    (directory / "static").symlink_to(STATIC)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def measure_peer(url: str, chromium: str) -> dict:
+    """The FastMarkerCluster page of ``url``'s incidents: its size and first marker (NaN: none in
+    ``PEER_TIMEOUT_S``)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        directory = Path(tmp)
+        size = peer_page(url, directory)
+        server = serve_peer(directory)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+                page = browser.new_page(viewport={"width": 1280, "height": 800})
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/peer.html", wait_until="commit",
+                          timeout=PEER_TIMEOUT_S * 1000)
+                try:
+                    page.locator("body[data-peer-markers]").wait_for(state="attached", timeout=PEER_TIMEOUT_S * 1000)
+                    timing = page.evaluate(PEER_TIMELINE)
+                except Exception:  # noqa: BLE001  (a timeout: the page never drew a marker)
+                    timing = {"first": float("nan"), "html": float("nan"), "dom": float("nan")}
+                browser.close()
+        finally:
+            server.shutdown()
+    return {"peer_first_s": timing["first"] / 1000, "peer_dom_s": timing["dom"] / 1000, "peer_kb": size / 1024}
 
 
 def measure(n: int, base: str, chromium: str) -> dict:
@@ -136,10 +230,12 @@ def main() -> None:
     parser.add_argument("--server", default="postgresql+psycopg://kuzet@127.0.0.1:5435/kuzet")
     parser.add_argument("--port", type=int, default=5111)
     parser.add_argument("--chromium", default=os.environ.get("KUZET_CHROMIUM", "/usr/bin/chromium"))
+    parser.add_argument("--prefix", default="kuzet_bench", help="the databases are <prefix>_<n>_<seed>")
+    parser.add_argument("--no-peer", action="store_true", help="skip the FastMarkerCluster page")
     args = parser.parse_args()
     rows = []
     for n in args.sizes:
-        url = seed_incidents(args.server, n, seed=args.seed)
+        url = seed_incidents(args.server, n, seed=args.seed, prefix=args.prefix)
         ensure_user(url)
         proc = serve(url, args.port)
         try:
@@ -147,6 +243,8 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        if not args.no_peer:
+            rows[-1].update(measure_peer(url, args.chromium))
     print(f"{'incidents':>10} {'first features s':>17} {'html s':>7} {'scripts s':>9} {'tile req s':>10}"
           f" {'tile resp s':>11} {'page KB':>8} {'tile p50 ms':>12} {'tile p95 ms':>12} {'largest tile KB':>16}")
     for r in rows:
@@ -156,6 +254,15 @@ def main() -> None:
     print("(times from navigation start: the page's first byte, its scripts run, the first incident tile"
           " requested and received, its first feature drawn)")
     print(f"({rows[0]['tiles']} tiles over the city at zooms {ZOOMS[0]}–{ZOOMS[-1]}, {REQUESTS} warm requests, gzip)")
+    if args.no_peer:
+        return
+    print(f"\n{'incidents':>10} {'peer first markers s':>21} {'peer scripts s':>15} {'peer page KB':>13}"
+          f" {'first: peer / kuzet':>20} {'page: peer / kuzet':>19}")
+    for r in rows:
+        print(f"{r['n']:>10,} {r['peer_first_s']:>21.3f} {r['peer_dom_s']:>15.3f} {r['peer_kb']:>13.0f}"
+              f" {r['peer_first_s'] / r['first_s']:>20.1f} {r['peer_kb'] / r['page_kb']:>19.0f}")
+    print(f"(peer: folium FastMarkerCluster of the same incidents, every point in the page; NaN: no marker"
+          f" in {PEER_TIMEOUT_S} s)")
 
 
 if __name__ == "__main__":

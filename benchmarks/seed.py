@@ -105,18 +105,20 @@ def _migrated(server_url: str, url: str):
     return engine
 
 
-def bench_url(server_url: str, n: int, seed: int) -> str:
+def bench_url(server_url: str, n: int, seed: int, *, prefix: str = "kuzet_bench") -> str:
     """The URL of the benchmark database for ``n`` incidents and ``seed`` on ``server_url``'s server."""
-    return make_url(server_url).set(database=f"kuzet_bench_{n}_{seed}").render_as_string(hide_password=False)
+    if not prefix.replace("_", "").isalnum():
+        raise ValueError(f"a database prefix is letters, digits and _, not {prefix!r}")
+    return make_url(server_url).set(database=f"{prefix}_{n}_{seed}").render_as_string(hide_password=False)
 
 
-def seed_incidents(database_url: str, n: int, *, seed: int = 1) -> str:
+def seed_incidents(database_url: str, n: int, *, seed: int = 1, prefix: str = "kuzet_bench") -> str:
     """Create (if missing), migrate and fill the benchmark database for ``n`` incidents; its URL.
 
     ``database_url`` names the server (any database on it); the benchmark database is
-    ``kuzet_bench_<n>_<seed>``, reused when it already holds exactly ``n`` incidents.
+    ``<prefix>_<n>_<seed>``, reused when it already holds exactly ``n`` incidents.
     """
-    url = bench_url(database_url, n, seed)
+    url = bench_url(database_url, n, seed, prefix=prefix)
     engine = _migrated(database_url, url)
     with engine.begin() as conn:
         have = conn.execute(text("SELECT count(*) FROM incident")).scalar_one()

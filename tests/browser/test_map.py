@@ -93,3 +93,22 @@ def test_the_map_draws_incidents_from_vector_tiles(watched, live_server):
     assert tiles, watched.requests
     assert int(page.locator("body").get_attribute("data-tile-features-incident")) > 0
     assert watched.errors == []
+
+
+def test_the_incident_tiles_are_asked_for_first_and_drawn_above_the_basemap(watched, live_server):
+    page = open_map(watched, live_server)
+    page.locator("body[data-tile-features-incident]").wait_for(timeout=15000)
+    first = {kind: next(i for i, url in enumerate(watched.requests) if f"/tiles/{kind}/" in url)
+             for kind in ("incident", "basemap")}
+    assert first["incident"] < first["basemap"], watched.requests
+    order = page.evaluate(f"""() => {{
+        const map = {FIND_MAP};
+        const z = {{}};
+        map.eachLayer(l => {{
+            for (const kind of ["incident", "basemap"])
+                if (l._url && l._url.includes("/tiles/" + kind + "/")) z[kind] = Number(getComputedStyle(l.getContainer()).zIndex);
+        }});
+        return z;
+    }}""")
+    assert order["basemap"] < order["incident"], order
+    assert watched.errors == []

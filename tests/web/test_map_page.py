@@ -187,3 +187,29 @@ def test_lines_are_never_filled_and_areas_are():
     assert LOOKS["public_place"].style("MultiLineString")["fill"] is False
     assert LOOKS["public_place"].style("Polygon")["fill"] is True
     assert LOOKS["incident"].style("Point")["fill"] is True
+
+
+PRELOAD = re.compile(r'<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]+)">')
+
+
+def test_the_opening_incident_tiles_are_preloaded_and_asked_for_before_the_basemap(client, session):
+    from web.config import settings
+    from web.maps.tiles import opening_tiles
+
+    add(session, "incident", [{"occurred_at": "2026-11-01 21:00", "category": "theft", "source": "police-record"}],
+        [Point(76.93, 43.25)])
+    page = client.get("/").get_data(as_text=True)  # no districts: the map opens at the configured view
+    with client.application.app_context():
+        view = settings().map
+    expected = [f"/tiles/incident/{z}/{x}/{y}.mvt" for z, x, y in opening_tiles(view.center, view.zoom)]
+    assert PRELOAD.findall(page) == expected and 1 <= len(expected) <= 4
+    assert [client.get(url).status_code for url in expected].count(200) >= 1  # the centre's tile holds it
+    # Leaflet asks for a layer's tiles when it is added: the incidents' layer is added first, and the
+    # basemap is drawn under it (zIndex 0) and fetched at low priority.
+    assert page.index("/tiles/incident/{z}/{x}/{y}.mvt") < page.index("/tiles/basemap/{z}/{x}/{y}.mvt")
+    assert 'zIndex: 0, fetchOptions: {priority: "low"}' in page
+
+
+def test_a_map_fitted_to_its_districts_preloads_no_tile(client, filled):
+    page = client.get("/").get_data(as_text=True)
+    assert "fitBounds" in page and PRELOAD.findall(page) == []

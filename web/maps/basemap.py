@@ -34,11 +34,18 @@ def tile_url_template() -> str:
     return url_for("basemap.tile", z=0, x=0, y=0).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
 
 
+# Under every other tile layer whatever the order they were added in (Leaflet's default is 1), and
+# fetched at low priority: the browser hands its few connections to the server to the data first.
+BELOW = 0
+
+
 def vector_options() -> str:
-    """VectorGrid's options as a JavaScript object: canvas tiles, the styles, the attribution."""
+    """VectorGrid's options as a JavaScript object: canvas tiles, the styles, the attribution, under
+    the other tile layers and fetched after them."""
     styles = ", ".join([f"{json.dumps(name)}: {json.dumps(style)}" for name, style in STYLES.items()]
                        + [f'"streets": {STREETS_STYLE}'])
     return ("{rendererFactory: L.canvas.tile, interactive: false, maxNativeZoom: 18, maxZoom: 20, "
+            f'zIndex: {BELOW}, fetchOptions: {{priority: "low"}}, '
             f"attribution: {json.dumps(ATTRIBUTION)}, vectorTileLayerStyles: {{{styles}}}}}")
 
 
@@ -46,7 +53,8 @@ def add_basemap(m: folium.Map, *, tiles_url: str = "", tiles_attribution: str = 
     """Put the basemap under ``m`` (not in the layer control): the configured raster tiles when
     ``tiles_url`` is set, kuzet's own vector basemap otherwise."""
     if tiles_url:
-        folium.TileLayer(tiles=tiles_url, attr=tiles_attribution, name=_("Basemap"), control=False).add_to(m)
+        folium.TileLayer(tiles=tiles_url, attr=tiles_attribution, name=_("Basemap"), control=False,
+                         z_index=BELOW).add_to(m)
         return
     grid = VectorGridProtobuf(tile_url_template(), name=_("Basemap"), options=vector_options(), overlay=False,
                               control=False).add_to(m)

@@ -20,7 +20,7 @@ from .basemap import add_basemap
 from .assets import UnknownAsset, external_links, localize
 from .legend import Legend, LegendEntry
 from .nonce import with_nonce
-from .tiles import tile_overlay
+from .tiles import opening_tiles, preload_tiles, tile_overlay
 from .looks import AREA_ORDER, LOOKS, PLACES, STATIONS, STREETS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
 
 # The overview's layers drawn from their vector tiles, which grow with the data (many zones, places,
@@ -59,12 +59,14 @@ class MapParts:
     script: Markup
 
 
-def base_map(options: MapOptions) -> folium.Map:
+def base_map(options: MapOptions, *, basemap: bool = True) -> folium.Map:
     """A map at the configured centre and zoom, drawn on canvas, without folium's CDN tiles; the
-    basemap under it (not in the layer control): kuzet's own, or the configured raster tiles."""
+    basemap under it (not in the layer control): kuzet's own, or the configured raster tiles
+    (``basemap`` false: added later by the caller, with :func:`add_basemap`)."""
     m = folium.Map(location=list(options.center), zoom_start=options.zoom, tiles=None, prefer_canvas=True,
                    control_scale=True, font_size="0.85rem")
-    add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
+    if basemap:
+        add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
     return m
 
 
@@ -121,8 +123,11 @@ def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bo
 def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tiles: int | None = None) -> folium.Map:
     """A folium map with one overlay per layer in ``pages`` (stations and synthetic incidents apart) and
     a legend; a layer the viewer may not read is simply not in ``pages``. ``incident_tiles`` (the zoom
-    from which tiles hold points) draws the incidents from their vector tiles instead."""
-    m = base_map(options)
+    from which tiles hold points) draws the incidents from their vector tiles instead, their layer
+    created before the basemap: a tile layer asks for its tiles when it is added, and the browser's
+    six connections to the server then carry the incident tiles first (the basemap is drawn under
+    them all the same, at a lower zIndex)."""
+    m = base_map(options, basemap=incident_tiles is None)
     entries: list[LegendEntry] = []
     if any(name in pages for name in TILED):
         folium.map.CustomPane(LAYER_PANE, z_index=450, pointer_events=False).add_to(m)
@@ -143,6 +148,7 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
     if incident_tiles is not None:
         _incident_tiles(m, incident_tiles, entries)
+        add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
     elif "incident" in pages:
         _incidents(m, pages["incident"], options, entries)
     Legend(_("Layers"), entries).add_to(m)
@@ -151,6 +157,10 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
     if not districts.empty:
         minx, miny, maxx, maxy = districts.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
+    elif incident_tiles is not None:
+        # The map opens at the configured centre and zoom: the incident tiles there are known
+        # before any script runs (fitted to the districts, the view depends on the window).
+        preload_tiles(m, "incident", opening_tiles(options.center, options.zoom))
     return m
 
 

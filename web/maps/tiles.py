@@ -4,6 +4,7 @@ URL and a few labels, never the features, so its size does not grow with the dat
 from __future__ import annotations
 
 import json
+import math
 
 import folium
 from branca.element import JavascriptLink, MacroElement
@@ -69,3 +70,42 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
                                   name="kuzet_tiles_js")
     TileBehaviour(grid, config).add_to(m)
     return grid
+
+
+def opening_tiles(center: tuple[float, float], zoom: int, *, half_px: int = 128) -> list[tuple[int, int, int]]:
+    """The tiles (z, x, y) within ``half_px`` screen pixels of a map's centre (lat, lon) at ``zoom``:
+    shown by any map at least twice ``half_px`` wide and high that opens there (Leaflet's spherical
+    Mercator, 256-pixel tiles), the centre's own first."""
+    lat, lon = center
+    world = 256 * 2 ** zoom
+    px = (lon + 180) / 360 * world
+    py = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * world
+
+    def span(p: float) -> range:
+        return range(max(0, int((p - half_px) // 256)), min(2 ** zoom - 1, int((p + half_px) // 256)) + 1)
+
+    tiles = [(zoom, x, y) for x in span(px) for y in span(py)]
+    return sorted(tiles, key=lambda t: (t[1] != int(px // 256) or t[2] != int(py // 256), t))
+
+
+class TilePreload(MacroElement):
+    """``<link rel="preload" as="fetch">`` in the page's head for tiles the map asks for first: the
+    browser fetches them while the page's scripts load, and VectorGrid's own ``fetch`` of the same
+    URL (same origin, same credentials) takes the preloaded response."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        {% for url in this.urls %}<link rel="preload" as="fetch" crossorigin="anonymous" href="{{ url|e }}">
+        {% endfor %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, urls: list[str]) -> None:
+        super().__init__()
+        self._name = "TilePreload"
+        self.urls = urls
+
+
+def preload_tiles(m: folium.Map, layer: str, tiles: list[tuple[int, int, int]]) -> None:
+    """Preload layer ``layer``'s tiles ``tiles`` (z, x, y) in ``m``'s page."""
+    TilePreload([url_for("tiles.tile", layer=layer, z=z, x=x, y=y) for z, x, y in tiles]).add_to(m)

@@ -4,12 +4,12 @@ from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
 from .basemap import BASEMAP_KINDS, BasemapFeature
 from .network import StreetSegment
-from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropField, District, Event, Formation, ImportBatch, Incident, Pasture,
+from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropField, District, Event, Formation, ImportBatch, Incident, IncidentCell, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["ApiToken", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident",
+__all__ = ["ApiToken", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea", "StreetSegment"]

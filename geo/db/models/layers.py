@@ -176,6 +176,18 @@ class Incident(Created, Base):
                                           Computed("ST_Y(ST_Transform(geom, 3857))", persisted=True))
 
 
+class IncidentCell(Base):
+    """How many incidents lie in one square of ``geo.db.tiles.CELL_M`` metres of EPSG:3857, keyed by
+    ``floor(merc_x / CELL_M)``, ``floor(merc_y / CELL_M)``: kept equal to ``incident`` by the
+    database's triggers (migration 0018), read by the incident tiles below the points zoom."""
+
+    __tablename__ = "incident_cell"
+    __table_args__ = (CheckConstraint("count >= 0", name="incident_cell_count_not_negative"),)
+    ix: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    iy: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(Integer)
+
+
 class AnalysisArea(Created, Base):
     """A polygon of an imported set (census blocks, ...) that hot spot runs can count incidents into."""
 
