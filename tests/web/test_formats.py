@@ -61,7 +61,7 @@ def test_the_analysis_page_shows_a_runs_time_in_almaty_not_utc(connection, sessi
     assert shown[2] == local.strftime("%d.%m.%Y %H:%M")
     assert utc.strftime("%H:%M") not in shown[2] and utc.strftime("%Y-%m-%d %H:%M") not in html
     # numbers with the Russian decimal comma: the run's seconds, the z of the hot spots
-    assert re.search(r"· \d+,\d\d s", html)
+    assert re.search(r"· \d+,\d\d с", html)  # seconds, in Russian "с"
     assert re.search(r"<td>-?\d+,\d\d</td>", html)
     assert not re.search(r"<td>-?\d+\.\d\d</td>", html)
 
