@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 from geo.errors import Conflict, Forbidden, InvalidInput, KuzetError, NotFound, RuleViolation
 
 from .config import settings
+from .formats import format_number
 from .messages import localised
 
 STATUS = {NotFound: 404, Forbidden: 403, InvalidInput: 400, Conflict: 409, RuleViolation: 422}
@@ -97,7 +98,7 @@ def handle_too_large(error: RequestEntityTooLarge):
     """413 naming the limit (the ``MAX_CONTENT_LENGTH`` setting); nothing was read or stored."""
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
     message = _("The request body is larger than the %(limit)s bytes this server accepts; "
-                "send less (a simpler geometry, fewer items).", limit=f"{limit:,}")
+                "send less (a simpler geometry, fewer items).", limit=format_number(limit))
     if wants_json():
         return jsonify(error_body(413, message, "too-large")), 413
     return error_page(413, message)

@@ -23,7 +23,7 @@ from markupsafe import escape
 from geo.layers import LAYERS
 from geo.services import AnalystPage, HotspotResult, RunCells
 
-from ..formats import format_number, format_scientific
+from ..formats import format_number
 from ..maps import frames
 from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
@@ -49,6 +49,11 @@ class AnalysisMap:
     map: folium.Map
     drawn: str
     result: str | None
+
+
+def _metres(value: float) -> str:
+    """A length in metres as the locale writes it, with a decimal only when it has one."""
+    return format_number(value, 0 if float(value).is_integer() else 1)
 
 
 class CellBehaviour(MacroElement):
@@ -97,7 +102,7 @@ def _footer(run: HotspotResult, hidden: int, hidden_text: str) -> str:
     if hidden:
         parts.append(hidden_text % {"n": f"{hidden:,}"})
     if run.summary.get("islands"):
-        parts.append(_("%(n)s cells without neighbours (islands) excluded.", n=f"{run.summary['islands']:,}"))
+        parts.append(_("%(n)s cells without neighbours (islands) excluded.", n=format_number(run.summary['islands'])))
     return " ".join(parts)
 
 
@@ -135,8 +140,8 @@ def _density(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridPr
     density = run.summary.get("density", {})
     Legend(_("Kernel density (incidents per km²)"), entries[::-1],
            footer=_("%(kernel)s kernel, bandwidth %(bw)s m, cells of %(cell)s m; below the first band not drawn.",
-                    kernel=density.get("kernel", ""), bw=f"{density.get('bandwidth_m', 0):g}",
-                    cell=f"{density.get('cell_size_m', 0):g}")).add_to(m)
+                    kernel=density.get("kernel", ""), bw=_metres(density.get('bandwidth_m', 0)),
+                    cell=_metres(density.get('cell_size_m', 0)))).add_to(m)
     if not cells.total:
         return None
     # band n (in the summary's order) is stored as cell n; the tiles simplify it to their grid

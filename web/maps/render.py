@@ -15,6 +15,7 @@ from geo.services import LayerPage
 from geo.settings import Settings
 
 from ..geojson import feature_collection
+from ..formats import format_number
 from . import frames
 from .basemap import add_basemap
 from .assets import UnknownAsset, external_links, localize
@@ -106,12 +107,12 @@ def overlay(m: folium.Map, frame: gpd.GeoDataFrame, look: Look, title: str, *,
 
 def _detail(shown: int, matched: int | None) -> str:
     if matched is None:
-        return _("%(shown)s shown (feature limit reached)", shown=f"{shown:,}")
+        return _("%(shown)s shown (feature limit reached)", shown=format_number(shown))
     if matched == 0:
         return _("no features")
     if shown < matched:
-        return _("%(shown)s of %(matched)s shown", shown=f"{shown:,}", matched=f"{matched:,}")
-    return f"{matched:,}"
+        return _("%(shown)s of %(matched)s shown", shown=format_number(shown), matched=format_number(matched))
+    return format_number(matched)
 
 
 def _entry(look: Look, title: str, shown: int, matched: int | None, *, point: bool,
