@@ -96,7 +96,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
                               access_log=str(config["ACCESS_LOG"])),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
-        locale=str(config["LOCALE"]),
+        locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
     )
 

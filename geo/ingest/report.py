@@ -73,8 +73,8 @@ def report(message: Message | str, errors: list[RowError], notes: list[Message |
         rows = len({e.row for e in errors})
         counts = [Message("report.problems-by-reason",
                           NP_("%(problems)s problems in %(num)d row, by reason:",
-                              "%(problems)s problems in %(rows)s rows, by reason:"),
-                          num=rows, rows=format(rows, ","), problems=format(len(errors), ",")).render(translations)]
+                              "%(problems)s problems in %(num)d rows, by reason:"),
+                          num=rows, problems=format(len(errors), ",")).render(translations)]
         counts += [f"  {n:,} × {reason}" for n, reason in reason_counts(errors, translations)]
     return Report([render(message, translations)] + [f"  {render(note, translations)}" for note in notes],
                   ["  " + e.line(translations) for e in errors], counts)
