@@ -64,7 +64,7 @@ def test_gi_star_on_the_demo_draws_a_choropleth_with_a_legend_naming_confidence_
     page.wait_for_load_state("networkidle")
     box = page.locator(".folium-map").bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2 + 1, box["y"] + box["height"] / 2 + 1)
-    tip = page.locator(".leaflet-tooltip", has_text="Hot spot, 99 % confidence")
+    tip = page.locator(".leaflet-tooltip", has_text="Hot spot, confidence 99 %")
     tip.wait_for(timeout=10_000)
     assert "Incidents: " in tip.inner_text() and "p after FDR: " in tip.inner_text()
     assert page.locator("figure.chart rect").count() > 30  # one bar per day of the demo's months

@@ -22,6 +22,13 @@ def _tiles(page, url: str) -> list[tuple[int, int]]:
     page.on("response", lambda r: answers.append(r) if "/tiles/basemap/" in r.url else None)
     page.goto(url, wait_until="networkidle")
     page.locator(".leaflet-tile-pane canvas").first.wait_for(state="attached")
+    # the basemap is fetched after the data layers' tiles, at low priority: on a busy machine the
+    # network can fall idle before its first requests, so wait for them (up to 20 s) and their end
+    for _ in range(80):
+        if len(answers) >= 4:
+            break
+        page.wait_for_timeout(250)
+    page.wait_for_load_state("networkidle")
     return [(r.status, int(r.headers.get("content-length", 0))) for r in answers]
 
 
