@@ -140,6 +140,68 @@ def outside(watched) -> list[str]:
     return [url for url in watched.requests if not url.startswith("data:") and urlsplit(url).hostname != "127.0.0.1"]
 
 
+def _cancel(assignment_id: int) -> None:
+    engine = make_engine(DEMO_URL)
+    try:
+        with Session(engine) as session:
+            services.cancel_assignment(session, assignment_id, actor=SYSTEM, reason="browser test")
+            session.commit()
+    finally:
+        engine.dispose()
+
+
+def _stored_locale(login: str, value: str | None) -> None:
+    engine = make_engine(DEMO_URL)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE user_account SET locale = :v WHERE login = :login"), {"v": value, "login": login})
+    finally:
+        engine.dispose()
+
+
+def test_in_kazakh_the_dispatcher_proposes_an_assignment_and_in_russian_reads_a_violation(browser, live_server, plan):
+    """(First: it gives back the formation it books.) The real catalogues: the dispatcher's page switched to қаз completes an assignment and says so in
+    Kazakh; switched to ru, a rule of the Order refuses a formation in Russian and stores nothing."""
+    from tests.browser.conftest import watch
+
+    context, w = watch(browser, live_server, "admin")
+    try:
+        page = open_dispatch(w, live_server, plan.day)
+        page.locator(".locale-switch button[value=kk]").click()
+        page.locator("html[lang=kk]").wait_for(state="attached")
+        page.wait_for_selector(".leaflet-draw-toolbar")
+        assert f"date={plan.day.isoformat()}" in page.url  # the switch came back to the same day
+        click_at(page, plan.lat, plan.lon)
+        ready(page, plan.name)
+        page.locator("#formations li.eligible input").first.wait_for()
+        page.locator(f"#officers input[value='{plan.officer_id}']").check()
+        before = assignment_ids(page)
+        page.locator("#propose").click()
+        page.locator("#outcome.ok").wait_for()
+        assert "тағайындау ұсынылды" in page.locator("#outcome").inner_text()
+        created = [i for i in assignment_ids(page) if i not in before]
+        assert len(created) == 1
+
+        page.locator(".locale-switch button[value=ru]").click()
+        page.locator("html[lang=ru]").wait_for(state="attached")
+        page.wait_for_selector(".leaflet-draw-toolbar")
+        click_at(page, plan.lat, plan.lon)
+        ready(page, plan.name)
+        stored = assignment_ids(page)
+        page.locator("#formations li[data-codes~='formation-notified'] input").first.check()
+        page.locator("#propose").click()
+        violation = page.locator("#violations li[data-code='formation-notified']")
+        violation.wait_for()
+        assert "не уведомило территориальный орган внутренних дел" in violation.inner_text()
+        assert assignment_ids(page) == stored  # nothing more was stored
+        assert errors(w, refused=(422,)) == []
+        assert outside(w) == []
+        _cancel(created[0])  # the formation is free again for the tests after this one
+    finally:
+        context.close()
+        _stored_locale("admin", None)  # the other tests read English
+
+
 def test_the_dispatcher_proposes_an_assignment_and_then_sees_a_violation(watched, live_server, plan):
     page = open_dispatch(watched, live_server, plan.day)
     click_at(page, plan.lat, plan.lon)
@@ -265,52 +327,3 @@ def test_the_supervisor_confirms_a_proposal_of_their_jurisdiction(watched, live_
     assert errors(watched) == []
     assert outside(watched) == []
 
-
-def _stored_locale(login: str, value: str | None) -> None:
-    engine = make_engine(DEMO_URL)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("UPDATE user_account SET locale = :v WHERE login = :login"), {"v": value, "login": login})
-    finally:
-        engine.dispose()
-
-
-def test_in_kazakh_the_dispatcher_proposes_an_assignment_and_in_russian_reads_a_violation(browser, live_server, plan):
-    """The real catalogues: the dispatcher's page switched to қаз completes an assignment and says so in
-    Kazakh; switched to ru, a rule of the Order refuses a formation in Russian and stores nothing."""
-    from tests.browser.conftest import watch
-
-    context, w = watch(browser, live_server, "admin")
-    try:
-        page = open_dispatch(w, live_server, plan.day)
-        page.locator(".locale-switch button[value=kk]").click()
-        page.locator("html[lang=kk]").wait_for(state="attached")
-        page.wait_for_selector(".leaflet-draw-toolbar")
-        assert f"date={plan.day.isoformat()}" in page.url  # the switch came back to the same day
-        click_at(page, plan.lat, plan.lon)
-        ready(page, plan.name)
-        page.locator("#formations li.eligible input").first.wait_for()
-        page.locator(f"#officers input[value='{plan.officer_id}']").check()
-        before = assignment_ids(page)
-        page.locator("#propose").click()
-        page.locator("#outcome.ok").wait_for()
-        assert "тағайындау ұсынылды" in page.locator("#outcome").inner_text()
-        assert len([i for i in assignment_ids(page) if i not in before]) == 1
-
-        page.locator(".locale-switch button[value=ru]").click()
-        page.locator("html[lang=ru]").wait_for(state="attached")
-        page.wait_for_selector(".leaflet-draw-toolbar")
-        click_at(page, plan.lat, plan.lon)
-        ready(page, plan.name)
-        stored = assignment_ids(page)
-        page.locator("#formations li[data-codes~='formation-notified'] input").first.check()
-        page.locator("#propose").click()
-        violation = page.locator("#violations li[data-code='formation-notified']")
-        violation.wait_for()
-        assert "не уведомило территориальный орган внутренних дел" in violation.inner_text()
-        assert assignment_ids(page) == stored  # nothing more was stored
-        assert errors(w, refused=(422,)) == []
-        assert outside(w) == []
-    finally:
-        context.close()
-        _stored_locale("admin", None)  # the other tests read English
