@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, ReportCategory, values
+from .messages import N_
 
 FieldType = Literal["text", "int", "bigint", "float", "bool", "date", "datetime", "ref", "point"]
 
@@ -78,35 +79,35 @@ LAYERS: dict[str, LayerSpec] = {
     spec.name: spec
     for spec in (
         LayerSpec(
-            "district", "Districts", "MultiPolygon",
+            "district", N_("Districts"), "MultiPolygon",
             (UNIQUE_NAME, Field("name_ru"), Field("name_kk"), Field("kato"), Field("city")),
         ),
         LayerSpec(
-            "police_unit", "Police units", "MultiPolygon",
+            "police_unit", N_("Police units"), "MultiPolygon",
             (UNIQUE_NAME, Field("district", "ref", ref="district"), Field("station", "point", tooltip=False),
              Field("phone")),
             geometry_column="jurisdiction",
         ),
         LayerSpec(
-            "public_place", "Public places", "Geometry",
+            "public_place", N_("Public places"), "Geometry",
             (NAME, Field("kind", required=True, choices=values(PublicPlaceKind)), Field("osm_id"), *NAMES_IN),
             item="8.1",
         ),
-        LayerSpec("pasture", "Pastures", "MultiPolygon", (NAME, Field("osm_id"), *NAMES_IN), item="8.5"),
-        LayerSpec("crop_field", "Crop fields", "MultiPolygon",
+        LayerSpec("pasture", N_("Pastures"), "MultiPolygon", (NAME, Field("osm_id"), *NAMES_IN), item="8.5"),
+        LayerSpec("crop_field", N_("Crop fields"), "MultiPolygon",
                   (NAME, Field("crop"), Field("osm_id"), *NAMES_IN), item="8.6"),
         LayerSpec(
-            "campus", "Educational institutions", "MultiPolygon",
+            "campus", N_("Educational institutions"), "MultiPolygon",
             (NAME, Field("kind", required=True, choices=values(CampusKind)),
              Field("buffer_m", "float", minimum=0), Field("osm_id"), *NAMES_IN),
             item="8.7",
         ),
         LayerSpec(
-            "patrol_zone", "Patrol zones", "Polygon",
+            "patrol_zone", N_("Patrol zones"), "Polygon",
             (NAME, Field("police_unit", "ref", ref="police_unit"), Field("note")),
         ),
         LayerSpec(
-            "event", "Events", "Polygon",
+            "event", N_("Events"), "Polygon",
             (NAME, Field("kind", required=True, choices=values(EventKind)),
              Field("starts_at", "datetime", required=True), Field("ends_at", "datetime", required=True),
              Field("expected_attendance", "int", required=True, minimum=0),
@@ -114,7 +115,7 @@ LAYERS: dict[str, LayerSpec] = {
             item="8.1", ordered=(("starts_at", "ends_at"),),
         ),
         LayerSpec(
-            "formation", "Formations", "MultiPolygon",
+            "formation", N_("Formations"), "MultiPolygon",
             (NAME, Field("base_type", required=True, choices=values(FormationBase)),
              Field("base_address"), Field("notified_unit", "ref", ref="police_unit"),
              Field("notified_on", "date"), Field("notification_ref")),
@@ -122,14 +123,14 @@ LAYERS: dict[str, LayerSpec] = {
             geometry_column="home_area",
         ),
         LayerSpec(
-            "incident", "Incidents", "Point",
+            "incident", N_("Incidents"), "Point",
             (Field("occurred_at", "datetime", required=True), Field("reported_at", "datetime"),
              Field("category", required=True), Field("description"),
              Field("source", choices=values(IncidentSource), default=IncidentSource.IMPORT.value),
              Field("external_id"), Field("weight", "float", minimum=0)),
         ),
         LayerSpec(
-            "analysis_area", "Analysis areas", "MultiPolygon",
+            "analysis_area", N_("Analysis areas"), "MultiPolygon",
             (NAME, Field("external_id"), Field("set_name", required=True)),
         ),
     )
@@ -139,7 +140,7 @@ LAYERS: dict[str, LayerSpec] = {
 # Streets the planner routes along. A file's lines replace the stored segments inside the convex
 # hull of its lines (geo.services.layers.streets); multi-part lines are stored part by part.
 STREETS = LayerSpec(
-    "street_segment", "Streets", "LineString",
+    "street_segment", N_("Streets"), "LineString",
     (Field("name"), Field("highway"), Field("one_way", "bool"), Field("speed_kmh", "float", above=0),
      Field("osm_id", "bigint"), *NAMES_IN),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 
 from geo import services
 
@@ -21,7 +22,7 @@ GEOJSON = "application/geo+json"
 def list_layers():
     """The layers the signed-in user may read, with their fields and geometry type."""
     return jsonify({"layers": [
-        {"name": s.name, "title": s.title, "geometry": s.geometry, "item": s.item,
+        {"name": s.name, "title": _(s.title), "geometry": s.geometry, "item": s.item,
          "fields": [f.name for f in s.fields],
          "href": url_for("api.layer_items", layer=s.name, _external=False),
          "links": [{"rel": "items", "type": GEOJSON,

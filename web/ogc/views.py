@@ -77,11 +77,11 @@ def conformance():
 
 def _collection(spec: LayerSpec) -> dict:
     extent = oapif.collection_extent(get_session(), spec, viewer=current_principal())
-    links = [_link("self", url_for("ogc.collection", name=spec.name, _external=True), title=spec.title),
-             _link("items", url_for("ogc.items", name=spec.name, _external=True), GEOJSON, spec.title),
+    links = [_link("self", url_for("ogc.collection", name=spec.name, _external=True), title=_(spec.title)),
+             _link("items", url_for("ogc.items", name=spec.name, _external=True), GEOJSON, _(spec.title)),
              _link("http://www.opengis.net/def/rel/ogc/1.0/queryables",
                    url_for("ogc.queryables", name=spec.name, _external=True), SCHEMA, _("Queryables"))]
-    described = {"id": spec.name, "title": spec.title, "itemType": "feature", "links": links,
+    described = {"id": spec.name, "title": _(spec.title), "itemType": "feature", "links": links,
                  "crs": list(oapif.SUPPORTED_CRS), "storageCrs": oapif.CRS84}
     if extent is not None:
         described["extent"] = {"spatial": {"bbox": [list(extent)], "crs": oapif.CRS84}}
@@ -120,7 +120,7 @@ def queryables(name: str):
                                        else "primary-interval-end")}
     response = jsonify({"$schema": "https://json-schema.org/draft/2019-09/schema",
                         "$id": url_for("ogc.queryables", name=name, _external=True),
-                        "type": "object", "title": spec.title, "properties": properties,
+                        "type": "object", "title": _(spec.title), "properties": properties,
                         "additionalProperties": False})
     response.mimetype = SCHEMA
     return response

@@ -16,6 +16,7 @@ from threading import Lock
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from geo import services
 from geo.errors import InvalidInput
@@ -115,9 +116,9 @@ def tilejson(layer: str):
     described = services.tile_layer(get_session(), layer, viewer=current_principal())
     template = url_for("tiles.tile", layer=layer, z=0, x=0, y=0, _external=True).replace("/0/0/0.mvt",
                                                                                          "/{z}/{x}/{y}.mvt")
-    doc = {"tilejson": "3.0.0", "name": described.title, "scheme": "xyz", "tiles": [template],
+    doc = {"tilejson": "3.0.0", "name": _(described.title), "scheme": "xyz", "tiles": [template],
            "minzoom": config.min_zoom, "maxzoom": config.max_zoom,
-           "vector_layers": [{"id": described.name, "description": described.title,
+           "vector_layers": [{"id": described.name, "description": _(described.title),
                               "fields": described.fields, "minzoom": config.min_zoom, "maxzoom": config.max_zoom}]}
     if described.bounds is not None:
         doc["bounds"] = list(described.bounds)

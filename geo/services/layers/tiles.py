@@ -83,7 +83,7 @@ def tile_layer(session, name: str, *, viewer: Principal) -> TileLayer:
     """What the TileJSON document of layer ``name`` says (Forbidden/NotFound as its tiles)."""
     spec, _visible = _layer(name, viewer)
     if spec is None:
-        title, fields = "Field reports", tiles.REPORT_FIELDS
+        title, fields = N_("Field reports"), tiles.REPORT_FIELDS
     else:
         title, fields = spec.title, tiles.layer_fields(spec)
     return TileLayer(name, title, dict(fields), tiles.layer_bounds(session, name, spec), name in tiles.COUNTED)
