@@ -51,7 +51,8 @@ def metric_crs(epsg) -> CRS:
                                    N_("EPSG:%(epsg)s is not a known coordinate reference system"),
                                    epsg=epsg)) from None
     if not crs.is_projected:
-        kind = "geographic, in degrees" if crs.is_geographic else "not a projected CRS"
+        kind = (Message("crs.kind-geographic", N_("geographic, in degrees")) if crs.is_geographic
+                else Message("crs.kind-not-projected", N_("not a projected CRS")))
         raise InvalidInput(Message("crs.epsg-choose-projected",
                                    N_("EPSG:%(epsg)s (%(crs_name)s) is %(kind)s; choose a projected CRS in metres, "
                                       "such as a UTM zone"),

@@ -33,7 +33,7 @@ from ...analysis.selection import hour_band_mask
 from ...crs import metric_crs
 from ...domain import DEFAULT_TIMEZONE, INT_MAX, IncidentSource, values
 from ...errors import InvalidInput
-from ...messages import N_, Message
+from ...messages import N_, Message, Text
 from ...times import within_years
 
 METHODS = ("gi_star", "local_moran", "kde")
@@ -175,7 +175,8 @@ def _number(value, name: str, lo: float, hi: float) -> float:
         raise InvalidInput(Message("options.number", N_("%(name)s must be a number"), name=name))
     above = value > lo if lo == 0 else value >= lo  # a lower bound of 0 is exclusive: no 0 m bandwidth
     if not (above and value <= hi):
-        low = f"more than {lo:g}" if lo == 0 else f"at least {lo:g}"
+        low = (Message("options.more-than", N_("more than %(lo)s"), lo=f"{lo:g}") if lo == 0
+               else Message("options.at-least", N_("at least %(lo)s"), lo=f"{lo:g}"))
         raise InvalidInput(Message("options.most-got",
                                    N_("%(name)s must be %(low)s and at most %(hi)g, got %(value)g"),
                                    name=name, low=low, hi=hi, value=value))
@@ -387,3 +388,14 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
     return Parameters(method, aggregation, cell, neighbours, distance, weights, permutations,
                       seed if permutations else None, crs=crs, origin=origin, extent=extent,
                       weight_field=weight_field, area_set=area_set)
+
+
+def area_kind(kind: str) -> Message:
+    """An area kind as users say it, in their language (``kind`` itself for one not named here)."""
+    if kind == "district":
+        return Message("area-kind.district", N_("district"))
+    if kind == "patrol_zone":
+        return Message("area-kind.patrol-zone", N_("patrol zone"))
+    if kind == "analysis_area":
+        return Message("area-kind.analysis-area", N_("analysis area"))
+    return Text("area-kind.other", kind.replace("_", " "))

@@ -29,7 +29,7 @@ from ...messages import N_, Message
 from ...progress import ProgressFactory, silent
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
 from . import statistics
-from .options import Area, Parameters, Selection
+from .options import Area, Parameters, Selection, area_kind
 from ..layers.zones import polygon_from_geojson
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
@@ -178,7 +178,7 @@ def resolve_area(session: Session, area: Area | None, max_vertices: int = ZoneLi
         return {"kind": "polygon"}, polygon
     found = db.area_geometry(session, area.kind, area.id)
     if found is None:
-        label = area.kind.replace("_", " ")
+        label = area_kind(area.kind)
         raise InvalidInput(Message("run.there-no-id",
                                    N_("there is no %(label)s with id %(area_id)s"),
                                    label=label, area_id=area.id))

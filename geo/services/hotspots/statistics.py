@@ -34,7 +34,7 @@ from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
 from ...messages import N_, Message
-from .options import GRIDS, Parameters
+from .options import GRIDS, Parameters, area_kind
 
 MIN_CELLS = 9  # fewer cells cannot hold a cluster and its surroundings
 MAX_GRID_CELLS = 250_000  # a run stays interactive and its cells storable in about a second
@@ -145,10 +145,10 @@ def _counted(session: Session, chosen: aggregate.SelectionFilter, totals: aggreg
             raise InvalidInput(Message("statistics.there-no-set-analysis",
                                        N_("there is no set of analysis areas called %(area_set)r; sets: %(known)s"),
                                        area_set=params.area_set, known=known))
-        label = f"analysis area ({params.area_set})"
+        label = Message("statistics.area-set-label", N_("analysis area (%(area_set)s)"), area_set=params.area_set)
     else:
         polygons = db.area_polygons(session, params.aggregation, within=area)
-        label = params.aggregation.replace("_", " ")
+        label = area_kind(params.aggregation)
     if len(polygons) < 4:
         raise InvalidInput(Message("statistics.only-polygon-meet",
                                    N_("only %(count)s %(label)s polygon(s) meet this area; hot spots need at least "
