@@ -64,6 +64,7 @@ def translated_server(demo_app, tmp_path_factory):
 def switch_to(page, label: str, locale: str) -> None:
     page.locator(".locale-switch button", has_text=label).click()
     page.locator(f"html[lang={locale}]").wait_for(state="attached")
+    page.wait_for_load_state("load")  # the page's scripts (i18n.js) have run
 
 
 def test_clicking_the_switch_brings_the_page_back_in_that_language(browser, translated_server):
@@ -82,6 +83,7 @@ def test_clicking_the_switch_brings_the_page_back_in_that_language(browser, tran
         assert page.locator('.locale-switch button[aria-pressed="true"]').inner_text() == "қаз"
 
         sign_in(page, translated_server, LOGIN)  # the cookie carries the anonymous choice on
+        page.wait_for_load_state("load")  # sign_in returns once the URL changed, before the scripts ran
         assert page.locator("html").get_attribute("lang") == "kk"
         assert page.evaluate("() => gettext('Confirm')") == TRANSLATED["kk"]["Confirm"]
 
