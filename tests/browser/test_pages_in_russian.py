@@ -15,13 +15,15 @@ from tests.conftest import TEST_PASSWORD
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["/", "/dispatch", "/dispatch/plan", "/supervise", "/supervise/reports", "/analysis", "/reports",
          "/reports/new", "/downloads", "/account/tokens", "/quarterly", "/audit", "/no/such/page"]
-SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+# scripts, and the audit log's stored records (<pre>: JSON as it was written, data not interface)
+SCRIPT = re.compile(r"<(script|style|pre)\b.*?</\1>", re.S | re.I)
 TAG = re.compile(r"<[^>]+>")
 ATTRIBUTES = re.compile(r'\b(?:title|placeholder|aria-label|alt)="([^"]*)"')
 
 
 def shown_text(page: str) -> str:
-    """The text a reader sees (and hears): text nodes and the labelling attributes, scripts left out."""
+    """The text a reader sees (and hears): text nodes and the labelling attributes, scripts and
+    stored records left out."""
     body = SCRIPT.sub(" ", page)
     words = [TAG.sub(" ", body), *ATTRIBUTES.findall(body)]
     return " ".join(html.unescape(" ".join(words)).split())
