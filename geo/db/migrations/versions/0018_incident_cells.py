@@ -17,39 +17,65 @@ Revises: 0016
 Create Date: 2026-12-02
 """
 from alembic import op
+from psycopg import sql
 
 revision = "0018"
 down_revision = "0016"
 branch_labels = None
 depends_on = None
 
-# HALF_WORLD (geo.db.tiles) / 2**17: the same double the tile statement divides by.
-CELL = "(20037508.342789244::double precision / 131072)"
-KEY = f"floor(merc_x / {CELL})::integer AS ix, floor(merc_y / {CELL})::integer AS iy"
+# The cell's side is HALF_WORLD (geo.db.tiles) / 2**17, the same double the tile statement divides by;
+# one SQL function holds it, so every statement below is fixed text (a trigger's body takes no
+# bound parameters).
+CELL_SIZE = """
+    CREATE FUNCTION kuzet_incident_cell_m() RETURNS double precision IMMUTABLE PARALLEL SAFE LANGUAGE sql
+    AS 'SELECT 20037508.342789244::double precision / 131072'
+"""
 
 # A proposed row is checked before its conflict is found, so losses are applied by UPDATE, gains by
-# an upsert; the cells a statement emptied are deleted.
-GROUPED = "SELECT ix, iy, sum(d)::integer AS delta FROM ({changes}) AS ch GROUP BY ix, iy"
-GAINS = """
+# an upsert (keys in order: concurrent writers lock cells in the same order); emptied cells go.
+INSERT_BODY = """
     INSERT INTO incident_cell AS c (ix, iy, count)
-    SELECT ix, iy, delta FROM ({grouped}) AS g WHERE delta > 0 ORDER BY ix, iy
+    SELECT ix, iy, delta FROM (
+        SELECT floor(merc_x / kuzet_incident_cell_m())::integer AS ix,
+               floor(merc_y / kuzet_incident_cell_m())::integer AS iy, count(*)::integer AS delta
+        FROM new_rows WHERE merc_x IS NOT NULL GROUP BY 1, 2) AS g
+    ORDER BY ix, iy
     ON CONFLICT (ix, iy) DO UPDATE SET count = c.count + EXCLUDED.count;
 """
-LOSSES = """
-    UPDATE incident_cell AS c SET count = c.count + g.delta FROM ({grouped}) AS g
-    WHERE g.delta < 0 AND c.ix = g.ix AND c.iy = g.iy;
+DELETE_BODY = """
+    UPDATE incident_cell AS c SET count = c.count - g.lost FROM (
+        SELECT floor(merc_x / kuzet_incident_cell_m())::integer AS ix,
+               floor(merc_y / kuzet_incident_cell_m())::integer AS iy, count(*)::integer AS lost
+        FROM old_rows WHERE merc_x IS NOT NULL GROUP BY 1, 2) AS g
+    WHERE c.ix = g.ix AND c.iy = g.iy;
     DELETE FROM incident_cell WHERE count = 0;
 """
-ADDED = f"SELECT {KEY}, 1 AS d FROM new_rows WHERE merc_x IS NOT NULL"
-REMOVED = f"SELECT {KEY}, -1 AS d FROM old_rows WHERE merc_x IS NOT NULL"
-CHANGED = GROUPED.format(changes=f"{ADDED} UNION ALL {REMOVED}")
-FUNCTIONS = {
-    "insert": GAINS.format(grouped=GROUPED.format(changes=ADDED)),
-    "delete": LOSSES.format(grouped=GROUPED.format(changes=REMOVED)),
-    "update": LOSSES.format(grouped=CHANGED) + GAINS.format(grouped=CHANGED),
-}
-REFERENCING = {"insert": "NEW TABLE AS new_rows", "delete": "OLD TABLE AS old_rows",
-               "update": "OLD TABLE AS old_rows NEW TABLE AS new_rows"}
+# An update moves rows between cells: the net change per cell, losses applied before gains.
+CHANGES = """
+    SELECT ix, iy, sum(d)::integer AS delta FROM (
+        SELECT floor(merc_x / kuzet_incident_cell_m())::integer AS ix,
+               floor(merc_y / kuzet_incident_cell_m())::integer AS iy, 1 AS d
+        FROM new_rows WHERE merc_x IS NOT NULL
+        UNION ALL
+        SELECT floor(merc_x / kuzet_incident_cell_m())::integer, floor(merc_y / kuzet_incident_cell_m())::integer, -1
+        FROM old_rows WHERE merc_x IS NOT NULL) AS ch
+    GROUP BY ix, iy
+"""
+UPDATE_BODY = """
+    UPDATE incident_cell AS c SET count = c.count + g.delta FROM (""" + CHANGES + """) AS g
+    WHERE g.delta < 0 AND c.ix = g.ix AND c.iy = g.iy;
+    DELETE FROM incident_cell WHERE count = 0;
+    INSERT INTO incident_cell AS c (ix, iy, count)
+    SELECT ix, iy, delta FROM (""" + CHANGES + """) AS g WHERE delta > 0 ORDER BY ix, iy
+    ON CONFLICT (ix, iy) DO UPDATE SET count = c.count + EXCLUDED.count;
+"""
+TRIGGERS = (
+    ("insert", INSERT_BODY, "AFTER INSERT ON incident REFERENCING NEW TABLE AS new_rows"),
+    ("delete", DELETE_BODY, "AFTER DELETE ON incident REFERENCING OLD TABLE AS old_rows"),
+    ("update", UPDATE_BODY, "AFTER UPDATE ON incident REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+    ("truncate", "TRUNCATE incident_cell;", "AFTER TRUNCATE ON incident"),
+)
 
 
 def upgrade() -> None:
@@ -61,38 +87,31 @@ def upgrade() -> None:
             PRIMARY KEY (ix, iy)
         )
     """)
-    for event, body in FUNCTIONS.items():
-        op.execute(f"""
-            CREATE FUNCTION kuzet_incident_cells_{event}() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-            {body}
-                RETURN NULL;
-            END $$
-        """)
-        op.execute(f"""
-            CREATE TRIGGER incident_cells_{event} AFTER {event.upper()} ON incident
-            REFERENCING {REFERENCING[event]} FOR EACH STATEMENT EXECUTE FUNCTION kuzet_incident_cells_{event}()
-        """)
+    op.execute(CELL_SIZE)
+    for event, body, when in TRIGGERS:
+        function, trigger = sql.Identifier(f"kuzet_incident_cells_{event}"), sql.Identifier(f"incident_cells_{event}")
+        _run(sql.SQL("CREATE FUNCTION {}() RETURNS trigger LANGUAGE plpgsql AS {}").format(
+            function, sql.Literal(f"BEGIN {body} RETURN NULL; END")))
+        _run(sql.SQL("CREATE TRIGGER {} " + when + " FOR EACH STATEMENT EXECUTE FUNCTION {}()").format(
+            trigger, function))
     op.execute("""
-        CREATE FUNCTION kuzet_incident_cells_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            TRUNCATE incident_cell;
-            RETURN NULL;
-        END $$
-    """)
-    op.execute("""
-        CREATE TRIGGER incident_cells_truncate AFTER TRUNCATE ON incident
-        FOR EACH STATEMENT EXECUTE FUNCTION kuzet_incident_cells_truncate()
-    """)
-    op.execute(f"""
         INSERT INTO incident_cell (ix, iy, count)
-        SELECT ix, iy, count(*) FROM (SELECT {KEY} FROM incident WHERE merc_x IS NOT NULL) AS k GROUP BY ix, iy
+        SELECT floor(merc_x / kuzet_incident_cell_m())::integer, floor(merc_y / kuzet_incident_cell_m())::integer,
+               count(*)
+        FROM incident WHERE merc_x IS NOT NULL GROUP BY 1, 2
     """)
     op.execute("ANALYZE incident_cell")
 
 
+def _run(statement: sql.Composed) -> None:
+    """A statement composed with psycopg's ``sql`` (identifiers and literals quoted by the driver)."""
+    connection = op.get_bind().connection.driver_connection
+    op.execute(statement.as_string(connection))
+
+
 def downgrade() -> None:
-    for event in (*FUNCTIONS, "truncate"):
-        op.execute(f"DROP TRIGGER incident_cells_{event} ON incident")
-        op.execute(f"DROP FUNCTION kuzet_incident_cells_{event}()")
+    for event, _body, _when in TRIGGERS:
+        _run(sql.SQL("DROP TRIGGER {} ON incident").format(sql.Identifier(f"incident_cells_{event}")))
+        _run(sql.SQL("DROP FUNCTION {}()").format(sql.Identifier(f"kuzet_incident_cells_{event}")))
+    op.execute("DROP FUNCTION kuzet_incident_cell_m()")
     op.execute("DROP TABLE incident_cell")
