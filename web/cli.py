@@ -470,6 +470,7 @@ def token_list(login) -> None:
     def local(moment) -> str:
         return "-" if moment is None else f"{moment.astimezone(zone):%Y-%m-%d %H:%M}"
 
+    states = {"live": _("live"), "revoked": _("revoked"), "expired": _("expired")}
     with _session() as session:
         try:
             tokens = api_tokens.list_tokens(session, api_tokens.holder(session, login))
@@ -479,7 +480,7 @@ def token_list(login) -> None:
             click.echo(f"{t['id']:>5} {t['name']:<24} {t['prefix']}…  "
                        + _("created %(created)s  last used %(used)s  expires %(expires)s  %(state)s",
                            created=local(t["created_at"]), used=local(t["last_used_at"]),
-                           expires=local(t["expires_at"]), state=t["state"]))
+                           expires=local(t["expires_at"]), state=states.get(t["state"], t["state"])))
 
 
 @token.command("revoke")

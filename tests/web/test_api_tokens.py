@@ -150,3 +150,16 @@ def test_kuzet_token_create_list_revoke(app, session, users):
     assert runner.invoke(args=["token", "revoke", "leadertok", str(token_id)]).exit_code == 0
     assert "revoked" in runner.invoke(args=["token", "list", "leadertok"]).output
     assert runner.invoke(args=["token", "create", "nobody", "--name", "x"]).exit_code != 0
+
+
+def test_kuzet_token_list_names_the_state_in_the_readers_language(app, session, users):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["token", "create", "leadertok", "--name", "qgis"]).exit_code == 0
+    russian = {"KUZET_LOCALE": "ru", "LC_ALL": "", "LC_MESSAGES": "", "LANG": ""}
+    listed = runner.invoke(args=["token", "list", "leadertok"], env=russian)
+    assert listed.exit_code == 0 and "qgis" in listed.output
+    assert "действует" in listed.output and "live" not in listed.output, listed.output
+    token_id = int(listed.output.split()[0])
+    assert runner.invoke(args=["token", "revoke", "leadertok", str(token_id)]).exit_code == 0
+    revoked = runner.invoke(args=["token", "list", "leadertok"], env=russian).output
+    assert "отозван" in revoked and "revoked" not in revoked, revoked

@@ -83,3 +83,19 @@ def test_hostile_formation_and_zone_names_are_shown_as_text(as_user, lw, session
     assert XSS not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert session.scalar(select(Formation.name).where(Formation.id == lw.world.formation)) == XSS
+
+
+NOTE = {"en": "Item titles of the Order: kuzet's translation, not the official text.",
+        "ru": "Названия пунктов Приказа — перевод kuzet, не официальный текст.",
+        "kk": "Бұйрық тармақтарының атаулары — kuzet аудармасы, ресми мәтін емес."}
+
+
+def test_the_orders_item_titles_are_labelled_as_kuzets_translation_in_each_language(as_user, lw):
+    for login, page in (("leader", "/my/shifts"), ("dispatcher", "/dispatch")):
+        client = as_user(login)
+        for lang, note in NOTE.items():
+            client.set_cookie("kuzet_locale", lang)
+            html = client.get(page).get_data(as_text=True)
+            assert f'lang="{lang}"' in html, (page, lang)
+            assert note in html.replace("&#39;", "'"), (page, lang)
+            assert all(other not in html for key, other in NOTE.items() if key != lang)
