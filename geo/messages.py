@@ -125,6 +125,13 @@ class Joined(Message):
     def render(self, translations: Translations | None = None) -> str:
         return self.msgid.join(render(p, translations) for p in self.parts)
 
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Joined) and (self.code, self.msgid, self.parts)
+                == (other.code, other.msgid, other.parts))
+
+    def __hash__(self) -> int:
+        return hash((self.code, self.msgid, len(self.parts)))
+
 
 def message(value: Message | str, code: str) -> Message:
     """``value`` as a Message: a string a caller already translated keeps ``code`` and is shown as it is."""

@@ -40,7 +40,7 @@ import pandas as pd
 
 from ..domain import AMBIGUOUS_TIMES, DEFAULT_AMBIGUOUS
 from ..errors import InvalidInput
-from ..messages import N_, NP_, Message
+from ..messages import N_, NP_, Joined, Message
 
 AMBIGUOUS = AMBIGUOUS_TIMES
 ISO = "ISO 8601"
@@ -106,8 +106,10 @@ class TimeReading:
             (fmt, n), *others = self.by_format.most_common()
             first = Message("times.read-as", NP_("%(rows)s row read as %(format)s", "%(rows)s rows read as %(format)s"),
                             num=n, rows=format(n, ","), format=fmt)
-            lines.append(Message("times.formats", N_("%(label)s: %(first)s%(others)s"), label=label, first=first,
-                                 others="".join(f", {k:,} as {f}" for f, k in others)))
+            also = [Message("times.also-read-as", NP_("%(rows)s as %(format)s", "%(rows)s as %(format)s"),
+                            num=k, rows=format(k, ","), format=f) for f, k in others]
+            lines.append(Message("times.formats", N_("%(label)s: %(formats)s"), label=label,
+                                 formats=Joined("times.formats-list", [first, *also], ", ")))
         how = {"earliest": N_("read as the earlier instant"), "latest": N_("read as the later instant"),
                "refuse": N_("refused")}[ambiguous]
         for count, code, what in (

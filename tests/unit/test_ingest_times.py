@@ -220,3 +220,27 @@ def test_the_vectorised_iso_recogniser_agrees_with_the_regex(pieces):
     matches = [ISO_RE.fullmatch(v) for v in values]
     assert is_iso.tolist() == [m is not None for m in matches]
     assert has_zone.tolist() == [m is not None and m["zone"] is not None for m in matches]
+
+
+def test_the_note_of_two_formats_reads_whole_in_russian(tmp_path):
+    """The note is one message with its parts: a translator sees "%(rows)s as %(format)s" in
+    plural forms, so no English joint (" as ", "rows") is left in a Russian reading."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    from web.cli_language import TRANSLATIONS_DIR
+
+    with (TRANSLATIONS_DIR / "ru" / "LC_MESSAGES" / "messages.po").open("rb") as f:
+        catalog = read_po(f, locale="ru")
+    target = tmp_path / "ru" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as f:
+        write_mo(f, catalog)
+    ru = Translations.load(str(tmp_path), ["ru"], domain="messages")
+    values, reading = read(export_column(), formats=EXPORT_FORMATS)
+    (note,) = reading.notes("Date", tz=LA, ambiguous="latest")
+    text = note.render(ru)
+    assert "%m/%d/%Y %I:%M:%S %p" in text and "%Y/%d/%m" in text
+    assert " as " not in text and "rows" not in text and "read" not in text
+    assert "как" in text
