@@ -21,6 +21,10 @@ from .names import localised_name
 # Tables read as layers that are not in the catalogue of importable layers.
 READ_ONLY_MODELS = {FieldReport.__tablename__: FieldReport}
 
+# A degree of latitude (and at most a degree of longitude) in metres: a tolerance of so many degrees
+# moves no point by more than the metres it stands for.
+METRES_PER_DEGREE = 111_320.0
+
 
 def model_of(spec: LayerSpec):
     return MODELS.get(spec.table) or READ_ONLY_MODELS[spec.table]
@@ -125,17 +129,21 @@ def layer_filters(spec: LayerSpec, *, bbox: tuple[float, float, float, float] | 
 
 def layer_page(session: Session, spec: LayerSpec, *, bbox: tuple[float, float, float, float] | None = None,
                limit: int, offset: int = 0, visible: ColumnElement[bool] | None = None,
-               feature_id: int | None = None, locale: str | None = None) -> LayerPage:
+               feature_id: int | None = None, locale: str | None = None,
+               simplify_m: float | None = None) -> LayerPage:
     """One page of a layer (ordered by id) as a GeoDataFrame in EPSG:4326, and the matching count.
 
     ``visible`` keeps the rows a viewer may see (``geo.db.scopes``); ``feature_id`` keeps one row;
-    ``name`` is in ``locale``'s language where a row has a name in it (``geo.db.names``).
+    ``name`` is in ``locale``'s language where a row has a name in it (``geo.db.names``);
+    ``simplify_m`` simplifies lines and polygons (Douglas–Peucker keeping their topology) with a
+    tolerance of at most that many metres: a map's drawing, never a geometry to compute with.
     """
     model = model_of(spec)
     geom = getattr(model, spec.geometry_column)
     where = layer_filters(spec, bbox=bbox, visible=visible, feature_id=feature_id)
     matched = session.scalar(select(func.count()).select_from(model).where(*where))
-    stmt: Select = (select(*_columns(spec, locale), gfunc.ST_AsBinary(geom).label("geometry"))
+    drawn = geom if not simplify_m else func.ST_SimplifyPreserveTopology(geom, simplify_m / METRES_PER_DEGREE)
+    stmt: Select = (select(*_columns(spec, locale), gfunc.ST_AsBinary(drawn).label("geometry"))
                     .where(*where).order_by(model.id).limit(limit).offset(offset))
     frame = frame_of(session, stmt)
     return LayerPage(frame, matched)

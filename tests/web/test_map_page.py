@@ -9,6 +9,7 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 import pytest
+import sqlalchemy as sa
 from folium.plugins import Draw, Fullscreen, MarkerCluster
 from shapely.geometry import Point, box
 
@@ -82,7 +83,9 @@ def test_the_empty_map_lists_every_layer(client):
     page = r.get_data(as_text=True)
     for spec in LAYERS.values():
         assert spec.title in page
-    assert "Districts (empty)" in page
+    # an embedded layer says it is empty in the layer control; a tiled one, in the legend
+    assert "Formations (empty)" in page
+    assert "/tiles/district/{z}/{x}/{y}.mvt" in page and "no features" in page
 
 
 def test_the_map_shows_every_layer_with_names_and_times(client, filled):
@@ -127,13 +130,15 @@ def test_every_script_and_stylesheet_is_served_from_static(client, filled):
     page = client.get("/").get_data(as_text=True)
     urls = loaded_urls(page)
     assert any(u.endswith("leaflet.js") for u in urls)
-    assert [u for u in urls if not u.startswith("/static/")] == []
+    # and the opening incident tiles, preloaded (same origin)
+    assert [u for u in urls if not u.startswith(("/static/", "/tiles/incident/"))] == []
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     for url in urls:
-        assert client.get(url).status_code == 200, url
+        assert client.get(url).status_code in ((200, 204) if url.startswith("/tiles/") else (200,)), url
 
 
-def test_hostile_names_reach_the_page_escaped(client, filled):
+def test_hostile_names_reach_the_page_escaped(client, filled, session):
+    add(session, "formation", [{"name": XSS, "base_type": "residence"}], [box(76.80, 43.20, 76.81, 43.21)])
     page = client.get("/").get_data(as_text=True)
     assert XSS not in page
     values = [v for layer in geojson_layers(page) for f in layer["features"]
@@ -210,6 +215,13 @@ def test_the_opening_incident_tiles_are_preloaded_and_asked_for_before_the_basem
     assert 'zIndex: 0, fetchOptions: {priority: "low"}' in page
 
 
-def test_a_map_fitted_to_its_districts_preloads_no_tile(client, filled):
-    page = client.get("/").get_data(as_text=True)
+def test_the_overview_with_incidents_opens_at_the_configured_view_and_without_fits_the_districts(
+        client, filled, connection, session):
+    page = client.get("/").get_data(as_text=True)  # districts and incidents: the configured view
+    assert "fitBounds" not in page and PRELOAD.findall(page)
+    formation = session.execute(sa.text("SELECT id FROM formation WHERE name = 'Volunteers'")).scalar_one()
+    add_user(session, "leader.fit", ["leader"], formation_id=formation)
+    session.commit()
+    leader = sign_in(make_app(connection).test_client(), "leader.fit")
+    page = leader.get("/").get_data(as_text=True)  # no incidents for a leader: fitted, nothing preloaded
     assert "fitBounds" in page and PRELOAD.findall(page) == []

@@ -49,16 +49,34 @@ def vector_options() -> str:
             f"attribution: {json.dumps(ATTRIBUTION)}, vectorTileLayerStyles: {{{styles}}}}}")
 
 
-def add_basemap(m: folium.Map, *, tiles_url: str = "", tiles_attribution: str = "") -> None:
+def add_basemap(m: folium.Map, *, tiles_url: str = "", tiles_attribution: str = "", later: bool = False) -> None:
     """Put the basemap under ``m`` (not in the layer control): the configured raster tiles when
-    ``tiles_url`` is set, kuzet's own vector basemap otherwise."""
+    ``tiles_url`` is set, kuzet's own vector basemap otherwise. ``later``: kuzet's basemap is added
+    after the page's leading tile layer has drawn (``kuzetTiles.later``, web/static/kuzet-tiles.js)."""
     if tiles_url:
         folium.TileLayer(tiles=tiles_url, attr=tiles_attribution, name=_("Basemap"), control=False,
                          z_index=BELOW).add_to(m)
         return
     grid = VectorGridProtobuf(tile_url_template(), name=_("Basemap"), options=vector_options(), overlay=False,
-                              control=False).add_to(m)
+                              control=False, show=not later).add_to(m)
     StreetLabels(grid).add_to(m)
+    if later:
+        Later(grid).add_to(m)
+
+
+class Later(MacroElement):
+    """Adds a layer to the map after the page's leading tile layer has drawn its first feature."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            kuzetTiles.later({{ this.layer.get_name() }}, {{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, layer) -> None:
+        super().__init__()
+        self._name = "Later"
+        self.layer = layer
 
 
 class StreetLabels(MacroElement):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from flask_babel import gettext as _
 from markupsafe import escape
 
@@ -17,6 +18,11 @@ from ..formats import format_day, format_moment
 from .looks import SYNTHETIC_NOTE, Look
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
+# The grid (degrees) an embedded layer's coordinates are rounded to: 0.1 m, finer than any zoom shows.
+DRAWN_GRID_DEG = 1e-6
+# The tolerance (metres) the overview map's embedded lines and polygons are simplified with: under
+# a pixel from zoom 16 down (a pixel is 2.4 m at zoom 16), and the districts' outlines keep their shape.
+DRAWN_WITHIN_M = 2.0
 
 
 def _missing(value: object) -> bool:
@@ -45,7 +51,8 @@ def _notification(frame: pd.DataFrame) -> pd.Series:
 
 
 def prepare(frame: gpd.GeoDataFrame, spec: LayerSpec, look: Look, *, timezone: str) -> gpd.GeoDataFrame:
-    """The tooltip columns of ``look`` from a layer's frame, formatted and escaped, plus geometry."""
+    """The tooltip columns of ``look`` from a layer's frame, formatted and escaped, plus geometry,
+    its coordinates rounded to ``DRAWN_GRID_DEG`` (six decimals, not seventeen, in the page)."""
     frame = frame.copy()
     if spec.name == "formation":
         frame["notification"] = _notification(frame)
@@ -63,7 +70,8 @@ def prepare(frame: gpd.GeoDataFrame, spec: LayerSpec, look: Look, *, timezone: s
             out[column] = series.astype(object).where(series.notna(), None)
         else:
             out[column] = _text(series)
-    return gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs, index=frame.index)
+    drawn = shapely.set_precision(frame.geometry.values, DRAWN_GRID_DEG, mode="pointwise")
+    return gpd.GeoDataFrame(out, geometry=drawn, crs=frame.crs, index=frame.index)
 
 
 def stations(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -25,11 +25,12 @@ from .tiles import opening_tiles, preload_tiles, tile_overlay
 from .looks import AREA_ORDER, LOOKS, PLACES, STATIONS, STREETS, SYNTHETIC_INCIDENTS, SYNTHETIC_NOTE, Look
 
 # The overview's layers drawn from their vector tiles, which grow with the data (many zones, places,
-# streets, blocks). Districts and police units (with their stations, the units' second geometry a
-# tile does not carry) stay embedded: a city has a few of each, and the map opens on the districts.
-# Formations stay embedded too: their tooltip's notification line (Order 641 item 7) is composed
-# here, and a city registers tens of them (one per police unit or so).
-TILED = ("analysis_area", "pasture", "crop_field", "campus", "public_place", "patrol_zone", "event")
+# streets, blocks), and the districts' and police units' outlines, whose thousands of vertices
+# would make most of the page; the units' stations (their second geometry, which a tile does not
+# carry) stay embedded as points. Formations stay embedded too: their tooltip's notification line
+# (Order 641 item 7) is composed here, and a city registers tens of them (one per police unit or so).
+TILED = ("district", "police_unit", "analysis_area", "pasture", "crop_field", "campus", "public_place",
+         "patrol_zone", "event")
 # SVG tiles in a pane above the overlay pane (whose canvas takes every pointer event over it): only
 # a drawn shape takes the pointer, so the embedded layers' tooltips still answer between them.
 LAYER_PANE = "kuzetLayers"
@@ -130,12 +131,18 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
     them all the same, at a lower zIndex)."""
     m = base_map(options, basemap=incident_tiles is None)
     entries: list[LegendEntry] = []
+    incident_entries: list[LegendEntry] = []
+    if incident_tiles is not None:
+        # First of all the tile layers: its tiles are asked for first, ahead of the areas' and the
+        # basemap's in the browser's six connections (it draws in the tile pane, under the areas'
+        # pane, whatever the order it is added in).
+        _incident_tiles(m, incident_tiles, incident_entries)
     if any(name in pages for name in TILED):
         folium.map.CustomPane(LAYER_PANE, z_index=450, pointer_events=False).add_to(m)
     for name in (n for n in AREA_ORDER if n in pages):
         spec, page, look = LAYERS[name], pages[name], LOOKS[name]
         if name in TILED:
-            _layer_tiles(m, spec, look, options, points_zoom=incident_tiles or 0)
+            _layer_tiles(m, spec, look, options, points_zoom=incident_tiles or 0, later=incident_tiles is not None)
             entries.append(_entry(look, str(look.title), page.matched, page.matched, point=spec.geometry == "Point"))
             continue
         overlay(m, frames.prepare(page.frame, spec, look, timezone=options.timezone), look, str(look.title),
@@ -148,29 +155,31 @@ def build_map(pages: dict[str, LayerPage], options: MapOptions, *, incident_tile
              STATIONS, str(STATIONS.title))
     entries.append(_entry(STATIONS, str(STATIONS.title), len(points), len(points), point=True))
     if incident_tiles is not None:
-        _incident_tiles(m, incident_tiles, entries)
-        add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution)
+        entries += incident_entries
+        add_basemap(m, tiles_url=options.tiles_url, tiles_attribution=options.tiles_attribution, later=True)
+        # The map opens at the configured centre and zoom, not fitted to the districts: the incident
+        # tiles there are known before any script runs, and fetched while the scripts load (fitted
+        # to the districts, the view would depend on the window).
+        preload_tiles(m, "incident", opening_tiles(options.center, options.zoom))
     elif "incident" in pages:
         _incidents(m, pages["incident"], options, entries)
     Legend(_("Layers"), entries).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     districts = pages["district"].frame
-    if not districts.empty:
+    if incident_tiles is None and not districts.empty:
         minx, miny, maxx, maxy = districts.total_bounds
         m.fit_bounds([[miny, minx], [maxy, maxx]])
-    elif incident_tiles is not None:
-        # The map opens at the configured centre and zoom: the incident tiles there are known
-        # before any script runs (fitted to the districts, the view depends on the window).
-        preload_tiles(m, "incident", opening_tiles(options.center, options.zoom))
     return m
 
 
-def _layer_tiles(m: folium.Map, spec, look: Look, options: MapOptions, *, points_zoom: int) -> None:
+def _layer_tiles(m: folium.Map, spec, look: Look, options: MapOptions, *, points_zoom: int,
+                 later: bool = False) -> None:
     """A layer from its vector tiles, its tooltips from the tiles' properties (a ref's name, times in
-    the area's zone) and a click's detail from the layer API; public places as streets and the rest."""
+    the area's zone) and a click's detail from the layer API; public places as streets and the rest.
+    ``later``: added once the incidents have drawn (see :func:`tile_overlay`)."""
     times = tuple(f.name for f in spec.fields if f.type == "datetime")
     common = {"detail_fields": look.tooltip, "points_zoom": points_zoom, "labels": {}, "svg": True,
-              "pane": LAYER_PANE, "times": times, "timezone": options.timezone}
+              "pane": LAYER_PANE, "times": times, "timezone": options.timezone, "later": later}
     if spec.name != "public_place":
         tile_overlay(m, spec.name, look, str(look.title), show=look.shown, **common)
         return
@@ -187,7 +196,7 @@ def _incident_tiles(m: folium.Map, points_zoom: int, entries: list[LegendEntry])
                  "radius": SYNTHETIC_INCIDENTS.radius, "note": str(SYNTHETIC_NOTE)}
     labels = {"count": _("Incidents"), "zoom": _("Zoom in (or click) to see each incident"), "note": _("Note")}
     tile_overlay(m, "incident", look, str(look.title), detail_fields=look.tooltip, points_zoom=points_zoom,
-                 labels=labels, synthetic=synthetic)
+                 labels=labels, synthetic=synthetic, leads=True)
     cells = _("counted in cells below zoom %(zoom)s", zoom=points_zoom)
     entries.append(LegendEntry(title=str(look.title), colour=look.colour, fill_colour=look.fill_colour or look.colour,
                                point=True, detail=cells))

@@ -37,7 +37,7 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
                  keep: tuple[str, str, bool] | None = None, popup: bool = True,
                  svg: bool = False, pane: str | None = None, query: dict | None = None,
                  detail: str | None = None, extra: dict | None = None, times: tuple[str, ...] = (),
-                 timezone: str | None = None) -> VectorGridProtobuf:
+                 timezone: str | None = None, leads: bool = False, later: bool = False) -> VectorGridProtobuf:
     """Layer ``layer`` from its vector tiles, styled as ``look``, with tooltips of ``look.tooltip``.
 
     ``keep`` = (property, value, equal) draws only the features whose property equals (or, with
@@ -48,7 +48,9 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
     is the tile URL's query (a page's filter), detail the URL a clicked feature's id is appended
     to (by default the layer API's item), times the properties that are timestamps, shown in
     timezone as the embedded layers are, extra more of kuzet-tiles.js's options (values:
-    labels of coded values, link: a link to a page).
+    labels of coded values, link: a link to a page). ``leads``: the layers made with ``later``
+    (and a basemap added ``later``) are added to the map only once this one has drawn its first
+    feature, so its tiles are asked for and drawn first.
     """
     config = {"layer": layer, "colour": look.colour, "fill": look.fill_colour or look.colour,
               "opacity": look.fill_opacity, "radius": look.radius, "weight": look.weight,
@@ -57,14 +59,15 @@ def tile_overlay(m: folium.Map, layer: str, look: Look, title: str, *, detail_fi
               "fields": [[column, str(label)] for column, label in look.tooltip],
               "detailFields": [[column, str(label)] for column, label in detail_fields],
               "detail": detail or url_for("api.layer_items", layer=layer) + "/", "pointsZoom": points_zoom,
-              "labels": labels, "synthetic": synthetic, "times": list(times), "timezone": timezone, **(extra or {})}
+              "labels": labels, "synthetic": synthetic, "times": list(times), "timezone": timezone,
+              "leads": leads, "later": later and show, **(extra or {})}
     style = json.dumps(config).replace("</", "<\\/")
     renderer = "L.svg.tile" if svg else "L.canvas.tile"
     in_pane = f'"pane": {json.dumps(pane)}, ' if pane else ""
     options = ('{"interactive": true, ' + in_pane + '"rendererFactory": ' + renderer + ', "maxNativeZoom": 22, '
                f'"vectorTileLayerStyles": {{{json.dumps(layer)}: kuzetTiles.style({style})}}}}')
     url = url_for("tiles.tile", layer=layer, z=0, x=0, y=0, **(query or {})).replace("/0/0/0.mvt", "/{z}/{x}/{y}.mvt")
-    grid = VectorGridProtobuf(url, name=str(escape(title)), options=options, show=show)
+    grid = VectorGridProtobuf(url, name=str(escape(title)), options=options, show=show and not later)
     grid.add_to(m)
     m.get_root().header.add_child(JavascriptLink(url_for("static", filename="kuzet-tiles.js")),
                                   name="kuzet_tiles_js")

@@ -20,6 +20,33 @@
     proto.kuzetPlaced = true;
   }
 
+  // A page may name one tile layer that leads (the overview's incidents): the others wait to be added
+  // to the map until it has drawn its first feature, or loaded its tiles with none in view, or
+  // LEAD_WAIT_MS have passed. Added all at once, a dozen layers create some two hundred tiles and
+  // fetches in one task, and the leading layer's first tiles wait behind them.
+  var LEAD_WAIT_MS = 1500;
+  var leader = null, waiting = [];
+
+  function release() {
+    leader = null;
+    var now = waiting;
+    waiting = [];
+    // after the drawing in hand: the leading layer's first tile is painted before the rest is built
+    setTimeout(function () { now.forEach(function (w) { w.map.addLayer(w.layer); }); }, 0);
+  }
+
+  function lead(layer, name) {
+    leader = name;
+    layer.once("load", function () { if (leader === name) release(); });
+    setTimeout(function () { if (leader === name) release(); }, LEAD_WAIT_MS);
+  }
+
+  function later(layer, map) {
+    // added after the leading layer's first drawing (at once when no layer leads, or it has drawn)
+    if (leader === null) map.addLayer(layer);
+    else waiting.push({layer: layer, map: map});
+  }
+
   function seen(layer) {
     // How many features of a layer have been drawn: a page (or a benchmark) can wait for it.
     var body = document.body;
@@ -29,6 +56,7 @@
     // the first feature's time from navigation start, in the page's performance timeline
     if (count === 0 && window.performance && performance.mark) performance.mark("kuzet-first-feature-" + layer);
     body.dataset[key] = String(count + 1);
+    if (count === 0 && leader === layer) release();
   }
 
   function row(list, label, value) {
@@ -96,6 +124,8 @@
 
   function bind(layer, map, cfg) {
     placePoints();
+    if (cfg.leads) lead(layer, cfg.layer);
+    if (cfg.later) later(layer, map);
     var tooltip = L.tooltip({sticky: true});
     layer.on("mouseover", function (e) {
       tooltip.setContent(content(cfg, e.layer.properties || {}));
@@ -128,5 +158,5 @@
     });
   }
 
-  window.kuzetTiles = {style: style, bind: bind};
+  window.kuzetTiles = {style: style, bind: bind, later: later};
 })();

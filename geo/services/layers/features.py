@@ -43,16 +43,17 @@ def visible_layers(*, viewer: Principal) -> list[LayerSpec]:
 
 
 def layer_features(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
-                   offset: int = 0, locale: str | None = None) -> LayerPage:
+                   offset: int = 0, locale: str | None = None, simplify_m: float | None = None) -> LayerPage:
     """One page of the features of a layer ``viewer`` may see, optionally within a bbox (lon/lat);
-    places named in ``locale``'s language where they have a name in it."""
+    places named in ``locale``'s language where they have a name in it; lines and polygons
+    simplified within ``simplify_m`` metres for a map's drawing."""
     spec = layer_spec(layer)
     visible = scopes.layer_visible(spec.table, _scope(viewer, spec))
     _check_page(limit, offset)
     if bbox is not None:
         bbox = parse_bbox(bbox)
     return layer_reads.layer_page(session, spec, bbox=bbox, limit=limit, offset=offset, visible=visible,
-                                  locale=locale)
+                                  locale=locale, simplify_m=simplify_m)
 
 
 def layer_geojson_page(session, layer: str, *, viewer: Principal, bbox=None, limit: int = 1000,
@@ -119,14 +120,16 @@ def parse_bbox(value) -> tuple[float, float, float, float]:
 
 
 def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] = (),
-               locale: str | None = None, counted: tuple[str, ...] = ()) -> dict[str, LayerPage]:
+               locale: str | None = None, counted: tuple[str, ...] = (),
+               simplify_m: float | None = None) -> dict[str, LayerPage]:
     """Every layer ``viewer`` may read but those in ``skip`` (drawn from vector tiles), for the
     overview map: at most ``limit`` features each; of the layers in ``counted`` (drawn from vector
     tiles too, their legend saying how many there are) the count and one feature.
 
     Each frame also gets a column named after each ``ref`` field (``district``, ``police_unit``,
     ``notified_unit``) holding the referenced row's name, so a map can show names, not ids; names
-    are in ``locale``'s language where a place has one.
+    are in ``locale``'s language where a place has one. ``simplify_m``: lines and polygons
+    simplified within so many metres (the map draws them; nothing is computed with them).
     """
     names: dict[str, dict[int, str]] = {}
     pages = {}
@@ -134,7 +137,7 @@ def map_layers(session, *, viewer: Principal, limit: int, skip: tuple[str, ...] 
         if spec.name in skip:
             continue
         page = layer_features(session, spec.name, viewer=viewer, limit=1 if spec.name in counted else limit,
-                              locale=locale)
+                              locale=locale, simplify_m=simplify_m)
         for f in spec.fields:
             if f.type == "ref":
                 if f.ref not in names:
