@@ -88,7 +88,9 @@ class ParticipationForm(StrEnum):
 
 
 class TargetKind(StrEnum):
-    """What an assignment is aimed at; one layer each (items 8.1–8.7; incident for 8.2/8.3)."""
+    """What an assignment is aimed at; one layer each (items 6 and 8.1–8.7). An incident is none: its
+    record is for the police staff only, and aid at its scene (8.2/8.3) goes to the emergency area the
+    police declare there."""
 
     PATROL_ZONE = "patrol_zone"
     PUBLIC_PLACE = "public_place"
@@ -97,12 +99,10 @@ class TargetKind(StrEnum):
     CROP_FIELD = "crop_field"
     CAMPUS = "campus"
     EMERGENCY_AREA = "emergency_area"
-    INCIDENT = "incident"
 
 
-# The kinds an assignment is stored against (a layer each, named by a column of the assignment);
-# incidents are not assigned to.
-ASSIGNABLE_KINDS: tuple[str, ...] = tuple(kind.value for kind in TargetKind if kind is not TargetKind.INCIDENT)
+# The kinds an assignment is stored against (a layer each, named by a column of the assignment).
+ASSIGNABLE_KINDS: tuple[str, ...] = tuple(kind.value for kind in TargetKind)
 
 
 class RegistrationStatus(StrEnum):
@@ -184,6 +184,9 @@ class Notification:
     unit_id: int
     notified_on: date
     reference: str
+    unit_name: str = ""
+    # the share of the formation's home area inside the notified unit's jurisdiction (None: unknown)
+    home_area_share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -60,6 +60,7 @@ class Regime:
     min_age_years: int
     max_formations_per_officer: int
     home_area_allowance_m: float = 0.0
+    notified_unit_min_share: float = 0.5
     override_by_assigned_supervisor_only: bool = True
     legal_training_valid_days: int | None = None
     windowed_target_kinds: frozenset[str] = frozenset({"event"})

@@ -41,10 +41,14 @@ ACTIVITIES = (
     ActivityType("8.1", "8.1", N_("Public order in public places and at events"), COL,
                  frozenset({K.PUBLIC_PLACE, K.PATROL_ZONE, K.EVENT}), needs_supervisor=True),
     # D: 8.2/8.3 need no officer by default (the text requires one only for 8.1); set True to require.
+    # D: their target is the emergency area the police declare (with its period) at an accident,
+    # offence or disaster scene; the text names no place. Not an incident: kuzet shows incident
+    # records to the police staff only (an access choice, D), and a formation's leader sees the
+    # target of every shift they are given.
     ActivityType("8.2", "8.2", N_("Emergency aid to victims of accidents, road accidents and offences"), COL,
-                 frozenset({K.INCIDENT, K.EMERGENCY_AREA})),
+                 frozenset({K.EMERGENCY_AREA})),
     ActivityType("8.3", "8.3", N_("Rescue and public order in natural disasters and other emergencies"), COL,
-                 frozenset({K.INCIDENT, K.EMERGENCY_AREA})),
+                 frozenset({K.EMERGENCY_AREA})),
     # D: traffic safety happens on streets and thoroughfares, or across a patrol zone.
     ActivityType("8.4", "8.4", N_("Traffic safety and prevention of road accidents"), COL,
                  frozenset({K.PUBLIC_PLACE, K.PATROL_ZONE}),
@@ -60,6 +64,7 @@ ACTIVITIES = (
 
 CITATIONS = {
     "formation-notified": "7",                                 # T item 7: notify the territorial body
+    "formation-notified:jurisdiction": "7, share D",           # T item 7: territorial body; the share D
     "formation-home-area": "7",                                # T item 7: residence, work, study, property
     "formation-home-area:override": "7, override D",           # D: officer's override with a reason
     "activity-target": "8",                                    # T item 8; each activity cites its own item
@@ -88,6 +93,10 @@ REGIME = Regime(
     min_age_years=18,
     # D: "direct management" (item 8.1) by one officer of at most this many formations at once.
     max_formations_per_officer=2,
+    # D: the notified body is "the territorial authority of internal affairs" (T item 7) of the place
+    # where the formation acts: the unit whose jurisdiction holds at least this share of the home area
+    # (a campus or a neighbourhood may straddle two units; a unit elsewhere in the city holds none).
+    notified_unit_min_share=0.5,
     # D: a target must lie inside the home area; raise to accept targets this many metres outside.
     home_area_allowance_m=0.0,
     # D: only the assignment's own supervising officer may record a home-area override.

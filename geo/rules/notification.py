@@ -15,7 +15,9 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
 
     Order 641 item 7 (T): citizens participate collectively "with the notification of the
     territorial authority of internal affairs". The notification is recorded with the unit, date
-    and reference; one dated after the day the shift starts does not cover that shift.
+    and reference; one dated after the day the shift starts does not cover that shift. The body
+    notified is the territorial one: the unit whose jurisdiction holds at least
+    ``regime.notified_unit_min_share`` of the formation's home area (the share is D).
     A lone participant (item 6) is not a formation and needs no notification.
 
     Parameters
@@ -43,6 +45,10 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     >>> silent = replace(facts, formation=replace(facts.formation, notification=None))
     >>> [(v.code, v.item) for v in formation_notified(silent, get_regime())]
     [('formation-notified', '7')]
+    >>> elsewhere = replace(facts.formation.notification, unit_name="Unit 9", home_area_share=0.1)
+    >>> [v.message for v in formation_notified(replace(facts, formation=replace(facts.formation,
+    ...                                         notification=elsewhere)), get_regime())]  # doctest: +ELLIPSIS
+    ['Formation Samal Druzhina notified Unit 9, whose jurisdiction holds 10% of its home area ...']
     """
     formation = facts.formation
     if not formation.is_collective:
@@ -52,6 +58,14 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
         return [Violation(CODE, regime.cite(CODE), _(
             "Formation %(name)s has not notified the territorial police body; record the unit, date "
             "and reference of its notification before assigning it.", name=formation.name))]
+    share = notification.home_area_share
+    if share is not None and share < regime.notified_unit_min_share:
+        return [Violation(CODE, regime.cite(f"{CODE}:jurisdiction"), _(
+            "Formation %(name)s notified %(unit)s, whose jurisdiction holds %(share)s%% of its home area "
+            "(at least %(least)s%% is asked for): item 7 asks for the territorial police body where the "
+            "formation acts; record its notification of that unit.",
+            name=formation.name, unit=notification.unit_name or f"#{notification.unit_id}",
+            share=round(100 * share), least=round(100 * regime.notified_unit_min_share)))]
     shift_date = facts.shift.local_date(regime.timezone)
     if notification.notified_on > shift_date:
         return [Violation(CODE, regime.cite(CODE), _(

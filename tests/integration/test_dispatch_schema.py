@@ -59,3 +59,18 @@ def test_the_assignment_history_is_append_only(connection, ids):
     for statement in ("UPDATE assignment_history SET actor = 'b'", "DELETE FROM assignment_history"):
         with pytest.raises((ProgrammingError, InternalError), match="append-only"), connection.begin_nested():
             connection.execute(text(statement))
+
+
+@pytest.mark.parametrize("regime, activity", [("order-641", "9.1"), ("order-641", "inspection"),
+                                              ("order-2026", "8.1")])
+def test_an_activity_outside_the_regimes_closed_list_is_refused_by_the_database(connection, ids, regime,
+                                                                                 activity):
+    """Law 590-II art. 7.1.1: no control or supervisory functions — nothing off the closed list is stored."""
+    assign(connection, ids, "[2026-12-05 18:00+05, 2026-12-05 22:00+05)")  # 8.1 of order-641 is on it
+    with pytest.raises(IntegrityError, match="assignment_activity_fkey"), connection.begin_nested():
+        connection.execute(text(
+            "INSERT INTO assignment (formation_id, patrol_zone_id, regime, activity, shift, created_by) VALUES "
+            "(:f, :z, :regime, :activity, '[2026-12-06 18:00+05, 2026-12-06 22:00+05)', 'test')"),
+            {"f": ids["formation"], "z": ids["zone"], "regime": regime, "activity": activity})
+    with pytest.raises(IntegrityError, match="assignment_activity_fkey"), connection.begin_nested():
+        connection.execute(text("DELETE FROM activity_type WHERE regime = 'order-641' AND code = '8.1'"))

@@ -151,3 +151,24 @@ def test_bad_references_and_shifts_are_clear_errors(session, world, changes, err
     with pytest.raises(error):
         services.assign_formation(session, request(world, **changes), actor=SYSTEM)
     assert stored(session) == 0
+
+
+def test_a_formation_that_notified_a_unit_elsewhere_is_refused_item_7(session, world):
+    """Item 7: the territorial body where the formation acts. Its home area lies in the centre unit's
+    jurisdiction; a notification of the unit across town (PostGIS: 0 % of the home area) does not do."""
+    from geo.db.models import Formation
+
+    formation = session.get(Formation, world.formation)
+    formation.notified_unit_id = world.other_unit
+    session.flush()
+    session.expire(formation)
+    with pytest.raises(RuleViolation) as refused:
+        services.assign_formation(session, request(world), actor=SYSTEM)
+    [violation] = refused.value.violations
+    assert (violation.code, violation.item) == ("formation-notified", "7, share D")
+    assert "East police" in violation.message and "holds 0% of its home area" in violation.message
+    assert stored(session) == 0
+    formation.notified_unit_id = world.unit  # the unit holding it passes
+    session.flush()
+    session.expire(formation)
+    assert services.assign_formation(session, request(world), actor=SYSTEM).status == "proposed"

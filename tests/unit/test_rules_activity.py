@@ -57,13 +57,13 @@ def test_items_5_8_collective_only(code, collective, broken):
 
 FITS = [
     ("8.1", K.PUBLIC_PLACE, "square"), ("8.1", K.PATROL_ZONE, None), ("8.1", K.EVENT, None),
-    ("8.2", K.INCIDENT, None), ("8.2", K.EMERGENCY_AREA, None), ("8.3", K.EMERGENCY_AREA, None),
+    ("8.2", K.EMERGENCY_AREA, None), ("8.3", K.EMERGENCY_AREA, None),
     ("8.4", K.PUBLIC_PLACE, "street"), ("8.4", K.PUBLIC_PLACE, "thoroughfare"), ("8.4", K.PATROL_ZONE, None),
     ("8.5", K.PASTURE, None), ("8.6", K.CROP_FIELD, None), ("8.7", K.CAMPUS, None),
     ("6.1", K.PATROL_ZONE, None), ("6.5", K.CAMPUS, None), ("6.6", K.CROP_FIELD, None),
 ]
 MISFITS = [
-    ("8.1", K.PASTURE, None), ("8.1", K.CAMPUS, None), ("8.2", K.PUBLIC_PLACE, "square"),
+    ("8.1", K.PASTURE, None), ("8.1", K.CAMPUS, None), ("8.2", K.PUBLIC_PLACE, "square"), ("8.2", "incident", None),
     ("8.3", K.PATROL_ZONE, None), ("8.4", K.PUBLIC_PLACE, "square"), ("8.4", K.PUBLIC_PLACE, None),
     ("8.4", K.EVENT, None), ("8.5", K.CROP_FIELD, None), ("8.6", K.PASTURE, None),
     ("8.7", K.PUBLIC_PLACE, "park"), ("6.1", K.EVENT, None), ("6.1", K.PASTURE, None),

@@ -7,9 +7,9 @@ from .network import StreetSegment
 from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropField, District, Event, Formation, ImportBatch, Incident, IncidentCell, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
-from .work import TARGET_TABLES, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
+from .work import TARGET_TABLES, RegimeActivity, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
 __all__ = ["ApiToken", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
-           "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "Assignment", "AssignmentHistory",
+           "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "RegimeActivity", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea", "StreetSegment"]

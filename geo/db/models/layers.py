@@ -5,7 +5,8 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import CheckConstraint, Computed, Date, DateTime, Float, ForeignKey, Integer, String, Text, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Mapped, column_property, mapped_column
 
 from ...crs import STORAGE_SRID
 from ...domain import CampusKind, EventKind, FormationBase, IncidentSource, PublicPlaceKind, values
@@ -145,6 +146,18 @@ class Formation(Created, Base):
     notification_ref: Mapped[str | None] = mapped_column(Text)
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     home_area = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+
+
+# The notified unit of a formation, read with it (one query for many formations): its name, and the
+# share of the formation's home area its jurisdiction holds (by area on the spheroid; None when no
+# unit is recorded) — Order 641 item 7 asks for the territorial body where the formation acts.
+Formation.notified_unit_name = column_property(
+    select(PoliceUnit.name).where(PoliceUnit.id == Formation.notified_unit_id).correlate_except(PoliceUnit)
+    .scalar_subquery())
+Formation.notified_share = column_property(
+    select(func.ST_Area(func.geography(func.ST_Intersection(PoliceUnit.jurisdiction, Formation.home_area)))
+           / func.nullif(func.ST_Area(func.geography(Formation.home_area)), 0))
+    .where(PoliceUnit.id == Formation.notified_unit_id).correlate_except(PoliceUnit).scalar_subquery())
 
 
 class Incident(Created, Base):

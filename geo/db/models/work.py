@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Text, func
+from sqlalchemy import BigInteger, DateTime, ForeignKey, ForeignKeyConstraint, Text, func
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, Range
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -25,8 +25,21 @@ class EmergencyArea(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class RegimeActivity(Base):
+    """One activity of a regime's closed list (migration 0021); ``assignment (regime, activity)`` refers
+    to it, so no other activity can be stored."""
+
+    __tablename__ = "activity_type"
+    regime: Mapped[str] = mapped_column(Text, primary_key=True)
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    item: Mapped[str] = mapped_column(Text)
+    form: Mapped[str] = mapped_column(Text)
+
+
 class Assignment(Base):
     __tablename__ = "assignment"
+    __table_args__ = (ForeignKeyConstraint(["regime", "activity"], ["activity_type.regime", "activity_type.code"],
+                                           name="assignment_activity_fkey", ondelete="RESTRICT"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     formation_id: Mapped[int] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
     patrol_zone_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_zone.id", ondelete="RESTRICT"))

@@ -74,7 +74,8 @@ def _member_facts(p: Participant) -> MemberFacts:
 
 
 def _formation_facts(f: Formation) -> FormationFacts:
-    notification = (Notification(f.notified_unit_id, f.notified_on, f.notification_ref)
+    notification = (Notification(f.notified_unit_id, f.notified_on, f.notification_ref,
+                                 unit_name=f.notified_unit_name or "", home_area_share=f.notified_share)
                     if f.notified_unit_id is not None else None)
     return FormationFacts(f.id, f.name, is_collective=True, notification=notification)
 
