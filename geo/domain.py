@@ -197,6 +197,10 @@ class FormationFacts:
     name: str
     is_collective: bool = True
     notification: Notification | None = None
+    base_type: str | None = None
+    base_address: str | None = None
+    # whether the home area holds the recorded base (None: no base location recorded)
+    base_in_home_area: bool | None = None
 
 
 @dataclass(frozen=True)

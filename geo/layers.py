@@ -117,7 +117,8 @@ LAYERS: dict[str, LayerSpec] = {
         LayerSpec(
             "formation", N_("Formations"), "MultiPolygon",
             (NAME, Field("base_type", required=True, choices=values(FormationBase)),
-             Field("base_address"), Field("notified_unit", "ref", ref="police_unit"),
+             Field("base_address"), Field("base_location", "point", tooltip=False),
+             Field("notified_unit", "ref", ref="police_unit"),
              Field("notified_on", "date"), Field("notification_ref")),
             item="7", all_or_none=(("notified_unit", "notified_on", "notification_ref"),),
             geometry_column="home_area",

@@ -67,6 +67,7 @@ CITATIONS = {
     "formation-notified:jurisdiction": "7, share D",           # T item 7: territorial body; the share D
     "formation-home-area": "7",                                # T item 7: residence, work, study, property
     "formation-home-area:override": "7, override D",           # D: officer's override with a reason
+    "formation-home-area:base": "7",                           # T item 7: the area of its base
     "activity-target": "8",                                    # T item 8; each activity cites its own item
     "closed-activity-list": "Law 590-II art. 7.1.1",           # T: no control or supervisory functions
     "collective-only": "5-8",                                  # T items 5-8

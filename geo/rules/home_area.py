@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain, target_label
+from .messages import Gettext, base_label, plain, target_label
 
 CODE = "formation-home-area"
 LABEL = N_("outside its home area")
@@ -20,7 +20,9 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     ``regime.home_area_allowance_m`` outside still pass (D, default 0 m). Otherwise an override
     is needed (D): it must give a non-blank reason and, when
     ``regime.override_by_assigned_supervisor_only`` (D), come from the assignment's own
-    supervising officer. Lone participants (item 6) have no home area and pass.
+    supervising officer. Where the formation's base (the place of its residence, work, study or
+    property) is recorded, the home area must hold it, whatever the target (T item 7; no override).
+    Lone participants (item 6) have no home area and pass.
 
     Parameters
     ----------
@@ -47,6 +49,10 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     ['Republic Square (public place) lies 1250 m outside the home area of formation Samal Druzhina...']
     >>> formation_home_area(replace(away, override=HomeAreaOverride(21, "city day")), get_regime())
     []
+    >>> astray = replace(example_facts(), formation=replace(example_facts().formation, base_in_home_area=False,
+    ...                                                     base_address="Abai Ave. 1", base_type="study"))
+    >>> [(v.item, v.message) for v in formation_home_area(astray, get_regime())]  # doctest: +ELLIPSIS
+    [('7', 'The home area of formation Samal Druzhina does not hold its recorded base (Abai Ave. 1, place of study)...')]
     """
     formation = facts.formation
     if not formation.is_collective:
@@ -55,6 +61,14 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     if home is None:
         return [Violation(CODE, regime.cite(CODE), _(
             "The home area of formation %(name)s is not recorded.", name=formation.name))]
+    if formation.base_in_home_area is False:
+        # The area a formation acts in is the place of its base (item 7), which an override of a
+        # target outside it does not change.
+        return [Violation(CODE, regime.cite(f"{CODE}:base"), _(
+            "The home area of formation %(name)s does not hold its recorded base (%(base)s, %(kind)s): "
+            "item 7 has a formation act where its members live, work, study or hold property; "
+            "correct the home area or the base.", name=formation.name, base=formation.base_address or "—",
+            kind=base_label(formation.base_type, _)))]
     if home.inside or home.distance_m <= regime.home_area_allowance_m:
         return []
     override = facts.override

@@ -34,6 +34,13 @@ def target_label(kind: str, _: Gettext = plain) -> str:
     return labels.get(str(kind), str(kind))
 
 
+def base_label(base_type: str | None, _: Gettext = plain) -> str:
+    """What a formation's base is the place of (Order 641 item 7)."""
+    labels = {"residence": _("place of residence"), "work": _("place of work"), "study": _("place of study"),
+              "property": _("where its property is")}
+    return labels.get(str(base_type), str(base_type or "—"))
+
+
 def target_labels(kinds: Iterable[str], _: Gettext = plain) -> str:
     """Several target kinds, sorted, joined by commas."""
     return ", ".join(sorted(target_label(k, _) for k in kinds))

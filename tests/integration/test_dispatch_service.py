@@ -172,3 +172,51 @@ def test_a_formation_that_notified_a_unit_elsewhere_is_refused_item_7(session, w
     session.flush()
     session.expire(formation)
     assert services.assign_formation(session, request(world), actor=SYSTEM).status == "proposed"
+
+
+def test_a_formation_whose_home_area_misses_its_recorded_base_is_refused_item_7(session, world):
+    """Item 7: the home area is the place of the base; PostGIS says whether it holds the recorded point."""
+    from geoalchemy2.shape import from_shape
+    from shapely.geometry import Point
+
+    from geo.db.models import Formation
+
+    formation = session.get(Formation, world.formation)
+    formation.base_address = "Abai Ave. 1"
+    formation.base_location = from_shape(Point(77.04, 43.25), srid=4326)  # across town
+    session.flush()
+    session.expire(formation)
+    with pytest.raises(RuleViolation) as refused:
+        services.assign_formation(session, request(world), actor=SYSTEM)
+    [violation] = refused.value.violations
+    assert (violation.code, violation.item) == ("formation-home-area", "7")
+    assert "does not hold its recorded base (Abai Ave. 1, place of residence)" in violation.message
+    assert stored(session) == 0
+    formation.base_location = from_shape(Point(76.93, 43.25), srid=4326)  # inside the home area
+    session.flush()
+    session.expire(formation)
+    assert services.assign_formation(session, request(world), actor=SYSTEM).status == "proposed"
+
+
+def test_a_formations_base_location_is_imported_as_lon_lat_and_a_bad_one_refused(session):
+    """The import takes the base as "lon lat" (as a police unit's station); a point that is not one is a
+    row error naming the column, and nothing is stored."""
+    import geopandas as gpd
+    from shapely.geometry import MultiPolygon, box
+
+    from geo.db.models import Formation
+
+    area = MultiPolygon([box(76.91, 43.23, 76.95, 43.27)])
+    rows = [{"name": "Base test squad", "base_type": "study", "base_address": "Tole Bi St. 59",
+             "base_location": "76.93 43.25"}]
+    services.import_frame(session, "formation", gpd.GeoDataFrame(rows, geometry=[area], crs=4326),
+                          name="test", actor=SYSTEM)
+    session.flush()
+    formation = session.scalars(select(Formation).where(Formation.name == "Base test squad")).one()
+    assert formation.base_in_home_area is True
+    bad = [{**rows[0], "name": "Bad base squad", "base_location": "north of the bazaar"}]
+    with pytest.raises(InvalidInput, match="1 of 1 rows are not valid for layer formation; nothing was stored") as e:
+        services.import_frame(session, "formation", gpd.GeoDataFrame(bad, geometry=[area], crs=4326),
+                              name="test", actor=SYSTEM)
+    assert "base_location" in repr(vars(e.value))
+    assert session.scalars(select(Formation).where(Formation.name == "Bad base squad")).first() is None

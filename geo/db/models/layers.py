@@ -146,6 +146,7 @@ class Formation(Created, Base):
     notification_ref: Mapped[str | None] = mapped_column(Text)
     leader_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
     home_area = mapped_column(geometry("MULTIPOLYGON"), nullable=False)
+    base_location = mapped_column(geometry("POINT"))
 
 
 # The notified unit of a formation, read with it (one query for many formations): its name, and the
@@ -154,6 +155,8 @@ class Formation(Created, Base):
 Formation.notified_unit_name = column_property(
     select(PoliceUnit.name).where(PoliceUnit.id == Formation.notified_unit_id).correlate_except(PoliceUnit)
     .scalar_subquery())
+# Whether the home area holds the formation's base (None: no base recorded).
+Formation.base_in_home_area = column_property(func.ST_Covers(Formation.home_area, Formation.base_location))
 Formation.notified_share = column_property(
     select(func.ST_Area(func.geography(func.ST_Intersection(PoliceUnit.jurisdiction, Formation.home_area)))
            / func.nullif(func.ST_Area(func.geography(Formation.home_area)), 0))

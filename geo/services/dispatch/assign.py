@@ -77,7 +77,8 @@ def _formation_facts(f: Formation) -> FormationFacts:
     notification = (Notification(f.notified_unit_id, f.notified_on, f.notification_ref,
                                  unit_name=f.notified_unit_name or "", home_area_share=f.notified_share)
                     if f.notified_unit_id is not None else None)
-    return FormationFacts(f.id, f.name, is_collective=True, notification=notification)
+    return FormationFacts(f.id, f.name, is_collective=True, notification=notification, base_type=f.base_type,
+                          base_address=f.base_address, base_in_home_area=f.base_in_home_area)
 
 
 def _officer_facts(session: Session, officer: Officer, shift: Shift, unit_ids: tuple[int, ...]) -> OfficerFacts:

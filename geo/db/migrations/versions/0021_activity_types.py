@@ -1,5 +1,7 @@
 """The closed list of activities in the database: ``activity_type`` per regime, and a foreign key from
-``assignment (regime, activity)`` to it, so no activity outside the regime's list can be stored.
+``assignment (regime, activity)`` to it, so no activity outside the regime's list can be stored; and
+where a formation is based (``formation.base_location``, optional), so the rules can check that its
+home area holds it (Order 641 item 7: at the place of residence, work, study or property).
 
 Participants have no control or supervisory functions (Law 590-II art. 7.1.1): what they may be given
 is the closed list of Order 641 items 6 and 8. The rows are the list of ``geo/regimes/order641.py`` as
@@ -29,6 +31,8 @@ ACTIVITIES = (
 
 
 def upgrade() -> None:
+    op.execute("ALTER TABLE formation ADD COLUMN base_location geometry(Point, 4326)")
+    op.create_index("ix_formation_base_location", "formation", ["base_location"], postgresql_using="gist")
     op.create_table(
         "activity_type",
         sa.Column("regime", sa.Text, nullable=False),
@@ -58,3 +62,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_constraint("assignment_activity_fkey", "assignment", type_="foreignkey")
     op.drop_table("activity_type")
+    op.drop_index("ix_formation_base_location", "formation")
+    op.drop_column("formation", "base_location")
