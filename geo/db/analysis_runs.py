@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
-from sqlalchemy import and_, func, select
+from sqlalchemy import Float, and_, bindparam, func, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, aliased
 
-from .models import AnalysisCell, AnalysisRun
+from ..crs import STORAGE_SRID
+from .models import AnalysisCell, AnalysisRun, District, PublicPlace
+from .names import localised_name
 from .layer_reads import frame_of
 from .layer_writes import copy_rows
 
@@ -101,3 +105,31 @@ def cell_extent(session: Session, run_id: int) -> tuple[float, float, float, flo
 
 def cell_count(session: Session, run_id: int) -> int:
     return session.scalar(select(func.count()).select_from(AnalysisCell).where(AnalysisCell.run_id == run_id))
+
+
+def places_near(session: Session, points: Sequence[tuple[float, float]], *, within_m: float,
+                locale: str | None = None) -> list[dict]:
+    """For each (lon, lat): the nearest public place within ``within_m`` metres (its name in
+    ``locale``'s language and the distance in metres, on the spheroid) and the district holding the
+    point, in one query; None where there is none."""
+    if not points:
+        return []
+    lons = [float(p[0]) for p in points]
+    lats = [float(p[1]) for p in points]
+    given = (select(func.unnest(bindparam("lons", lons, type_=ARRAY(Float))).label("lon"),
+                    func.unnest(bindparam("lats", lats, type_=ARRAY(Float))).label("lat"))
+             .subquery("given"))
+    numbered = select(func.row_number().over().label("ord"),
+                      func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), STORAGE_SRID).label("g")).subquery()
+    point = numbered.c.g
+    place = (select(localised_name(PublicPlace, locale).label("place"),
+                    func.ST_Distance(func.geography(PublicPlace.geom), func.geography(point)).label("metres"))
+             .where(func.ST_DWithin(func.geography(PublicPlace.geom), func.geography(point), within_m))
+             .order_by(PublicPlace.geom.op("<->")(point)).limit(1).lateral("place"))
+    district = (select(localised_name(District, locale).label("district"))
+                .where(func.ST_Covers(District.geom, point)).order_by(District.id).limit(1).lateral("district"))
+    rows = session.execute(select(numbered.c.ord, place.c.place, place.c.metres, district.c.district)
+                           .select_from(numbered.outerjoin(place, true()).outerjoin(district, true()))
+                           .order_by(numbered.c.ord)).all()
+    return [{"place": r.place, "place_m": None if r.metres is None else float(r.metres), "district": r.district}
+            for r in rows]

@@ -127,3 +127,16 @@ def test_a_geographic_crs_is_refused_on_the_form_with_the_reason(watched, live_s
     # the page's CSP allows no eval, so wait on the element, not on a JavaScript expression
     page.locator("#analysis-error", has_text="is geographic, in degrees").wait_for(timeout=30_000)
     assert "run=" not in page.url
+
+
+def test_the_page_warns_before_a_run_whose_permutations_cannot_reach_significance(watched, live_server):
+    page = open_page(watched, live_server)
+    assert page.locator("#reach").is_hidden()  # 0 permutations by default: analytic p, nothing to say
+    page.fill("input[name=cell_size_m]", "100")
+    page.fill("input[name=permutations]", "99")
+    page.locator("#reach").wait_for(state="visible", timeout=15_000)
+    text = page.locator("#reach").inner_text()
+    assert "99 permutations" in text and "analytic p-values" in text
+    page.fill("input[name=permutations]", "0")
+    page.locator("#reach").wait_for(state="hidden", timeout=15_000)
+    assert watched.errors == []

@@ -149,3 +149,55 @@ def test_the_form_offers_the_grid_options_and_the_sets_of_analysis_areas(client,
     assert 'name="origin_x" step="any" value="100"' in html
     assert "Grid in EPSG:32643 from origin 100, 200 m." in html
     assert_local(html)
+
+
+@pytest.mark.realdata
+def test_the_top_hot_spots_name_the_nearest_public_place_and_the_district(client, demo_data, session):
+    """Each hot cell of the demo's theft run is named by the public place nearest its centre (PostGIS,
+    within 400 m) and the district holding it, checked against a distance computed here."""
+    from geo.db.models import District, PublicPlace
+
+    run = client.post("/api/v1/analyses", json={"method": "gi_star", "categories": ["theft"]}).get_json()
+    top = run["summary"]["top"]
+    html = page_of(client, f"/analysis?run={run['id']}")
+    places = gpd.GeoDataFrame.from_postgis("SELECT name, geom FROM public_place", session.connection(),
+                                           geom_col="geom").to_crs(32643)
+    districts = gpd.GeoDataFrame.from_postgis("SELECT name, geom FROM district", session.connection(),
+                                              geom_col="geom")
+    named = 0
+    for spot in top:
+        centre = gpd.GeoSeries([Point(spot["lon"], spot["lat"])], crs=4326)
+        distance = places.distance(centre.to_crs(32643).iloc[0])
+        district = districts[districts.covers(centre.iloc[0])]["name"].tolist()
+        if distance.min() <= 390:  # clear of the 400 m edge and of planar vs spheroid metres
+            nearest = places.loc[distance.idxmin(), "name"]
+            assert f"near {nearest} (" in html
+            named += 1
+        if district:
+            assert district[0] in html
+    assert named > 0
+    assert PublicPlace and District  # imported for the reader of this test: the layers it reads
+
+
+def test_permutations_that_cannot_reach_significance_are_told_before_the_run(client, session):
+    """Reach: 99 permutations give p >= 0.02; over a city of 100 m cells FDR at 0.10 needs a fifth of
+    them there. The page is told before the run (in the reader's language) and analytic p is not."""
+    rows = [{"occurred_at": "2026-11-01 21:00", "category": "theft", "source": "police-record"}
+            for _ in range(40)]
+    points = [Point(76.85 + 0.004 * (i % 20), 43.20 + 0.004 * (i // 20)) for i in range(40)]
+    services.import_frame(session, "incident", gpd.GeoDataFrame(rows, geometry=points, crs=4326), name="test",
+                          actor=SYSTEM)
+    session.flush()
+    body = {"method": "gi_star", "cell_size_m": 100, "permutations": 99, "extent": "selection"}
+    answer = client.post("/api/v1/analyses/reach", json=body)
+    assert answer.status_code == 200
+    found = answer.get_json()
+    assert found["smallest_p"] == pytest.approx(0.02) and found["cells"] > 100
+    assert found["needed"] == -(-found["cells"] * 2 // 10) and found["doubtful"]
+    assert "99 permutations" in found["warning"] and "analytic p-values" in found["warning"]
+    ru = client.post("/api/v1/analyses/reach", json=body, headers={"Accept-Language": "ru"}).get_json()
+    assert "перестановок" in ru["warning"]
+    analytic = client.post("/api/v1/analyses/reach", json={**body, "permutations": 0}).get_json()
+    assert analytic["warning"] is None and not analytic["doubtful"]
+    assert client.post("/api/v1/analyses/reach", json={**body, "cell_size_m": -5}).status_code == 400
+    assert 'id="reach"' in page_of(client)

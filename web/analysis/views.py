@@ -11,12 +11,14 @@ from flask_babel import gettext as _
 
 from geo import services
 from geo.domain import WEEKDAYS, IncidentSource
+from geo.services.hotspots import Reach
 
 from ..auth import current_principal
 from ..config import settings
 from ..db import get_session
 from ..formats import format_number, format_scientific, reader_locale
 from ..maps.render import MapOptions, components
+from ..messages import localised
 from . import bp, charts, render
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
@@ -126,10 +128,21 @@ def analysis():
     built = render.build_analysis_map(page, MapOptions.from_settings(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}
     setup = {"map": built.map.get_name(), "drawn": built.drawn, "result": built.result,
-             "api": url_for("api.create_analysis"), "page": url_for("analysis.analysis"),
+             "api": url_for("api.create_analysis"), "reach": url_for("api.analysis_reach"),
+             "page": url_for("analysis.analysis"),
              "strings": script_strings()}
     return render_template(
         "analysis.html", title=_("Hot spot analysis"), parts=components(built.map), page=page, run=page.run,
         form=form_values(page, config.timezone), methods=method_names(), weekdays=weekday_names(),
         day_chart=charts.day_chart(series), hour_chart=charts.hour_chart(series), synthetic=SYNTHETIC,
-        setup=setup, selection_args=selection_args(page.run.selection if page.run is not None else None))
+        setup=setup, selection_args=selection_args(page.run.selection if page.run is not None else None),
+        reach_warning=_reach_warning(page.run))
+
+
+def _reach_warning(run) -> str | None:
+    """Why a run's permutations could find nothing after the false discovery rate (None: they could)."""
+    if run is None or run.method == "kde":
+        return None
+    fdr = run.summary.get("fdr", {})
+    warning = Reach.of(int(fdr.get("tested", 0)), int((run.parameters or {}).get("permutations") or 0)).warning()
+    return localised(warning) if warning else None

@@ -6,12 +6,13 @@ from flask import Response, jsonify, request, url_for
 from geo import services
 from geo.errors import InvalidInput
 from geo.messages import N_, Message
-from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run
+from geo.services.hotspots import RUN_FIELDS, Parameters, Selection, hotspots, may_read, may_run, reach
 
 from ..auth import current_principal
 from ..config import settings, zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
+from ..messages import localised
 from . import bp
 from .bodies import arg, json_object, known, parsed_json
 
@@ -30,6 +31,19 @@ def create_analysis():
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_analysis", run_id=result.run_id)
     return response
+
+
+@bp.post("/analyses/reach")
+def analysis_reach():
+    """Before a run, from the same body: how many cells it would test and whether its permutations can
+    reach significance after the false discovery rate; ``warning`` says what to change (null: nothing)."""
+    may_run(current_principal())
+    body = known(json_object(), RUN_FIELDS, required=("method",))
+    selection, parameters = Selection.from_json(body, timezone=_zone()), Parameters.from_json(body)
+    found = reach(get_session(), selection, parameters, actor=current_principal(),
+                  max_vertices=settings().zone_limits.max_vertices)
+    warning = found.warning()
+    return jsonify({**found.as_json(), "warning": localised(warning) if warning else None})
 
 
 @bp.get("/analyses")

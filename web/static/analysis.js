@@ -93,6 +93,30 @@
     return out;
   }
 
+  // Before a run: whether its permutations can reach significance after the false discovery rate
+  // for the cells it would test (asked again, quietly, a moment after the form changes).
+  var reach = document.getElementById("reach");
+  var asked = 0, pause = null;
+  function askReach() {
+    var request, ticket = ++asked;
+    try { request = body(); } catch (error) { reach.hidden = true; return; }
+    if (request.method === "kde" || !request.permutations) { reach.hidden = true; return; }
+    fetch(setup.reach, {method: "POST", headers: {"Content-Type": "application/json", "Accept": "application/json",
+                                                  "X-CSRFToken": csrfToken()}, body: JSON.stringify(request)})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (answer) {
+        if (ticket !== asked) return;  // a newer question is on its way
+        reach.textContent = answer && answer.warning ? answer.warning : "";
+        reach.hidden = !(answer && answer.warning);
+      })
+      .catch(function () {});
+  }
+  function later() { clearTimeout(pause); pause = setTimeout(askReach, 500); }
+  form.addEventListener("input", later);
+  form.addEventListener("change", later);
+  map.on("draw:created", later);
+  askReach();
+
   var timer = null;
   function busy(on, method) {
     button.disabled = on;

@@ -106,6 +106,8 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         found = statistics.run(session, chosen, totals, parameters, area_geom, extent=extent, on_step=bar.update,
                                top=top)
         parameters = found.parameters
+        if method != "kde":  # how many cells at the smallest p the false discovery rate needed
+            found.summary["fdr"]["needed"] = Reach.of(found.summary["fdr"]["tested"], parameters.permutations).needed
         summary = {"incidents": totals.count, "synthetic_incidents": totals.synthetic,
                    "area": area_info, **found.summary,
                    "series": series_of_buckets(aggregate.time_buckets(session, chosen), selection.timezone,
@@ -291,3 +293,78 @@ def series_of(incidents: gpd.GeoDataFrame, timezone: str, start=None, end=None, 
             "days": [d.date().isoformat() for d in index], "per_day": per_day.astype(int).tolist(),
             "synthetic_per_day": synthetic_per_day.astype(int).tolist(), "per_hour": per_hour.tolist(),
             "synthetic_per_hour": synthetic_per_hour.tolist()}
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Whether a run's permutation p-values can come out significant after the false discovery rate.
+
+    A pseudo p-value of ``permutations`` cannot fall below ``smallest_p`` = 2/(P+1) (two-sided).
+    Benjamini–Hochberg at level q over m tested cells calls the k smallest p significant when the
+    k-th is at most q·k/m, so with every p at least ``smallest_p`` nothing is significant unless at
+    least ``needed`` = ceil(m·smallest_p/q) cells all reach that smallest p; more than m is
+    impossible. ``q`` is the widest level the page shows (0.10). Analytic p-values (0 permutations)
+    and densities have no such floor: ``smallest_p`` is None.
+    """
+
+    cells: int
+    permutations: int
+    q: float = 0.10
+    smallest_p: float | None = None
+    needed: int = 0
+
+    @classmethod
+    def of(cls, cells: int, permutations: int, q: float = 0.10) -> "Reach":
+        if permutations <= 0:
+            return cls(cells, permutations, q)
+        smallest = 2 / (permutations + 1)
+        return cls(cells, permutations, q, smallest, int(np.ceil(cells * smallest / q - 1e-9)))
+
+    @property
+    def doubtful(self) -> bool:
+        """True when at least a tenth of the cells (or more than all) must reach the smallest p."""
+        return self.smallest_p is not None and self.needed > max(1, self.cells // 10)
+
+    def warning(self) -> Message | None:
+        """What to tell the analyst before (and after) the run, or None when nothing stands in the way."""
+        if not self.doubtful:
+            return None
+        least = int(np.ceil(2 * self.cells / self.q - 1))  # permutations for one cell alone to pass
+        if self.needed > self.cells:
+            return Message("hotspots.fdr-unreachable", N_(
+                "With %(permutations)s permutations no p-value falls below %(smallest)s, and the false discovery "
+                "rate over %(cells)s cells at %(q)s would need %(needed)s of them there — more than there are: "
+                "no cell can be significant. Use analytic p-values (0 permutations), fewer cells (larger cells "
+                "or a smaller area), or at least %(least)s permutations."),
+                permutations=format(self.permutations, ","), smallest=f"{self.smallest_p:.3g}",
+                cells=format(self.cells, ","), q=f"{self.q:g}", needed=format(self.needed, ","),
+                least=format(least, ","))
+        return Message("hotspots.fdr-doubtful", N_(
+            "With %(permutations)s permutations no p-value falls below %(smallest)s: the false discovery rate "
+            "over %(cells)s cells at %(q)s finds a hot spot only if at least %(needed)s cells reach that p. "
+            "Expect few or none; use analytic p-values (0 permutations), fewer cells (larger cells or a smaller "
+            "area), or at least %(least)s permutations."),
+            permutations=format(self.permutations, ","), smallest=f"{self.smallest_p:.3g}",
+            cells=format(self.cells, ","), q=f"{self.q:g}", needed=format(self.needed, ","), least=format(least, ","))
+
+    def as_json(self) -> dict:
+        return {"cells": self.cells, "permutations": self.permutations, "q": self.q, "smallest_p": self.smallest_p,
+                "needed": self.needed, "doubtful": self.doubtful}
+
+
+def reach(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
+          max_vertices: int = ZoneLimits.max_vertices) -> Reach:
+    """Before a run: how many cells it would test and whether its permutations can reach significance
+    after the false discovery rate (:class:`Reach`); the cells are counted as the run counts them
+    (in PostGIS), nothing is tested or stored. InvalidInput as the run would raise it."""
+    may_run(actor)
+    if parameters.method == "kde" or not parameters.permutations:
+        return Reach(0, parameters.permutations or 0)
+    area_info, area_geom = resolve_area(session, selection.area, max_vertices)
+    extent = grid_extent(session, parameters, area_geom)
+    chosen = selection_filter(selection, area_geom)
+    totals = aggregate.totals(session, chosen)
+    if totals.count == 0:
+        raise InvalidInput(no_match(session))
+    return Reach.of(statistics.cell_count(session, chosen, totals, parameters, area_geom, extent),
+                    parameters.permutations)

@@ -6,7 +6,7 @@ formation leaders; the analyst's page is for analysts.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -254,6 +254,21 @@ class AnalystPage:
     cells: RunCells | None = None
 
 
+# How far from a hot cell's centre a public place may lie and still name it ("near ...").
+NEAR_M = 400.0
+
+
+def _with_places(session: Session, run: HotspotResult, locale: str | None) -> HotspotResult:
+    """The run with each grid hot spot of its summary named by the nearest public place (within
+    ``NEAR_M``) and the district holding its centre, in ``locale``'s language; polygons keep their name."""
+    top = run.summary.get("top") or []
+    if run.method == "kde" or not top or any(spot.get("name") for spot in top):
+        return run
+    near = runs.places_near(session, [(spot["lon"], spot["lat"]) for spot in top], within_m=NEAR_M, locale=locale)
+    summary = {**run.summary, "top": [{**spot, **names} for spot, names in zip(top, near)]}
+    return replace(run, summary=summary)
+
+
 def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = None, limit: int = 1000,
                  recent: int = 8, locale: str | None = None) -> AnalystPage:
     """Everything the page needs in one session (places named in ``locale``'s language); NotFound when
@@ -264,5 +279,6 @@ def analyst_page(session: Session, *, viewer: Principal, run_id: int | None = No
     if run_id is not None:
         stored = _stored(session, run_id, viewer)
         run, cells = _result(stored, gpd.GeoDataFrame(geometry=[], crs=4326)), run_cells(session, stored.id)
+        run = _with_places(session, run, locale)
     return AnalystPage(choices, layer_features(session, "district", viewer=viewer, limit=limit, locale=locale).frame,
                        list_runs(session, viewer=viewer, limit=recent)["runs"], run, cells)

@@ -98,6 +98,14 @@ def run(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.T
     return Found(cells, summary, params)
 
 
+def cell_count(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters,
+               area, extent) -> int:
+    """How many cells a run of ``params`` would test (its islands left out), counted as the run counts."""
+    counted, _names, _outside = _counted(session, chosen, totals, params, area, extent)
+    w = _neighbours(session, counted, params)
+    return int((np.asarray(w.sum(axis=1)).ravel() > 0).sum())
+
+
 def _crs(params: Parameters, bounds, extent=None) -> CRS | None:
     """The run's CRS (None: the UTM zone of the extent), checked to cover ``extent`` or else ``bounds``
     (lon/lat of the incidents, or a GeoDataFrame of cells)."""
