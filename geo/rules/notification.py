@@ -1,10 +1,10 @@
-"""Rule ``formation-notified``: Order 641 item 7 — a formation acts after notifying the police."""
+"""Rule ``formation-notified``: Order 641 Rules item 7 — a formation acts after notifying the police."""
 from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "formation-notified"
 LABEL = N_("not notified to the police")
@@ -41,21 +41,21 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     >>> formation_notified(facts, get_regime())
     []
     >>> silent = replace(facts, formation=replace(facts.formation, notification=None))
-    >>> [(v.code, v.item) for v in formation_notified(silent, get_regime())]
-    [('formation-notified', '7')]
+    >>> [(v.code, v.item, v.citation) for v in formation_notified(silent, get_regime())]
+    [('formation-notified', '7', 'Order 641, Rules item 7')]
     """
     formation = facts.formation
     if not formation.is_collective:
         return []
     notification = formation.notification
     if notification is None or not notification.reference.strip():
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "Formation %(name)s has not notified the territorial police body; record the unit, date "
-            "and reference of its notification before assigning it.", name=formation.name))]
+            "and reference of its notification before assigning it.", name=formation.name), _)]
     shift_date = facts.shift.local_date(regime.timezone)
     if notification.notified_on > shift_date:
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "Formation %(name)s notified the police on %(notified)s, after the shift on %(shift)s.",
             name=formation.name, notified=notification.notified_on.isoformat(),
-            shift=shift_date.isoformat()))]
+            shift=shift_date.isoformat()), _)]
     return []

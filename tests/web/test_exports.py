@@ -22,6 +22,7 @@ from geo.services.exports import layer_gpkg
 
 GPKG = "application/geopackage+sqlite3"
 DESCRIPTIONS = ["bag taken, near \"Green\" market", "Сумка украдена", None]
+RULES = "Rules: MIA Order 641 of 27.11.2004 as amended 05.10.2023"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_a_layer_is_a_geopackage_gdal_opens_with_every_row(client, session, inci
     info = ogrinfo("-so", str(path), "incident")
     stored = session.scalar(select(func.count()).select_from(Incident))
     assert f"Feature Count: {stored}" in info and 'ID["EPSG",4326]' in info and "Geometry: Point" in info
-    assert pyogrio.list_layers(path)[:, 0].tolist() == ["incident"]
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["incident", "about"]
     read = pyogrio.read_dataframe(path)
     assert read.crs.to_epsg() == 4326 and len(read) == stored == len(incidents)
     assert read["category"].value_counts().to_dict() == incidents["category"].value_counts().to_dict()
@@ -140,7 +141,7 @@ def test_a_hot_spot_run_is_a_geopackage_of_its_cells_and_the_run(client, inciden
     assert r.status_code == 200 and r.mimetype == GPKG
     assert f"kuzet-analysis-{made['id']}-gi-star.gpkg" in r.headers["Content-Disposition"]
     path = saved(r, tmp_path, "run.gpkg")
-    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["hotspot_cells", "run"]
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["about", "hotspot_cells", "run"]
     cells = pyogrio.read_dataframe(path, layer="hotspot_cells")
     assert cells.crs.to_epsg() == 4326 and len(cells) == made["summary"]["cells"]
     geojson = client.get(f"/api/v1/analyses/{made['id']}/cells").get_json(force=True)
@@ -190,6 +191,38 @@ def test_geojson_downloads_are_attachments_and_the_api_stays_inline(client, sess
     assert f"kuzet-analysis-{made['id']}.geojson" in cells.headers["Content-Disposition"]
     assert len(cells.get_json(force=True)["features"]) == made["summary"]["cells"]
     assert "Content-Disposition" not in client.get(f"/api/v1/analyses/{made['id']}/cells").headers
+
+
+def about_table(response, tmp_path, name: str) -> list[dict]:
+    path = saved(response, tmp_path, name)
+    return pyogrio.read_dataframe(path, layer="about", read_geometry=False).to_dict("records")
+
+
+def test_every_export_says_the_rules_in_force(client, incidents, tmp_path):
+    about = {"regime": "order-641", "rules": RULES}
+    assert about_table(client.get("/api/v1/layers/district/export.gpkg"), tmp_path, "d.gpkg") == [about]
+    assert about_table(client.get("/api/v1/incidents/export.gpkg?category=theft"), tmp_path, "s.gpkg") == [about]
+    made = run(client)
+    assert about_table(client.get(f"/api/v1/analyses/{made['id']}/export.gpkg"), tmp_path, "r.gpkg") == [about]
+    layer = json.loads(client.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
+    assert (layer["regime"], layer["rules"], layer["numberReturned"]) == ("order-641", RULES, 2)
+    cells = client.get(f"/api/v1/analyses/{made['id']}/export.geojson").get_json(force=True)
+    assert (cells["regime"], cells["rules"]) == ("order-641", RULES)
+    table = pd.read_csv(io.StringIO(client.get(f"/api/v1/analyses/{made['id']}/export.csv").get_data(as_text=True)))
+    assert table.columns[-1] == "rules" and set(table["rules"]) == {RULES} and len(table) == made["summary"]["cells"]
+
+
+def test_an_export_says_the_rules_in_the_readers_language(connection, session, incidents, tmp_path):
+    from tests.conftest import add_user, make_app, sign_in
+    from tests.support.catalogues import directories, write_catalogue
+
+    write_catalogue(tmp_path, "kk", {"Rules: %(regime)s": "Қағидалар (test): %(regime)s"})
+    app = make_app(connection, LOCALE="kk", BABEL_TRANSLATION_DIRECTORIES=directories(tmp_path))
+    add_user(session, "kk.admin", ["admin"])
+    session.commit()
+    reader = sign_in(app.test_client(), "kk.admin")
+    layer = json.loads(reader.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
+    assert layer["rules"].startswith("Қағидалар (test): ") and layer["rules"] != RULES
 
 
 @pytest.mark.parametrize(("path", "reason"), [

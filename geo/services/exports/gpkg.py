@@ -7,7 +7,7 @@ what is the layer API's rule (``geo.services.layers.features``) and the stored r
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -98,6 +98,19 @@ def _empty(spec: LayerSpec, names) -> gpd.GeoDataFrame:
     return _typed_frame(frame, spec, names)
 
 
+ABOUT_LAYER = "about"
+
+
+def write_about(path: Path, about: Mapping[str, str] | None) -> dict[str, int]:
+    """A table ``about`` of one row of ``about``'s texts (the regime in force, as the caller words it)
+    in the package at ``path``; nothing without ``about``. Returns the rows written per layer."""
+    if not about:
+        return {}
+    pyogrio.write_dataframe(pd.DataFrame([dict(about)]), path, layer=ABOUT_LAYER, driver="GPKG",
+                            append=path.exists())
+    return {ABOUT_LAYER: 1}
+
+
 def _layer_to(path: Path, session, spec: LayerSpec, where, *, chunk_rows: int, locale: str | None = None) -> int:
     names = {f.ref: layer_reads.names_by_id(session, layer_spec(f.ref), locale=locale)
              for f in spec.fields if f.type == "ref"}
@@ -109,10 +122,12 @@ def _layer_to(path: Path, session, spec: LayerSpec, where, *, chunk_rows: int, l
 
 
 def layer_gpkg(session, layer: str, *, viewer: Principal, directory: Path, bbox=None,
-               chunk_rows: int = exports.CHUNK_ROWS, locale: str | None = None) -> Export:
+               chunk_rows: int = exports.CHUNK_ROWS, locale: str | None = None,
+               about: Mapping[str, str] | None = None) -> Export:
     """The features of ``layer`` the viewer may see (within ``bbox``, lon/lat) as a GeoPackage whose
-    one layer is named after it, places named in ``locale``'s language (``name_<lang>`` columns kept
-    as stored); NotFound for an unknown layer, Forbidden as the layer API.
+    layer is named after it, places named in ``locale``'s language (``name_<lang>`` columns kept
+    as stored), and a table ``about`` of ``about`` when given (the rules in force); NotFound for an
+    unknown layer, Forbidden as the layer API.
 
     Examples
     --------
@@ -124,13 +139,16 @@ def layer_gpkg(session, layer: str, *, viewer: Principal, directory: Path, bbox=
     where = layer_reads.layer_filters(spec, bbox=parse_bbox(bbox) if bbox is not None else None, visible=visible)
     path = Path(directory) / f"{spec.name}.gpkg"
     written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows, locale=locale)
-    return Export(path, f"kuzet-{spec.name.replace('_', '-')}-{date.today().isoformat()}.gpkg", {spec.name: written})
+    return Export(path, f"kuzet-{spec.name.replace('_', '-')}-{date.today().isoformat()}.gpkg",
+                  {spec.name: written, **write_about(path, about)})
 
 
 def selection_gpkg(session, selection: Selection, *, viewer: Principal, directory: Path, bbox=None,
-                   max_vertices: int | None = None, chunk_rows: int = exports.CHUNK_ROWS) -> Export:
+                   max_vertices: int | None = None, chunk_rows: int = exports.CHUNK_ROWS,
+                   about: Mapping[str, str] | None = None) -> Export:
     """The incidents of a hot spot selection (time, weekdays, hours, categories, area, sources) as a
-    GeoPackage layer ``incident``; ``bbox`` narrows it further. For the police staff only."""
+    GeoPackage layer ``incident`` (and ``about``, as ``layer_gpkg``); ``bbox`` narrows it further.
+    For the police staff only."""
     may_read(viewer)
     spec = layer_spec("incident")
     _area, geometry = (resolve_area(session, selection.area, max_vertices) if max_vertices is not None
@@ -140,16 +158,19 @@ def selection_gpkg(session, selection: Selection, *, viewer: Principal, director
         where += layer_reads.layer_filters(spec, bbox=parse_bbox(bbox))
     path = Path(directory) / "selection.gpkg"
     written = _layer_to(path, session, spec, where, chunk_rows=chunk_rows)
-    return Export(path, f"kuzet-incidents-{date.today().isoformat()}.gpkg", {"incident": written})
+    return Export(path, f"kuzet-incidents-{date.today().isoformat()}.gpkg",
+                  {"incident": written, **write_about(path, about)})
 
 
 RUN_LAYERS = {"kde": "kde_surface", "gi_star": "hotspot_cells", "local_moran": "hotspot_cells"}
 
 
-def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path) -> Export:
+def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path,
+             about: Mapping[str, str] | None = None) -> Export:
     """A stored run as a GeoPackage: its cells with their statistics (layer ``hotspot_cells``, or
-    ``kde_surface`` for a KDE run: the surface's cells as polygons) and a table ``run`` of one row
-    with the run's method, selection, parameters and summary (JSON texts). NotFound if no run."""
+    ``kde_surface`` for a KDE run: the surface's cells as polygons), a table ``run`` of one row
+    with the run's method, selection, parameters and summary (JSON texts), and ``about`` as
+    ``layer_gpkg``. NotFound if no run."""
     run = _stored(session, run_id, viewer)
     cells = _typed(runs.run_cells(session, run_id))
     cells["class"] = cells["class"].astype("Int64")
@@ -161,14 +182,15 @@ def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path) -> Exp
     multi = bool(cells.geom_type.str.startswith("Multi").any())
     pyogrio.write_dataframe(cells, path, layer=name, driver="GPKG",
                             geometry_type="MultiPolygon" if multi else "Polygon", promote_to_multi=multi)
-    about = pd.DataFrame([{
+    run_row = pd.DataFrame([{
         "run_id": run.id, "method": run.method, "created_at": run.created_at and run.created_at.isoformat(),
         "created_by": run.created_by, "incidents": run.incident_count, "cells": run.cell_count,
         "selection": json.dumps(run.selection, ensure_ascii=False, default=str),
         "parameters": json.dumps(run.parameters, ensure_ascii=False, default=str),
         "summary": json.dumps(run.summary, ensure_ascii=False, default=str)}])
-    pyogrio.write_dataframe(about, path, layer="run", driver="GPKG", append=True)
-    return Export(path, f"kuzet-analysis-{run.id}-{run.method.replace('_', '-')}.gpkg", {name: len(cells), "run": 1})
+    pyogrio.write_dataframe(run_row, path, layer="run", driver="GPKG", append=True)
+    return Export(path, f"kuzet-analysis-{run.id}-{run.method.replace('_', '-')}.gpkg",
+                  {name: len(cells), "run": 1, **write_about(path, about)})
 
 
 
