@@ -147,7 +147,9 @@ class Regime:
     ``citations`` maps a check (a rule code, or a finer key such as ``participant-eligible:age``)
     to the :class:`Citation` of what it enforces, so a rule never hard-codes an item number.
     ``rules`` lists the rule codes ``check_assignment`` runs, in order. The settings after
-    ``min_age_years`` are the regime's design choices (D) and the limits the text sets.
+    ``min_age_years`` are the regime's design choices (D) and the limits the text sets;
+    ``require_certificate`` and ``require_legal_training`` switch those two member checks (off:
+    the check does not run).
     """
 
     name: str
