@@ -47,7 +47,7 @@ class Act:
 
 @dataclass(frozen=True)
 class Citation:
-    """What a check enforces: ``act`` and ``item`` (an item, or a range such as "5–8"), and its
+    """What a check enforces: ``act`` and ``item`` (an item, or a range such as "5-8"), and its
     ``basis``: ``"T"`` (the text says so) or ``"D"`` (a design choice; ``act`` and ``item``, when
     given, are the text the choice is made under). ``note`` says, for developers, what the D is.
 

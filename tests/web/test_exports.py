@@ -68,7 +68,7 @@ def test_a_layer_is_a_geopackage_gdal_opens_with_every_row(client, session, inci
     info = ogrinfo("-so", str(path), "incident")
     stored = session.scalar(select(func.count()).select_from(Incident))
     assert f"Feature Count: {stored}" in info and 'ID["EPSG",4326]' in info and "Geometry: Point" in info
-    assert pyogrio.list_layers(path)[:, 0].tolist() == ["incident", "about"]
+    assert pyogrio.list_layers(path)[:, 0].tolist() == ["incident"]
     read = pyogrio.read_dataframe(path)
     assert read.crs.to_epsg() == 4326 and len(read) == stored == len(incidents)
     assert read["category"].value_counts().to_dict() == incidents["category"].value_counts().to_dict()
@@ -141,7 +141,7 @@ def test_a_hot_spot_run_is_a_geopackage_of_its_cells_and_the_run(client, inciden
     assert r.status_code == 200 and r.mimetype == GPKG
     assert f"kuzet-analysis-{made['id']}-gi-star.gpkg" in r.headers["Content-Disposition"]
     path = saved(r, tmp_path, "run.gpkg")
-    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["about", "hotspot_cells", "run"]
+    assert sorted(pyogrio.list_layers(path)[:, 0]) == ["hotspot_cells", "run"]
     cells = pyogrio.read_dataframe(path, layer="hotspot_cells")
     assert cells.crs.to_epsg() == 4326 and len(cells) == made["summary"]["cells"]
     geojson = client.get(f"/api/v1/analyses/{made['id']}/cells").get_json(force=True)
@@ -193,17 +193,22 @@ def test_geojson_downloads_are_attachments_and_the_api_stays_inline(client, sess
     assert "Content-Disposition" not in client.get(f"/api/v1/analyses/{made['id']}/cells").headers
 
 
-def about_table(response, tmp_path, name: str) -> list[dict]:
+def metadata(response, tmp_path, name: str) -> list[dict]:
+    """The package's metadata, then each layer's, as GDAL reads them."""
     path = saved(response, tmp_path, name)
-    return pyogrio.read_dataframe(path, layer="about", read_geometry=False).to_dict("records")
+    layers = pyogrio.list_layers(path)[:, 0]
+    return [pyogrio.read_info(path, layer=layers[0])["dataset_metadata"],
+            *[pyogrio.read_info(path, layer=n)["layer_metadata"] for n in layers]]
 
 
 def test_every_export_says_the_rules_in_force(client, incidents, tmp_path):
     about = {"regime": "order-641", "rules": RULES}
-    assert about_table(client.get("/api/v1/layers/district/export.gpkg"), tmp_path, "d.gpkg") == [about]
-    assert about_table(client.get("/api/v1/incidents/export.gpkg?category=theft"), tmp_path, "s.gpkg") == [about]
+    assert metadata(client.get("/api/v1/layers/district/export.gpkg"), tmp_path, "d.gpkg") == [about] * 2
+    assert metadata(client.get("/api/v1/layers/pasture/export.gpkg"), tmp_path, "p.gpkg") == [about] * 2  # empty
+    assert metadata(client.get("/api/v1/incidents/export.gpkg?category=theft"), tmp_path, "s.gpkg") == [about] * 2
+    assert f"rules={RULES}" in ogrinfo("-so", str(tmp_path / "s.gpkg"), "incident")
     made = run(client)
-    assert about_table(client.get(f"/api/v1/analyses/{made['id']}/export.gpkg"), tmp_path, "r.gpkg") == [about]
+    assert metadata(client.get(f"/api/v1/analyses/{made['id']}/export.gpkg"), tmp_path, "r.gpkg") == [about] * 3
     layer = json.loads(client.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
     assert (layer["regime"], layer["rules"], layer["numberReturned"]) == ("order-641", RULES, 2)
     cells = client.get(f"/api/v1/analyses/{made['id']}/export.geojson").get_json(force=True)
