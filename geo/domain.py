@@ -167,14 +167,18 @@ class Shift(Period):
 
 @dataclass(frozen=True)
 class Violation:
-    """One broken rule: stable ``code``, the ``item`` it enforces, a ``message`` for the user."""
+    """One broken rule: stable ``code``, the ``item`` it enforces (compact: "8.1", "Law 590-II art. 5",
+    "8.1 (D)", "D"), a ``message`` for the user, and the ``citation`` in the user's language with its
+    act ("Order 641, Rules item 8.1", "design choice (D)")."""
 
     code: str
     item: str
     message: str
+    citation: str = ""
 
     def as_dict(self) -> dict:
-        return {"code": self.code, "item": self.item, "message": self.message}
+        return {"code": self.code, "item": self.item, "citation": self.citation or self.item,
+                "message": self.message}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from .domain import DEFAULT_TIMEZONE
+from .regimes import DEFAULT_REGIME, resolve_regime_name
 
 # werkzeug's password hashing method string; tests configure a cheap one (e.g. "pbkdf2:sha256:1").
 PASSWORD_HASH_METHOD = "scrypt"
@@ -142,7 +143,9 @@ class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
     ``timezone`` is the zone local times are read and shown in; by default the zone the regime
-    reads its legal dates in (``geo.domain.DEFAULT_TIMEZONE``).
+    reads its legal dates in (``geo.domain.DEFAULT_TIMEZONE``). ``regime`` is the legal regime in
+    force (``KUZET_REGIME``): a regime's registered name (``order-641``) or its module's name
+    (``order641``), kept as the registered name; an unknown one stops the start with the known ones.
     """
 
     database_url: str = local_database_url()
@@ -158,7 +161,9 @@ class Settings:
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` changes it, up to 200).
     reports_page_size: int = 50
     locale: str = DEFAULT_LOCALE
+    regime: str = DEFAULT_REGIME
 
     def __post_init__(self) -> None:
         if self.locale not in LOCALES:
             raise ValueError(f"unknown locale {self.locale!r}: KUZET_LOCALE is one of {', '.join(LOCALES)}")
+        object.__setattr__(self, "regime", resolve_regime_name(self.regime))

@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
         app.config.update(test_config)
     app.extensions["kuzet"] = settings_from(app.config)
 
-    from . import auth, cli, db, errors, formats, i18n, proxy, security
+    from . import auth, cli, db, errors, formats, i18n, proxy, rules, security
     from .api.bodies import IdConverter
     from .sessions import DatabaseSessionInterface
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
     errors.init_app(app)
     proxy.init_app(app)
     i18n.init_app(app)
+    rules.init_app(app)
     formats.init_app(app)
     cli.init_app(app)
     auth.init_app(app)

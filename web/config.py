@@ -31,6 +31,8 @@ DEFAULTS = {
     "TILE_MAX_AGE": _DEFAULT.tiles.max_age_s,
     # The language of a reader whose account, cookie and browser choose none (ru, kk or en).
     "LOCALE": _DEFAULT.locale,
+    # The legal regime in force: a module of geo/regimes by its name (order641) or registered name (order-641).
+    "REGIME": _DEFAULT.regime,
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` overrides it, 1..200).
     "REPORTS_PAGE_SIZE": _DEFAULT.reports_page_size,
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
@@ -98,6 +100,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         series_max_days=int(config["SERIES_MAX_DAYS"]),
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
+        regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice
     )
 
 
@@ -114,6 +117,11 @@ def _login_policy(config: Mapping[str, Any]) -> LoginPolicy:
 def settings(app: Flask | None = None) -> Settings:
     """The settings of ``app`` (default: the current app), built once by ``create_app``."""
     return (app or current_app).extensions["kuzet"]
+
+
+def regime_name() -> str:
+    """The registered name of the legal regime in force (the ``REGIME`` setting)."""
+    return settings().regime
 
 
 def zone_name() -> str:

@@ -1,9 +1,18 @@
 """Order of the MIA of Kazakhstan of 27 November 2004 No. 641 (as amended 5 October 2023), as data.
 
-Items without a prefix are items of Appendix 1 (the Rules); "Order 641 item 2.x" are items of the
-order itself; "Law 590-II" is the Law of 9 July 2004 "On participation of citizens in ensuring
-public order". **T** marks what the text says; **D** marks our design decision where the text is
-silent or our copy is cut off (see ../shared/domain/regime.md). Every D is a setting here, not code.
+How citations read (``CITATIONS``, shown beside every violation):
+
+- "Order 641, Rules item 8.1" — an item of Appendix 1 to the order, the Rules (items 5–8: the forms
+  and types of participation); in a violation's compact ``item`` these go bare: "8.1";
+- "Order 641 item 2.2" — an item of the order itself (items 2.x: what police chiefs are told to do);
+- "Law 590-II art. 5" — the Law of 9 July 2004 No. 590-II "On participation of citizens in
+  ensuring public order";
+- "design choice (D)" — no text stands behind it; "design choice (D) under Order 641, Rules item
+  8.1" — a detail kuzet chose of what that item says (compact: "8.1 (D)").
+
+**T** marks what the text says; **D** marks our design decision where the text is silent or our
+copy is cut off (see ../shared/domain/regime.md). Every D is a setting here, not code. The ru and
+kk wording of the citations is kuzet's translation, not the official text.
 """
 from __future__ import annotations
 
@@ -11,7 +20,7 @@ from datetime import timedelta
 
 from ..domain import DEFAULT_TIMEZONE, ParticipationForm, PublicPlaceKind, TargetKind
 from ..messages import N_
-from . import ActivityType, Regime
+from . import DESIGN, Act, ActivityType, Citation, Regime
 
 IND, COL = ParticipationForm.INDIVIDUAL, ParticipationForm.COLLECTIVE
 K = TargetKind
@@ -62,28 +71,64 @@ ACTIVITIES = (
     # Our copy ends inside item 8: further types are appended here as data.
 )
 
+# The acts Order 641's regime cites (see the module docstring for how each reads).
+ORDER = Act("order-641", N_("Order 641 item %(item)s"), N_("Order 641 items %(item)s"), "Order 641 item")
+RULES = Act("order-641-rules", N_("Order 641, Rules item %(item)s"), N_("Order 641, Rules items %(item)s"))
+LAW = Act("law-590-II", N_("Law 590-II art. %(item)s"), N_("Law 590-II arts. %(item)s"), "Law 590-II art.")
+
+
+def rules(item: str, note: str = "") -> Citation:
+    """T: an item of the Rules (Appendix 1)."""
+    return Citation(RULES, item, note=note)
+
+
+def law(article: str, note: str = "") -> Citation:
+    """T: an article of Law 590-II."""
+    return Citation(LAW, article, note=note)
+
+
+def design(note: str, act: Act | None = None, item: str = "") -> Citation:
+    """D: a design choice, under ``act`` ``item`` when it details what that text says."""
+    return Citation(act, item, DESIGN, note)
+
+
+# Check -> what it enforces. A rule code, or "code:detail" for one condition of it; keys are stable.
 CITATIONS = {
-    "formation-notified": "7",                                 # T item 7: notify the territorial body
-    "formation-notified:jurisdiction": "7, share D",           # T item 7: territorial body; the share D
-    "formation-home-area": "7",                                # T item 7: residence, work, study, property
-    "formation-home-area:override": "7, override D",           # D: officer's override with a reason
-    "formation-home-area:base": "7",                           # T item 7: the area of its base
-    "activity-target": "8",                                    # T item 8; each activity cites its own item
-    "closed-activity-list": "Law 590-II art. 7.1.1",           # T: no control or supervisory functions
-    "collective-only": "5-8",                                  # T items 5-8
-    "police-supervision": "8.1",                               # T item 8.1; each activity cites its own
-    "no-double-booking": "D",                                  # D
-    "event-window": "D",                                       # D
-    "participant-eligible": "Law 590-II art. 5",               # T
-    "participant-eligible:registered": "Law 590-II art. 5",    # T: registered by the akimat
-    "participant-eligible:age": "Law 590-II art. 5",           # T: no one under 18
-    "participant-eligible:certificate": "Order 641 item 2.2",  # T: certificates and badges
-    "participant-eligible:training": "Order 641 item 2.3",     # T: legal training at police stations
+    "formation-notified": rules("7", "notify the territorial internal-affairs body"),
+    # T item 7: the territorial body; how much of the home area its jurisdiction must hold is ours.
+    "formation-notified:jurisdiction": design("notified_unit_min_share of the home area", RULES, "7"),
+    "formation-home-area": rules("7", "place of residence, work, study or property"),
+    "formation-home-area:override": design("an officer's override with a reason", RULES, "7"),
+    "formation-home-area:base": rules("7", "the home area holds the recorded base"),
+    # The activity's own item (T) names the type; which target kinds fit it is ours (D, the mapping).
+    "activity-target": design("mapping of activity types to target kinds", RULES, "8"),
+    "closed-activity-list": law("7.1.1", "no control or supervisory functions; title of the order"),
+    "collective-only": rules("5-8", "individual and collective forms"),
+    # T item 8.1 (and 6.2): direct management of / participation of staff -> name an officer;
+    # the violation cites the activity's own item.
+    "police-supervision": rules("8.1", "under direct management of police staff"),
+    # D details of "direct management" (cited under the activity's own item).
+    "police-supervision:active": design("the officer is active", RULES, "8.1"),
+    "police-supervision:jurisdiction": design("the officer's unit covers the target", RULES, "8.1"),
+    "police-supervision:on-duty": design("on duty for the whole shift", RULES, "8.1"),
+    # D: a named officer is checked even where the type needs none (8.5 etc.): no text behind it.
+    "police-supervision:named-officer": design("a named officer is checked where the type needs none"),
+    "no-double-booking": design("a formation is in one place at a time"),
+    "no-double-booking:officer": design("at most max_formations_per_officer formations at once", RULES, "8.1"),
+    "event-window": design("an event's shift lies within its time window"),
+    "participant-eligible": law("5"),
+    "participant-eligible:registered": law("5", "registered by the akimat"),
+    "participant-eligible:age": law("5", "no one under 18"),
+    # D: items 2.2/2.3 tell police chiefs to issue certificates and organise training; they set no
+    # condition for taking part. Requiring them is ours (require_certificate, require_legal_training).
+    "participant-eligible:certificate": design("require_certificate", ORDER, "2.2"),
+    "participant-eligible:training": design("require_legal_training", ORDER, "2.3"),
+    "participant-eligible:no-members": design("a formation with no eligible member gets nothing"),
 }
 
 REGIME = Regime(
     name="order-641",
-    title=N_("MIA Order No. 641 of 27 November 2004 (as amended 5 October 2023)"),
+    title=N_("MIA Order 641 of 27.11.2004 as amended 05.10.2023"),
     activities=ACTIVITIES,
     citations=CITATIONS,
     # The order check_assignment runs the rules in; every code of regime.md's table.
@@ -109,6 +154,10 @@ REGIME = Regime(
     # D: no arriving before an event starts nor staying after it ends.
     window_lead=timedelta(0),
     window_trail=timedelta(0),
+    # D: a member must hold an issued certificate (item 2.2 sets none) and have had legal training
+    # (item 2.3 sets none) to be put on an assignment; on for this deployment.
+    require_certificate=True,
+    require_legal_training=True,
     # D: "18 on the shift date" and "trained by the shift date" use the date the shift starts in Almaty.
     timezone=DEFAULT_TIMEZONE,
 )

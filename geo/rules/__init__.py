@@ -2,7 +2,7 @@
 
 Spatial and temporal facts (target inside the home area or a jurisdiction, distances in metres,
 overlapping bookings) are computed by geo/db queries and handed over in ``AssignmentFacts``.
-Each rule returns ``Violation(code, item, message)``s; ``check_assignment`` returns them all.
+Each rule returns ``Violation(code, item, message, citation)``s; ``check_assignment`` returns them all.
 
     >>> from geo.regimes import get_regime
     >>> from geo.rules import check_assignment

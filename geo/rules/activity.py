@@ -1,4 +1,4 @@
-"""Rule ``activity-target`` (Order 641 item 8, mapping D): each activity type fits only some targets;
+"""Rule ``activity-target`` (Order 641 Rules item 8, mapping D): each activity type fits only some targets;
 and the types a target allows, the one proposed for it first.
 
 The list itself is closed (``closed_list.py``) and item 8 types belong to formations
@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, ParticipationForm, Violation
 from ..regimes import ActivityType, Regime
 from ..messages import N_
-from .messages import Gettext, plain, target_label, target_labels
+from .messages import Gettext, cited, plain, target_label, target_labels
 
 CODE = "activity-target"
 LABEL = N_("the activity does not fit")
@@ -21,7 +21,8 @@ def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plai
     Order 641 item 8 (T) with the mapping D of the regime: 8.1 → public place, patrol zone or
     event; 8.4 → street or thoroughfare, or a zone; 8.5 → pasture; 8.6 → crop field;
     8.7 → campus; 8.2/8.3 → incident or emergency area; item 6 types → the places the regime
-    lists for them. The violation cites the activity's own item.
+    lists for them. The violation cites the mapping as a design choice under the activity's own
+    item.
 
     Examples
     --------
@@ -31,17 +32,17 @@ def activity_target(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plai
     >>> activity_target(example_facts(), get_regime())
     []
     >>> herding = replace(example_facts(), activity_code="8.5")
-    >>> [(v.code, v.item) for v in activity_target(herding, get_regime())]
-    [('activity-target', '8.5')]
+    >>> [(v.code, v.item, v.citation) for v in activity_target(herding, get_regime())]
+    [('activity-target', '8.5 (D)', 'design choice (D) under Order 641, Rules item 8.5')]
     """
     activity = regime.activity(facts.activity_code)
     target = facts.target
     if activity is None or activity.fits(target.kind, target.place_kind):
         return []
-    return [Violation(CODE, activity.item, _(
+    return [cited(regime, CODE, _(
         "Activity %(code)s (%(title)s) does not fit %(target)s (%(kind)s); it fits: %(fits)s.",
         code=activity.code, title=_(activity.title), target=target.name,
-        kind=_describe(target.kind, target.place_kind, _), fits=_fits(activity, _)))]
+        kind=_describe(target.kind, target.place_kind, _), fits=_fits(activity, _)), _, item=activity.item)]
 
 
 def eligible_activities(regime: Regime, target_kind: str, place_kind: str | None = None, *,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "no-double-booking"
 LABEL = N_("already booked")
@@ -19,7 +19,8 @@ def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = pl
     (``facts.overlapping_assignment_ids``, touching shifts do not overlap, as with ``&&``); the
     supervising officer, counting this one, directly manages at most
     ``regime.max_formations_per_officer`` formations at once (``facts.officer_concurrent_formations``
-    counts the others in overlapping shifts).
+    counts the others in overlapping shifts). The first is cited as a design choice; the second
+    as a design choice under item 8.1 (a detail of "direct management").
 
     Parameters
     ----------
@@ -46,17 +47,21 @@ def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = pl
     >>> twice = replace(example_facts(), overlapping_assignment_ids=(40,))
     >>> [v.message for v in no_double_booking(twice, get_regime())]
     ['Formation Samal Druzhina is already assigned in an overlapping shift (assignment 40).']
+    >>> [(v.item, v.citation) for v in no_double_booking(replace(twice, officer_concurrent_formations=2),
+    ...                                                  get_regime())]  # doctest: +NORMALIZE_WHITESPACE
+    [('D', 'design choice (D)'),
+     ('8.1 (D)', 'design choice (D) under Order 641, Rules item 8.1')]
     """
     found = []
     if facts.overlapping_assignment_ids:
-        found.append(Violation(CODE, regime.cite(CODE), _(
+        found.append(cited(regime, CODE, _(
             "Formation %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
-            name=facts.formation.name, ids=", ".join(map(str, facts.overlapping_assignment_ids)))))
+            name=facts.formation.name, ids=", ".join(map(str, facts.overlapping_assignment_ids))), _))
     officer = facts.officer
     limit = regime.max_formations_per_officer
     if officer is not None and facts.officer_concurrent_formations + 1 > limit:
-        found.append(Violation(CODE, regime.cite(CODE), _(
+        found.append(cited(regime, f"{CODE}:officer", _(
             "Officer %(officer)s already supervises %(count)d formations in overlapping shifts; "
             "at most %(limit)d at once.", officer=officer.name,
-            count=facts.officer_concurrent_formations, limit=limit)))
+            count=facts.officer_concurrent_formations, limit=limit), _))
     return found

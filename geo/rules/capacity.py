@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..domain import OfficerFacts, Period, Violation
 from ..regimes import Regime
 from . import booking, supervision
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 
 @dataclass(frozen=True)
@@ -64,19 +64,18 @@ def officer_capacity(officer: OfficerFacts, shift: Period, regime: Regime, *, co
     1
     >>> busy = officer_capacity(facts.officer, facts.shift, get_regime(), concurrent_formations=2)
     >>> [(v.code, v.item, v.message) for v in busy.reasons]
-    [('no-double-booking', 'D', 'already supervises 2 formation(s) at that time')]
+    [('no-double-booking', '8.1 (D)', 'already supervises 2 formation(s) at that time')]
     >>> [v.message for v in officer_capacity(replace(facts.officer, active=False, duty=()), facts.shift,
     ...                                      get_regime(), concurrent_formations=0).reasons]
     ['not active', 'not on duty for the whole shift']
     """
-    item = regime.cite(supervision.CODE)
     reasons = []
     if not officer.active:
-        reasons.append(Violation(supervision.CODE, item, _("not active")))
+        reasons.append(cited(regime, f"{supervision.CODE}:active", _("not active"), _))
     if not supervision.covered_by(shift, officer.duty):
-        reasons.append(Violation(supervision.CODE, item, _("not on duty for the whole shift")))
+        reasons.append(cited(regime, f"{supervision.CODE}:on-duty", _("not on duty for the whole shift"), _))
     free = regime.max_formations_per_officer - concurrent_formations
     if not reasons and free <= 0:
-        reasons.append(Violation(booking.CODE, regime.cite(booking.CODE), _(
-            "already supervises %(n)d formation(s) at that time", n=concurrent_formations)))
+        reasons.append(cited(regime, f"{booking.CODE}:officer", _(
+            "already supervises %(n)d formation(s) at that time", n=concurrent_formations), _))
     return OfficerCapacity(officer.id, 0 if reasons else free, tuple(reasons))

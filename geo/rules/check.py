@@ -63,7 +63,7 @@ def check_assignment(facts: AssignmentFacts, regime: Regime, *, gettext: Gettext
     Returns
     -------
     list of Violation
-        ``{code, item, message}`` of every broken rule.
+        ``{code, item, message, citation}`` of every broken rule.
 
     Examples
     --------
@@ -74,7 +74,7 @@ def check_assignment(facts: AssignmentFacts, regime: Regime, *, gettext: Gettext
     []
     >>> wrong = replace(example_facts(), activity_code="8.6", officer=None)
     >>> [(v.code, v.item) for v in check_assignment(wrong, get_regime())]
-    [('activity-target', '8.6')]
+    [('activity-target', '8.6 (D)')]
     """
     skipped = set(skip)
     unknown = [code for code in regime.rules if code not in RULES]

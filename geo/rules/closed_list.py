@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "closed-activity-list"
 LABEL = N_("no activity of the list fits")
@@ -26,12 +26,12 @@ def closed_activity_list(facts: AssignmentFacts, regime: Regime, *, _: Gettext =
     >>> closed_activity_list(example_facts(), get_regime())
     []
     >>> checks = replace(example_facts(), activity_code="document-check")
-    >>> [v.code for v in closed_activity_list(checks, get_regime())]
-    ['closed-activity-list']
+    >>> [(v.code, v.citation) for v in closed_activity_list(checks, get_regime())]
+    [('closed-activity-list', 'Law 590-II art. 7.1.1')]
     """
     if regime.activity(facts.activity_code) is not None:
         return []
-    return [Violation(CODE, regime.cite(CODE), _(
+    return [cited(regime, CODE, _(
         "Activity %(code)s is not one of the types of %(regime)s (%(codes)s); citizens have no "
-        "control or supervisory functions.", code=facts.activity_code, regime=regime.title,
-        codes=", ".join(regime.codes())))]
+        "control or supervisory functions.", code=facts.activity_code, regime=_(regime.title),
+        codes=", ".join(regime.codes())), _)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, ParticipationForm, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "collective-only"
 LABEL = N_("not a formation")
@@ -24,15 +24,15 @@ def collective_only(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plai
     >>> from geo.rules.examples import example_facts
     >>> facts = example_facts()
     >>> alone = replace(facts, formation=replace(facts.formation, is_collective=False))
-    >>> [v.item for v in collective_only(alone, get_regime())]
-    ['5-8']
+    >>> [(v.item, v.citation) for v in collective_only(alone, get_regime())]
+    [('5-8', 'Order 641, Rules items 5-8')]
     >>> collective_only(replace(alone, activity_code="6.1"), get_regime())
     []
     """
     activity = regime.activity(facts.activity_code)
     if activity is None or activity.form != ParticipationForm.COLLECTIVE or facts.formation.is_collective:
         return []
-    return [Violation(CODE, regime.cite(CODE), _(
+    return [cited(regime, CODE, _(
         "%(name)s is an individual participant; activity %(code)s (%(title)s) is done only by a "
         "formation. Individual participants assist by reports and the item 6 types.",
-        name=facts.formation.name, code=activity.code, title=_(activity.title)))]
+        name=facts.formation.name, code=activity.code, title=_(activity.title)), _)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, local_time, plain
+from .messages import Gettext, cited, local_time, plain
 
 CODE = "event-window"
 LABEL = N_("outside the event's hours")
@@ -39,21 +39,21 @@ def event_window(facts: AssignmentFacts, regime: Regime, *, _: Gettext = plain) 
     >>> from geo.regimes import get_regime
     >>> from geo.rules.examples import example_facts, period
     >>> match = TargetFacts(TargetKind.EVENT, 3, "Derby", window=period("2026-05-09 19:00", "2026-05-09 22:00"))
-    >>> [v.code for v in event_window(replace(example_facts(), target=match), get_regime())]
-    ['event-window']
+    >>> [(v.code, v.citation) for v in event_window(replace(example_facts(), target=match), get_regime())]
+    [('event-window', 'design choice (D)')]
     """
     target = facts.target
     if target.kind not in regime.windowed_target_kinds:
         return []
     if target.window is None:
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "%(target)s has no recorded time window; a shift there cannot be checked against it.",
-            target=target.name))]
+            target=target.name), _)]
     allowed = target.window.widened(before=regime.window_lead, after=regime.window_trail)
     if allowed.contains(facts.shift):
         return []
     tz = regime.timezone
-    return [Violation(CODE, regime.cite(CODE), _(
+    return [cited(regime, CODE, _(
         "The shift %(start)s – %(end)s lies outside %(target)s, %(opens)s – %(closes)s.",
         start=local_time(facts.shift.start, tz), end=local_time(facts.shift.end, tz), target=target.name,
-        opens=local_time(allowed.start, tz), closes=local_time(allowed.end, tz)))]
+        opens=local_time(allowed.start, tz), closes=local_time(allowed.end, tz)), _)]

@@ -1,11 +1,11 @@
-"""Rule ``formation-home-area``: Order 641 item 7 — a formation acts where its members live, work,
+"""Rule ``formation-home-area``: Order 641 Rules item 7 — a formation acts where its members live, work,
 study or hold property; an officer may override that with a reason (D)."""
 from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, base_label, plain, target_label
+from .messages import Gettext, base_label, cited, plain, target_label
 
 CODE = "formation-home-area"
 LABEL = N_("outside its home area")
@@ -49,44 +49,47 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     ['Republic Square (public place) lies 1250 m outside the home area of formation Samal Druzhina...']
     >>> formation_home_area(replace(away, override=HomeAreaOverride(21, "city day")), get_regime())
     []
+    >>> [(v.item, v.citation) for v in formation_home_area(replace(away, override=HomeAreaOverride(21, " ")),
+    ...                                                    get_regime())]
+    [('7 (D)', 'design choice (D) under Order 641, Rules item 7')]
     >>> astray = replace(example_facts(), formation=replace(example_facts().formation, base_in_home_area=False,
     ...                                                     base_address="Abai Ave. 1", base_type="study"))
-    >>> [(v.item, v.message) for v in formation_home_area(astray, get_regime())]  # doctest: +ELLIPSIS
-    [('7', 'The home area of formation Samal Druzhina does not hold its recorded base (Abai Ave. 1, place of study)...')]
+    >>> [(v.citation, v.message) for v in formation_home_area(astray, get_regime())]  # doctest: +ELLIPSIS
+    [('Order 641, Rules item 7', 'The home area of formation Samal Druzhina does not hold its recorded base (Abai...')]
     """
     formation = facts.formation
     if not formation.is_collective:
         return []
     home = facts.home_area
     if home is None:
-        return [Violation(CODE, regime.cite(CODE), _(
-            "The home area of formation %(name)s is not recorded.", name=formation.name))]
+        return [cited(regime, CODE, _(
+            "The home area of formation %(name)s is not recorded.", name=formation.name), _)]
     if formation.base_in_home_area is False:
         # The area a formation acts in is the place of its base (item 7), which an override of a
         # target outside it does not change.
-        return [Violation(CODE, regime.cite(f"{CODE}:base"), _(
+        return [cited(regime, f"{CODE}:base", _(
             "The home area of formation %(name)s does not hold its recorded base (%(base)s, %(kind)s): "
             "item 7 has a formation act where its members live, work, study or hold property; "
             "correct the home area or the base.", name=formation.name, base=formation.base_address or "—",
-            kind=base_label(formation.base_type, _)))]
+            kind=base_label(formation.base_type, _)), _)]
     if home.inside or home.distance_m <= regime.home_area_allowance_m:
         return []
     override = facts.override
     if override is None:
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "%(target)s (%(kind)s) lies %(distance).0f m outside the home area of formation %(name)s "
             "(residence, work, study or property); a supervising officer may record an override "
             "with a reason.", target=facts.target.name, kind=target_label(facts.target.kind, _),
-            distance=home.distance_m, name=formation.name))]
-    item = regime.cite(f"{CODE}:override")
+            distance=home.distance_m, name=formation.name), _)]
+    key = f"{CODE}:override"
     found = []
     if not override.reason.strip():
-        found.append(Violation(CODE, item, _(
+        found.append(cited(regime, key, _(
             "The override letting formation %(name)s act outside its home area gives no reason.",
-            name=formation.name)))
+            name=formation.name), _))
     if regime.override_by_assigned_supervisor_only and (
             facts.officer is None or facts.officer.id != override.officer_id):
-        found.append(Violation(CODE, item, _(
+        found.append(cited(regime, key, _(
             "Only the assignment's supervising officer may override the home area of formation "
-            "%(name)s.", name=formation.name)))
+            "%(name)s.", name=formation.name), _))
     return found

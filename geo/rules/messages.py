@@ -11,12 +11,32 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from ..domain import Violation
+from ..regimes import Regime
+
 Gettext = Callable[..., str]
 
 
 def plain(msgid: str, **params: object) -> str:
     """The untranslated message with its parameters filled in, as ``gettext`` would."""
     return msgid % params if params else msgid
+
+
+def cited(regime: Regime, key: str, message: str, _: Gettext = plain, *, item: str | None = None) -> Violation:
+    """A violation of the rule ``key`` names (``code`` or ``code:detail``), citing what the regime says
+    it enforces — at ``item`` (an activity's own item) when given — in the language of ``_``.
+
+    Examples
+    --------
+    >>> from geo.regimes import get_regime
+    >>> v = cited(get_regime(), "police-supervision:on-duty", "not on duty", item="6.2")
+    >>> v.code, v.item, v.citation
+    ('police-supervision', '6.2 (D)', 'design choice (D) under Order 641, Rules item 6.2')
+    """
+    citation = regime.citation(key)
+    if item is not None:
+        citation = citation.at(item)
+    return Violation(key.split(":")[0], citation.short, message, citation.text(_))
 
 
 def target_label(kind: str, _: Gettext = plain) -> str:

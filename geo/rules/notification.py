@@ -1,10 +1,10 @@
-"""Rule ``formation-notified``: Order 641 item 7 — a formation acts after notifying the police."""
+"""Rule ``formation-notified``: Order 641 Rules item 7 — a formation acts after notifying the police."""
 from __future__ import annotations
 
 from ..domain import AssignmentFacts, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "formation-notified"
 LABEL = N_("not notified to the police")
@@ -43,8 +43,8 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     >>> formation_notified(facts, get_regime())
     []
     >>> silent = replace(facts, formation=replace(facts.formation, notification=None))
-    >>> [(v.code, v.item) for v in formation_notified(silent, get_regime())]
-    [('formation-notified', '7')]
+    >>> [(v.code, v.item, v.citation) for v in formation_notified(silent, get_regime())]
+    [('formation-notified', '7', 'Order 641, Rules item 7')]
     >>> elsewhere = replace(facts.formation.notification, unit_name="Unit 9", home_area_share=0.1)
     >>> [v.message for v in formation_notified(replace(facts, formation=replace(facts.formation,
     ...                                         notification=elsewhere)), get_regime())]  # doctest: +ELLIPSIS
@@ -55,21 +55,21 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
         return []
     notification = formation.notification
     if notification is None or not notification.reference.strip():
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "Formation %(name)s has not notified the territorial police body; record the unit, date "
-            "and reference of its notification before assigning it.", name=formation.name))]
+            "and reference of its notification before assigning it.", name=formation.name), _)]
     share = notification.home_area_share
     if share is not None and share < regime.notified_unit_min_share:
-        return [Violation(CODE, regime.cite(f"{CODE}:jurisdiction"), _(
+        return [cited(regime, f"{CODE}:jurisdiction", _(
             "Formation %(name)s notified %(unit)s, whose jurisdiction holds %(share)s%% of its home area "
             "(at least %(least)s%% is asked for): item 7 asks for the territorial police body where the "
             "formation acts; record its notification of that unit.",
             name=formation.name, unit=notification.unit_name or f"#{notification.unit_id}",
-            share=round(100 * share), least=round(100 * regime.notified_unit_min_share)))]
+            share=round(100 * share), least=round(100 * regime.notified_unit_min_share)), _)]
     shift_date = facts.shift.local_date(regime.timezone)
     if notification.notified_on > shift_date:
-        return [Violation(CODE, regime.cite(CODE), _(
+        return [cited(regime, CODE, _(
             "Formation %(name)s notified the police on %(notified)s, after the shift on %(shift)s.",
             name=formation.name, notified=notification.notified_on.isoformat(),
-            shift=shift_date.isoformat()))]
+            shift=shift_date.isoformat()), _)]
     return []

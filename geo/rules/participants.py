@@ -1,5 +1,6 @@
-"""Rule ``participant-eligible``: who may be put on an assignment (Law 590-II art. 5; Order 641
-items 2.2–2.3). Each failed condition of each member is its own violation, citing its own basis."""
+"""Rule ``participant-eligible``: who may be put on an assignment (Law 590-II art. 5; the regime's
+settings on certificates and training, design choices beside Order 641 items 2.2–2.3). Each failed
+condition of each member is its own violation, citing its own basis."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -9,7 +10,7 @@ from datetime import date, timedelta
 from ..domain import AssignmentFacts, CertificateStatus, MemberFacts, RegistrationStatus, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, plain
+from .messages import Gettext, cited, plain
 
 CODE = "participant-eligible"
 LABEL = N_("no member may take part")
@@ -37,9 +38,13 @@ def participant_eligible(facts: AssignmentFacts, regime: Regime, *, _: Gettext =
     - registered by the akimat (T, Law 590-II art. 5);
     - ``regime.min_age_years`` (18) or older on the shift date (T, Law art. 5); the shift date is
       the day the shift starts in ``regime.timezone`` (D); an unknown birth date fails;
-    - holds a certificate with status *issued* (T, Order 641 item 2.2, Appendix 2);
-    - legal training recorded on or before the shift date (T, Order 641 item 2.3), and no older
-      than ``regime.legal_training_valid_days`` when that is set (D, default: no expiry).
+    - when ``regime.require_certificate`` (D, on for Order 641): holds a certificate with status
+      *issued* — item 2.2 of the order tells police chiefs to produce certificates, it sets no
+      condition for taking part, so the check is cited as a design choice;
+    - when ``regime.require_legal_training`` (D, on for Order 641): legal training recorded on or
+      before the shift date (item 2.3 tells chiefs to organise it), and no older than
+      ``regime.legal_training_valid_days`` when that is set (D, default: no expiry);
+    - a formation with no eligible member gets nothing (D).
 
     Parameters
     ----------
@@ -62,14 +67,19 @@ def participant_eligible(facts: AssignmentFacts, regime: Regime, *, _: Gettext =
     >>> from geo.regimes import get_regime
     >>> from geo.rules.examples import example_facts, member
     >>> young = replace(example_facts(), members=(member(birth_date=date(2008, 5, 10)),))
-    >>> [(v.code, v.item) for v in participant_eligible(young, get_regime())]
-    [('participant-eligible', 'Law 590-II art. 5')]
+    >>> [(v.code, v.item, v.citation) for v in participant_eligible(young, get_regime())]
+    [('participant-eligible', 'Law 590-II art. 5', 'Law 590-II art. 5')]
+    >>> untrained = replace(example_facts(), members=(member(legal_training_on=None),))
+    >>> [(v.item, v.citation) for v in participant_eligible(untrained, get_regime())]
+    [('Order 641 item 2.3 (D)', 'design choice (D) under Order 641 item 2.3')]
+    >>> participant_eligible(untrained, replace(get_regime(), require_legal_training=False))
+    []
     """
     day = facts.shift.local_date(regime.timezone)
     found = []
     if facts.formation.is_collective and not facts.members:
-        found.append(Violation(CODE, regime.cite(CODE), _(
-            "%(formation)s has no eligible member to put on this shift.", formation=facts.formation.name)))
+        found.append(cited(regime, f"{CODE}:no-members", _(
+            "%(formation)s has no eligible member to put on this shift.", formation=facts.formation.name), _))
     for m in facts.members:
         found += _member_problems(m, day, regime, _)
     return found
@@ -106,7 +116,7 @@ def member_violations(member: MemberFacts, day: date, regime: Regime, *, _: Gett
 
 def _member_problems(m: MemberFacts, day: date, regime: Regime, _: Gettext) -> list[Violation]:
     def violation(check: str, message: str) -> Violation:
-        return Violation(CODE, regime.cite(f"{CODE}:{check}"), message)
+        return cited(regime, f"{CODE}:{check}", message, _)
 
     found = []
     if m.registration != RegistrationStatus.REGISTERED:
@@ -121,12 +131,19 @@ def _member_problems(m: MemberFacts, day: date, regime: Regime, _: Gettext) -> l
         found.append(violation("age", _(
             "%(name)s is under %(age)d on %(day)s; persons under %(age)d may not take part.",
             name=m.name, age=regime.min_age_years, day=day.isoformat())))
-    if m.certificate != CertificateStatus.ISSUED:
+    if regime.require_certificate and m.certificate != CertificateStatus.ISSUED:
         found.append(violation("certificate", _(
             "%(name)s holds no issued participant's certificate (status: %(status)s).",
             name=m.name, status=_(str(m.certificate)) if m.certificate else _("none"))))
+    if regime.require_legal_training:
+        found += _training_problems(m, day, regime, violation, _)
+    return found
+
+
+def _training_problems(m: MemberFacts, day: date, regime: Regime, violation, _: Gettext) -> list[Violation]:
     trained = m.legal_training_on
     valid_days = regime.legal_training_valid_days
+    found = []
     if trained is None or trained > day:
         found.append(violation("training", _(
             "%(name)s has no legal training recorded by %(day)s.", name=m.name, day=day.isoformat())))

@@ -193,6 +193,9 @@ def test_in_kazakh_the_dispatcher_proposes_an_assignment_and_in_russian_reads_a_
         violation = page.locator("#violations li[data-code='formation-notified']")
         violation.wait_for()
         assert "не уведомило территориальный орган внутренних дел" in violation.inner_text()
+        assert violation.locator(".item").inner_text() == "Приказ МВД № 641, Правила, п. 7"
+        assert page.locator("#regime-note").inner_text() == (
+            "Правила: Приказ МВД № 641 от 27.11.2004 в редакции от 05.10.2023")
         assert assignment_ids(page) == stored  # nothing more was stored
         assert errors(w, refused=(422,)) == []
         assert outside(w) == []
@@ -231,7 +234,9 @@ def test_the_dispatcher_proposes_an_assignment_and_then_sees_a_violation(watched
     violation = page.locator("#violations li[data-code='formation-notified']")
     violation.wait_for()
     assert "has not notified the territorial police body" in violation.inner_text()
-    assert "7" in violation.locator(".item").inner_text()
+    assert violation.locator(".item").inner_text() == "Order 641, Rules item 7"  # the act, not the bare item
+    assert page.locator("#regime-note").is_visible()
+    assert page.locator("#regime-note").inner_text() == "Rules: MIA Order 641 of 27.11.2004 as amended 05.10.2023"
     assert len(assignment_ids(page)) == len(before) + 1  # nothing more was stored
     assert errors(watched, refused=(422,)) == []
     assert outside(watched) == []
@@ -253,6 +258,8 @@ def test_a_shift_beyond_the_officers_duty_is_refused_with_the_reason(watched, li
     violation = page.locator("#violations li[data-code='police-supervision']").first
     violation.wait_for()
     assert "not on duty for the whole shift" in violation.inner_text()
+    # a detail of "direct management": a design choice under item 8.1, and the page says so
+    assert violation.locator(".item").inner_text() == "design choice (D) under Order 641, Rules item 8.1"
     assert errors(watched, refused=(422,)) == []
 
 

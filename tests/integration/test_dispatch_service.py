@@ -165,7 +165,8 @@ def test_a_formation_that_notified_a_unit_elsewhere_is_refused_item_7(session, w
     with pytest.raises(RuleViolation) as refused:
         services.assign_formation(session, request(world), actor=SYSTEM)
     [violation] = refused.value.violations
-    assert (violation.code, violation.item) == ("formation-notified", "7, share D")
+    assert (violation.code, violation.item) == ("formation-notified", "7 (D)")
+    assert violation.citation == "design choice (D) under Order 641, Rules item 7"
     assert "East police" in violation.message and "holds 0% of its home area" in violation.message
     assert stored(session) == 0
     formation.notified_unit_id = world.unit  # the unit holding it passes

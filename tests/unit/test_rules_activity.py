@@ -80,7 +80,8 @@ def test_item_8_activity_target_passes(code, kind, place):
                          ids=[f"item-{c}-activity-target-fails-{k}-{p or ''}" for c, k, p in MISFITS])
 def test_item_8_activity_target_fails(code, kind, place):
     [violation] = activity_target(doing(code, kind, place), REGIME)
-    assert (violation.code, violation.item) == ("activity-target", code)
+    assert (violation.code, violation.item) == ("activity-target", f"{code} (D)")
+    assert violation.citation == f"design choice (D) under Order 641, Rules item {code}"
     assert f"Activity {code}" in violation.message
 
 

@@ -31,7 +31,8 @@ def test_d_an_officer_at_the_limit_may_not_supervise_and_says_how_many_they_have
     found = capacity(load=2)
     assert (found.may_supervise, found.free) == (False, 0)
     assert [(v.code, v.item, v.message) for v in found.reasons] == [
-        ("no-double-booking", "D", "already supervises 2 formation(s) at that time")]
+        ("no-double-booking", "8.1 (D)", "already supervises 2 formation(s) at that time")]
+    assert found.reasons[0].citation == "design choice (D) under Order 641, Rules item 8.1"
 
 
 @pytest.mark.parametrize("changes, messages", [
@@ -44,7 +45,7 @@ def test_d_an_officer_at_the_limit_may_not_supervise_and_says_how_many_they_have
 def test_8_1_an_officer_inactive_or_off_duty_may_not_supervise(changes, messages):
     found = capacity(replace(FACTS.officer, **changes), load=2)  # the load is no reason of its own then
     assert (found.may_supervise, found.free) == (False, 0)
-    assert [(v.code, v.item) for v in found.reasons] == [("police-supervision", "8.1")] * len(messages)
+    assert [(v.code, v.item) for v in found.reasons] == [("police-supervision", "8.1 (D)")] * len(messages)
     assert [v.message for v in found.reasons] == messages
 
 

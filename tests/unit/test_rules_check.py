@@ -48,14 +48,14 @@ def test_a_request_breaking_several_rules_returns_every_violation_at_once():
     found = check_assignment(facts, REGIME)
     assert [(v.code, v.item) for v in found] == [
         ("formation-notified", "7"),
-        ("formation-home-area", "7, override D"),
-        ("police-supervision", "8.1"),
-        ("police-supervision", "8.1"),
+        ("formation-home-area", "7 (D)"),
+        ("police-supervision", "8.1 (D)"),
+        ("police-supervision", "8.1 (D)"),
         ("no-double-booking", "D"),
         ("event-window", "D"),
         ("participant-eligible", "Law 590-II art. 5"),
     ]
-    assert all(v.message and set(v.as_dict()) == {"code", "item", "message"} for v in found)
+    assert all(v.message and set(v.as_dict()) == {"code", "item", "citation", "message"} for v in found)
 
 
 def test_an_individual_asked_for_an_unlisted_activity_gets_it_reported_with_the_rest():
@@ -67,7 +67,7 @@ def test_an_individual_asked_for_an_unlisted_activity_gets_it_reported_with_the_
 def test_an_item_8_activity_for_an_individual_on_the_wrong_target():
     facts = replace(FACTS, activity_code="8.5", formation=replace(FACTS.formation, is_collective=False))
     assert [(v.code, v.item) for v in check_assignment(facts, REGIME)] == [
-        ("collective-only", "5-8"), ("activity-target", "8.5")]
+        ("collective-only", "5-8"), ("activity-target", "8.5 (D)")]
 
 
 def test_skip_leaves_out_rules_by_code():
@@ -116,7 +116,7 @@ FAKE = Regime(
                      frozenset({TargetKind.CROP_FIELD}), needs_supervisor=True),
     ),
     citations={"formation-notified": "14", "closed-activity-list": "Law 245-VIII art. 3",
-               "activity-target": "2", "collective-only": "2"},
+               "activity-target": "2", "collective-only": "2", "police-supervision": "2"},
     rules=("closed-activity-list", "collective-only", "activity-target", "formation-notified",
            "police-supervision"),
     min_age_years=16,

@@ -57,7 +57,7 @@ def test_item_7_override_with_reason_by_the_supervising_officer_passes(reason):
 ])
 def test_item_7_override_without_reason_fails(reason):
     [violation] = formation_home_area(at_home(OUTSIDE, HomeAreaOverride(21, reason)), REGIME)
-    assert codes_items([violation]) == [("formation-home-area", "7, override D")]
+    assert codes_items([violation]) == [("formation-home-area", "7 (D)")]
     assert "no reason" in violation.message
 
 
@@ -70,7 +70,7 @@ def test_item_7_override_by_another_officer_fails_unless_configured_otherwise():
 
 def test_item_7_override_without_any_supervising_officer_fails():
     facts = at_home(OUTSIDE, HomeAreaOverride(21, "reason"), officer=None)
-    assert codes_items(formation_home_area(facts, REGIME)) == [("formation-home-area", "7, override D")]
+    assert codes_items(formation_home_area(facts, REGIME)) == [("formation-home-area", "7 (D)")]
 
 
 def test_item_7_an_override_with_no_reason_from_another_officer_reports_both():

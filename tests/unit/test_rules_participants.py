@@ -11,7 +11,7 @@ from geo.domain import CertificateStatus, RegistrationStatus
 from geo.regimes import get_regime
 from geo.rules import age_on
 from geo.rules.examples import example_facts, member, shift
-from geo.rules.participants import participant_eligible
+from geo.rules.participants import eligible_members, participant_eligible
 
 REGIME = get_regime()
 FACTS = example_facts()  # shift starts 2026-05-09 18:00 Almaty
@@ -67,7 +67,7 @@ def test_law_art_5_an_unknown_birth_date_fails():
                          ids=lambda c: f"item-2.2-participant-eligible-fails-certificate-{c or 'none'}")
 def test_item_2_2_participant_eligible_fails_without_an_issued_certificate(certificate):
     assert items(participant_eligible(with_members(member(certificate=certificate)), REGIME)) == [
-        ("participant-eligible", "Order 641 item 2.2")]
+        ("participant-eligible", "Order 641 item 2.2 (D)")]
 
 
 @pytest.mark.parametrize("trained, broken", [
@@ -78,23 +78,51 @@ def test_item_2_2_participant_eligible_fails_without_an_issued_certificate(certi
 ])
 def test_item_2_3_participant_eligible_legal_training(trained, broken):
     found = participant_eligible(with_members(member(legal_training_on=trained)), REGIME)
-    assert items(found) == ([("participant-eligible", "Order 641 item 2.3")] if broken else [])
+    assert items(found) == ([("participant-eligible", "Order 641 item 2.3 (D)")] if broken else [])
 
 
 def test_item_2_3_training_expiry_is_a_setting():
     expiring = replace(REGIME, legal_training_valid_days=365)
     assert participant_eligible(with_members(member(legal_training_on=date(2025, 5, 9))), expiring) == []
     assert items(participant_eligible(with_members(member(legal_training_on=date(2025, 5, 8))), expiring)) == [
-        ("participant-eligible", "Order 641 item 2.3")]
+        ("participant-eligible", "Order 641 item 2.3 (D)")]
 
 
 def test_every_failed_condition_of_every_member_is_reported():
     bad = member(13, "Timur Kim", registration=RegistrationStatus.POLICE_CHECK, birth_date=date(2010, 1, 1),
                  certificate=CertificateStatus.LOST, legal_training_on=None)
     found = participant_eligible(with_members(member(), bad, member(14, "Asel", certificate=None)), REGIME)
-    assert [v.item for v in found] == ["Law 590-II art. 5", "Law 590-II art. 5", "Order 641 item 2.2",
-                                       "Order 641 item 2.3", "Order 641 item 2.2"]
+    assert [v.item for v in found] == ["Law 590-II art. 5", "Law 590-II art. 5", "Order 641 item 2.2 (D)",
+                                       "Order 641 item 2.3 (D)", "Order 641 item 2.2 (D)"]
     assert all("Timur Kim" in v.message for v in found[:4]) and "Asel" in found[4].message
+
+
+def test_d_certificate_and_training_are_cited_as_design_choices_not_as_items_2_2_2_3():
+    found = participant_eligible(with_members(member(certificate=None, legal_training_on=None)), REGIME)
+    assert [v.citation for v in found] == ["design choice (D) under Order 641 item 2.2",
+                                           "design choice (D) under Order 641 item 2.3"]
+
+
+@pytest.mark.parametrize("setting, changes", [
+    pytest.param("require_certificate", {"certificate": CertificateStatus.LOST}, id="d-certificate-setting"),
+    pytest.param("require_legal_training", {"legal_training_on": None}, id="d-training-setting"),
+])
+def test_d_certificate_and_training_checks_are_regime_settings(setting, changes):
+    lacking = with_members(member(**changes))
+    assert getattr(REGIME, setting) is True  # on by default for Order 641
+    assert len(participant_eligible(lacking, REGIME)) == 1
+    off = replace(REGIME, **{setting: False})
+    assert participant_eligible(lacking, off) == []
+    # the other checks still run with the setting off
+    assert items(participant_eligible(with_members(member(birth_date=None, **changes)), off)) == [
+        ("participant-eligible", "Law 590-II art. 5")]
+    assert eligible_members([member(**changes)], date(2026, 5, 9), off) != []
+
+
+def test_d_a_formation_with_no_eligible_member_is_a_design_choice():
+    [violation] = participant_eligible(with_members(), REGIME)
+    assert (violation.code, violation.item, violation.citation) == (
+        "participant-eligible", "D", "design choice (D)")
 
 
 def test_the_minimum_age_is_regime_data():

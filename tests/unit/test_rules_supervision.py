@@ -37,8 +37,13 @@ def test_item_8_1_police_supervision_passes_over_two_touching_duty_periods():
     assert police_supervision(officer(duty=duty), REGIME) == []
 
 
+def test_item_8_1_police_supervision_fails_without_an_officer():
+    [violation] = police_supervision(replace(FACTS, officer=None), REGIME)
+    assert (violation.code, violation.item, violation.citation) == (
+        "police-supervision", "8.1", "Order 641, Rules item 8.1")
+
+
 FAILS = {
-    "item-8.1-police-supervision-no-officer": replace(FACTS, officer=None),
     "item-8.1-police-supervision-inactive": officer(active=False),
     "item-8.1-police-supervision-other-unit": officer(unit_covers_target=False),
     "item-8.1-police-supervision-off-duty": officer(duty=()),
@@ -52,9 +57,10 @@ FAILS = {
 
 
 @pytest.mark.parametrize("facts", FAILS.values(), ids=FAILS.keys())
-def test_item_8_1_police_supervision_fails(facts):
+def test_item_8_1_police_supervision_details_are_design_choices_under_8_1(facts):
     [violation] = police_supervision(facts, REGIME)
-    assert (violation.code, violation.item) == ("police-supervision", "8.1")
+    assert (violation.code, violation.item, violation.citation) == (
+        "police-supervision", "8.1 (D)", "design choice (D) under Order 641, Rules item 8.1")
 
 
 def test_item_8_1_police_supervision_reports_every_failed_condition():
@@ -66,12 +72,25 @@ def test_item_8_1_police_supervision_reports_every_failed_condition():
 def test_item_6_2_needs_a_supervising_officer_too():
     facts = replace(FACTS, activity_code="6.2", officer=None)
     assert [(v.code, v.item) for v in police_supervision(facts, REGIME)] == [("police-supervision", "6.2")]
+    off_duty = replace(facts, officer=replace(FACTS.officer, duty=()))
+    assert [v.citation for v in police_supervision(off_duty, REGIME)] == [
+        "design choice (D) under Order 641, Rules item 6.2"]
 
 
 def test_item_8_5_needs_no_officer_but_a_named_one_is_still_checked():
     assert police_supervision(replace(FACTS, activity_code="8.5", officer=None), REGIME) == []
     [violation] = police_supervision(replace(officer(active=False), activity_code="8.5"), REGIME)
-    assert violation.item == "8.1"
+    assert (violation.item, violation.citation) == ("D", "design choice (D)")
+
+
+@pytest.mark.parametrize("changes", [
+    pytest.param({"duty": ()}, id="d-8.5-named-officer-off-duty"),
+    pytest.param({"unit_covers_target": False}, id="d-8.5-named-officer-of-another-unit"),
+])
+def test_d_a_named_officer_on_8_5_is_cited_as_a_design_choice_not_as_8_1(changes):
+    found = police_supervision(replace(officer(**changes), activity_code="8.5"), REGIME)
+    assert [(v.code, v.item, v.citation) for v in found] == [("police-supervision", "D", "design choice (D)")]
+    assert not any("8.1" in v.item or "8.1" in v.citation for v in found)
 
 
 def test_item_8_1_supervision_follows_the_regime_data():

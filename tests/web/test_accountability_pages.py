@@ -52,6 +52,9 @@ def test_the_quarterly_summary_is_a_page_and_a_csv(client, as_user, lw):
     assert f"kuzet-activity-{today.year}-q{quarter}.csv" in csv.headers["Content-Disposition"]
     rows = {line.split(",")[0]: line.split(",") for line in csv.get_data(as_text=True).splitlines()[1:]}
     header = csv.get_data(as_text=True).splitlines()[0].split(",")
+    assert header[-1] == "rules" and all(
+        line.endswith(",Rules: MIA Order 641 of 27.11.2004 as amended 05.10.2023")
+        for line in csv.get_data(as_text=True).splitlines()[1:])
     assert rows[str(lw.world.formation)][header.index("reports_aid-to-victims")] == "1"
     assert client.get("/quarterly").status_code == 200  # the current quarter by default
     assert client.get("/quarterly?year=2026&quarter=7").status_code == 400

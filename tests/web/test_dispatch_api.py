@@ -68,7 +68,9 @@ def test_a_violating_request_is_422_with_every_violation_and_stores_nothing(clie
     assert answer["violations"] == [v.as_dict() for v in expected.value.violations]
     assert {"formation-notified", "formation-home-area", "activity-target", "police-supervision"} <= {
         v["code"] for v in answer["violations"]}
-    assert all(set(v) == {"code", "item", "message"} and all(v.values()) for v in answer["violations"])
+    assert all(set(v) == {"code", "item", "citation", "message"} and all(v.values()) for v in answer["violations"])
+    assert {v["citation"] for v in answer["violations"]} >= {"Order 641, Rules item 7",
+                                                           "design choice (D) under Order 641, Rules item 8.6"}
     assert stored(session) == 0
 
 
@@ -77,7 +79,7 @@ def test_a_minor_on_the_shift_is_422_citing_law_590_art_5(client, session, world
     assert r.status_code == 422
     [violation] = r.get_json()["violations"]
     assert (violation["code"], violation["item"]) == ("participant-eligible", "Law 590-II art. 5")
-    assert "under 18" in violation["message"]
+    assert violation["citation"] == "Law 590-II art. 5" and "under 18" in violation["message"]
     assert stored(session) == 0
 
 

@@ -22,6 +22,7 @@ from geo.services.exports import layer_gpkg
 
 GPKG = "application/geopackage+sqlite3"
 DESCRIPTIONS = ["bag taken, near \"Green\" market", "Сумка украдена", None]
+RULES = "Rules: MIA Order 641 of 27.11.2004 as amended 05.10.2023"
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +191,43 @@ def test_geojson_downloads_are_attachments_and_the_api_stays_inline(client, sess
     assert f"kuzet-analysis-{made['id']}.geojson" in cells.headers["Content-Disposition"]
     assert len(cells.get_json(force=True)["features"]) == made["summary"]["cells"]
     assert "Content-Disposition" not in client.get(f"/api/v1/analyses/{made['id']}/cells").headers
+
+
+def metadata(response, tmp_path, name: str) -> list[dict]:
+    """The package's metadata, then each layer's, as GDAL reads them."""
+    path = saved(response, tmp_path, name)
+    layers = pyogrio.list_layers(path)[:, 0]
+    return [pyogrio.read_info(path, layer=layers[0])["dataset_metadata"],
+            *[pyogrio.read_info(path, layer=n)["layer_metadata"] for n in layers]]
+
+
+def test_every_export_says_the_rules_in_force(client, incidents, tmp_path):
+    about = {"regime": "order-641", "rules": RULES}
+    assert metadata(client.get("/api/v1/layers/district/export.gpkg"), tmp_path, "d.gpkg") == [about] * 2
+    assert metadata(client.get("/api/v1/layers/pasture/export.gpkg"), tmp_path, "p.gpkg") == [about] * 2  # empty
+    assert metadata(client.get("/api/v1/incidents/export.gpkg?category=theft"), tmp_path, "s.gpkg") == [about] * 2
+    assert f"rules={RULES}" in ogrinfo("-so", str(tmp_path / "s.gpkg"), "incident")
+    made = run(client)
+    assert metadata(client.get(f"/api/v1/analyses/{made['id']}/export.gpkg"), tmp_path, "r.gpkg") == [about] * 3
+    layer = json.loads(client.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
+    assert (layer["regime"], layer["rules"], layer["numberReturned"]) == ("order-641", RULES, 2)
+    cells = client.get(f"/api/v1/analyses/{made['id']}/export.geojson").get_json(force=True)
+    assert (cells["regime"], cells["rules"]) == ("order-641", RULES)
+    table = pd.read_csv(io.StringIO(client.get(f"/api/v1/analyses/{made['id']}/export.csv").get_data(as_text=True)))
+    assert table.columns[-1] == "rules" and set(table["rules"]) == {RULES} and len(table) == made["summary"]["cells"]
+
+
+def test_an_export_says_the_rules_in_the_readers_language(connection, session, incidents, tmp_path):
+    from tests.conftest import add_user, make_app, sign_in
+    from tests.support.catalogues import directories, write_catalogue
+
+    write_catalogue(tmp_path, "kk", {"Rules: %(regime)s": "Қағидалар (test): %(regime)s"})
+    app = make_app(connection, LOCALE="kk", BABEL_TRANSLATION_DIRECTORIES=directories(tmp_path))
+    add_user(session, "kk.admin", ["admin"])
+    session.commit()
+    reader = sign_in(app.test_client(), "kk.admin")
+    layer = json.loads(reader.get("/api/v1/layers/district/export.geojson").get_data(as_text=True))
+    assert layer["rules"].startswith("Қағидалар (test): ") and layer["rules"] != RULES
 
 
 @pytest.mark.parametrize(("path", "reason"), [

@@ -88,6 +88,7 @@ def test_another_formations_report_answers_404_by_page_and_api_and_is_absent_fro
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert "Talk at the school gate" not in csv.get_data(as_text=True)
     assert csv.get_data(as_text=True).splitlines()[0].startswith("id,category,")  # the header first
+    assert csv.get_data(as_text=True).splitlines()[0].endswith(",rules")  # and the rules in force last
     assert as_user("other.leader").get(f"/reports/{theirs}").status_code == 200
 
 

@@ -15,6 +15,7 @@ from ..api.bodies import arg
 from ..auth import current_principal
 from ..config import zone_name as _zone
 from ..db import get_session
+from ..rules import with_rules_column
 from . import bp
 
 PAGE = 200
@@ -68,6 +69,7 @@ def quarterly():
 def quarterly_csv():
     """The quarterly summary as CSV, for the akimat commission."""
     quarter = _quarter()
-    text = services.quarterly_csv(get_session(), current_principal(), quarter, gettext=_, timezone_name=_zone())
+    text = with_rules_column(services.quarterly_csv(get_session(), current_principal(), quarter, gettext=_,
+                                                     timezone_name=_zone()))
     name = f"kuzet-activity-{quarter.year}-q{quarter.number}.csv"
     return Response(text, mimetype="text/csv", headers={"Content-Disposition": f"attachment; filename={name}"})

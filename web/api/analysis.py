@@ -13,6 +13,7 @@ from ..config import settings, zone_name as _zone
 from ..db import get_session
 from ..geojson import geojson_response
 from ..messages import localised
+from ..rules import with_rules_column
 from . import bp
 from .bodies import arg, json_object, known, parsed_json
 
@@ -74,7 +75,7 @@ def compare_analyses(run_id: int, other_id: int):
 @bp.get("/analyses/<int:run_id>/export.csv")
 def analysis_csv(run_id: int):
     """A run's cells as CSV, one row per cell with its polygon as WKT."""
-    body = services.run_csv(get_session(), run_id, viewer=current_principal())
+    body = with_rules_column(services.run_csv(get_session(), run_id, viewer=current_principal()))
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=kuzet-analysis-{run_id}.csv"})
 

@@ -8,6 +8,7 @@ from geo import services
 from geo.services import AssignmentRequest
 
 from ..auth import current_principal
+from ..config import regime_name
 from ..config import zone_name as _zone
 from ..db import get_session
 from ..formats import reader_locale
@@ -47,7 +48,7 @@ def create_assignment():
                     required=("formation_id", "target_kind", "target_id", "activity", "starts_at", "ends_at"))
     session = get_session()
     feature = services.propose_feature(session, AssignmentRequest(**values), actor=current_principal(),
-                                       gettext=gettext, timezone=_zone())
+                                       gettext=gettext, timezone=_zone(), regime_name=regime_name())
     session.commit()
     response = geojson_response(feature, status=201)
     response.headers["Location"] = url_for("api.get_assignment", assignment_id=feature["id"])
@@ -107,11 +108,12 @@ def dispatch_options():
         get_session(), viewer=current_principal(), target_kind=arg("target_kind", "text", required=True),
         target_id=arg("target_id", "int", required=True), starts_at=arg("starts_at", "moment", required=True),
         ends_at=arg("ends_at", "moment", required=True), activity=arg("activity", "text"), gettext=gettext,
-        timezone=_zone()))
+        timezone=_zone(), regime_name=regime_name()))
 
 
 @bp.get("/formations/<int:formation_id>/members")
 def formation_members(formation_id: int):
     """The formation's members on ``date`` and whether each may be put on a shift."""
     return jsonify(services.formation_roster(get_session(), formation_id, viewer=current_principal(),
-                                             day=arg("date", "date", required=True), gettext=gettext))
+                                             day=arg("date", "date", required=True), gettext=gettext,
+                                             regime_name=regime_name()))

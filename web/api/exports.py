@@ -17,6 +17,7 @@ from ..config import settings
 from ..db import get_session, stream_session
 from ..formats import reader_locale
 from ..geojson import geojson_response, streamed_collection
+from ..rules import rules_about
 from . import bp
 from .analysis import selection_of_args
 
@@ -39,7 +40,7 @@ def layer_gpkg(layer: str):
     """A layer the user may read, whole or within ``bbox``, as a GeoPackage (EPSG:4326)."""
     return _package(lambda directory: exports.layer_gpkg(
         get_session(), layer, viewer=current_principal(), directory=directory,
-        bbox=request.args.get("bbox") or None, locale=reader_locale()))
+        bbox=request.args.get("bbox") or None, locale=reader_locale(), about=rules_about()))
 
 
 @bp.get("/incidents/export.gpkg")
@@ -48,14 +49,15 @@ def selection_gpkg():
     selection = selection_of_args()
     return _package(lambda directory: exports.selection_gpkg(
         get_session(), selection, viewer=current_principal(), directory=directory,
-        bbox=request.args.get("bbox") or None, max_vertices=settings().zone_limits.max_vertices))
+        bbox=request.args.get("bbox") or None, max_vertices=settings().zone_limits.max_vertices,
+        about=rules_about()))
 
 
 @bp.get("/analyses/<int:run_id>/export.gpkg")
 def analysis_gpkg(run_id: int):
     """A stored run's cells with their statistics and a table of the run, as a GeoPackage."""
     return _package(lambda directory: exports.run_gpkg(get_session(), run_id, viewer=current_principal(),
-                                                       directory=directory))
+                                                       directory=directory, about=rules_about()))
 
 
 def _attachment(filename: str) -> dict[str, str]:
@@ -67,13 +69,15 @@ def layer_geojson(layer: str):
     """A layer the user may read, whole or within ``bbox``, as one GeoJSON file to save."""
     download = exports.layer_geojson_download(get_session(), layer, viewer=current_principal(),
                                               bbox=request.args.get("bbox") or None, locale=reader_locale())
-    return streamed_collection(download.features, lambda returned: {"numberReturned": returned},
+    about = rules_about()
+    return streamed_collection(download.features, lambda returned: {"numberReturned": returned, **about},
                                headers=_attachment(download.filename), on_close=stream_session())
 
 
 @bp.get("/analyses/<int:run_id>/export.geojson")
 def analysis_geojson(run_id: int):
     """A stored run's cells as a GeoJSON file to save (the ``cells`` route, as an attachment)."""
-    response = geojson_response(services.run_geojson(get_session(), run_id, viewer=current_principal()))
+    response = geojson_response(services.run_geojson(get_session(), run_id, viewer=current_principal())
+                                | rules_about())
     response.headers.update(_attachment(f"kuzet-analysis-{run_id}.geojson"))
     return response

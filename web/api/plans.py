@@ -10,6 +10,7 @@ from geo.messages import N_, Message
 from geo.services import AssignmentRequest, PlanRequest
 
 from ..auth import current_principal
+from ..config import regime_name
 from ..config import zone_name as _zone
 from ..db import get_session
 from ..messages import localised
@@ -25,7 +26,7 @@ def propose_plan():
     """Propose a plan for a shift (nothing is stored): items, uncovered demand, shortfalls, GeoJSON targets."""
     services.planning.may_plan(current_principal())
     body = known(json_object(), PlanRequest.JSON_FIELDS, required=("starts_at", "ends_at"))
-    asked = PlanRequest.from_json(body, timezone=_zone())
+    asked = PlanRequest.from_json(body, timezone=_zone(), regime_name=regime_name())
     proposal = services.propose_plan(get_session(), asked, viewer=current_principal(), gettext=gettext)
     return jsonify(proposal.as_json(_zone()))
 
@@ -51,7 +52,8 @@ def accept_plan():
                                        n=n, message=exc.msg)) from None
         requests.append(AssignmentRequest(**values))
     session = get_session()
-    results = services.accept_plan(session, actor=current_principal(), items=requests, gettext=gettext)
+    results = services.accept_plan(session, actor=current_principal(), items=requests, gettext=gettext,
+                                   regime_name=regime_name())
     session.commit()
     stored = sum(r["stored"] for r in results)
     for r in results:  # an item refused says why in the request's language

@@ -17,6 +17,7 @@ from ..config import zone_name as _zone
 from ..db import get_session
 from ..maps.render import MapOptions, components
 from ..messages import localised
+from ..rules import with_rules_column
 from . import bp, render
 from .forms import local_now, report_values
 
@@ -80,7 +81,8 @@ def new_reports():
 @bp.get("/reports.csv")
 def reports_csv():
     """The reports the user may see as CSV."""
-    text = services.reports_csv(get_session(), current_principal(), gettext=_, timezone_name=_zone())
+    text = with_rules_column(services.reports_csv(get_session(), current_principal(), gettext=_,
+                                                   timezone_name=_zone()))
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=field-reports.csv"})
 

@@ -28,7 +28,7 @@
     clear(violations);
     (list || []).forEach(function (v) {
       violations.append(el("li", {"data-code": v.code}, [
-        el("code", {text: v.code}), el("span", {className: "item", text: v.item}), document.createTextNode(v.message)]));
+        el("code", {text: v.code}), el("span", {className: "item", title: v.item, text: v.citation}), document.createTextNode(v.message)]));
     });
   }
   function request(method, url, body) { return kuzet.request(setup.api, method, url, body); }
@@ -166,7 +166,7 @@
     clear(list);
     if (!formations.length) list.append(el("li", {className: "hint", text: T.no_formations}));
     formations.forEach(function (f) {
-      var reasons = f.violations.map(function (v) { return v.item + " · " + v.message; });
+      var reasons = f.violations.map(function (v) { return v.citation + " · " + v.message; });
       var item = choice("formation_id", f.formation_id, f.name, f.eligible, reasons);
       item.dataset.codes = f.failed_codes.join(" ");
       list.append(item);
@@ -200,7 +200,7 @@
       if (!answer.ok) return;
       if (!answer.data.members.length) list.append(el("li", {className: "hint", text: T.no_members}));
       answer.data.members.forEach(function (m) {
-        var reasons = m.violations.map(function (v) { return v.message; });
+        var reasons = m.violations.map(function (v) { return v.citation + " · " + v.message; });
         var extra = m.leader ? el("em", {text: " (" + T.leader + ")"}) : null;
         list.append(choice("member", m.id, m.name, m.eligible, reasons, extra));
       });

@@ -170,8 +170,9 @@
       return;
     }
     var list = el("ul", {className: "violations"});
-    (r.violations.length ? r.violations : [{code: "", item: "", message: r.error}]).forEach(function (v) {
-      list.append(el("li", {"data-code": v.code}, [el("code", {text: v.code}), document.createTextNode(" " + v.message)]));
+    (r.violations.length ? r.violations : [{code: "", item: "", citation: "", message: r.error}]).forEach(function (v) {
+      list.append(el("li", {"data-code": v.code}, [el("code", {text: v.code}),
+        el("span", {className: "item", title: v.item, text: v.citation}), document.createTextNode(" " + v.message)]));
     });
     cell.append(el("span", {text: T.refused}), list);
   }

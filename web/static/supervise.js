@@ -16,7 +16,7 @@
 
   function problem(cell, answer) {
     var items = (answer.data.violations || []).map(function (v) {
-      return el("li", {text: v.code + " (" + v.item + "): " + v.message});
+      return el("li", {"data-code": v.code, text: v.code + " (" + v.citation + "): " + v.message});
     });
     cell.append(el("div", {className: "problem", text: gettext("Not done: %(error)s", {error: answer.data.error})},
                    [items.length ? el("ul", {}, items) : null]));

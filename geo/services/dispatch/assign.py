@@ -23,15 +23,12 @@ from ...domain import (AssignmentFacts, CertificateStatus, FormationFacts, HomeA
                       TargetKind, Violation)
 from ...errors import Conflict, InvalidInput, NotFound, RuleViolation
 from ...messages import N_, Message
-from ...regimes import Regime, get_regime
+from ...regimes import DEFAULT_REGIME, Regime, get_regime
 from ...rules import check_assignment
-from ...rules.messages import Gettext, plain
+from ...rules.messages import Gettext, cited, plain
 from ...rules.participants import eligible_members
 from ...visibility import scope_of
 from ..accountability.audit import record
-
-DEFAULT_REGIME = "order-641"
-
 
 @dataclass(frozen=True)
 class AssignmentRequest:
@@ -200,9 +197,9 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: Pri
 def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gettext: Gettext) -> Conflict:
     if "assignment_no_double_booking" not in str(exc.orig):
         raise exc
-    violation = Violation("no-double-booking", regime.cite("no-double-booking"), gettext(
+    violation = cited(regime, "no-double-booking", gettext(
         "%(formation)s was booked for an overlapping shift by another request a moment ago.",
-        formation=facts.formation.name))
+        formation=facts.formation.name), gettext)
     return Conflict(Message("assign.formation-already-booked",
                             N_("the formation is already booked for an overlapping shift; nothing was stored")),
                     [violation])

@@ -21,6 +21,7 @@ from ...db import scopes
 from ...domain import DEFAULT_TIMEZONE, Role
 from ...errors import InvalidInput, NotFound
 from ...messages import N_, Message
+from ...regimes import DEFAULT_REGIME
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 from .assign import (AssignmentRequest, assign_formation, cancel_assignment, confirm_assignment,
@@ -105,9 +106,9 @@ def assignment_feature(session: Session, assignment_id: int, *, viewer: Principa
 
 
 def propose_feature(session: Session, request: AssignmentRequest, *, actor: Principal, gettext: Gettext = plain,
-                    timezone: str = DEFAULT_TIMEZONE) -> dict:
-    """:func:`assign_formation`, answered as the stored assignment's feature."""
-    a = assign_formation(session, request, actor=actor, gettext=gettext)
+                    timezone: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME) -> dict:
+    """:func:`assign_formation` under ``regime_name``, answered as the stored assignment's feature."""
+    a = assign_formation(session, request, actor=actor, gettext=gettext, regime_name=regime_name)
     return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
 
 

@@ -15,13 +15,13 @@ from ...db import scopes
 from ...domain import OfficerFacts
 from ...errors import NotFound
 from ...messages import N_, Message
-from ...regimes import get_regime
+from ...regimes import DEFAULT_REGIME, get_regime
 from ...rules import OfficerCapacity, default_activity, eligible_activities, officer_capacity, rank_formations
 from ...rules.messages import Gettext, plain
 from ...rules.participants import member_violations
 from ...rules.supervision import covered_by
 from ...visibility import scope_of
-from .assign import DEFAULT_REGIME, AssignmentRequest, _member_facts, _target, build_facts
+from .assign import AssignmentRequest, _member_facts, _target, build_facts
 
 
 def candidate_formations(session: Session, *, viewer: Principal, target_kind: str, target_id: int,

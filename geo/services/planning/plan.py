@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from ...access import PLANNERS, Principal, require
 from ...analysis.planning import hand_out_officers, plan_shift
 from ...errors import KuzetError, RuleViolation
-from ...regimes import get_regime
+from ...regimes import DEFAULT_REGIME, get_regime
 from ...rules.messages import Gettext, plain
-from ..dispatch.assign import DEFAULT_REGIME, AssignmentRequest, assign_formation
+from ..dispatch.assign import AssignmentRequest, assign_formation
 from ..layers.features import layer_features
 from .demand import shift_demand, shift_supply
 from .mask import Mask, eligibility

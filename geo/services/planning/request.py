@@ -92,15 +92,16 @@ class PlanRequest:
         return Shift(self.starts_at, self.ends_at)
 
     @classmethod
-    def from_json(cls, body: Mapping, *, timezone: str) -> PlanRequest:
+    def from_json(cls, body: Mapping, *, timezone: str, regime_name: str = DEFAULT_REGIME) -> PlanRequest:
         """The request of a JSON object's fields (``JSON_FIELDS``; a null is as absent): ISO 8601
-        times, naive ones in ``timezone``, which is also the local clock of the request."""
+        times, naive ones in ``timezone``, which is also the local clock of the request; planned
+        under ``regime_name`` (the app's setting)."""
         given = {name: body[name] for name in cls.JSON_FIELDS if body.get(name) is not None}
         zone = ZoneInfo(timezone)
         for name in ("starts_at", "ends_at"):
             if name in given:
                 given[name] = aware_moment(given[name], name, zone)
-        return cls(**given, timezone=timezone)
+        return cls(**given, timezone=timezone, regime_name=regime_name)
 
 
 def planned_shift(starts_at: datetime, ends_at: datetime) -> Shift:
