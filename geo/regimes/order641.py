@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from ..domain import DEFAULT_TIMEZONE, ParticipationForm, PublicPlaceKind, TargetKind
 from ..messages import N_
-from . import ActivityType, Regime
+from . import ActivityType, Regime, ReportType
 
 IND, COL = ParticipationForm.INDIVIDUAL, ParticipationForm.COLLECTIVE
 K = TargetKind
@@ -26,9 +26,11 @@ ACTIVITIES = (
     # T item 6: individual assistance (form individual; formations may do them too, T item 8).
     ActivityType("6.1", "6.1", N_("Reporting offences being prepared or committed, their causes and conditions"),
                  IND, ITEM_6_TARGETS),
-    # T item 6.2: "with direct participation of staff" -> a supervising officer is required.
+    # T item 6.2: "with direct participation of staff of the specified services" (local police
+    # inspectors and units for minors) -> a supervising officer of one of those services is required.
     ActivityType("6.2", "6.2", N_("Identifying persons for preventive registers; individual preventive work"),
-                 IND, ITEM_6_TARGETS, needs_supervisor=True),
+                 IND, ITEM_6_TARGETS, needs_supervisor=True,
+                 supervising_services=frozenset({"local-inspector", "juvenile"})),
     ActivityType("6.3", "6.3", N_("Preventing offences among minors, child neglect and homelessness"),
                  IND, ITEM_6_TARGETS),
     ActivityType("6.4", "6.4", N_("Promoting the Traffic Regulations"), IND, ITEM_6_TARGETS),
@@ -58,6 +60,15 @@ ACTIVITIES = (
     # Our copy ends inside item 8: further types are appended here as data.
 )
 
+# T item 6: what a field report may fall under (the item 6 types a lone participant gives).
+REPORT_TYPES = (
+    ReportType("6.1", "6.1", N_("Offences being prepared or committed, their causes and conditions")),
+    ReportType("6.2", "6.2", N_("Persons for preventive registers")),
+    ReportType("6.3", "6.3", N_("Offences among minors, child neglect and homelessness")),
+    ReportType("6.6", "6.6", N_("Illegal cultivation and collection of drug-containing plants")),
+    ReportType("6.7", "6.7", N_("Dens and premises that could serve them")),
+)
+
 CITATIONS = {
     "formation-notified": "7",                                 # T item 7: notify the territorial body
     "formation-home-area": "7",                                # T item 7: residence, work, study, property
@@ -65,7 +76,9 @@ CITATIONS = {
     "activity-target": "8",                                    # T item 8; each activity cites its own item
     "closed-activity-list": "Law 590-II art. 7.1.1",           # T: no control or supervisory functions
     "collective-only": "5-8",                                  # T items 5-8
+    "collective-only:form": "5, form D",                       # T item 5: two forms; D: recorded form
     "police-supervision": "8.1",                               # T item 8.1; each activity cites its own
+    "police-supervision:service": "6.2",                       # T item 6.2: staff of the specified services
     "no-double-booking": "D",                                  # D
     "event-window": "D",                                       # D
     "participant-eligible": "Law 590-II art. 5",               # T
@@ -101,4 +114,9 @@ REGIME = Regime(
     window_trail=timedelta(0),
     # D: "18 on the shift date" and "trained by the shift date" use the date the shift starts in Almaty.
     timezone=DEFAULT_TIMEZONE,
+    # T item 6: a report from the field falls under one of the item 6 types.
+    report_types=REPORT_TYPES,
+    # D (item 5 gives the two forms): a participant who recorded the form individual, or both, may be
+    # given an item 6 task on their own; a participant recorded only as a member may not.
+    individual_forms=frozenset({"individual", "both"}),
 )

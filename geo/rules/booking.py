@@ -46,12 +46,24 @@ def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = pl
     >>> twice = replace(example_facts(), overlapping_assignment_ids=(40,))
     >>> [v.message for v in no_double_booking(twice, get_regime())]
     ['Formation Samal Druzhina is already assigned in an overlapping shift (assignment 40).']
+
+    A lone participant is in one place at a time too (the database repeats it for them):
+
+    >>> from geo.rules.examples import individual_facts
+    >>> alone = replace(individual_facts(), overlapping_assignment_ids=(41,))
+    >>> [v.message for v in no_double_booking(alone, get_regime())]
+    ['Participant Aigerim Sadykova is already assigned in an overlapping shift (assignment 41).']
     """
     found = []
-    if facts.overlapping_assignment_ids:
+    ids = ", ".join(map(str, facts.overlapping_assignment_ids))
+    if facts.overlapping_assignment_ids and facts.formation.is_collective:
         found.append(Violation(CODE, regime.cite(CODE), _(
             "Formation %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
-            name=facts.formation.name, ids=", ".join(map(str, facts.overlapping_assignment_ids)))))
+            name=facts.formation.name, ids=ids)))
+    elif facts.overlapping_assignment_ids:
+        found.append(Violation(CODE, regime.cite(CODE), _(
+            "Participant %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
+            name=facts.formation.name, ids=ids)))
     officer = facts.officer
     limit = regime.max_formations_per_officer
     if officer is not None and facts.officer_concurrent_formations + 1 > limit:

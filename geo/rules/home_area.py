@@ -47,6 +47,12 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     ['Republic Square (public place) lies 1250 m outside the home area of formation Samal Druzhina...']
     >>> formation_home_area(replace(away, override=HomeAreaOverride(21, "city day")), get_regime())
     []
+
+    Item 7 is about collective participation: a lone participant has no home area to keep to.
+
+    >>> from geo.rules.examples import individual_facts
+    >>> formation_home_area(individual_facts(), get_regime())
+    []
     """
     formation = facts.formation
     if not formation.is_collective:

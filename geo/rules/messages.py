@@ -34,6 +34,19 @@ def target_label(kind: str, _: Gettext = plain) -> str:
     return labels.get(str(kind), str(kind))
 
 
+def service_label(service: str | None, _: Gettext = plain) -> str:
+    """An officer's service (``geo.domain.OfficerService``) as users say it."""
+    labels = {
+        "local-inspector": _("local police inspectors"),
+        "juvenile": _("juvenile affairs unit"),
+        "patrol": _("patrol police"),
+        "criminal": _("criminal police"),
+        "traffic": _("road police"),
+        "duty": _("duty unit"),
+    }
+    return labels.get(str(service), str(service)) if service else _("none recorded")
+
+
 def target_labels(kinds: Iterable[str], _: Gettext = plain) -> str:
     """Several target kinds, sorted, joined by commas."""
     return ", ".join(sorted(target_label(k, _) for k in kinds))

@@ -43,6 +43,12 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     >>> silent = replace(facts, formation=replace(facts.formation, notification=None))
     >>> [(v.code, v.item) for v in formation_notified(silent, get_regime())]
     [('formation-notified', '7')]
+
+    Item 7 is about collective participation: a lone participant notifies nobody.
+
+    >>> from geo.rules.examples import individual_facts
+    >>> formation_notified(individual_facts(), get_regime())
+    []
     """
     formation = facts.formation
     if not formation.is_collective:

@@ -1,4 +1,4 @@
-"""Assignments of formations under police supervision, their members and history."""
+"""Assignments of formations and individual participants under police supervision, their members and history."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,7 +28,9 @@ class EmergencyArea(Base):
 class Assignment(Base):
     __tablename__ = "assignment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    formation_id: Mapped[int] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    # Exactly one of the two is set (CHECK one_assignee, migration 0022): a formation or an individual.
+    formation_id: Mapped[int | None] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
     patrol_zone_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_zone.id", ondelete="RESTRICT"))
     public_place_id: Mapped[int | None] = mapped_column(ForeignKey("public_place.id", ondelete="RESTRICT"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="RESTRICT"))
