@@ -217,3 +217,32 @@ def test_a_report_on_another_participants_task_is_404(participant, session):
 def test_a_dispatcher_may_still_file_a_report_without_a_type(client, session, world):
     r = client.post("/api/v1/reports", json=report(item=None))
     assert r.status_code == 201 and r.get_json()["item"] is None
+
+
+def options(client, world, activity: str) -> dict:
+    r = client.get(f"/api/v1/dispatch/options?target_kind=patrol_zone&target_id={world.zone}"
+                   f"&starts_at=2026-12-05T18:00&ends_at=2026-12-05T22:00&activity={activity}")
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return r.get_json()
+
+
+def test_item_6_the_options_rank_individual_participants_eligible_first(client, session, world):
+    ainur = person(session)
+    young = person(session, "Dana Young", form="both", birth_date=date(2010, 1, 1))
+    person(session, "Marat Member", form="member")
+    offered = options(client, world, "6.1")["individuals"]
+    assert [(i["participant_id"], i["eligible"]) for i in offered] == [(ainur, True), (young, False)]
+    assert offered[1]["failed_codes"] == ["participant-eligible"]
+
+
+def test_items_5_8_no_individual_is_offered_for_an_item_8_activity(client, session, world):
+    person(session)
+    assert options(client, world, "8.1")["individuals"] == []
+
+
+def test_the_options_name_each_officers_service(client, session, world):
+    session.execute(update(Officer).where(Officer.id == world.officer).values(service="local-inspector"))
+    session.flush()
+    officers = {o["id"]: o for o in options(client, world, "6.2")["officers"]}
+    assert (officers[world.officer]["service"], officers[world.officer]["service_label"]) == (
+        "local-inspector", "local police inspectors")
