@@ -4,21 +4,20 @@ shifts" and files a 6.1 report by a click on the map."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from geo import services
-from geo.access import SYSTEM
 from geo.db import make_engine
 from geo.db.demo_accounts import first_individual_participant
 from geo.db.models import Assignment, FieldReport
 
 from tests.browser.conftest import DEMO_URL, watch
-from tests.browser.test_dispatch import _cancel, _clear_point, assignment_ids, click_at, errors, open_dispatch, ready
+from tests.browser.test_dispatch import _cancel, assignment_ids, clear_target, click_at, errors, open_dispatch, ready
+from tests.browser.test_leader import click_report_map
 from tests.conftest import add_user
 
 pytestmark = pytest.mark.browser
@@ -45,28 +44,20 @@ class Task:
 @pytest.fixture(scope="module")
 def task(demo_app) -> Task:
     day = datetime.now(ALMATY).date() + timedelta(days=1)
-    start, end = datetime.combine(day, time(18), ALMATY), datetime.combine(day, time(22), ALMATY)
     engine = make_engine(DEMO_URL)
     try:
         with Session(engine) as session:
             person = first_individual_participant(session)
             add_user(session, LOGIN, ["participant"], participant_id=person.id)
             session.commit()
-            frames = dict(services.dispatch_day(session, day, limit=10_000, viewer=SYSTEM).targets)
-            for kind in KINDS:
-                for row in frames[kind].itertuples():
-                    if kind == "public_place" and row.kind == "street":
-                        continue
-                    options = services.dispatch_options(session, target_kind=kind, target_id=int(row.id),
-                                                        starts_at=start, ends_at=end, activity="6.1", viewer=SYSTEM)
-                    if not any(i["participant_id"] == person.id and i["eligible"] for i in options["individuals"]):
-                        continue
-                    point = _clear_point(frames, kind, row)
-                    if point is not None:
-                        return Task(day, kind, int(row.id), row.name, point.y, point.x, person.id, person.full_name)
+            found = clear_target(session, day, KINDS, lambda options: any(
+                i["participant_id"] == person.id and i["eligible"] for i in options["individuals"]), activity="6.1")
     finally:
         engine.dispose()
-    pytest.fail("the demo has no item 6 target where its individual participant may work tomorrow evening")
+    if found is None:
+        pytest.fail("the demo has no item 6 target where its individual participant may work tomorrow evening")
+    kind, row, point, _options = found
+    return Task(day, kind, int(row.id), row.name, point.y, point.x, person.id, person.full_name)
 
 
 def _stored(model, **where):
@@ -112,13 +103,7 @@ def test_item_6_the_dispatcher_gives_an_individual_a_task_and_they_see_it_and_re
         assert "6.1" in card.locator(".activity").inner_text()
         page.locator("main.leader-page a", has_text="New report").click()
         page.wait_for_url("**/reports/new")
-        x, y = page.evaluate("""() => {
-            const setup = JSON.parse(document.getElementById("report-setup").textContent);
-            const map = window[setup.map];
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + box.width / 2, box.top + box.height / 2];
-        }""")
-        page.mouse.click(x, y)
+        click_report_map(page)
         assert page.locator("input[name=lat]").input_value() != ""
         labels = page.locator("select[name=item] option").all_inner_texts()
         assert any(label.startswith("6.6: ") for label in labels)
