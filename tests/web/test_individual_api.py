@@ -3,6 +3,8 @@ participant an item 6 task; the participant signs in, sees it and files a report
 What the rules refuse is 422 and what the input gets wrong is 400, and neither stores anything."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -246,3 +248,11 @@ def test_the_options_name_each_officers_service(client, session, world):
     officers = {o["id"]: o for o in options(client, world, "6.2")["officers"]}
     assert (officers[world.officer]["service"], officers[world.officer]["service_label"]) == (
         "local-inspector", "local police inspectors")
+
+
+def test_the_reports_csv_carries_the_type_and_the_individual_who_filed_it(participant):
+    me = participant["client"]
+    filed = me.post("/api/v1/reports", json=report(item="6.7", description="A flat used as a den")).get_json()
+    rows = list(csv.DictReader(io.StringIO(me.get("/reports.csv").get_data(as_text=True))))
+    assert [(r["id"], r["item"], r["participant"], r["formation"]) for r in rows] == [
+        (str(filed["id"]), "6.7", "Ainur Kasymova", "")]

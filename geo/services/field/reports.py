@@ -206,8 +206,8 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
     return _dict(rows[0], ZoneInfo(timezone_name), gettext)
 
 
-CSV_COLUMNS = ("id", "category", "observed_at", "reported_at", "formation", "assignment_id", "reported_by",
-               "location_source", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326", "description", "note")
+CSV_COLUMNS = ("id", "category", "item", "observed_at", "reported_at", "formation", "participant", "assignment_id",
+               "reported_by", "location_source", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326", "description", "note")
 
 
 def reports_csv(session: Session, viewer: Principal, *, since: datetime | None = None, gettext: Gettext = plain,
