@@ -256,3 +256,21 @@ def test_the_reports_csv_carries_the_type_and_the_individual_who_filed_it(partic
     rows = list(csv.DictReader(io.StringIO(me.get("/reports.csv").get_data(as_text=True))))
     assert [(r["id"], r["item"], r["participant"], r["formation"]) for r in rows] == [
         (str(filed["id"]), "6.7", "Ainur Kasymova", "")]
+
+
+def test_item_6_2_a_supervisor_confirms_an_individuals_task_and_the_rules_run_again(client, session, world):
+    session.execute(update(Officer).where(Officer.id == world.officer).values(service="juvenile"))
+    session.flush()
+    created = client.post("/api/v1/assignments", json=task(world, person(session), activity="6.2",
+                                                              officer_id=world.officer)).get_json(force=True)
+    session.execute(update(Officer).where(Officer.id == world.officer).values(service="traffic"))
+    session.flush()
+    url = f"/api/v1/assignments/{created['id']}/confirm"
+    refused = client.post(url, json={"officer_id": world.officer})
+    assert refused.status_code == 422
+    assert [(v["code"], v["item"]) for v in refused.get_json()["violations"]] == [("police-supervision", "6.2")]
+    session.execute(update(Officer).where(Officer.id == world.officer).values(service="juvenile"))
+    session.flush()
+    confirmed = client.post(url, json={"officer_id": world.officer})
+    assert confirmed.status_code == 200, confirmed.get_data(as_text=True)
+    assert confirmed.get_json(force=True)["properties"]["status"] == "confirmed"
