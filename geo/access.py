@@ -14,6 +14,8 @@ The policy (admins hold every role; a user with several roles gets the union):
     incidents, incident series, stored runs       yes     yes         yes      yes         403 (2)
     run analyses; the analyst's page              yes     403         yes      403         403
     read assignments                              all     all         all      own unit's  own formation's
+      (a participant, an individual participant of item 6, reads and reports as a leader does,
+       limited to their own tasks and reports instead of a formation's)
     propose/change/cancel, draw areas, options,   yes     yes         403      403         403
       the dispatcher's page
     confirm/reject; the supervisor's page         yes (3) 403         403      own unit's  403
@@ -51,6 +53,7 @@ class Principal:
     unit_id: int | None = None
     formation_id: int | None = None
     locale: str | None = None  # the language they chose (geo.settings.LOCALES); None: not chosen
+    participant_id: int | None = None  # an individual participant's own row (role participant)
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles & set(roles)) or Role.ADMIN in self.roles
@@ -73,6 +76,13 @@ class Principal:
         return self.formation_id if Role.LEADER in self.roles else None
 
     @property
+    def only_participant(self) -> int | None:
+        """The participant an individual-participant-only user is limited to (None: not limited that way)."""
+        if self.sees_everything or Role.SUPERVISOR in self.roles:
+            return None
+        return self.participant_id if Role.PARTICIPANT in self.roles else None
+
+    @property
     def only_unit(self) -> int | None:
         """The unit a supervisor-only user is limited to (None: not limited that way)."""
         if self.sees_everything:
@@ -92,7 +102,7 @@ def require(principal: Principal, *roles: Role) -> None:
 
 # The roles as users read them: the msgid is the stored value, so English reads as before.
 ROLE_NAMES = {Role.ADMIN: N_("admin"), Role.DISPATCHER: N_("dispatcher"), Role.ANALYST: N_("analyst"),
-              Role.SUPERVISOR: N_("supervisor"), Role.LEADER: N_("leader")}
+              Role.SUPERVISOR: N_("supervisor"), Role.LEADER: N_("leader"), Role.PARTICIPANT: N_("participant")}
 
 
 def role_name(role: Role) -> Message:
@@ -106,6 +116,8 @@ SIGNERS = (Role.SUPERVISOR,)  # confirm or reject assignments in their unit's ju
 ANALYSTS = (Role.ANALYST,)  # run hot spot analyses; the analyst's page
 POLICE_STAFF = (Role.DISPATCHER, Role.ANALYST, Role.SUPERVISOR)  # every layer, incidents, stored runs
 ROSTER_READERS = (Role.DISPATCHER, Role.LEADER)  # a leader only their own formation's
+REPORTERS = (Role.LEADER, Role.DISPATCHER, Role.PARTICIPANT)  # file field reports
+SHIFT_HOLDERS = (Role.LEADER, Role.PARTICIPANT)  # "My shifts": a formation's, or one's own item 6 tasks
 PUBLIC_LAYERS = ("district", "police_unit")  # reference geography every signed-in user sees
 
 

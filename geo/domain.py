@@ -87,6 +87,27 @@ class ParticipationForm(StrEnum):
     COLLECTIVE = "collective"
 
 
+class RecordedForm(StrEnum):
+    """The form a participant records (Order 641 item 5: individual or collective participation);
+    ``both``: a member of a formation who also assists on their own."""
+
+    INDIVIDUAL = "individual"
+    MEMBER = "member"
+    BOTH = "both"
+
+
+class OfficerService(StrEnum):
+    """The police service an officer belongs to (our names); item 6.2 names local police inspectors
+    and units for minors, the regime says which services an activity needs."""
+
+    LOCAL_INSPECTOR = "local-inspector"
+    JUVENILE = "juvenile"
+    PATROL = "patrol"
+    CRIMINAL = "criminal"
+    TRAFFIC = "traffic"
+    DUTY = "duty"
+
+
 class TargetKind(StrEnum):
     """What an assignment is aimed at; one layer each (items 6 and 8.1–8.7). An incident is none: its
     record is for the police staff only, and aid at its scene (8.2/8.3) goes to the emergency area the
@@ -195,7 +216,11 @@ class Notification:
 
 @dataclass(frozen=True)
 class FormationFacts:
-    """Who is assigned: a formation (collective) or a lone participant (individual, item 6)."""
+    """Who is assigned: a formation (collective) or a lone participant (individual, item 6).
+
+    For a lone participant ``id`` is the participant's and ``participation_form`` the form they
+    recorded (``RecordedForm``); for a formation it is None.
+    """
 
     id: int
     name: str
@@ -205,6 +230,7 @@ class FormationFacts:
     base_address: str | None = None
     # whether the home area holds the recorded base (None: no base location recorded)
     base_in_home_area: bool | None = None
+    participation_form: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,6 +254,7 @@ class OfficerFacts:
     unit_id: int
     unit_covers_target: bool
     duty: tuple[Period, ...] = ()
+    service: str | None = None  # OfficerService; None when not recorded
 
 
 @dataclass(frozen=True)
@@ -289,6 +316,7 @@ class Role(StrEnum):
     ANALYST = "analyst"
     SUPERVISOR = "supervisor"  # a police officer: signs off what lies in their unit's jurisdiction
     LEADER = "leader"  # a formation's leader: sees their own formation only
+    PARTICIPANT = "participant"  # an individual participant (item 6): sees their own tasks only
 
 
 class ReportCategory(StrEnum):

@@ -375,11 +375,12 @@ def user() -> None:
 @click.argument("login")
 @click.option("--full-name", required=True)
 @click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice(["admin", "dispatcher", "analyst", "supervisor", "leader"]))
+              type=click.Choice(["admin", "dispatcher", "analyst", "supervisor", "leader", "participant"]))
 @click.option("--officer-id", type=int, help="The officer a supervisor is.")
 @click.option("--formation-id", type=int, help="The formation a leader leads.")
+@click.option("--participant-id", type=int, help="The individual participant an account of role participant is.")
 @click.password_option()
-def user_create(login, full_name, roles, officer_id, formation_id, password) -> None:
+def user_create(login, full_name, roles, officer_id, formation_id, participant_id, password) -> None:
     """Create a user (the password is asked for twice)."""
     from geo.services.accounts import create_user
 
@@ -387,7 +388,7 @@ def user_create(login, full_name, roles, officer_id, formation_id, password) -> 
     try:
         with session.begin():
             create_user(session, SYSTEM, login=login, full_name=full_name, password=password, roles=roles,
-                        officer_id=officer_id, formation_id=formation_id,
+                        officer_id=officer_id, formation_id=formation_id, participant_id=participant_id,
                         hash_method=settings().password_hash_method)
     except KuzetError as exc:
         raise click.ClickException(_.render(exc.msg)) from None

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from ..domain import AssignmentFacts, HomeAreaOverride
 from .models import Assignment, AssignmentHistory, AssignmentMember
 
-SNAPSHOT = ("formation_id", "patrol_zone_id", "public_place_id", "event_id", "pasture_id", "crop_field_id",
+SNAPSHOT = ("formation_id", "participant_id", "patrol_zone_id", "public_place_id", "event_id", "pasture_id", "crop_field_id",
             "campus_id", "emergency_area_id", "regime", "activity", "officer_id", "status", "status_reason",
             "override_officer_id", "override_reason")
 
@@ -30,7 +30,9 @@ def member_ids(session: Session, assignment_id: int) -> tuple[int, ...]:
 def _apply(a: Assignment, facts: AssignmentFacts, override: HomeAreaOverride | None) -> None:
     for table in ("patrol_zone", "public_place", "event", "pasture", "crop_field", "campus", "emergency_area"):
         setattr(a, f"{table}_id", facts.target.id if facts.target.kind == table else None)
-    a.formation_id = facts.formation.id
+    # The assignee is a formation or a lone participant (item 6), never both (CHECK one_assignee).
+    a.formation_id = facts.formation.id if facts.formation.is_collective else None
+    a.participant_id = None if facts.formation.is_collective else facts.formation.id
     a.activity = facts.activity_code
     a.shift = Range(facts.shift.start, facts.shift.end, bounds="[)")
     a.officer_id = facts.officer.id if facts.officer else None

@@ -1,4 +1,5 @@
-"""Reading assignments back: each with its target's name and geometry, formation, officer and members."""
+"""Reading assignments back: each with its target's name and geometry, formation or individual
+participant, officer and members."""
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from .dispatch import TARGET_MODELS
 from .names import localised_name
-from .models import Assignment, AssignmentMember, Formation, Officer, PoliceUnit, UserAccount
+from .models import Assignment, AssignmentMember, Formation, Officer, Participant, PoliceUnit, UserAccount
 
 STATUSES = ("proposed", "confirmed", "rejected", "cancelled")
 
@@ -33,7 +34,8 @@ def _members_count():
 def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, starts_before: datetime | None = None,
                     ends_after: datetime | None = None, statuses: Sequence[str] | None = None,
                     jurisdiction_unit_id: int | None = None, visible=None, locale: str | None = None) -> list[Row]:
-    """Assignments with their target, formation and officer names and member count, by shift start.
+    """Assignments with their target, formation (or individual participant) and officer names and
+    member count, by shift start.
 
     ``ends_after``/``starts_before`` keep shifts overlapping that window (either end may be open);
     ``jurisdiction_unit_id`` keeps those whose target's point on surface lies in the unit's
@@ -41,7 +43,8 @@ def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, start
     ``geo.db.scopes``) keeps those a viewer may see; targets are named in ``locale``'s language.
     """
     kind, target_id, name, geom = _target_columns(locale)
-    stmt = (select(Assignment.id, Assignment.formation_id, Formation.name.label("formation_name"), kind,
+    stmt = (select(Assignment.id, Assignment.formation_id, Formation.name.label("formation_name"),
+                   Assignment.participant_id, Participant.full_name.label("participant_name"), kind,
                    target_id, name, Assignment.activity, Assignment.regime,
                    func.lower(Assignment.shift).label("starts_at"), func.upper(Assignment.shift).label("ends_at"),
                    Assignment.officer_id, Officer.name.label("officer_name"), Assignment.status,
@@ -49,7 +52,8 @@ def assignment_rows(session: Session, *, ids: Sequence[int] | None = None, start
                    Assignment.created_by, Assignment.created_at, _members_count().label("members"),
                    func.ST_AsBinary(geom).label("geometry"), Assignment.acknowledged_at,
                    UserAccount.full_name.label("acknowledged_by"))
-            .join(Formation, Formation.id == Assignment.formation_id)
+            .outerjoin(Formation, Formation.id == Assignment.formation_id)
+            .outerjoin(Participant, Participant.id == Assignment.participant_id)
             .outerjoin(Officer, Officer.id == Assignment.officer_id)
             .outerjoin(UserAccount, UserAccount.id == Assignment.acknowledged_by))
     for kind_name, model in TARGET_MODELS.items():

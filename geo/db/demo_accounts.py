@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from ..errors import InvalidInput
 from ..messages import N_, Message
-from .models import Formation, Officer, PatrolZone, UserAccount
+from .models import Formation, Officer, Participant, PatrolZone, UserAccount
 
 
 def first_active_officer_of_zone(session: Session, zone_name: str) -> Officer:
@@ -23,6 +23,17 @@ def formation_id(session: Session, name: str) -> int:
     found = session.scalar(select(Formation.id).where(Formation.name == name))
     if found is None:
         raise InvalidInput(Message("demo_accounts.no-demo-formation", N_("no demo formation %(name)r"), name=name))
+    return found
+
+
+def first_individual_participant(session: Session) -> Participant:
+    """The first participant (by id) who recorded the individual form and is registered and trained."""
+    found = session.scalar(select(Participant).where(Participant.participation_form == "individual",
+                                                     Participant.registration_status == "registered",
+                                                     Participant.legal_training_on.is_not(None))
+                           .order_by(Participant.id).limit(1))
+    if found is None:
+        raise InvalidInput(Message("demo_accounts.no-individual", N_("no individual participant in the demo")))
     return found
 
 

@@ -84,10 +84,12 @@ def formations(session: Session, ids: Iterable[int] | None = None) -> list[Forma
 
 
 def overlapping_assignments(session: Session, formation_ids: Sequence[int], shift: Period, *,
-                            exclude_id: int | None = None) -> dict[int, tuple[int, ...]]:
-    """Per formation: its live assignments whose shift overlaps ``shift``."""
-    stmt = (select(Assignment.formation_id, Assignment.id)
-            .where(Assignment.formation_id.in_(formation_ids), Assignment.status.in_(LIVE),
+                            exclude_id: int | None = None, individual: bool = False) -> dict[int, tuple[int, ...]]:
+    """Per formation (per participant when ``individual``: their own tasks): its live assignments
+    whose shift overlaps ``shift``."""
+    assignee = Assignment.participant_id if individual else Assignment.formation_id
+    stmt = (select(assignee, Assignment.id)
+            .where(assignee.in_(formation_ids), Assignment.status.in_(LIVE),
                    Assignment.shift.op("&&")(shift_range(shift))))
     if exclude_id is not None:
         stmt = stmt.where(Assignment.id != exclude_id)
@@ -134,6 +136,16 @@ def current_members(session: Session, formation_id: int, day: date) -> list[Part
                    (FormationMember.left_on.is_(None)) | (FormationMember.left_on > day))
             .order_by(Participant.full_name))
     return list(session.scalars(stmt))
+
+
+def participant(session: Session, participant_id: int) -> Participant | None:
+    return session.get(Participant, participant_id)
+
+
+def individual_participants(session: Session, forms: Iterable[str]) -> list[Participant]:
+    """Participants who recorded one of ``forms`` (item 5), by name."""
+    return list(session.scalars(select(Participant).where(Participant.participation_form.in_(list(forms)))
+                                .order_by(Participant.full_name, Participant.id)))
 
 
 def participants(session: Session, ids: Sequence[int]) -> list[Participant]:

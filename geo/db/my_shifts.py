@@ -1,4 +1,5 @@
-"""What a formation leader's "My shifts" needs: their assignments, officers, members, acknowledgements."""
+"""What "My shifts" needs: a formation leader's (or an individual participant's own) assignments,
+officers, members, acknowledgements."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -15,11 +16,24 @@ def formation_name(session: Session, formation_id: int) -> str | None:
     return session.scalar(select(Formation.name).where(Formation.id == formation_id))
 
 
-def assignment_ids(session: Session, formation_id: int, *, ended_before: datetime | None = None,
-                   ends_after: datetime | None = None, limit: int | None = None) -> list[int]:
-    """Ids of the formation's assignments ending before/after a moment; past ones newest first."""
+def participant_name(session: Session, participant_id: int) -> str | None:
+    return session.scalar(select(Participant.full_name).where(Participant.id == participant_id))
+
+
+def _held_by(formation_id: int | None, participant_id: int | None):
+    """The assignments of the formation, or (without one) the participant's own item 6 tasks."""
+    if formation_id is not None:
+        return Assignment.formation_id == formation_id
+    return Assignment.participant_id == participant_id
+
+
+def assignment_ids(session: Session, formation_id: int | None, *, participant_id: int | None = None,
+                   ended_before: datetime | None = None, ends_after: datetime | None = None,
+                   limit: int | None = None) -> list[int]:
+    """Ids of the formation's (or participant's own) assignments ending before/after a moment; past
+    ones newest first."""
     ends = func.upper(Assignment.shift)
-    stmt = select(Assignment.id).where(Assignment.formation_id == formation_id)
+    stmt = select(Assignment.id).where(_held_by(formation_id, participant_id))
     if ended_before is not None:
         stmt = stmt.where(ends <= ended_before).order_by(ends.desc(), Assignment.id.desc())
     if ends_after is not None:
@@ -27,9 +41,10 @@ def assignment_ids(session: Session, formation_id: int, *, ended_before: datetim
     return list(session.scalars(stmt.limit(limit)))
 
 
-def assignment_ids_of(session: Session, formation_id: int, ids: Sequence[int]) -> list[int]:
-    """Those of ``ids`` that are the formation's assignments."""
-    return list(session.scalars(select(Assignment.id).where(Assignment.formation_id == formation_id,
+def assignment_ids_of(session: Session, formation_id: int | None, ids: Sequence[int], *,
+                      participant_id: int | None = None) -> list[int]:
+    """Those of ``ids`` that are the formation's (or the participant's own) assignments."""
+    return list(session.scalars(select(Assignment.id).where(_held_by(formation_id, participant_id),
                                                             Assignment.id.in_(list(ids)))
                                 .order_by(Assignment.id)))
 

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from .models import Assignment, AssignmentMember, FieldReport, Formation, FormationMember, Officer, OfficerDuty, Participant, UserAccount
 
 PARTICIPANT_COLUMNS = ("full_name", "birth_date", "iin", "registration_status", "applied_on", "registered_on",
-                       "certificate_number", "certificate_status", "legal_training_on", "briefing_on")
+                       "certificate_number", "certificate_status", "legal_training_on", "briefing_on",
+                       "participation_form")
 
 
 def add_officers(session: Session, rows: list[dict]) -> list[int]:
@@ -24,12 +25,20 @@ def add_duty(session: Session, rows: list[dict]) -> int:
     return len(rows)
 
 
+def add_participants(session: Session, rows: list[dict]) -> list[int]:
+    """Store participants (of no formation yet); their ids in the order given."""
+    if not rows:
+        return []
+    return list(session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
+                                [{k: r.get(k, "member" if k == "participation_form" else None)
+                                  for k in PARTICIPANT_COLUMNS} for r in rows]))
+
+
 def add_members(session: Session, rows: list[dict]) -> int:
     """Store participants, their membership, and each formation's leader (rows flagged ``leader``)."""
     if not rows:
         return 0
-    ids = list(session.scalars(insert(Participant).returning(Participant.id, sort_by_parameter_order=True),
-                               [{k: r[k] for k in PARTICIPANT_COLUMNS} for r in rows]))
+    ids = add_participants(session, rows)
     session.execute(insert(FormationMember), [
         {"formation_id": r["formation_id"], "participant_id": pid, "joined_on": r["joined_on"]}
         for r, pid in zip(rows, ids)])
@@ -46,7 +55,8 @@ def clear_people(session: Session) -> None:
     session.execute(delete(AssignmentMember))
     session.execute(delete(Assignment))
     session.execute(delete(UserAccount).where((UserAccount.officer_id.is_not(None))
-                                              | (UserAccount.formation_id.is_not(None))))
+                                              | (UserAccount.formation_id.is_not(None))
+                                              | (UserAccount.participant_id.is_not(None))))
     session.execute(update(Formation).values(leader_id=None))
     for model in (FormationMember, OfficerDuty, Officer, Participant):
         session.execute(delete(model))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..crs import STORAGE_SRID
 from ..visibility import Scope
 from . import scopes
-from .models import Assignment, District, FieldReport, Formation, UserAccount
+from .models import Assignment, District, FieldReport, Formation, Participant, UserAccount
 
 
 def _point(lon: float, lat: float):
@@ -26,16 +26,24 @@ def in_districts(session: Session, lon: float, lat: float) -> bool:
 
 
 def assignment_formation(session: Session, assignment_id: int) -> int | None:
-    """The formation of an assignment, None when there is no such assignment."""
+    """The formation of an assignment, None when there is no such assignment (or it has none)."""
     return session.scalar(select(Assignment.formation_id).where(Assignment.id == assignment_id))
+
+
+def assignment_holder(session: Session, assignment_id: int) -> Row | None:
+    """``(formation_id, participant_id)`` of an assignment, None when there is no such assignment."""
+    return session.execute(select(Assignment.formation_id, Assignment.participant_id)
+                           .where(Assignment.id == assignment_id)).one_or_none()
 
 
 def insert_report(session: Session, *, category: str, observed_at: datetime, reported_at: datetime,
                   description: str, formation_id: int | None, assignment_id: int | None, reported_by: int,
-                  location_source: str, lon: float, lat: float) -> FieldReport:
+                  location_source: str, lon: float, lat: float, participant_id: int | None = None,
+                  item: str | None = None) -> FieldReport:
     report = FieldReport(category=category, observed_at=observed_at, reported_at=reported_at,
                          description=description, formation_id=formation_id, assignment_id=assignment_id,
-                         reported_by=reported_by, location_source=location_source, geom=_point(lon, lat))
+                         reported_by=reported_by, location_source=location_source, geom=_point(lon, lat),
+                         participant_id=participant_id, item=item)
     session.add(report)
     session.flush()
     return report
@@ -56,15 +64,17 @@ def report_filter(scope: Scope, *, reported_after: datetime | None = None,
 def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                 reported_after: datetime | None = None, category: str | None = None,
                 before: tuple[datetime, int] | None = None, limit: int = 500) -> list[Row]:
-    """Reports within ``scope``, newest first (reported_at, then id), with formation name, reporter's
-    login and lon/lat; ``before`` (reported_at, id) keeps those after that one in this order (a
+    """Reports within ``scope``, newest first (reported_at, then id), with formation name, the filing
+    individual participant's name, reporter's login and lon/lat; ``before`` (reported_at, id) keeps those after that one in this order (a
     keyset page: the index ``ix_field_report_reported_at_id`` reads it from where it stopped)."""
     stmt = (select(FieldReport.id, FieldReport.category, FieldReport.observed_at, FieldReport.reported_at,
                    FieldReport.description, FieldReport.formation_id, Formation.name.label("formation"),
                    FieldReport.assignment_id, UserAccount.login.label("reported_by"),
+                   FieldReport.participant_id, Participant.full_name.label("participant"), FieldReport.item,
                    FieldReport.location_source, func.ST_X(FieldReport.geom).label("lon"),
                    func.ST_Y(FieldReport.geom).label("lat"))
             .outerjoin(Formation, Formation.id == FieldReport.formation_id)
+            .outerjoin(Participant, Participant.id == FieldReport.participant_id)
             .join(UserAccount, UserAccount.id == FieldReport.reported_by)
             .where(report_filter(scope, reported_after=reported_after, category=category)))
     if ids is not None:

@@ -20,10 +20,12 @@ UNIT_AUDIT_ENTITIES = ("assignment", "field_report")
 
 
 def scope_clause(scope: Scope, *, formation: ColumnElement | None = None,
-                 unit: Callable[[int], ColumnElement[bool]] | None = None) -> ColumnElement[bool]:
+                 unit: Callable[[int], ColumnElement[bool]] | None = None,
+                 participant: ColumnElement | None = None) -> ColumnElement[bool]:
     """The rows ``scope`` admits: every row, or those whose ``formation`` column is the scope's
-    formation and those ``unit(unit_id)`` places with the scope's unit (either suffices). A table
-    without one of the two (``None``) admits nothing through it; a scope of neither, nothing at all.
+    formation, those whose ``participant`` column is the scope's individual participant and those
+    ``unit(unit_id)`` places with the scope's unit (any suffices). A table without one of them
+    (``None``) admits nothing through it; a scope of none, nothing at all.
 
     Examples
     --------
@@ -31,12 +33,17 @@ def scope_clause(scope: Scope, *, formation: ColumnElement | None = None,
     'formation.id = :id_1'
     >>> str(scope_clause(Scope(unit_id=7), formation=Formation.id))
     'false'
+    >>> str(scope_clause(Scope(participant_id=4), formation=Assignment.formation_id,
+    ...                  participant=Assignment.participant_id))
+    'assignment.participant_id = :participant_id_1'
     """
     if scope.everything:
         return true()
     allowed = []
     if scope.formation_id is not None and formation is not None:
         allowed.append(formation == scope.formation_id)
+    if scope.participant_id is not None and participant is not None:
+        allowed.append(participant == scope.participant_id)
     if scope.unit_id is not None and unit is not None:
         allowed.append(unit(scope.unit_id))
     return or_(*allowed) if allowed else false()
@@ -64,8 +71,10 @@ def assignment_in_unit(unit_id: int) -> ColumnElement[bool]:
 
 
 def assignment_visible(scope: Scope) -> ColumnElement[bool]:
-    """The assignments ``scope`` admits: its formation's, and those in its unit's jurisdiction."""
-    return scope_clause(scope, formation=Assignment.formation_id, unit=assignment_in_unit)
+    """The assignments ``scope`` admits: its formation's, its individual participant's own, and those
+    in its unit's jurisdiction."""
+    return scope_clause(scope, formation=Assignment.formation_id, unit=assignment_in_unit,
+                        participant=Assignment.participant_id)
 
 
 def target_visible(kind: str, scope: Scope) -> ColumnElement[bool]:
@@ -99,9 +108,11 @@ def layer_visible(table: str, scope: Scope) -> ColumnElement[bool]:
 
 
 def report_visible(scope: Scope) -> ColumnElement[bool]:
-    """The field reports ``scope`` admits: its formation's, and those in its unit's jurisdiction."""
+    """The field reports ``scope`` admits: its formation's, its individual participant's own, and those
+    in its unit's jurisdiction."""
     return scope_clause(scope, formation=FieldReport.formation_id,
-                        unit=lambda unit_id: in_jurisdiction(unit_id, FieldReport.geom))
+                        unit=lambda unit_id: in_jurisdiction(unit_id, FieldReport.geom),
+                        participant=FieldReport.participant_id)
 
 
 def audit_in_unit(unit_id: int) -> ColumnElement[bool]:

@@ -122,14 +122,16 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
 
 
 def _people(session: Session, *, seed: int, today) -> dict[str, int]:
-    """Officers with duty rosters for every unit, members and leaders for every formation."""
+    """Officers with duty rosters for every unit, members and leaders for every formation, and a few
+    individual participants (item 6)."""
     units = layer_reads.names_by_id(session, services.layer_spec("police_unit"))
     officer_ids = people_db.add_officers(session, people.officers(units, seed=seed))
     duty = people_db.add_duty(session, people.duty_periods(officer_ids, today))
     formations = [{"id": f.id, "base_type": f.base_type, "notified_on": f.notified_on}
                   for f in dispatch_queries.formations(session)]
     members = people_db.add_members(session, people.participants(formations, today, seed=seed))
-    return {"officer": len(officer_ids), "officer_duty": duty, "participant": members}
+    alone = len(people_db.add_participants(session, people.individuals(today, seed=seed)))
+    return {"officer": len(officer_ids), "officer_duty": duty, "participant": members + alone}
 
 
 def _builders(data: AlmatyData, defs: dict, *, seed: int,

@@ -1,4 +1,5 @@
-"""Demo people: officers with duty rosters, participants of each formation, leaders.
+"""Demo people: officers with duty rosters and services, participants of each formation, leaders,
+and individual participants of item 6 (some on their own, some members who also assist alone).
 
 Synthetic persons with generated names and IINs (seeded); the rosters and the mix of
 registration states let every rule of the regime be seen passing and failing in the demo.
@@ -11,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from ..domain import DEFAULT_TIMEZONE, CertificateStatus, FormationBase, RegistrationStatus
+from ..domain import (DEFAULT_TIMEZONE, CertificateStatus, FormationBase, OfficerService, RecordedForm,
+                      RegistrationStatus)
 
 FIRST = ("Aigerim", "Aruzhan", "Dana", "Madina", "Zhanna", "Saule", "Asel", "Dinara", "Kamila", "Alina",
          "Nurlan", "Daniyar", "Yerlan", "Askar", "Timur", "Arman", "Bauyrzhan", "Yerzhan", "Ruslan", "Sanzhar",
@@ -21,6 +23,10 @@ LAST = ("Abenov", "Sadykov", "Omarov", "Nurpeisov", "Zhakupov", "Kassymov", "Tok
         "Kim", "Li", "Baimukhanov", "Yessenov")
 RANKS = ("captain of police", "senior lieutenant of police", "major of police")
 OFFICERS_PER_UNIT = 3
+# Each unit's officers in turn: a local police inspector, a patrol officer and one of the juvenile
+# affairs unit, so an item 6.2 task (local inspectors, units for minors) finds its staff in the demo.
+SERVICES = (OfficerService.LOCAL_INSPECTOR, OfficerService.PATROL, OfficerService.JUVENILE)
+INDIVIDUALS = 6  # participants who assist only on their own (item 6)
 ROSTER_DAYS_BEFORE, ROSTER_DAYS_AFTER = 7, 14
 DUTY_START_HOUR = 8  # duty runs 08:00 to 08:00 the next day
 
@@ -56,7 +62,8 @@ def iin(birth: date, female: bool, serial: int) -> str:
 
 
 def officers(unit_names: dict[int, str], *, seed: int) -> list[dict]:
-    """Three officers per unit; the last of every third unit is inactive (on leave)."""
+    """Three officers per unit (a local inspector, a patrol officer, one of the juvenile affairs unit);
+    the last of every third unit is inactive (on leave)."""
     rng = np.random.default_rng(seed)
     rows = []
     for n, (unit_id, _) in enumerate(sorted(unit_names.items())):
@@ -64,7 +71,8 @@ def officers(unit_names: dict[int, str], *, seed: int) -> list[dict]:
             name, _female = _name(rng)
             rows.append({"name": name, "rank": RANKS[k % len(RANKS)], "police_unit_id": unit_id,
                          "phone": f"+7 727 {300 + n:03d} {10 + k:02d} {int(rng.integers(10, 99)):02d}",
-                         "active": not (k == OFFICERS_PER_UNIT - 1 and n % 3 == 2)})
+                         "active": not (k == OFFICERS_PER_UNIT - 1 and n % 3 == 2),
+                         "service": SERVICES[k % len(SERVICES)].value})
     return rows
 
 
@@ -84,7 +92,8 @@ def participants(formations: list[dict], today: date, *, seed: int) -> list[dict
     """Members for each formation (``{"id", "base_type", "notified_on"}``), mostly eligible.
 
     About one in eight is not yet registered or untrained, and student squads have the odd
-    17-year-old, so the participant-eligible rule has something to say in the demo.
+    17-year-old, so the participant-eligible rule has something to say in the demo. Every
+    formation's second member also assists on their own (form ``both``, item 5).
     """
     rng = np.random.default_rng(seed + 1)
     rows, serial = [], 1000
@@ -111,5 +120,27 @@ def participants(formations: list[dict], today: date, *, seed: int) -> list[dict
                 "legal_training_on": joined if registered and (k == 0 or rng.random() > 0.08) else None,
                 "briefing_on": joined if registered else None,
                 "joined_on": joined, "leader": k == 0,
+                "participation_form": (RecordedForm.BOTH if k == 1 else RecordedForm.MEMBER).value,
             })
+    return rows
+
+
+def individuals(today: date, *, seed: int, count: int = INDIVIDUALS) -> list[dict]:
+    """Participants of no formation who assist on their own (form ``individual``, item 6): adults,
+    registered, certified and trained, but for the last, whose training is not recorded yet."""
+    rng = np.random.default_rng(seed + 2)
+    rows = []
+    for k in range(count):
+        name, female = _name(rng)
+        birth = today - timedelta(days=int(int(rng.integers(25, 60)) * 365.25))
+        serial = 9000 + k
+        registered_on = today - timedelta(days=90 + 10 * k)
+        rows.append({
+            "full_name": name, "birth_date": birth, "iin": iin(birth, female, serial),
+            "registration_status": RegistrationStatus.REGISTERED.value,
+            "applied_on": registered_on - timedelta(days=40), "registered_on": registered_on,
+            "certificate_number": f"AL-{serial:05d}", "certificate_status": CertificateStatus.ISSUED.value,
+            "legal_training_on": registered_on if k < count - 1 else None, "briefing_on": registered_on,
+            "participation_form": RecordedForm.INDIVIDUAL.value,
+        })
     return rows

@@ -130,6 +130,8 @@ class ActivityType:
     target_kinds: frozenset[str]
     needs_supervisor: bool = False
     place_kinds: frozenset[str] | None = None
+    # The officer services (geo.domain.OfficerService) a supervising officer must belong to; None: any.
+    supervising_services: frozenset[str] | None = None
 
     def fits(self, target_kind: str, place_kind: str | None = None) -> bool:
         """True when this activity may be aimed at a target of that kind (and place kind)."""
@@ -138,6 +140,15 @@ class ActivityType:
         if target_kind == "public_place" and self.place_kinds is not None:
             return place_kind in self.place_kinds
         return True
+
+
+@dataclass(frozen=True)
+class ReportType:
+    """A type of assistance a field report may fall under (item 6.1, 6.6, ...), with its item."""
+
+    code: str
+    item: str
+    title: str
 
 
 @dataclass(frozen=True)
@@ -169,10 +180,24 @@ class Regime:
     timezone: str = DEFAULT_TIMEZONE
     require_certificate: bool = True
     require_legal_training: bool = True
+    # The types a field report may carry (none: reports carry no type).
+    report_types: tuple[ReportType, ...] = ()
+    # The recorded forms (geo.domain.RecordedForm) that may be given a task on their own.
+    individual_forms: frozenset[str] = frozenset({"individual", "both"})
 
     def activity(self, code: str) -> ActivityType | None:
         """The activity type with that code, or None when it is not on the list."""
         return next((a for a in self.activities if a.code == code), None)
+
+    def report_type(self, code: str) -> ReportType | None:
+        """The report type with that code, or None when the regime has none such.
+
+        Examples
+        --------
+        >>> get_regime().report_type("6.6").item, get_regime().report_type("8.1")
+        ('6.6', None)
+        """
+        return next((t for t in self.report_types if t.code == code), None)
 
     def codes(self) -> tuple[str, ...]:
         """Every activity code of the closed list, in order."""

@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from ..domain import DEFAULT_TIMEZONE, ParticipationForm, PublicPlaceKind, TargetKind
 from ..messages import N_
-from . import DESIGN, Act, ActivityType, Citation, Regime
+from . import DESIGN, Act, ActivityType, Citation, Regime, ReportType
 
 IND, COL = ParticipationForm.INDIVIDUAL, ParticipationForm.COLLECTIVE
 K = TargetKind
@@ -35,9 +35,11 @@ ACTIVITIES = (
     # T item 6: individual assistance (form individual; formations may do them too, T item 8).
     ActivityType("6.1", "6.1", N_("Reporting offences being prepared or committed, their causes and conditions"),
                  IND, ITEM_6_TARGETS),
-    # T item 6.2: "with direct participation of staff" -> a supervising officer is required.
+    # T item 6.2: "with direct participation of staff of the specified services" (local police
+    # inspectors and units for minors) -> a supervising officer of one of those services is required.
     ActivityType("6.2", "6.2", N_("Identifying persons for preventive registers; individual preventive work"),
-                 IND, ITEM_6_TARGETS, needs_supervisor=True),
+                 IND, ITEM_6_TARGETS, needs_supervisor=True,
+                 supervising_services=frozenset({"local-inspector", "juvenile"})),
     ActivityType("6.3", "6.3", N_("Preventing offences among minors, child neglect and homelessness"),
                  IND, ITEM_6_TARGETS),
     ActivityType("6.4", "6.4", N_("Promoting the Traffic Regulations"), IND, ITEM_6_TARGETS),
@@ -92,6 +94,15 @@ def design(note: str, act: Act | None = None, item: str = "") -> Citation:
     return Citation(act, item, DESIGN, note)
 
 
+# T item 6: what a field report may fall under (the item 6 types a lone participant gives).
+REPORT_TYPES = (
+    ReportType("6.1", "6.1", N_("Offences being prepared or committed, their causes and conditions")),
+    ReportType("6.2", "6.2", N_("Persons for preventive registers")),
+    ReportType("6.3", "6.3", N_("Offences among minors, child neglect and homelessness")),
+    ReportType("6.6", "6.6", N_("Illegal cultivation and collection of drug-containing plants")),
+    ReportType("6.7", "6.7", N_("Dens and premises that could serve them")),
+)
+
 # Check -> what it enforces. A rule code, or "code:detail" for one condition of it; keys are stable.
 CITATIONS = {
     "formation-notified": rules("7", "notify the territorial internal-affairs body"),
@@ -104,10 +115,14 @@ CITATIONS = {
     "activity-target": design("mapping of activity types to target kinds", RULES, "8"),
     "closed-activity-list": law("7.1.1", "no control or supervisory functions; title of the order"),
     "collective-only": rules("5-8", "individual and collective forms"),
+    # T item 5: two forms; that a participant is given a task alone only in the form they recorded is ours.
+    "collective-only:form": design("the participant's recorded form (individual_forms)", RULES, "5"),
     # T item 8.1 (and 6.2): direct management of / participation of staff -> name an officer;
     # the violation cites the activity's own item.
     "police-supervision": rules("8.1", "under direct management of police staff"),
     # D details of "direct management" (cited under the activity's own item).
+    # T item 6.2: "with direct participation of staff of the specified services" (supervising_services).
+    "police-supervision:service": rules("6.2", "staff of the specified services"),
     "police-supervision:active": design("the officer is active", RULES, "8.1"),
     "police-supervision:jurisdiction": design("the officer's unit covers the target", RULES, "8.1"),
     "police-supervision:on-duty": design("on duty for the whole shift", RULES, "8.1"),
@@ -160,4 +175,9 @@ REGIME = Regime(
     require_legal_training=True,
     # D: "18 on the shift date" and "trained by the shift date" use the date the shift starts in Almaty.
     timezone=DEFAULT_TIMEZONE,
+    # T item 6: a report from the field falls under one of the item 6 types.
+    report_types=REPORT_TYPES,
+    # D (item 5 gives the two forms): a participant who recorded the form individual, or both, may be
+    # given an item 6 task on their own; a participant recorded only as a member may not.
+    individual_forms=frozenset({"individual", "both"}),
 )

@@ -51,12 +51,24 @@ def no_double_booking(facts: AssignmentFacts, regime: Regime, *, _: Gettext = pl
     ...                                                  get_regime())]  # doctest: +NORMALIZE_WHITESPACE
     [('D', 'design choice (D)'),
      ('8.1 (D)', 'design choice (D) under Order 641, Rules item 8.1')]
+
+    A lone participant is in one place at a time too (the database repeats it for them):
+
+    >>> from geo.rules.examples import individual_facts
+    >>> alone = replace(individual_facts(), overlapping_assignment_ids=(41,))
+    >>> [v.message for v in no_double_booking(alone, get_regime())]
+    ['Participant Aigerim Sadykova is already assigned in an overlapping shift (assignment 41).']
     """
     found = []
-    if facts.overlapping_assignment_ids:
+    ids = ", ".join(map(str, facts.overlapping_assignment_ids))
+    if facts.overlapping_assignment_ids and facts.formation.is_collective:
         found.append(cited(regime, CODE, _(
             "Formation %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
-            name=facts.formation.name, ids=", ".join(map(str, facts.overlapping_assignment_ids))), _))
+            name=facts.formation.name, ids=ids), _))
+    elif facts.overlapping_assignment_ids:
+        found.append(cited(regime, CODE, _(
+            "Participant %(name)s is already assigned in an overlapping shift (assignment %(ids)s).",
+            name=facts.formation.name, ids=ids), _))
     officer = facts.officer
     limit = regime.max_formations_per_officer
     if officer is not None and facts.officer_concurrent_formations + 1 > limit:

@@ -2,6 +2,7 @@
 
 Formation 1 ("Samal Druzhina", notified) keeps order (item 8.1) on Republic Square for an
 evening shift, supervised by an officer of the unit covering the square, on duty all day.
+``individual_facts`` is a lone participant's item 6.1 task there (item 6, no officer needed).
 
 Examples
 --------
@@ -17,8 +18,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from ..domain import (DEFAULT_TIMEZONE, AssignmentFacts, CertificateStatus, FormationFacts, HomeAreaFacts,
-                      MemberFacts, Notification, OfficerFacts, Period, PublicPlaceKind, RegistrationStatus, Shift,
-                      TargetFacts, TargetKind)
+                      MemberFacts, Notification, OfficerFacts, Period, PublicPlaceKind, RecordedForm,
+                      RegistrationStatus, Shift, TargetFacts, TargetKind)
 
 ALMATY = ZoneInfo(DEFAULT_TIMEZONE)
 
@@ -60,3 +61,32 @@ def example_facts() -> AssignmentFacts:
         home_area=HomeAreaFacts(inside=True, distance_m=0.0),
         members=(member(), member(12, "Daniyar Omarov", birth_date=date(2001, 7, 2))),
     )
+
+
+def individual_facts(form: str = RecordedForm.INDIVIDUAL) -> AssignmentFacts:
+    """A valid item 6.1 assignment of one individual participant (no formation, no officer).
+
+    Examples
+    --------
+    >>> from geo.regimes import get_regime
+    >>> from geo.rules import check_assignment
+    >>> check_assignment(individual_facts(), get_regime())
+    []
+    """
+    aigerim = member()
+    return AssignmentFacts(
+        formation=FormationFacts(aigerim.id, aigerim.name, is_collective=False, participation_form=str(form)),
+        target=TargetFacts(TargetKind.PUBLIC_PLACE, 5, "Republic Square", place_kind=PublicPlaceKind.SQUARE),
+        activity_code="6.1",
+        shift=shift("2026-05-09 18:00", "2026-05-09 23:00"),
+        target_unit_ids=(7,),
+        members=(aigerim,),
+    )
+
+
+def local_inspector(**changes) -> OfficerFacts:
+    """An officer of the local police inspectors (item 6.2's specified services), on duty all day."""
+    values = dict(id=22, name="Maj. Aliya Serikova", active=True, unit_id=7, unit_covers_target=True,
+                  duty=(period("2026-05-09 08:00", "2026-05-10 00:00"),), service="local-inspector")
+    values.update(changes)
+    return OfficerFacts(**values)

@@ -56,6 +56,12 @@ def formation_home_area(facts: AssignmentFacts, regime: Regime, *, _: Gettext = 
     ...                                                     base_address="Abai Ave. 1", base_type="study"))
     >>> [(v.citation, v.message) for v in formation_home_area(astray, get_regime())]  # doctest: +ELLIPSIS
     [('Order 641, Rules item 7', 'The home area of formation Samal Druzhina does not hold its recorded base (Abai...')]
+
+    Item 7 is about collective participation: a lone participant has no home area to keep to.
+
+    >>> from geo.rules.examples import individual_facts
+    >>> formation_home_area(individual_facts(), get_regime())
+    []
     """
     formation = facts.formation
     if not formation.is_collective:

@@ -59,6 +59,17 @@ def base_label(base_type: str | None, _: Gettext = plain) -> str:
     labels = {"residence": _("place of residence"), "work": _("place of work"), "study": _("place of study"),
               "property": _("where its property is")}
     return labels.get(str(base_type), str(base_type or "—"))
+def service_label(service: str | None, _: Gettext = plain) -> str:
+    """An officer's service (``geo.domain.OfficerService``) as users say it."""
+    labels = {
+        "local-inspector": _("local police inspectors"),
+        "juvenile": _("juvenile affairs unit"),
+        "patrol": _("patrol police"),
+        "criminal": _("criminal police"),
+        "traffic": _("road police"),
+        "duty": _("duty unit"),
+    }
+    return labels.get(str(service), str(service)) if service else _("none recorded")
 
 
 def target_labels(kinds: Iterable[str], _: Gettext = plain) -> str:

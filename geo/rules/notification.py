@@ -49,6 +49,12 @@ def formation_notified(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     >>> [v.message for v in formation_notified(replace(facts, formation=replace(facts.formation,
     ...                                         notification=elsewhere)), get_regime())]  # doctest: +ELLIPSIS
     ['Formation Samal Druzhina notified Unit 9, whose jurisdiction holds 10% of its home area ...']
+
+    Item 7 is about collective participation: a lone participant notifies nobody.
+
+    >>> from geo.rules.examples import individual_facts
+    >>> formation_notified(individual_facts(), get_regime())
+    []
     """
     formation = facts.formation
     if not formation.is_collective:

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from ..domain import AssignmentFacts, Period, Violation
 from ..regimes import Regime
 from ..messages import N_
-from .messages import Gettext, cited, local_time, plain
+from .messages import Gettext, cited, local_time, plain, service_label
 
 CODE = "police-supervision"
 LABEL = N_("no supervising officer free")
@@ -47,6 +47,10 @@ def police_supervision(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     checked the same way even where the type requires none — a design choice with no text behind
     it (cited "design choice (D)", never item 8.1). Too many formations at once is
     ``no-double-booking`` (booking.py).
+    Where the activity names ``supervising_services`` (6.2: "staff of the specified services",
+    local police inspectors and units for minors, T), the officer belongs to one of them; this is
+    participation of such staff, not the "direct management" of 8.1, and it holds for a formation
+    and a lone participant alike.
 
     Parameters
     ----------
@@ -77,14 +81,32 @@ def police_supervision(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
     [('8.1 (D)', 'design choice (D) under Order 641, Rules item 8.1')]
     >>> [(v.item, v.citation) for v in police_supervision(replace(off, activity_code="8.5"), get_regime())]
     [('D', 'design choice (D)')]
+
+    Item 6.2 for a lone participant: an officer of the specified services, not any officer.
+
+    >>> from geo.rules.examples import individual_facts, local_inspector
+    >>> task = replace(individual_facts(), activity_code="6.2")
+    >>> [(v.code, v.item, v.citation) for v in police_supervision(task, get_regime())]
+    [('police-supervision', '6.2', 'Order 641, Rules item 6.2')]
+    >>> patrol = replace(task, officer=local_inspector(service="patrol"))
+    >>> [v.message for v in police_supervision(patrol, get_regime())]  # doctest: +ELLIPSIS
+    ['Activity 6.2 is done with the participation of staff of the specified services (juvenile affairs unit, local police inspectors); officer Maj. Aliya Serikova is of patrol police.']
+    >>> police_supervision(replace(task, officer=local_inspector()), get_regime())
+    []
     """
     activity = regime.activity(facts.activity_code)
     needed = activity is not None and activity.needs_supervisor
     item = activity.item if needed else None
+    services = activity.supervising_services if activity is not None else None
     officer = facts.officer
     if officer is None:
         if not needed:
             return []
+        if services is not None:
+            return [cited(regime, f"{CODE}:service", _(
+                "Activity %(code)s is done with the participation of staff of the specified services "
+                "(%(services)s): name an officer of one of them.",
+                code=facts.activity_code, services=_services(services, _)), _)]
         return [cited(regime, CODE, _(
             "Activity %(code)s is done under direct management of police staff: name a supervising "
             "officer.", code=facts.activity_code), _, item=item)]
@@ -94,6 +116,11 @@ def police_supervision(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
         return cited(regime, f"{CODE}:{check}" if needed else f"{CODE}:named-officer", message, _, item=item)
 
     found = []
+    if services is not None and officer.service not in services:
+        found.append(cited(regime, f"{CODE}:service", _(
+            "Activity %(code)s is done with the participation of staff of the specified services "
+            "(%(services)s); officer %(officer)s is of %(service)s.", code=facts.activity_code,
+            services=_services(services, _), officer=officer.name, service=service_label(officer.service, _)), _))
     if not officer.active:
         found.append(detail("active", _(
             "Officer %(officer)s is not active and cannot supervise.", officer=officer.name)))
@@ -108,3 +135,7 @@ def police_supervision(facts: AssignmentFacts, regime: Regime, *, _: Gettext = p
             officer=officer.name, start=local_time(facts.shift.start, regime.timezone),
             end=local_time(facts.shift.end, regime.timezone))))
     return found
+
+
+def _services(services: Iterable[str], _: Gettext) -> str:
+    return ", ".join(sorted(service_label(s, _) for s in services))

@@ -48,9 +48,9 @@ def _roles(roles) -> list[str]:
 
 def create_user(session: Session, actor: Principal, *, login: str, full_name: str, password: str, roles,
                 officer_id: int | None = None, formation_id: int | None = None,
-                hash_method: str = PASSWORD_HASH_METHOD) -> int:
+                participant_id: int | None = None, hash_method: str = PASSWORD_HASH_METHOD) -> int:
     """Store a user with a password hashed by ``hash_method`` (werkzeug's ``generate_password_hash``);
-    supervisors name their officer, leaders their formation."""
+    supervisors name their officer, leaders their formation, individual participants their own row."""
     require(actor, Role.ADMIN)
     login = (login or "").strip().lower()
     roles = _roles(roles)
@@ -64,13 +64,16 @@ def create_user(session: Session, actor: Principal, *, login: str, full_name: st
         problems.append(Message("accounts.supervisor-officer", N_("a supervisor must be linked to an officer")))
     if Role.LEADER in roles and formation_id is None:
         problems.append(Message("accounts.leader-formation", N_("a leader must be linked to a formation")))
+    if Role.PARTICIPANT in roles and participant_id is None:
+        problems.append(Message("accounts.participant-row",
+                                N_("an individual participant's account must be linked to a participant")))
     if not full_name or not full_name.strip():
         problems.append(Message("accounts.full-name", N_("a full name is needed")))
     if problems:
         raise InvalidInput(Joined("accounts.refused", problems))
     account = q.add_user(session, login=login, full_name=full_name.strip(),
                          password_hash=generate_password_hash(password, method=hash_method), roles=roles,
-                         officer_id=officer_id, formation_id=formation_id)
+                         officer_id=officer_id, formation_id=formation_id, participant_id=participant_id)
     record(session, actor, "create", "user_account", account.id, None, _public(account))
     return account.id
 
@@ -146,7 +149,8 @@ def principal_of(session: Session, user_id: int) -> Principal:
         raise NotFound(Message("accounts.no-such-user", N_("no such user")))
     return Principal(account.id, account.login, frozenset(Role(r) for r in account.roles),
                      officer_id=account.officer_id, unit_id=q.officer_unit(session, account.officer_id),
-                     formation_id=account.formation_id, locale=account.locale)
+                     formation_id=account.formation_id, locale=account.locale,
+                     participant_id=account.participant_id)
 
 
 def choose_locale(session: Session, actor: Principal, *, locale: str) -> None:
@@ -178,7 +182,8 @@ def list_users(session: Session, actor: Principal, *, policy: LoginPolicy = Logi
 def _public(account) -> dict:
     return {"id": account.id, "login": account.login, "full_name": account.full_name,
             "roles": list(account.roles), "officer_id": account.officer_id,
-            "formation_id": account.formation_id, "active": account.active}
+            "formation_id": account.formation_id, "participant_id": account.participant_id,
+            "active": account.active}
 
 
 def forget_login_attempts(session: Session, policy: LoginPolicy = LoginPolicy(), *,

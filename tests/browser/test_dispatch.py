@@ -57,30 +57,44 @@ def _clear_point(frames: dict, kind: str, row) -> shapely.Point | None:
     return gpd.GeoSeries([free.representative_point()], crs=crs).to_crs(4326).iloc[0]
 
 
+def clear_target(session: Session, day: date, kinds, accept, *, activity: str | None = None):
+    """``(kind, row, point, options)`` of the first target of ``kinds`` (streets aside) whose dispatch
+    options for ``day`` 18:00-22:00 ``accept`` takes and that has a point clear of the other targets."""
+    start, end = datetime.combine(day, time(18), ALMATY), datetime.combine(day, time(22), ALMATY)
+    frames = {**services.dispatch_day(session, day, limit=10_000, viewer=SYSTEM).targets}
+    for kind in kinds:
+        for row in frames[kind].itertuples():
+            if kind == "public_place" and row.kind == "street":
+                continue
+            options = services.dispatch_options(session, target_kind=kind, target_id=int(row.id), starts_at=start,
+                                                ends_at=end, activity=activity, viewer=SYSTEM)
+            if not accept(options):
+                continue
+            point = _clear_point(frames, kind, row)
+            if point is not None:
+                return kind, row, point, options
+    return None
+
+
+def _supervised(options) -> bool:
+    return (any(o["can_supervise"] for o in options["officers"])
+            and any(f["eligible"] for f in options["formations"]))
+
+
 @pytest.fixture(scope="module")
 def plan(demo_app) -> Plan:
     day = datetime.now(ALMATY).date() + timedelta(days=1)
-    start, end = datetime.combine(day, time(18), ALMATY), datetime.combine(day, time(22), ALMATY)
     engine = make_engine(DEMO_URL)
     try:
         with Session(engine) as session:
-            data = services.dispatch_day(session, day, limit=10_000, viewer=SYSTEM)
-            frames = {**data.targets}
-            for kind in KINDS:
-                for row in frames[kind].itertuples():
-                    if kind == "public_place" and row.kind == "street":
-                        continue
-                    options = services.dispatch_options(session, target_kind=kind, target_id=int(row.id),
-                                                        starts_at=start, ends_at=end, viewer=SYSTEM)
-                    officers = [o for o in options["officers"] if o["can_supervise"]]
-                    if not (officers and any(f["eligible"] for f in options["formations"])):
-                        continue
-                    point = _clear_point(frames, kind, row)
-                    if point is not None:
-                        return Plan(day, kind, int(row.id), row.name, point.y, point.x, officers[0]["id"])
+            found = clear_target(session, day, KINDS, _supervised)
     finally:
         engine.dispose()
-    pytest.fail("the demo has no target with an eligible formation and a free officer tomorrow evening")
+    if found is None:
+        pytest.fail("the demo has no target with an eligible formation and a free officer tomorrow evening")
+    kind, row, point, options = found
+    officer = next(o["id"] for o in options["officers"] if o["can_supervise"])
+    return Plan(day, kind, int(row.id), row.name, point.y, point.x, officer)
 
 
 FIND_MAP = "Object.values(window).find(v => v instanceof L.Map)"

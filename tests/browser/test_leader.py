@@ -104,6 +104,17 @@ def _shot(page, name: str) -> None:
         page.screenshot(path=os.path.join(SCREENSHOTS, name), full_page=True)
 
 
+def click_report_map(page) -> None:
+    """Click the middle of the new report's placing map, as a person marking the place would."""
+    x, y = page.evaluate("""() => {
+        const setup = JSON.parse(document.getElementById("report-setup").textContent);
+        const map = window[setup.map];
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + box.width / 2, box.top + box.height / 2];
+    }""")
+    page.mouse.click(x, y)
+
+
 def _at_report(page, lon: float, lat: float) -> tuple[float, float]:
     """Centre the reports map on a place at zoom 17, wait for its tiles; the place in the window."""
     x, y = page.evaluate("""([lat, lon]) => {
@@ -204,13 +215,7 @@ def test_a_leader_files_a_report_by_clicking_the_map(browser, live_server, peopl
     try:
         page.goto(f"{live_server}/reports/new", wait_until="networkidle")
         assert "not a registered crime" in page.locator(".report-note").inner_text()
-        x, y = page.evaluate("""() => {
-            const setup = JSON.parse(document.getElementById("report-setup").textContent);
-            const map = window[setup.map];
-            const box = map.getContainer().getBoundingClientRect();
-            return [box.left + box.width / 2, box.top + box.height / 2];
-        }""")
-        page.mouse.click(x, y)
+        click_report_map(page)
         assert page.locator("input[name=lat]").input_value() != ""
         assert page.locator("input[name=location_source]").input_value() == "map"
         assert "Place marked on the map" in page.locator("#place").inner_text()

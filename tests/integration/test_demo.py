@@ -125,3 +125,46 @@ def test_the_demo_gives_the_dispatcher_lawful_choices_and_unlawful_ones(session,
             eligible_somewhere += 1
         assert any("formation-notified" in f.failed_codes for f in fits)  # the unnotified ones say why
     assert eligible_somewhere >= 3
+
+
+def test_the_demo_has_individual_participants_and_officers_of_the_specified_services(session, loaded):
+    """Items 5-6: some participants assist on their own (individual, or members who do both), and each
+    unit has a local inspector and an officer of the juvenile affairs unit (6.2's specified services)."""
+    from datetime import timedelta
+
+    from sqlalchemy import text
+
+    from geo import services
+    from geo.access import SYSTEM
+
+    forms = dict(session.execute(text("SELECT participation_form, count(*) FROM participant GROUP BY 1")).all())
+    assert forms["individual"] >= 5 and forms["both"] >= loaded["formation"] and forms["member"] > forms["both"]
+    lone = session.scalar(text("SELECT count(*) FROM participant p WHERE participation_form = 'individual' AND "
+                               "NOT EXISTS (SELECT 1 FROM formation_member m WHERE m.participant_id = p.id)"))
+    assert lone == forms["individual"]
+    services_by_unit = session.execute(text(
+        "SELECT police_unit_id, array_agg(service ORDER BY service) FROM officer WHERE active GROUP BY 1")).all()
+    assert all({"local-inspector"} <= set(s) for _, s in services_by_unit)
+    assert session.scalar(text("SELECT count(*) FROM officer WHERE service = 'juvenile' AND active")) >= 4
+    start = NOW + timedelta(days=1, hours=18)
+    zone = session.scalar(select(PatrolZone.id).order_by(PatrolZone.id))
+    offered = services.candidate_individuals(session, target_kind="patrol_zone", target_id=zone, activity="6.1",
+                                             starts_at=start, ends_at=start + timedelta(hours=4), viewer=SYSTEM)
+    assert sum(i["eligible"] for i in offered) >= 5 and not all(i["eligible"] for i in offered)
+
+
+def test_the_demo_accounts_include_an_individual_participant_who_sees_their_own_tasks(session, loaded):
+    from geo import services
+    from geo.demo.accounts import create_demo_accounts
+    from geo.services.accounts import authenticate
+
+    from tests.conftest import TEST_HASH_METHOD
+
+    accounts = {a["login"]: a for a in create_demo_accounts(session, hash_method=TEST_HASH_METHOD)}
+    shown = accounts["participant"]
+    assert shown["roles"] == ["participant"] and shown["linked"].startswith("individual participant ")
+    who = authenticate(session, login="participant", password=shown["password"], remote_addr=None)
+    assert who is not None and who.participant_id is not None
+    mine = services.my_shifts(session, who)
+    assert mine["formation"] is None and mine["participant"]["id"] == who.participant_id
+    assert shown["linked"] == f"individual participant {mine['participant']['name']}"

@@ -74,3 +74,64 @@ def test_an_activity_outside_the_regimes_closed_list_is_refused_by_the_database(
             {"f": ids["formation"], "z": ids["zone"], "regime": regime, "activity": activity})
     with pytest.raises(IntegrityError, match="assignment_activity_fkey"), connection.begin_nested():
         connection.execute(text("DELETE FROM activity_type WHERE regime = 'order-641' AND code = '8.1'"))
+# --- The individual form (migration 0022, Order 641 items 5-6) ---------------------------------
+
+
+def add_participant(connection, name: str = "Ainur", form: str = "individual") -> int:
+    return connection.scalar(text(
+        "INSERT INTO participant (full_name, birth_date, participation_form) VALUES (:n, '1990-01-01', :f) "
+        "RETURNING id"), {"n": name, "f": form})
+
+
+def assign_individual(connection, ids, participant: int, shift: str, status: str = "proposed"):
+    return connection.scalar(text(
+        "INSERT INTO assignment (participant_id, patrol_zone_id, regime, activity, shift, status, created_by) "
+        "VALUES (:p, :z, 'order-641', '6.1', CAST(:shift AS tstzrange), :status, 'test') RETURNING id"),
+        {"p": participant, "z": ids["zone"], "shift": shift, "status": status})
+
+
+def test_an_assignment_names_exactly_one_of_a_formation_or_a_participant(connection, ids):
+    person = add_participant(connection)
+    assign_individual(connection, ids, person, "[2026-12-01 18:00+05, 2026-12-01 22:00+05)")
+    with pytest.raises(IntegrityError, match="one_assignee"), connection.begin_nested():
+        assign(connection, ids, "[2026-12-05 18:00+05, 2026-12-05 22:00+05)", participant_id=person)
+    with pytest.raises(IntegrityError, match="one_assignee"), connection.begin_nested():
+        connection.execute(text(
+            "INSERT INTO assignment (patrol_zone_id, regime, activity, shift, created_by) VALUES "
+            "(:z, 'order-641', '6.1', '[2026-12-06 18:00+05, 2026-12-06 22:00+05)', 'test')"), {"z": ids["zone"]})
+
+
+def test_overlapping_live_shifts_of_one_participant_are_refused_by_the_database(connection, ids):
+    person, other = add_participant(connection), add_participant(connection, "Berik", "both")
+    assign_individual(connection, ids, person, "[2026-12-01 18:00+05, 2026-12-01 22:00+05)")
+    with pytest.raises(IntegrityError, match="assignment_participant_no_double_booking"), \
+            connection.begin_nested():
+        assign_individual(connection, ids, person, "[2026-12-01 21:00+05, 2026-12-01 23:00+05)")
+    # another participant, a back-to-back shift and one beside a cancelled shift are fine
+    assign_individual(connection, ids, other, "[2026-12-01 21:00+05, 2026-12-01 23:00+05)")
+    assign_individual(connection, ids, person, "[2026-12-01 22:00+05, 2026-12-02 01:00+05)")
+    assign_individual(connection, ids, person, "[2026-12-03 18:00+05, 2026-12-03 22:00+05)", status="cancelled")
+    assign_individual(connection, ids, person, "[2026-12-03 19:00+05, 2026-12-03 21:00+05)")
+
+
+def test_a_participation_form_and_an_officer_service_come_from_closed_lists(connection, ids):
+    with pytest.raises(IntegrityError, match="participation_form_closed_set"), connection.begin_nested():
+        add_participant(connection, form="collective")
+    unit = connection.scalar(text("SELECT id FROM police_unit LIMIT 1"))
+    with pytest.raises(IntegrityError, match="service_closed_set"), connection.begin_nested():
+        connection.execute(text("INSERT INTO officer (name, police_unit_id, service) VALUES ('O', :u, 'spy')"),
+                           {"u": unit})
+    connection.execute(text("INSERT INTO officer (name, police_unit_id, service) VALUES ('O', :u, 'juvenile')"),
+                       {"u": unit})
+    assert connection.scalar(text("SELECT participation_form FROM participant WHERE id = :p"),
+                             {"p": connection.scalar(text(
+                                 "INSERT INTO participant (full_name, birth_date) VALUES ('M', '1990-01-01') "
+                                 "RETURNING id"))}) == "member"
+
+
+def test_a_participant_account_is_linked_to_its_participant(connection, ids):
+    sql = ("INSERT INTO user_account (login, full_name, password_hash, roles, participant_id) "
+           "VALUES (:l, 'A', 'x', ARRAY['participant'], :p)")
+    with pytest.raises(IntegrityError, match="participant_account_has_participant"), connection.begin_nested():
+        connection.execute(text(sql), {"l": "ainur", "p": None})
+    connection.execute(text(sql), {"l": "ainur", "p": add_participant(connection)})

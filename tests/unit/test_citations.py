@@ -28,6 +28,7 @@ DESIGN_KEYS = {
     "police-supervision:named-officer",
     "formation-home-area:override",
     "formation-notified:jurisdiction",
+    "collective-only:form",
     "activity-target",
 }
 TEXT_KEYS = {
@@ -37,6 +38,7 @@ TEXT_KEYS = {
     "closed-activity-list": "Law 590-II art. 7.1.1",
     "collective-only": "Order 641, Rules items 5-8",
     "police-supervision": "Order 641, Rules item 8.1",
+    "police-supervision:service": "Order 641, Rules item 6.2",
     "participant-eligible": "Law 590-II art. 5",
     "participant-eligible:registered": "Law 590-II art. 5",
     "participant-eligible:age": "Law 590-II art. 5",

@@ -19,9 +19,12 @@ FACTS = example_facts()
 K = TargetKind
 
 
-def doing(code, kind=K.PUBLIC_PLACE, place_kind=None, *, collective=True):
+def doing(code, kind=K.PUBLIC_PLACE, place_kind=None, *, collective=True, form="individual"):
+    """``code`` at a target of ``kind``, by the formation or (``collective=False``) a lone participant
+    who recorded ``form``."""
     return replace(FACTS, activity_code=code, target=TargetFacts(kind, 1, "target", place_kind=place_kind),
-                   formation=replace(FACTS.formation, is_collective=collective))
+                   formation=replace(FACTS.formation, is_collective=collective,
+                                     participation_form=None if collective else form))
 
 
 @pytest.mark.parametrize("code", REGIME.codes())
@@ -53,6 +56,19 @@ def test_items_5_8_collective_only(code, collective, broken):
     kind = K.CAMPUS if code == "8.7" else K.PUBLIC_PLACE
     found = collective_only(doing(code, kind, collective=collective), REGIME)
     assert [(v.code, v.item) for v in found] == ([("collective-only", "5-8")] if broken else [])
+
+
+@pytest.mark.parametrize("form, code, expected", [
+    pytest.param("individual", "6.1", [], id="item-5-individual-form-passes-item-6.1"),
+    pytest.param("both", "6.6", [], id="item-5-form-both-passes-item-6.6"),
+    pytest.param("member", "6.1", [("collective-only", "5 (D)")], id="item-5-member-only-fails-alone"),
+    pytest.param(None, "6.1", [("collective-only", "5 (D)")], id="item-5-unrecorded-form-fails-alone"),
+    pytest.param("member", "8.1", [("collective-only", "5 (D)"), ("collective-only", "5-8")],
+                 id="item-5-8-member-alone-on-8.1-fails-both"),
+])
+def test_item_5_a_lone_participant_is_given_a_task_only_in_a_form_they_recorded(form, code, expected):
+    found = collective_only(doing(code, collective=False, form=form), REGIME)
+    assert [(v.code, v.item) for v in found] == expected
 
 
 FITS = [

@@ -17,7 +17,7 @@ from geo.domain import (HomeAreaFacts, HomeAreaOverride, Notification, Participa
 from geo.regimes import ActivityType, Regime, get_regime, register_regime, regime_names, unregister_regime
 from geo.rules import (LABELS, RULES, check_assignment, eligible_activities, explain_formation, rank_formations,
                         rule_label)
-from geo.rules.examples import example_facts, member, period
+from geo.rules.examples import example_facts, individual_facts, local_inspector, member, period
 
 REGIME = get_regime()
 FACTS = example_facts()
@@ -59,13 +59,15 @@ def test_a_request_breaking_several_rules_returns_every_violation_at_once():
 
 
 def test_an_individual_asked_for_an_unlisted_activity_gets_it_reported_with_the_rest():
-    facts = replace(FACTS, activity_code="inspection", formation=replace(FACTS.formation, is_collective=False),
+    facts = replace(FACTS, activity_code="inspection", formation=replace(FACTS.formation, is_collective=False,
+                                                                               participation_form="individual"),
                     overlapping_assignment_ids=(5,))
     assert [v.code for v in check_assignment(facts, REGIME)] == ["closed-activity-list", "no-double-booking"]
 
 
 def test_an_item_8_activity_for_an_individual_on_the_wrong_target():
-    facts = replace(FACTS, activity_code="8.5", formation=replace(FACTS.formation, is_collective=False))
+    facts = replace(FACTS, activity_code="8.5", formation=replace(FACTS.formation, is_collective=False,
+                                                                  participation_form="both"))
     assert [(v.code, v.item) for v in check_assignment(facts, REGIME)] == [
         ("collective-only", "5-8"), ("activity-target", "8.5 (D)")]
 
@@ -186,3 +188,58 @@ def test_docstring_examples_run(name):
 def test_every_rule_has_a_label_beside_its_code():
     assert set(LABELS) == set(RULES)
     assert rule_label("formation-home-area", lambda msgid, **params: msgid.upper()) == "OUTSIDE ITS HOME AREA"
+
+
+# --- The individual form (items 5-6): a lone participant's task runs every rule of the regime ---
+
+
+def test_item_6_an_individual_participant_may_be_given_an_item_6_1_task():
+    assert check_assignment(individual_facts(), REGIME) == []
+
+
+def test_items_5_8_collective_only_fires_for_an_individual_on_item_8_1():
+    facts = replace(individual_facts(), activity_code="8.1", officer=local_inspector())
+    assert [(v.code, v.item) for v in check_assignment(facts, REGIME)] == [("collective-only", "5-8")]
+    assert REGIME.cite("collective-only") == "5-8"
+
+
+@pytest.mark.parametrize("officer, expected", [
+    pytest.param(None, [("police-supervision", "6.2")], id="item-6.2-no-officer-fails"),
+    pytest.param(local_inspector(service="patrol"), [("police-supervision", "6.2")],
+                 id="item-6.2-patrol-officer-fails"),
+    pytest.param(local_inspector(service=None), [("police-supervision", "6.2")],
+                 id="item-6.2-officer-of-no-recorded-service-fails"),
+    pytest.param(local_inspector(), [], id="item-6.2-local-inspector-passes"),
+    pytest.param(local_inspector(service="juvenile"), [], id="item-6.2-juvenile-unit-passes"),
+])
+@pytest.mark.parametrize("alone", [True, False], ids=["individual", "formation"])
+def test_item_6_2_needs_an_officer_of_the_specified_services(officer, expected, alone):
+    base = individual_facts() if alone else replace(example_facts(), activity_code="6.2")
+    facts = replace(base, activity_code="6.2", officer=officer)
+    assert [(v.code, v.item) for v in check_assignment(facts, REGIME)] == expected
+
+
+def test_item_6_2_asks_for_participation_of_staff_not_direct_management():
+    [violation] = check_assignment(replace(individual_facts(), activity_code="6.2"), REGIME)
+    assert "participation of staff of the specified services" in violation.message
+    assert "direct management" not in violation.message
+
+
+def test_law_art_5_an_individual_participant_must_be_eligible():
+    young = member(birth_date=date(2010, 1, 1), certificate=None)
+    facts = replace(individual_facts(), members=(young,))
+    assert [(v.code, v.item) for v in check_assignment(facts, REGIME)] == [
+        ("participant-eligible", "Law 590-II art. 5"), ("participant-eligible", "Order 641 item 2.2 (D)")]
+
+
+def test_item_7_notification_and_home_area_do_not_apply_to_an_individual():
+    facts = individual_facts()
+    assert facts.home_area is None and facts.formation.notification is None
+    assert [v for v in check_assignment(facts, REGIME) if v.item == "7"] == []
+
+
+def test_an_individual_is_in_one_place_at_a_time():
+    facts = replace(individual_facts(), overlapping_assignment_ids=(31,))
+    [violation] = check_assignment(facts, REGIME)
+    assert violation.code == "no-double-booking"
+    assert violation.message.startswith("Participant Aigerim Sadykova is already assigned")

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from geo.domain import Period, Shift
 from geo.regimes import get_regime
 from geo.rules import covered_by
-from geo.rules.examples import at, example_facts, period
+from geo.rules.examples import local_inspector, at, example_facts, period
 from geo.rules.supervision import police_supervision
 
 REGIME = get_regime()
@@ -72,9 +72,12 @@ def test_item_8_1_police_supervision_reports_every_failed_condition():
 def test_item_6_2_needs_a_supervising_officer_too():
     facts = replace(FACTS, activity_code="6.2", officer=None)
     assert [(v.code, v.item) for v in police_supervision(facts, REGIME)] == [("police-supervision", "6.2")]
-    off_duty = replace(facts, officer=replace(FACTS.officer, duty=()))
+    # an officer of the specified services (T item 6.2) off duty: the detail is D under 6.2
+    off_duty = replace(facts, officer=replace(local_inspector(), duty=()))
     assert [v.citation for v in police_supervision(off_duty, REGIME)] == [
         "design choice (D) under Order 641, Rules item 6.2"]
+    patrol = replace(facts, officer=local_inspector(service="patrol"))
+    assert [v.citation for v in police_supervision(patrol, REGIME)] == ["Order 641, Rules item 6.2"]
 
 
 def test_item_8_5_needs_no_officer_but_a_named_one_is_still_checked():

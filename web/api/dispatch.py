@@ -1,4 +1,5 @@
-"""Assignments of formations under police supervision, and what a dispatcher may choose."""
+"""Assignments of formations (or, for an item 6 task, of one individual participant) under police
+supervision, and what a dispatcher may choose."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
@@ -16,10 +17,12 @@ from ..geojson import geojson_response
 from . import bp
 from .bodies import arg, fields, json_object
 
-ASSIGNMENT_FIELDS = {"formation_id": "int", "target_kind": "text", "target_id": "int", "activity": "text",
+ASSIGNMENT_FIELDS = {"formation_id": "int", "participant_id": "int", "target_kind": "text", "target_id": "int", "activity": "text",
                      "starts_at": "moment", "ends_at": "moment", "officer_id": "int", "member_ids": "ints",
                      "override_officer_id": "int", "override_reason": "text"}
 OPTIONAL = ("officer_id", "member_ids", "override_officer_id", "override_reason")
+# Exactly one of the two names the assignee; the service says so when both or neither are given.
+ASSIGNEES = ("formation_id", "participant_id")
 DEFAULT_STATUSES = "proposed,confirmed"
 
 
@@ -43,9 +46,11 @@ def get_assignment(assignment_id: int):
 
 @bp.post("/assignments")
 def create_assignment():
-    """Propose an assignment: 201, or 422 with every violated rule (nothing stored)."""
-    values = fields(json_object(), ASSIGNMENT_FIELDS, nullable=OPTIONAL,
-                    required=("formation_id", "target_kind", "target_id", "activity", "starts_at", "ends_at"))
+    """Propose an assignment of a formation or (``participant_id``) an individual participant: 201, or
+    422 with every violated rule (nothing stored)."""
+    values = fields(json_object(), ASSIGNMENT_FIELDS, nullable=OPTIONAL + ASSIGNEES,
+                    required=("target_kind", "target_id", "activity", "starts_at", "ends_at"))
+    values.setdefault("formation_id", None)
     session = get_session()
     feature = services.propose_feature(session, AssignmentRequest(**values), actor=current_principal(),
                                        gettext=gettext, timezone=_zone(), regime_name=regime_name())

@@ -13,7 +13,7 @@ from . import bp
 from .bodies import arg, fields, json_object
 
 REPORT_FIELDS = {"category": "text", "lon": "any", "lat": "any", "observed_at": "moment", "description": "text",
-                 "location_source": "text", "assignment_id": "int"}
+                 "location_source": "text", "assignment_id": "int", "item": "text"}
 
 
 @bp.get("/reports")
@@ -41,7 +41,8 @@ def create_report():
                                  lon=values.get("lon"), lat=values.get("lat"), observed_at=values.get("observed_at"),
                                  description=values.get("description"),
                                  location_source=values.get("location_source") or "map",
-                                 assignment_id=values.get("assignment_id"), gettext=gettext, timezone_name=_zone())
+                                 assignment_id=values.get("assignment_id"), item=values.get("item"),
+                                 gettext=gettext, timezone_name=_zone())
     session.commit()
     response = jsonify(shown)
     response.status_code = 201

@@ -20,7 +20,7 @@ def dispatch_strings() -> dict:
     return {
         "pick_target": _("Click a target on the map."),
         "loading": _("Loading…"),
-        "choose_formation": _("Choose a formation."),
+        "choose_assignee": _("Choose a formation or an individual participant."),
         "eligible": _("eligible"),
         "not_eligible": _("not eligible"),
         "no_formations": _("No formation can be ranked: the target allows no activity."),
@@ -37,7 +37,7 @@ def dispatch_strings() -> dict:
         "area_saved": _("%(name)s saved; it is selected as the target."),
         "area_kind_patrol_zone": _("patrol zone"),
         "area_kind_emergency_area": _("emergency area"),
-        "labels": {"formation": _("Formation"), "target": _("Target"), "activity": _("Activity"),
+        "labels": {"formation": _("Formation"), "participant": _("Individual participant"), "target": _("Target"), "activity": _("Activity"),
                    "shift": _("Shift"), "officer": _("Officer"), "status": _("Status"), "members": _("Members"),
                    "acknowledged": _("Leader")},
         "acknowledged_by": _("acknowledged by %(who)s, %(at)s"),

@@ -1,4 +1,5 @@
-"""The formation leader's "My shifts" (built for a phone screen) and acknowledging a shift."""
+"""The formation leader's (or an individual participant's) "My shifts", built for a phone screen, and
+acknowledging a shift."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -46,11 +47,13 @@ def _maps(features: list[dict]):
 
 @bp.get("/my/shifts")
 def my_shifts():
-    """The leader's upcoming and past shifts: target map, officer, members, acknowledgement."""
+    """The leader's (or individual participant's own) upcoming and past shifts: target map, officer,
+    members, acknowledgement."""
     shown = services.my_shifts(get_session(), current_principal(), timezone_name=zone_name(),
                                locale=reader_locale())
     features = shown["features"]
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
+                           participant=shown["participant"],
                            upcoming=[f for f in features if f["properties"]["upcoming"]],
                            past=[f for f in features if not f["properties"]["upcoming"]],
                            parts=_maps(features), when=when, statuses=status_labels(),
@@ -59,7 +62,7 @@ def my_shifts():
 
 @bp.post("/my/shifts/<int:assignment_id>/acknowledge")
 def acknowledge(assignment_id: int):
-    """Acknowledge one of the leader's shifts (a form with the CSRF token)."""
+    """Acknowledge one of the leader's (or individual participant's) shifts (a form with the CSRF token)."""
     session = get_session()
     feature = services.acknowledge_assignment(session, current_principal(), assignment_id,
                                               timezone_name=zone_name())

@@ -32,7 +32,7 @@ def report_values(form: MultiDict, zone: str) -> dict:
     """The keyword arguments of ``file_report`` from the posted form."""
     return {"category": form.get("category", ""), "lon": _number(form.get("lon")), "lat": _number(form.get("lat")),
             "observed_at": _moment(form.get("observed_at"), zone), "description": form.get("description", ""),
-            "location_source": form.get("location_source") or "map"}
+            "location_source": form.get("location_source") or "map", "item": form.get("item") or None}
 
 
 def local_now(zone: str) -> str:

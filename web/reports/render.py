@@ -57,7 +57,7 @@ def report_features(reports: list[dict]) -> dict:
         {"type": "Feature", "id": r["id"], "geometry": {"type": "Point", "coordinates": [r["lon"], r["lat"]]},
          "properties": {"id": r["id"], "category": _text(r["category_label"]),
                         "observed": _text(r["observed_at"][:16].replace("T", " ")),
-                        "formation": _text(r["formation"] or "—"), "description": _text(r["description"]),
+                        "formation": _text(r["formation"] or r.get("participant") or "—"), "description": _text(r["description"]),
                         "note": _text(r["note"])}}
         for r in reports]}
 

@@ -104,13 +104,15 @@ def _form_page(values: dict, *, errors: list[str] | None = None, status: int = 2
         "no_geolocation": _("This browser cannot tell its location; click the map instead."),
         "geolocation_failed": _("The device did not give its location (%(error)s); click the map instead.")}}
     return render_template("report_new.html", title=_("New report"), values=values, errors=errors or [],
-                           categories=services.filing_categories(current_principal(), _), parts=components(built), setup=setup,
+                           categories=services.filing_categories(current_principal(), _),
+                           report_types=services.report_types(_), parts=components(built), setup=setup,
                            note=services.report_note(_)), status
 
 
 @bp.get("/reports/new")
 def new_report():
-    """The form: a category, the place by a click on the map or the device's location, times, description."""
+    """The form: a category, the item 6 type, the place by a click on the map or the device's location,
+    times, description."""
     return _form_page({"observed_at": local_now(_zone()), "location_source": "map"})
 
 

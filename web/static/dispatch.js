@@ -35,7 +35,7 @@
 
   /* The day's assignments: styled by status, each with a tooltip built from text nodes. */
   function describe(p) {
-    var rows = [["formation", p.formation], ["target", p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"],
+    var rows = [p.participant ? ["participant", p.participant] : ["formation", p.formation], ["target", p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"],
                 ["activity", p.activity], ["shift", local(p.starts_at) + " – " + local(p.ends_at)],
                 ["officer", p.officer || T.none], ["members", p.members],
                 ["status", T.statuses[p.status] || p.status],
@@ -143,6 +143,7 @@
     select.value = options.activity || "";
     select.disabled = options.activities.length === 0;
     renderFormations(options.formations);
+    renderIndividuals(options.individuals || []);
     renderOfficers(options.officers);
     clear(document.querySelector("#members .choices"));
   }
@@ -175,6 +176,24 @@
     if (first) { first.checked = true; loadMembers(); }
   }
 
+  /* Individual participants, offered for an item 6 type only: choosing one un-chooses the formation. */
+  function renderIndividuals(individuals) {
+    var box = document.getElementById("individuals");
+    var list = box.querySelector(".choices");
+    clear(list);
+    box.hidden = individuals.length === 0;
+    individuals.forEach(function (i) {
+      var reasons = i.violations.map(function (v) { return v.item + " · " + v.message; });
+      var item = choice("participant_id", i.participant_id, i.name, i.eligible, reasons);
+      item.dataset.codes = i.failed_codes.join(" ");
+      list.append(item);
+    });
+  }
+  function uncheck(name) {
+    Array.prototype.forEach.call(form.querySelectorAll("input[name=" + name + "]"),
+                                 function (input) { input.checked = false; });
+  }
+
   function renderOfficers(officers) {
     var list = document.querySelector("#officers .choices");
     clear(list);
@@ -183,7 +202,7 @@
     list.append(none);
     if (!officers.length) list.append(el("li", {className: "hint", text: T.no_officers}));
     officers.forEach(function (o) {
-      var label = o.name + (o.rank ? ", " + o.rank : "");
+      var label = o.name + (o.rank ? ", " + o.rank : "") + (o.service ? " · " + o.service_label : "");
       list.append(choice("officer_id", o.id, label, o.can_supervise, o.reasons));
     });
     var first = list.querySelector("li.eligible input") || none.querySelector("input");
@@ -216,22 +235,27 @@
     event.preventDefault();
     showViolations([]);
     if (!target) { say(T.pick_target, false); return; }
-    var formationId = checkedValue("formation_id");
-    if (formationId === null) { say(T.choose_formation, false); return; }
+    var formationId = checkedValue("formation_id"), participantId = checkedValue("participant_id");
+    if (formationId === null && participantId === null) { say(T.choose_assignee, false); return; }
     var shift = shiftValues();
-    var body = {formation_id: formationId, target_kind: target.kind, target_id: target.id,
+    var body = {target_kind: target.kind, target_id: target.id,
                 activity: form.elements.activity.value, starts_at: shift.starts_at, ends_at: shift.ends_at,
                 officer_id: checkedValue("officer_id")};
-    var members = Array.prototype.map.call(form.querySelectorAll("input[name=member]:checked"),
-                                           function (input) { return Number(input.value); });
-    if (members.length) body.member_ids = members;
+    if (participantId !== null) {
+      body.participant_id = participantId;  // an item 6 task of one individual participant
+    } else {
+      body.formation_id = formationId;
+      var members = Array.prototype.map.call(form.querySelectorAll("input[name=member]:checked"),
+                                             function (input) { return Number(input.value); });
+      if (members.length) body.member_ids = members;
+    }
     var reason = form.elements.override_reason.value.trim();
     if (reason) { body.override_officer_id = body.officer_id; body.override_reason = reason; }
     request("POST", "/assignments", body).then(function (answer) {
       if (answer.ok) {
         var p = answer.data.properties;
         assignments.addData(answer.data);
-        say(fmt(T.proposed_ok, {id: p.id, formation: p.formation, target: p.target_name,
+        say(fmt(T.proposed_ok, {id: p.id, formation: p.formation || p.participant, target: p.target_name,
                                 start: local(p.starts_at), end: local(p.ends_at)}), true);
         loadOptions();
       } else if (answer.data.violations) {
@@ -247,7 +271,14 @@
   form.elements.activity.addEventListener("change", loadOptions);
   form.elements.starts_at.addEventListener("change", loadOptions);
   form.elements.ends_at.addEventListener("change", loadOptions);
-  document.getElementById("formations").addEventListener("change", loadMembers);
+  document.getElementById("formations").addEventListener("change", function () {
+    uncheck("participant_id");
+    loadMembers();
+  });
+  document.getElementById("individuals").addEventListener("change", function () {
+    uncheck("formation_id");
+    clear(document.querySelector("#members .choices"));
+  });
 
   /* Drawing a patrol zone or an emergency area, saved through the API (validated by the server). */
   var areaBox = document.getElementById("new-area");

@@ -47,7 +47,7 @@
     return el("tr", {"data-id": p.id}, [
       el("td", {text: local(p.starts_at) + " – " + local(p.ends_at)}),
       el("td", {text: p.target_name + " (" + (T.kinds[p.target_kind] || p.target_kind) + ")"}),
-      el("td", {text: p.formation}), el("td", {text: p.activity}), el("td", {text: p.officer || gettext("none")}),
+      el("td", {text: p.formation || p.participant}), el("td", {text: p.activity}), el("td", {text: p.officer || gettext("none")}),
       el("td", {text: String(p.members)}), decision]);
   }
 

@@ -21,6 +21,8 @@ class UserAccount(Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(Text))
     officer_id: Mapped[int | None] = mapped_column(ForeignKey("officer.id", ondelete="RESTRICT"))
     formation_id: Mapped[int | None] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    # An individual participant's own account (role participant, migration 0022).
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     # The language the user chose with the switch (ru, kk, en); None: not chosen (migration 0015).
     locale: Mapped[str | None] = mapped_column(Text)
@@ -70,6 +72,9 @@ class FieldReport(Base):
     description: Mapped[str] = mapped_column(Text)
     formation_id: Mapped[int | None] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
     assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignment.id", ondelete="SET NULL"))
+    # Who filed it when an individual participant did, and the item-6 type it falls under (0022).
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
+    item: Mapped[str | None] = mapped_column(Text)
     reported_by: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     location_source: Mapped[str] = mapped_column(Text, server_default="map")
     geom = mapped_column(Geometry("POINT", srid=STORAGE_SRID, spatial_index=False), nullable=False)

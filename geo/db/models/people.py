@@ -18,6 +18,8 @@ class Officer(Base):
     police_unit_id: Mapped[int] = mapped_column(ForeignKey("police_unit.id", ondelete="RESTRICT"))
     phone: Mapped[str | None] = mapped_column(Text)
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    # The police service the officer belongs to (migration 0022; item 6.2 names some): OFFICER_SERVICES.
+    service: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -41,6 +43,8 @@ class Participant(Base):
     certificate_status: Mapped[str | None] = mapped_column(Text)
     legal_training_on: Mapped[date | None] = mapped_column(Date)
     briefing_on: Mapped[date | None] = mapped_column(Date)
+    # Order 641 item 5: individual, member (of a formation) or both (migration 0022).
+    participation_form: Mapped[str] = mapped_column(Text, server_default="member")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

@@ -1,4 +1,4 @@
-"""Assignments of formations under police supervision, their members and history."""
+"""Assignments of formations and individual participants under police supervision, their members and history."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -41,7 +41,9 @@ class Assignment(Base):
     __table_args__ = (ForeignKeyConstraint(["regime", "activity"], ["activity_type.regime", "activity_type.code"],
                                            name="assignment_activity_fkey", ondelete="RESTRICT"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    formation_id: Mapped[int] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    # Exactly one of the two is set (CHECK one_assignee, migration 0022): a formation or an individual.
+    formation_id: Mapped[int | None] = mapped_column(ForeignKey("formation.id", ondelete="RESTRICT"))
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
     patrol_zone_id: Mapped[int | None] = mapped_column(ForeignKey("patrol_zone.id", ondelete="RESTRICT"))
     public_place_id: Mapped[int | None] = mapped_column(ForeignKey("public_place.id", ondelete="RESTRICT"))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="RESTRICT"))

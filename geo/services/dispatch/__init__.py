@@ -7,4 +7,5 @@ from .assignments import (STATUSES, assignment_feature, cancel_feature, confirm_
                           list_officers, propose_feature, reject_feature, statuses_of, supervision_page,
                           update_feature)
 from .day import DispatchDay, day_window, dispatch_day
-from .options import candidate_formations, dispatch_options, formation_roster, supervising_officers
+from .options import (candidate_formations, candidate_individuals, dispatch_options, formation_roster,
+                      supervising_officers)

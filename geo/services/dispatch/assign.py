@@ -1,4 +1,5 @@
-"""Dispatch: assign formations to targets for a shift under police supervision (Order 641 items 7-8).
+"""Dispatch: assign formations (items 7-8), or one individual participant for an item 6 task, to
+targets for a shift under police supervision.
 
 Every path that stores or changes an assignment runs the regime's rules first and stores nothing
 when any is broken; the database's EXCLUDE constraint settles races the rules cannot see. Only
@@ -32,9 +33,13 @@ from ..accountability.audit import record
 
 @dataclass(frozen=True)
 class AssignmentRequest:
-    """What a dispatcher asks for; ``member_ids=None`` puts every eligible member on the shift."""
+    """What a dispatcher asks for; ``member_ids=None`` puts every eligible member on the shift.
 
-    formation_id: int
+    The assignee is a formation (``formation_id``) or one individual participant (``participant_id``,
+    an item 6 task): exactly one of the two.
+    """
+
+    formation_id: int | None
     target_kind: str
     target_id: int
     activity: str
@@ -44,6 +49,7 @@ class AssignmentRequest:
     member_ids: tuple[int, ...] | None = None
     override_officer_id: int | None = None
     override_reason: str | None = None
+    participant_id: int | None = None
 
     def shift(self) -> Shift:
         try:
@@ -70,6 +76,10 @@ def _member_facts(p: Participant) -> MemberFacts:
                        p.legal_training_on)
 
 
+def _individual_facts(p: Participant) -> FormationFacts:
+    return FormationFacts(p.id, p.full_name, is_collective=False, participation_form=p.participation_form)
+
+
 def _formation_facts(f: Formation) -> FormationFacts:
     notification = (Notification(f.notified_unit_id, f.notified_on, f.notification_ref,
                                  unit_name=f.notified_unit_name or "", home_area_share=f.notified_share)
@@ -81,7 +91,7 @@ def _formation_facts(f: Formation) -> FormationFacts:
 def _officer_facts(session: Session, officer: Officer, shift: Shift, unit_ids: tuple[int, ...]) -> OfficerFacts:
     duty = q.officer_duty(session, [officer.id], shift).get(officer.id, ())
     return OfficerFacts(officer.id, officer.name, officer.active, officer.police_unit_id,
-                        officer.police_unit_id in unit_ids, duty)
+                        officer.police_unit_id in unit_ids, duty, officer.service)
 
 
 def _members(session: Session, formation: Formation, shift: Shift, member_ids, regime: Regime):
@@ -100,6 +110,46 @@ def _members(session: Session, formation: Formation, shift: Shift, member_ids, r
     return tuple(_member_facts(known[i]) for i in ids)
 
 
+@dataclass(frozen=True)
+class _Assignee:
+    """Who a request names, as the rules see them: a formation or a lone participant."""
+
+    facts: FormationFacts
+    home_area: HomeAreaFacts | None
+    overlapping: tuple[int, ...]
+    members: tuple[MemberFacts, ...]
+
+
+def _assignee(session: Session, request: AssignmentRequest, shift: Shift, target: q.TargetRow, regime: Regime,
+              exclude_id: int | None) -> _Assignee:
+    if (request.formation_id is None) == (request.participant_id is None):
+        raise InvalidInput(Message("assign.one-assignee",
+                                   N_("name exactly one of formation_id (a formation) or participant_id "
+                                      "(an individual participant)")))
+    if request.participant_id is not None:
+        person = q.participant(session, request.participant_id)
+        if person is None:
+            raise NotFound(Message("not-found.participant", N_("no participant %(participant_id)s"),
+                                   participant_id=request.participant_id))
+        if request.member_ids is not None and tuple(request.member_ids) != (person.id,):
+            raise InvalidInput(Message("assign.individual-members",
+                                       N_("an individual participant's task has no other members; leave "
+                                          "member_ids out")))
+        overlapping = q.overlapping_assignments(session, [person.id], shift, exclude_id=exclude_id,
+                                                individual=True)
+        return _Assignee(_individual_facts(person), None, overlapping.get(person.id, ()), (_member_facts(person),))
+    formation = session.get(Formation, request.formation_id)
+    if formation is None:
+        raise NotFound(Message("not-found.formation",
+                               N_("no formation %(formation_id)s"),
+                               formation_id=request.formation_id))
+    inside, distance_m = q.home_area_facts(session, [formation.id], target.kind, target.id)[formation.id]
+    overlapping = q.overlapping_assignments(session, [formation.id], shift, exclude_id=exclude_id)
+    return _Assignee(_formation_facts(formation), HomeAreaFacts(inside, distance_m),
+                     overlapping.get(formation.id, ()),
+                     _members(session, formation, shift, request.member_ids, regime))
+
+
 def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
                 exclude_id: int | None = None, target: q.TargetRow | None = None,
                 unit_ids: tuple[int, ...] | None = None) -> AssignmentFacts:
@@ -107,16 +157,13 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
 
     A building block of the use cases here and in :mod:`.options`, which check access first.
     ``target`` and ``unit_ids`` (the units covering it) may be handed in when many formations are
-    checked against one target, so they are looked up once.
+    checked against one target, so they are looked up once. A lone participant (``participant_id``)
+    is their own only member and has no home area (item 7 is about formations).
     """
     shift = request.shift()
-    formation = session.get(Formation, request.formation_id)
-    if formation is None:
-        raise NotFound(Message("not-found.formation",
-                               N_("no formation %(formation_id)s"),
-                               formation_id=request.formation_id))
     if target is None:
         target = _target(session, request.target_kind, request.target_id)
+    assignee = _assignee(session, request, shift, target, regime, exclude_id)
     if unit_ids is None:
         unit_ids = q.units_covering(session, target.kind, target.id)
     officer = None
@@ -127,21 +174,20 @@ def build_facts(session: Session, request: AssignmentRequest, regime: Regime, *,
                                    N_("no officer %(officer_id)s"),
                                    officer_id=request.officer_id))
         officer = _officer_facts(session, row, shift, unit_ids)
-    inside, distance_m = q.home_area_facts(session, [formation.id], target.kind, target.id)[formation.id]
     override = None
     if request.override_officer_id is not None or request.override_reason:
         override = HomeAreaOverride(request.override_officer_id or 0, (request.override_reason or "").strip())
-    overlapping = q.overlapping_assignments(session, [formation.id], shift, exclude_id=exclude_id)
-    load = (q.officer_load(session, officer.id, shift, formation_id=formation.id, exclude_id=exclude_id)
+    formation_id = assignee.facts.id if assignee.facts.is_collective else None
+    load = (q.officer_load(session, officer.id, shift, formation_id=formation_id, exclude_id=exclude_id)
             if officer else 0)
     return AssignmentFacts(
-        formation=_formation_facts(formation),
+        formation=assignee.facts,
         target=TargetFacts(TargetKind(target.kind), target.id, target.name, target.place_kind, target.window),
         activity_code=request.activity, shift=shift, officer=officer, target_unit_ids=unit_ids,
-        home_area=HomeAreaFacts(inside, distance_m), override=override,
-        overlapping_assignment_ids=overlapping.get(formation.id, ()),
+        home_area=assignee.home_area, override=override,
+        overlapping_assignment_ids=assignee.overlapping,
         officer_concurrent_formations=load,
-        members=_members(session, formation, shift, request.member_ids, regime),
+        members=assignee.members,
     )
 
 
@@ -172,6 +218,8 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: Pri
                      regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> Assignment:
     """Check every rule and store a proposed assignment, or raise with every violation.
 
+    The same path assigns a formation and, for an item 6 task, one individual participant
+    (``request.participant_id``): the regime's rules decide what either may be given.
     Raises ``RuleViolation`` (all broken rules at once, nothing stored), ``Conflict`` when a
     concurrent request booked the formation first, ``NotFound``/``InvalidInput`` for bad references.
 
@@ -195,11 +243,17 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: Pri
 
 
 def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gettext: Gettext) -> Conflict:
-    if "assignment_no_double_booking" not in str(exc.orig):
+    constraint = "assignment_no_double_booking" if facts.formation.is_collective else \
+        "assignment_participant_no_double_booking"
+    if constraint not in str(exc.orig):
         raise exc
     violation = cited(regime, "no-double-booking", gettext(
         "%(formation)s was booked for an overlapping shift by another request a moment ago.",
         formation=facts.formation.name), gettext)
+    if not facts.formation.is_collective:
+        return Conflict(Message("assign.participant-already-booked",
+                                N_("the participant is already booked for an overlapping shift; nothing was "
+                                   "stored")), [violation])
     return Conflict(Message("assign.formation-already-booked",
                             N_("the formation is already booked for an overlapping shift; nothing was stored")),
                     [violation])
@@ -209,7 +263,8 @@ def _conflict(exc: IntegrityError, facts: AssignmentFacts, regime: Regime, gette
 def _request_of(a: Assignment, members: tuple[int, ...], **changes) -> AssignmentRequest:
     kind, target_id = a.target
     base = AssignmentRequest(a.formation_id, kind, target_id, a.activity, a.shift.lower, a.shift.upper,
-                             a.officer_id, members, a.override_officer_id, a.override_reason)
+                             a.officer_id, None if a.participant_id is not None else members,
+                             a.override_officer_id, a.override_reason, a.participant_id)
     return replace(base, **changes)
 
 
@@ -300,7 +355,7 @@ def reject_assignment(session: Session, assignment_id: int, *, actor: Principal,
 
 
 def cancel_assignment(session: Session, assignment_id: int, *, actor: Principal, reason: str) -> Assignment:
-    """Cancel a live assignment, with a reason; the formation is free for that shift again."""
+    """Cancel a live assignment, with a reason; the formation (or participant) is free for that shift again."""
     require(actor, *PLANNERS)
     a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:

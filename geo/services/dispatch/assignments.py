@@ -40,6 +40,8 @@ def _feature(row, tz: ZoneInfo) -> dict:
     return {"type": "Feature", "id": row.id, "geometry": mapping(geometry) if geometry is not None else None,
             "properties": {
                 "id": row.id, "formation_id": row.formation_id, "formation": row.formation_name,
+                # an item 6 task of one individual participant names them instead of a formation
+                "participant_id": row.participant_id, "participant": row.participant_name,
                 "target_kind": row.target_kind, "target_id": row.target_id, "target_name": row.target_name,
                 "activity": row.activity, "regime": row.regime, "starts_at": _iso(row.starts_at, tz),
                 "ends_at": _iso(row.ends_at, tz), "officer_id": row.officer_id, "officer": row.officer_name,

@@ -1,5 +1,5 @@
-"""Field work: a formation leader's own shifts (``shifts``) and reports from the field (``reports``)."""
+"""Field work: a formation leader's (or individual participant's) own shifts (``shifts``) and reports from the field (``reports``)."""
 from .reports import (ReportLimits, category_labels, file_report, filing_categories, list_reports, new_reports,
-                      report, report_note, reports_csv)
+                      report, report_note, report_types, reports_csv)
 from .report_pages import MAX_PAGE_SIZE as MAX_REPORT_PAGE, ReportPage, new_report_page, report_page
 from .shifts import acknowledge_assignment, my_shift, my_shifts

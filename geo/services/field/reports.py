@@ -1,4 +1,5 @@
-"""Reports from the field: leaders and dispatchers record what they saw and did (Law 590-II).
+"""Reports from the field: leaders, individual participants and dispatchers record what they saw and
+did (Law 590-II); a report may name the item 6 type it falls under (the regime's report types).
 
 A report is information for the police, not a registered crime: every answer carries that ``note``.
 Bad input stores nothing and names every problem at once. Who sees a report follows
@@ -16,11 +17,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from ...access import Principal, require
+from ...access import REPORTERS, Principal, require
 from ...db import reports as q
 from ...domain import DEFAULT_TIMEZONE, ReportCategory, Role
 from ...errors import InvalidInput, NotFound, RowError
 from ...messages import N_, Message
+from ...regimes import DEFAULT_REGIME, Regime, get_regime
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 from ..accountability.audit import record
@@ -57,9 +59,20 @@ def category_labels(gettext: Gettext = plain) -> dict[str, str]:
 
 
 def filing_categories(actor: Principal, gettext: Gettext = plain) -> dict[str, str]:
-    """The categories to choose from, for those who may file reports (leaders, dispatchers)."""
-    require(actor, Role.LEADER, Role.DISPATCHER)
+    """The categories to choose from, for those who may file reports (leaders, participants, dispatchers)."""
+    require(actor, *REPORTERS)
     return category_labels(gettext)
+
+
+def report_types(gettext: Gettext = plain, *, regime_name: str = DEFAULT_REGIME) -> dict[str, str]:
+    """The item 6 types a report may fall under (the regime's), code -> "item: title" as users read it.
+
+    Examples
+    --------
+    >>> report_types()["6.6"]
+    '6.6: Illegal cultivation and collection of drug-containing plants'
+    """
+    return {t.code: f"{t.item}: {gettext(t.title)}" for t in get_regime(regime_name).report_types}
 
 
 def _number(value) -> float | None:
@@ -69,11 +82,18 @@ def _number(value) -> float | None:
 
 
 def _problems(session: Session, *, category, lon, lat, observed_at, description, location_source, now,
-              limits: ReportLimits, gettext: Gettext) -> list[RowError]:
+              limits: ReportLimits, gettext: Gettext, item, item_needed: bool, regime: Regime) -> list[RowError]:
     out = []
 
     def bad(field: str, reason: str) -> None:
         out.append(RowError(1, field, reason))
+
+    if item is None and item_needed:
+        bad("item", gettext("choose the type of assistance the report falls under: %(names)s",
+                            names=", ".join(t.code for t in regime.report_types)))
+    elif item is not None and (not isinstance(item, str) or regime.report_type(item) is None):
+        bad("item", gettext("unknown type of assistance %(item)s; types are: %(names)s", item=repr(item),
+                            names=", ".join(t.code for t in regime.report_types)))
 
     if category not in {c.value for c in ReportCategory}:
         bad("category", gettext("choose a category from the list: %(names)s",
@@ -103,38 +123,53 @@ def _problems(session: Session, *, category, lon, lat, observed_at, description,
 
 def file_report(session: Session, actor: Principal, *, category: str, lon: float | None, lat: float | None,
                 observed_at: datetime | None, description: str, location_source: str = "map",
-                assignment_id: int | None = None, now: datetime | None = None,
+                assignment_id: int | None = None, item: str | None = None, now: datetime | None = None,
                 limits: ReportLimits = ReportLimits(), gettext: Gettext = plain,
-                timezone_name: str = DEFAULT_TIMEZONE) -> dict:
-    """Store a report by a leader (for their formation) or a dispatcher; reported at server time.
+                timezone_name: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME) -> dict:
+    """Store a report by a leader (for their formation), an individual participant (their own) or a
+    dispatcher; reported at server time. ``item`` is the type of assistance it falls under, one of the
+    regime's report types (item 6); an individual participant must name one.
 
     Raises ``InvalidInput`` listing every bad field (nothing stored); ``NotFound`` for an assignment the
     actor may not see.
     """
-    require(actor, Role.LEADER, Role.DISPATCHER)
+    require(actor, *REPORTERS)
     now = now or datetime.now(timezone.utc)
+    participant_id = actor.only_participant
     problems = _problems(session, category=category, lon=lon, lat=lat, observed_at=observed_at,
                          description=description, location_source=location_source, now=now, limits=limits,
-                         gettext=gettext)
+                         gettext=gettext, item=item, item_needed=participant_id is not None,
+                         regime=get_regime(regime_name))
     if problems:
         raise InvalidInput(gettext("The report was not stored: %(reasons)s",
                                    reasons="; ".join(p.reason for p in problems)), rows=problems)
     formation_id = actor.formation_id if Role.LEADER in actor.roles else None
     if assignment_id is not None:
-        owner = q.assignment_formation(session, assignment_id)
-        if owner is None or (scope_of(actor).formation_id is not None and owner != formation_id):
-            raise NotFound(Message("not-found.assignment",
-                                   N_("no assignment %(assignment_id)s"),
-                                   assignment_id=assignment_id))
-        formation_id = owner
+        formation_id, participant_id = _holder_of(session, actor, assignment_id, formation_id, participant_id)
     stored = q.insert_report(session, category=category, observed_at=min(observed_at, now), reported_at=now,
                              description=description.strip(), formation_id=formation_id,
                              assignment_id=assignment_id, reported_by=actor.user_id,
-                             location_source=location_source, lon=float(lon), lat=float(lat))
+                             location_source=location_source, lon=float(lon), lat=float(lat),
+                             participant_id=participant_id, item=item)
     shown = report(session, actor, stored.id, gettext=gettext, timezone_name=timezone_name)
     record(session, actor, "create", "field_report", stored.id, None,
            {k: v for k, v in shown.items() if k != "note"})
     return shown
+
+
+def _holder_of(session: Session, actor: Principal, assignment_id: int, formation_id: int | None,
+               participant_id: int | None) -> tuple[int | None, int | None]:
+    """The formation and individual participant a report on ``assignment_id`` is filed for; NotFound
+    when there is no such assignment or it is not the (limited) actor's own."""
+    holder = q.assignment_holder(session, assignment_id)
+    scope = scope_of(actor)
+    mine = holder is not None and (scope.everything or (
+        holder.formation_id is not None and holder.formation_id == formation_id) or (
+        holder.participant_id is not None and holder.participant_id == scope.participant_id))
+    if not mine:
+        raise NotFound(Message("not-found.assignment", N_("no assignment %(assignment_id)s"),
+                               assignment_id=assignment_id))
+    return holder.formation_id, holder.participant_id if participant_id is not None else None
 
 
 def _dict(row, tz: ZoneInfo, gettext: Gettext) -> dict:
@@ -143,6 +178,8 @@ def _dict(row, tz: ZoneInfo, gettext: Gettext) -> dict:
             "observed_at": row.observed_at.astimezone(tz).isoformat(),
             "reported_at": row.reported_at.astimezone(tz).isoformat(), "description": row.description,
             "formation_id": row.formation_id, "formation": row.formation, "assignment_id": row.assignment_id,
+            "participant_id": row.participant_id, "participant": row.participant, "item": row.item,
+            "item_label": report_types(gettext).get(row.item) if row.item else None,
             "reported_by": row.reported_by, "location_source": row.location_source,
             "lon": float(row.lon), "lat": float(row.lat), "note": report_note(gettext)}
 
@@ -169,8 +206,8 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
     return _dict(rows[0], ZoneInfo(timezone_name), gettext)
 
 
-CSV_COLUMNS = ("id", "category", "observed_at", "reported_at", "formation", "assignment_id", "reported_by",
-               "location_source", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326", "description", "note")
+CSV_COLUMNS = ("id", "category", "item", "observed_at", "reported_at", "formation", "participant", "assignment_id",
+               "reported_by", "location_source", "lon_epsg4326", "lat_epsg4326", "wkt_epsg4326", "description", "note")
 
 
 def reports_csv(session: Session, viewer: Principal, *, since: datetime | None = None, gettext: Gettext = plain,

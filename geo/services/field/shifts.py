@@ -1,12 +1,14 @@
-"""The formation leader's own shifts, and their acknowledgement of one.
+"""The formation leader's own shifts (or an individual participant's own item 6 tasks), and their
+acknowledgement of one.
 
-A leader sees only their formation's assignments; anything else answers NotFound, like an id that
-does not exist. Each shift comes with its target's geometry, the supervising officer (name, rank,
+A leader sees only their formation's assignments, an individual participant only the tasks given
+to them; anything else answers NotFound, like an id that does not exist. Each shift comes with its target's geometry, the supervising officer (name, rank,
 unit, phone) and the members on it with their certificate numbers (a participant shows the
 certificate on request, Order 641 item 2.2).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -14,7 +16,7 @@ import shapely
 from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
-from ...access import Principal, require
+from ...access import SHIFT_HOLDERS, Principal, require
 from ...db import assignments as qa
 from ...db import my_shifts as q
 from ...domain import DEFAULT_TIMEZONE, Role
@@ -26,11 +28,29 @@ from ..accountability.audit import record
 LIVE = ("proposed", "confirmed")
 
 
-def _formation(viewer: Principal) -> int:
-    require(viewer, Role.LEADER)
-    if viewer.formation_id is None:
+@dataclass(frozen=True)
+class _Holder:
+    """Whose shifts: a leader's formation, or else an individual participant's own."""
+
+    formation_id: int | None
+    participant_id: int | None
+
+    def holds(self, a) -> bool:
+        if self.formation_id is not None:
+            return a.formation_id == self.formation_id
+        return a.participant_id == self.participant_id
+
+
+def _holder(viewer: Principal) -> _Holder:
+    require(viewer, *SHIFT_HOLDERS)
+    if Role.LEADER in viewer.roles and viewer.formation_id is not None:
+        return _Holder(viewer.formation_id, None)
+    if Role.PARTICIPANT in viewer.roles and viewer.participant_id is not None:
+        return _Holder(None, viewer.participant_id)
+    if Role.LEADER in viewer.roles:
         raise Forbidden(Message("shifts.account-leads-no-formation", N_("this account leads no formation")))
-    return viewer.formation_id
+    raise Forbidden(Message("shifts.account-no-participant",
+                            N_("this account is linked to no individual participant")))
 
 
 def _iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
@@ -57,6 +77,7 @@ def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
                     "geometry": mapping(geometry) if geometry is not None else None,
                     "properties": {
                         "id": r.id, "formation_id": r.formation_id, "formation": r.formation_name,
+                        "participant_id": r.participant_id, "participant": r.participant_name,
                         "target_kind": r.target_kind, "target_id": r.target_id, "target_name": r.target_name,
                         "activity": r.activity, "activity_title": _activity_title(r.regime, r.activity),
                         "starts_at": _iso(r.starts_at, tz), "ends_at": _iso(r.ends_at, tz),
@@ -74,27 +95,34 @@ def my_shifts(session: Session, viewer: Principal, *, now: datetime | None = Non
               timezone_name: str = DEFAULT_TIMEZONE, locale: str | None = None) -> dict:
     """The leader's formation's upcoming shifts (soonest first), then up to ``past_limit`` past ones
     (latest first), as a FeatureCollection with the formation named (targets in ``locale``'s language).
+    For an individual participant: their own tasks, with ``participant`` named and ``formation`` None.
 
     Examples
     --------
     >>> my_shifts(session, leader)["features"][0]["properties"]["upcoming"]  # doctest: +SKIP
     True
     """
-    formation_id = _formation(viewer)
+    holder = _holder(viewer)
     now = now or datetime.now(timezone.utc)
     tz = ZoneInfo(timezone_name)
-    upcoming = q.assignment_ids(session, formation_id, ends_after=now)
-    past = q.assignment_ids(session, formation_id, ended_before=now, limit=past_limit)
-    return {"type": "FeatureCollection",
-            "formation": {"id": formation_id, "name": q.formation_name(session, formation_id)},
+    upcoming = q.assignment_ids(session, holder.formation_id, participant_id=holder.participant_id, ends_after=now)
+    past = q.assignment_ids(session, holder.formation_id, participant_id=holder.participant_id,
+                            ended_before=now, limit=past_limit)
+    formation = participant = None
+    if holder.formation_id is not None:
+        formation = {"id": holder.formation_id, "name": q.formation_name(session, holder.formation_id)}
+    else:
+        participant = {"id": holder.participant_id, "name": q.participant_name(session, holder.participant_id)}
+    return {"type": "FeatureCollection", "formation": formation, "participant": participant,
             "features": _features(session, upcoming + past, now=now, tz=tz, locale=locale)}
 
 
 def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: datetime | None = None,
              timezone_name: str = DEFAULT_TIMEZONE) -> dict:
-    """One of the leader's shifts; NotFound for another formation's."""
-    formation_id = _formation(viewer)
-    if q.assignment_ids_of(session, formation_id, [assignment_id]) != [assignment_id]:
+    """One of the leader's (or individual participant's) shifts; NotFound for anyone else's."""
+    holder = _holder(viewer)
+    if q.assignment_ids_of(session, holder.formation_id, [assignment_id],
+                           participant_id=holder.participant_id) != [assignment_id]:
         raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
@@ -105,12 +133,12 @@ def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: da
 
 def acknowledge_assignment(session: Session, actor: Principal, assignment_id: int, *,
                            now: datetime | None = None, timezone_name: str = DEFAULT_TIMEZONE) -> dict:
-    """The leader acknowledges a live shift of their formation that has not ended (recorded once,
+    """The leader (or individual participant) acknowledges a live shift of theirs that has not ended (recorded once,
     audited); acknowledging again changes nothing."""
-    formation_id = _formation(actor)
+    holder = _holder(actor)
     now = now or datetime.now(timezone.utc)
     a = q.lock_assignment(session, assignment_id)
-    if a is None or a.formation_id != formation_id:
+    if a is None or not holder.holds(a):
         raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
