@@ -135,3 +135,18 @@ def test_a_participant_account_is_linked_to_its_participant(connection, ids):
     with pytest.raises(IntegrityError, match="participant_account_has_participant"), connection.begin_nested():
         connection.execute(text(sql), {"l": "ainur", "p": None})
     connection.execute(text(sql), {"l": "ainur", "p": add_participant(connection)})
+
+
+def test_an_individual_given_an_item_8_activity_is_refused_by_the_database(connection, ids):
+    """Rule collective-only, in the database too: items 5-8, the form of each activity from activity_type."""
+    person = add_participant(connection)
+    with pytest.raises(IntegrityError, match="assignment_collective_only|done only by a formation"), \
+            connection.begin_nested():
+        connection.execute(text(
+            "INSERT INTO assignment (participant_id, patrol_zone_id, regime, activity, shift, created_by) VALUES "
+            "(:p, :z, 'order-641', '8.1', '[2026-12-07 18:00+05, 2026-12-07 22:00+05)', 'test')"),
+            {"p": person, "z": ids["zone"]})
+    task = assign_individual(connection, ids, person, "[2026-12-07 18:00+05, 2026-12-07 22:00+05)")  # 6.1: fine
+    with pytest.raises(IntegrityError, match="done only by a formation"), connection.begin_nested():
+        connection.execute(text("UPDATE assignment SET activity = '8.4' WHERE id = :id"), {"id": task})
+    assign(connection, ids, "[2026-12-08 18:00+05, 2026-12-08 22:00+05)")  # a formation on 8.1: fine
