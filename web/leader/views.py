@@ -2,7 +2,8 @@
 acknowledging a shift."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, url_for
+from flask import session as session_store
 from flask_babel import gettext as _
 from shapely.geometry import shape
 
@@ -16,6 +17,10 @@ from ..formats import reader_locale, format_moment
 from ..maps.cards import render_maps, target_map
 from ..maps.render import MapOptions
 from . import bp
+from .calendar import shifts_calendar
+
+# Where the page keeps a new calendar address for the one page view that shows it.
+FEED_URL_KEY = "calendar_feed_url"
 
 
 def status_labels() -> dict[str, str]:
@@ -52,7 +57,10 @@ def my_shifts():
     shown = services.my_shifts(get_session(), current_principal(), timezone_name=zone_name(),
                                locale=reader_locale())
     features = shown["features"]
+    feed_url = session_store.pop(FEED_URL_KEY, None)
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
+                           has_feed=services.has_calendar_feed(get_session(), current_principal()),
+                           feed_url=feed_url,
                            participant=shown["participant"],
                            upcoming=[f for f in features if f["properties"]["upcoming"]],
                            past=[f for f in features if not f["properties"]["upcoming"]],
@@ -70,3 +78,34 @@ def acknowledge(assignment_id: int):
     flash(_("Shift at %(target)s on %(start)s acknowledged.", target=feature["properties"]["target_name"],
             start=when(feature["properties"]["starts_at"])))
     return redirect(url_for("leader.my_shifts") + f"#shift-{assignment_id}")
+
+
+@bp.post("/my/calendar")
+def new_calendar():
+    """A new calendar address for the signed-in leader's (or participant's) shifts; the old one stops.
+    The address is shown once, on the page this redirects to."""
+    session = get_session()
+    secret = services.new_calendar_feed(session, current_principal())
+    session.commit()
+    session_store[FEED_URL_KEY] = url_for("leader.calendar_feed", secret=secret, _external=True)
+    return redirect(url_for("leader.my_shifts") + "#calendar")
+
+
+@bp.post("/my/calendar/stop")
+def stop_calendar():
+    """Stop the signed-in user's calendar address."""
+    session = get_session()
+    if services.revoke_calendar_feed(session, current_principal()):
+        flash(_("The calendar address is stopped; calendars subscribed to it get no more shifts."))
+    session.commit()
+    return redirect(url_for("leader.my_shifts") + "#calendar")
+
+
+@bp.get("/calendar/<secret>.ics")
+def calendar_feed(secret: str):
+    """The shifts of a calendar address as iCalendar (RFC 5545), with no sign-in: the secret is the key.
+    404 for an unknown or stopped address."""
+    shown = services.calendar_shifts(get_session(), secret, timezone_name=zone_name(), locale=reader_locale())
+    body = shifts_calendar(shown, kind=lambda k: target_label(k, _))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": 'inline; filename="kuzet-shifts.ics"', "Cache-Control": "private, max-age=300"})
