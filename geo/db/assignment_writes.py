@@ -53,10 +53,10 @@ def _history(session: Session, a: Assignment, *, actor: str, action: str, before
 
 
 def insert_assignment(session: Session, facts: AssignmentFacts, *, regime: str, actor: str,
-                      override: HomeAreaOverride | None) -> Assignment:
+                      override: HomeAreaOverride | None, request_key: str | None = None) -> Assignment:
     """Store a proposed assignment in a savepoint: a refused insert leaves the session usable."""
     with session.begin_nested():
-        a = Assignment(regime=regime, status="proposed", created_by=actor)
+        a = Assignment(regime=regime, status="proposed", created_by=actor, request_key=request_key)
         _apply(a, facts, override)
         session.add(a)
         session.flush()
@@ -87,3 +87,9 @@ def set_status(session: Session, a: Assignment, status: str, *, actor: str, reas
     _history(session, a, actor=actor, action=status, before=before)
     session.flush()
     return a
+
+
+def assignment_of_request(session: Session, actor: str, request_key: str) -> int | None:
+    """The id of the assignment ``actor`` proposed with ``request_key``, if any."""
+    return session.scalar(select(Assignment.id).where(Assignment.created_by == actor,
+                                                      Assignment.request_key == request_key))

@@ -83,7 +83,11 @@ def _supervised(options) -> bool:
 
 @pytest.fixture(scope="module")
 def plan(demo_app) -> Plan:
-    day = datetime.now(ALMATY).date() + timedelta(days=1)
+    return plan_for(datetime.now(ALMATY).date() + timedelta(days=1))
+
+
+def plan_for(day: date) -> Plan:
+    """A target of the demo with an eligible formation and a free officer on ``day``'s evening."""
     engine = make_engine(DEMO_URL)
     try:
         with Session(engine) as session:
@@ -348,3 +352,35 @@ def test_the_supervisor_confirms_a_proposal_of_their_jurisdiction(watched, live_
     assert errors(watched) == []
     assert outside(watched) == []
 
+
+
+def test_a_double_click_on_propose_stores_one_assignment(watched, live_server, plan):
+    """Propose is idempotent: the page sends one Idempotency-Key per proposal and the server stores one
+    assignment per key, so a double click (or a resend) never books twice."""
+    other = plan_for(plan.day + timedelta(days=2))
+    day, officer = other.day, other.officer_id
+    page = open_dispatch(watched, live_server, day)
+    click_at(page, other.lat, other.lon)
+    ready(page, other.name)
+    page.locator("#formations li.eligible input").first.wait_for()
+    page.locator(f"#officers input[value='{officer}']").check()
+    page.locator("#propose").dblclick()
+    page.locator("#outcome.ok").wait_for()
+    page.wait_for_load_state("networkidle")
+    # the choices stay after the success, so a later second click repeats the same proposal: told, not stored
+    assert page.locator("#formations input:checked").count() == 1
+    assert page.locator(f"#officers input[value='{officer}']").is_checked()
+    page.locator("#propose").click()
+    page.locator("#outcome.ok", has_text="already proposed").wait_for()
+    page.wait_for_load_state("networkidle")
+    engine = make_engine(DEMO_URL)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(text(f"SELECT id, request_key FROM assignment WHERE {other.kind}_id = :id "
+                                     "AND lower(shift) >= :day AND status = 'proposed'"),
+                                {"id": other.target_id, "day": day}).all()
+    finally:
+        engine.dispose()
+    assert len(rows) == 1 and rows[0].request_key, rows
+    _cancel(rows[0].id)
+    assert errors(watched) == []

@@ -241,3 +241,23 @@ def test_the_roster_says_which_members_may_go_out(client, world):
     assert [v["item"] for v in members["Timur Bekov"]["violations"]] == ["Law 590-II art. 5"]
     assert client.get(f"/api/v1/formations/{world.formation}/members").status_code == 400
     assert client.get("/api/v1/formations/999999/members?date=2026-12-05").status_code == 404
+
+
+def test_a_repeated_idempotency_key_answers_the_stored_assignment_and_stores_nothing_more(client, session, world):
+    """A double click or a resend after a lost answer: one key, one assignment (the second answer 200, not
+    a double-booking 422); another key is another proposal; a bad key is 400 and stores nothing."""
+    key = {"Idempotency-Key": "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"}
+    first = client.post("/api/v1/assignments", json=body(world), headers=key)
+    again = client.post("/api/v1/assignments", json=body(world), headers=key)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json(force=True)["id"] == first.get_json(force=True)["id"] and stored(session) == 1
+    other = client.post("/api/v1/assignments", json=body(world), headers={"Idempotency-Key": "another"})
+    assert other.status_code == 422  # a new proposal of the same shift: double booking, by the rules
+    assert [v["code"] for v in other.get_json(force=True)["violations"]] == ["no-double-booking"]
+    bad = client.post("/api/v1/assignments", json=body(world, starts_at="2026-12-06T18:00",
+                                                        ends_at="2026-12-06T22:00"),
+                      headers={"Idempotency-Key": "with space"})
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.get_json(force=True)["message"]
+    assert stored(session) == 1
+    row = session.scalar(select(Assignment))
+    assert row.request_key == key["Idempotency-Key"]

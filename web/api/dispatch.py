@@ -47,15 +47,17 @@ def get_assignment(assignment_id: int):
 @bp.post("/assignments")
 def create_assignment():
     """Propose an assignment of a formation or (``participant_id``) an individual participant: 201, or
-    422 with every violated rule (nothing stored)."""
+    422 with every violated rule (nothing stored). With an ``Idempotency-Key`` header, a repeat of the
+    key answers the assignment it stored (200) and stores nothing more."""
     values = fields(json_object(), ASSIGNMENT_FIELDS, nullable=OPTIONAL + ASSIGNEES,
                     required=("target_kind", "target_id", "activity", "starts_at", "ends_at"))
     values.setdefault("formation_id", None)
     session = get_session()
-    feature = services.propose_feature(session, AssignmentRequest(**values), actor=current_principal(),
-                                       gettext=gettext, timezone=_zone(), regime_name=regime_name())
+    feature, stored = services.propose_feature(session, AssignmentRequest(**values), actor=current_principal(),
+                                               gettext=gettext, timezone=_zone(), regime_name=regime_name(),
+                                               request_key=request.headers.get("Idempotency-Key"))
     session.commit()
-    response = geojson_response(feature, status=201)
+    response = geojson_response(feature, status=201 if stored else 200)
     response.headers["Location"] = url_for("api.get_assignment", assignment_id=feature["id"])
     return response
 

@@ -30,6 +30,7 @@ def dispatch_strings() -> dict:
         "leader": _("leader"),
         "window": _("Event window: %(start)s – %(end)s"),
         "proposed_ok": _("Assignment %(id)s proposed: %(formation)s at %(target)s, %(start)s – %(end)s."),
+        "proposed_already": _("Assignment %(id)s was already proposed by this request; nothing more was stored."),
         "refused": _("Refused: the assignment breaks these rules; nothing was stored."),
         "failed": _("Not stored: %(error)s"),
         "no_options": _("Cannot show the options: %(error)s"),

@@ -23,6 +23,7 @@
   function say(text, good) {
     outcome.textContent = text;
     outcome.className = "outcome " + (good ? "ok" : "bad");
+    if (outcome.scrollIntoView) outcome.scrollIntoView({block: "nearest"});  // the message stays in view
   }
   function showViolations(list) {
     clear(violations);
@@ -130,7 +131,13 @@
     });
   }
 
+  // After a proposal the options are asked again (the formation is booked now) and the dispatcher's
+  // choices stay as they were: a second click then repeats the same proposal, which stores nothing.
+  var keepChoices = false;
   function renderOptions(options) {
+    var kept = keepChoices ? {formation_id: checkedValue("formation_id"), participant_id: checkedValue("participant_id"),
+                              officer_id: checkedValue("officer_id")} : null;
+    keepChoices = false;
     var t = options.target;
     document.getElementById("target").textContent = t.name + " · " + (T.kinds[t.kind] || t.kind);
     document.getElementById("target-window").textContent =
@@ -146,6 +153,14 @@
     renderIndividuals(options.individuals || []);
     renderOfficers(options.officers);
     clear(document.querySelector("#members .choices"));
+    if (kept) {
+      Object.keys(kept).forEach(function (name) {
+        var input = kept[name] === null ? null : form.querySelector("input[name=" + name + "][value='" + kept[name] + "']");
+        if (input) input.checked = true;
+      });
+      if (kept.participant_id !== null) uncheck("formation_id");
+      else if (kept.formation_id !== null) loadMembers();
+    }
   }
 
   function reasonsList(items) {
@@ -231,6 +246,15 @@
     return input && input.value !== "" ? Number(input.value) : null;
   }
 
+  var button = form.querySelector("button[type=submit]");
+  var proposal = {body: null, key: null, pending: false};
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
   function submit(event) {
     event.preventDefault();
     showViolations([]);
@@ -251,12 +275,25 @@
     }
     var reason = form.elements.override_reason.value.trim();
     if (reason) { body.override_officer_id = body.officer_id; body.override_reason = reason; }
-    request("POST", "/assignments", body).then(function (answer) {
-      if (answer.ok) {
+    // One key per proposal: a double click or a resend of the same form stores one assignment; a
+    // changed form is a new proposal with a new key.
+    var said = JSON.stringify(body);
+    if (said !== proposal.body) proposal = {body: said, key: newKey()};
+    if (proposal.pending) return;
+    proposal.pending = true;
+    button.disabled = true;
+    var sent = proposal;
+    kuzet.request(setup.api, "POST", "/assignments", body, {"Idempotency-Key": sent.key}).then(function (answer) {
+      sent.pending = false;
+      button.disabled = false;
+      if (answer.ok && answer.status === 200) {
+        say(fmt(T.proposed_already, {id: answer.data.properties.id}), true);
+      } else if (answer.ok) {
         var p = answer.data.properties;
         assignments.addData(answer.data);
         say(fmt(T.proposed_ok, {id: p.id, formation: p.formation || p.participant, target: p.target_name,
                                 start: local(p.starts_at), end: local(p.ends_at)}), true);
+        keepChoices = true;
         loadOptions();
       } else if (answer.data.violations) {
         say(T.refused, false);

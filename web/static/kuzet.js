@@ -33,8 +33,9 @@
   function clock(iso) { return iso ? iso.slice(11, 16) : "…"; }
   function local(iso) { return iso ? day(iso) + " " + clock(iso) : "…"; }
   // A JSON call; every one carries the CSRF token (Flask-WTF checks the header on changes).
-  function request(base, method, url, body) {
+  function request(base, method, url, body, headers) {
     var init = {method: method, headers: {"Accept": "application/json", "X-CSRFToken": csrfToken()}};
+    Object.keys(headers || {}).forEach(function (name) { init.headers[name] = headers[name]; });
     if (body !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(body);

@@ -64,6 +64,8 @@ class Assignment(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acknowledged_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # the Idempotency-Key of the request that proposed it (one assignment per account and key)
+    request_key: Mapped[str | None] = mapped_column(Text)
 
     @property
     def target(self) -> tuple[str, int]:

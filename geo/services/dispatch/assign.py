@@ -215,13 +215,15 @@ def _storable_override(session: Session, override: HomeAreaOverride | None) -> N
 
 
 def assign_formation(session: Session, request: AssignmentRequest, *, actor: Principal,
-                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain) -> Assignment:
+                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain,
+                     request_key: str | None = None) -> Assignment:
     """Check every rule and store a proposed assignment, or raise with every violation.
 
     The same path assigns a formation and, for an item 6 task, one individual participant
     (``request.participant_id``): the regime's rules decide what either may be given.
     Raises ``RuleViolation`` (all broken rules at once, nothing stored), ``Conflict`` when a
-    concurrent request booked the formation first, ``NotFound``/``InvalidInput`` for bad references.
+    concurrent request booked the formation first (or stored this ``request_key`` of the actor's),
+    ``NotFound``/``InvalidInput`` for bad references.
 
     Examples
     --------
@@ -235,8 +237,11 @@ def assign_formation(session: Session, request: AssignmentRequest, *, actor: Pri
     _storable_override(session, facts.override)
     try:
         a = w.insert_assignment(session, facts, regime=regime.name, actor=actor.actor,
-                                override=facts.override)
+                                override=facts.override, request_key=request_key)
     except IntegrityError as exc:
+        if "ix_assignment_request_key" in str(exc.orig):  # the same request, stored a moment ago
+            raise Conflict(Message("assign.request-stored",
+                                   N_("this request was stored a moment ago; nothing more was stored"))) from exc
         raise _conflict(exc, facts, regime, gettext) from exc
     record(session, actor, "create", "assignment", a.id, None, w.snapshot(session, a))
     return a

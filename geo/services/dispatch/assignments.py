@@ -6,6 +6,7 @@ viewer may see (``geo.visibility.scope_of``): one outside it answers NotFound li
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ from shapely.geometry import mapping
 from sqlalchemy.orm import Session
 
 from ...access import PLANNERS, SIGNERS, Principal, require, signing_officer
+from ...db import assignment_writes as w
 from ...db import assignments as qa
 from ...db import dispatch as q
 from ...db import scopes
@@ -107,11 +109,26 @@ def assignment_feature(session: Session, assignment_id: int, *, viewer: Principa
     return _feature(rows[0], ZoneInfo(timezone))
 
 
+# An Idempotency-Key: printable ASCII, as clients make them (a UUID is 36 characters).
+REQUEST_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+
+
 def propose_feature(session: Session, request: AssignmentRequest, *, actor: Principal, gettext: Gettext = plain,
-                    timezone: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME) -> dict:
-    """:func:`assign_formation` under ``regime_name``, answered as the stored assignment's feature."""
-    a = assign_formation(session, request, actor=actor, gettext=gettext, regime_name=regime_name)
-    return assignment_feature(session, a.id, viewer=actor, timezone=timezone)
+                    timezone: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME,
+                    request_key: str | None = None) -> tuple[dict, bool]:
+    """:func:`assign_formation` under ``regime_name``, answered as the stored assignment's feature and
+    whether it was stored now. A ``request_key`` the actor already proposed with answers that
+    assignment and stores nothing (a double click, a resend after a lost answer)."""
+    if request_key is not None:
+        if not REQUEST_KEY.fullmatch(request_key):
+            raise InvalidInput(Message("assign.request-key", N_(
+                "Idempotency-Key must be 1 to 200 printable ASCII characters without spaces")))
+        stored = w.assignment_of_request(session, actor.actor, request_key)
+        if stored is not None:
+            return assignment_feature(session, stored, viewer=actor, timezone=timezone), False
+    a = assign_formation(session, request, actor=actor, gettext=gettext, regime_name=regime_name,
+                         request_key=request_key)
+    return assignment_feature(session, a.id, viewer=actor, timezone=timezone), True
 
 
 def update_feature(session: Session, assignment_id: int, *, actor: Principal, gettext: Gettext = plain,
