@@ -79,3 +79,13 @@ def test_the_supervisor_page_offers_every_officer(client, world):
 def test_the_top_bar_links_the_pages(client, world):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/dispatch"' in page and 'href="/supervise"' in page
+
+
+def test_the_dispatchers_map_has_a_legend_of_targets_and_assignment_states(client, world):
+    page = client.get("/dispatch?date=2026-12-05").get_data(as_text=True)
+    legend = page[page.index('class="kuzet-legend'):]
+    legend = legend[:legend.index("</div>")]
+    for title in ("Patrol zones", "Events", "Pastures", "Emergency areas", "assignment, proposed",
+                  "assignment, confirmed"):
+        assert title in legend, title
+    assert "#e65100" in legend and "#1b5e20" in legend  # the colours the assignments are drawn in

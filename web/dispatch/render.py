@@ -23,6 +23,7 @@ from geo.services import DispatchDay
 from geo.services.dispatch.day import TARGET_LAYERS
 
 from ..maps import frames
+from ..maps.legend import Legend, LegendEntry
 from ..maps.looks import LOOKS, Look
 from ..maps.render import MapOptions, base_map, district_outlines, overlay
 from ..maps.tiles import tile_overlay
@@ -95,6 +96,22 @@ def _tile_targets(m: folium.Map, *, points_zoom: int) -> list[list[str]]:
     return drawn
 
 
+def _legend_entries() -> list[LegendEntry]:
+    """What the dispatcher's map draws: each kind of target, emergency areas, and the day's assignments
+    by status (styled as ASSIGNMENT_STYLES, which dispatch.js uses too)."""
+    entries = []
+    for kind in TARGET_LAYERS:
+        looks = (PLACES, STREETS) if kind == "public_place" else (LOOKS[kind],)
+        entries += [LegendEntry(str(look.title), look.colour, look.fill_colour or look.colour,
+                                point=LAYERS[kind].geometry == "Point", detail="") for look in looks]
+    entries.append(LegendEntry(str(EMERGENCY.title), EMERGENCY.colour, EMERGENCY.fill_colour or EMERGENCY.colour,
+                               point=False, detail=""))
+    for status, label in (("proposed", _("assignment, proposed")), ("confirmed", _("assignment, confirmed"))):
+        style = ASSIGNMENT_STYLES[status]
+        entries.append(LegendEntry(label, style["color"], style["fillColor"], point=False, detail=""))
+    return entries
+
+
 def build_dispatch_map(data: DispatchDay, options: MapOptions, *, points_zoom: int | None = None) -> DispatchMap:
     """Targets (streets as a layer off by default), emergency areas, the day's assignments and Draw.
 
@@ -118,6 +135,7 @@ def build_dispatch_map(data: DispatchDay, options: MapOptions, *, points_zoom: i
          draw_options={"polyline": False, "circle": False, "marker": False, "circlemarker": False,
                        "polygon": {"allowIntersection": False}, "rectangle": {}},
          edit_options={"edit": False, "remove": False}).add_to(m)
+    Legend(_("Legend"), _legend_entries()).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
     frames = [data.districts] if not data.districts.empty else list(data.targets.values())
     bounds = [f.total_bounds for f in frames if not f.empty]

@@ -25,7 +25,7 @@ class Legend(MacroElement):
     # folium's Jinja environment does not autoescape, so every value goes through |e.
     _template = Template("""
         {% macro html(this, kwargs) %}
-        <div id="{{ this.get_name()|e }}" class="kuzet-legend leaflet-control">
+        <div id="{{ this.get_name()|e }}" class="kuzet-legend leaflet-control" tabindex="0">
           <h2>{{ this.heading|e }}</h2>
           <ul>
           {% for entry in this.entries %}
