@@ -138,6 +138,14 @@ def ready(page, name: str) -> None:
     page.locator("#assign-form[data-state='ready'] #target").filter(has_text=name).wait_for()
 
 
+def set_moment(page, name: str, day: str, clock: str) -> None:
+    """Type a date and a 24-hour time into the page's pair of fields for ``name``."""
+    box = page.locator(f"fieldset[data-moment={name}]")
+    box.locator("[data-part=date]").fill(day)
+    box.locator("[data-part=time]").fill(clock)
+    box.locator("[data-part=time]").dispatch_event("change")
+
+
 def assignment_ids(page) -> list[int]:
     return page.evaluate(f"""() => {{
         const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
@@ -265,9 +273,8 @@ def test_a_shift_beyond_the_officers_duty_is_refused_with_the_reason(watched, li
     click_at(page, plan.lat, plan.lon)
     ready(page, plan.name)
     beyond_roster = (plan.day + timedelta(days=30)).isoformat()  # demo duty runs two weeks ahead
-    page.fill("input[name=starts_at]", f"{beyond_roster}T18:00")
-    page.fill("input[name=ends_at]", f"{beyond_roster}T22:00")
-    page.locator("input[name=ends_at]").dispatch_event("change")
+    set_moment(page, "starts_at", f"{beyond_roster}", "18:00")
+    set_moment(page, "ends_at", f"{beyond_roster}", "22:00")
     ready(page, plan.name)
     officer = page.locator(f"#officers li:has(input[value='{plan.officer_id}'])")
     officer.filter(has_text="not on duty for the whole shift").wait_for()
@@ -383,4 +390,21 @@ def test_a_double_click_on_propose_stores_one_assignment(watched, live_server, p
         engine.dispose()
     assert len(rows) == 1 and rows[0].request_key, rows
     _cancel(rows[0].id)
+    assert errors(watched) == []
+
+
+def test_shift_times_are_typed_in_24_hour_form_whatever_the_browsers_clock(watched, live_server, plan):
+    """The shift's time is a 24-hour HH:MM field beside a date (the browser's own time field showed
+    "06:00 PM" cut to "06:00"); what is sent is the date and time typed."""
+    page = open_dispatch(watched, live_server, plan.day)
+    start = page.locator("fieldset[data-moment=starts_at] [data-part=time]")
+    assert start.input_value() == "18:00" and start.get_attribute("type") == "text"
+    set_moment(page, "starts_at", plan.day.isoformat(), "19:30")
+    assert page.locator("input[name=starts_at]").input_value() == f"{plan.day.isoformat()}T19:30"
+    set_moment(page, "starts_at", plan.day.isoformat(), "25:00")  # no such hour: refused, nothing kept
+    assert page.locator("input[name=starts_at]").input_value() == ""
+    assert page.evaluate("() => !document.querySelector('fieldset[data-moment=starts_at] [data-part=time]')"
+                         ".checkValidity()")
+    set_moment(page, "starts_at", plan.day.isoformat(), "7:05")
+    assert page.locator("input[name=starts_at]").input_value() == f"{plan.day.isoformat()}T07:05"
     assert errors(watched) == []

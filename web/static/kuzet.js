@@ -44,6 +44,29 @@
       return response.json().then(function (data) { return {ok: response.ok, status: response.status, data: data}; });
     });
   }
+  // A date and a 24-hour time typed apart (fieldset.moment), kept together in its hidden input as
+  // YYYY-MM-DDTHH:MM ("" while either is missing or the time is not HH:MM), which fires "change".
+  var TIME = /^([01]?[0-9]|2[0-3]):([0-5][0-9])$/;
+  function moments(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("fieldset.moment"), function (box) {
+      var date = box.querySelector("[data-part=date]"), time = box.querySelector("[data-part=time]");
+      var kept = box.querySelector("input[type=hidden]");
+      function sync() {
+        var m = TIME.exec(time.value.trim());
+        var value = date.value && m ? date.value + "T" + ("0" + m[1]).slice(-2) + ":" + m[2] : "";
+        time.setCustomValidity(time.value.trim() && !m ? "HH:MM" : "");
+        if (value !== kept.value) {
+          kept.value = value;
+          kept.dispatchEvent(new Event("change", {bubbles: true}));
+        }
+      }
+      date.addEventListener("change", sync);
+      time.addEventListener("change", sync);
+      time.addEventListener("input", sync);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { moments(document); });
+
   window.kuzet = {csrfToken: csrfToken, fmt: fmt, el: el, clear: clear, local: local, day: day, clock: clock,
                   request: request};
 }());
