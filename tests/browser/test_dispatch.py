@@ -112,14 +112,15 @@ def open_dispatch(watched, live_server, day: date):
 
 
 def click_at(page, lat: float, lon: float) -> None:
-    """Centre the map on a point at street zoom and click it with the mouse, as a dispatcher would."""
-    x, y = page.evaluate(f"""([lat, lon]) => {{
+    """Centre the map on a point at street zoom and click it with the mouse, as a dispatcher would.
+
+    The page opens with the map fitted to its districts, which Leaflet may animate: a view set while
+    that zoom animation runs is undone when it ends, so the view is set once the map is still."""
+    page.evaluate(f"""([lat, lon]) => new Promise(done => {{
         const map = {FIND_MAP};
-        map.setView([lat, lon], 17, {{animate: false}});
-        const p = map.latLngToContainerPoint([lat, lon]);
-        const box = map.getContainer().getBoundingClientRect();
-        return [box.left + p.x, box.top + p.y];
-    }}""", [lat, lon])
+        const centre = () => {{ map.setView([lat, lon], 17, {{animate: false}}); done(); }};
+        if (map._animatingZoom) map.once("zoomend", centre); else centre();
+    }})""", [lat, lon])
     # The targets come from vector tiles: click once the tiles of this view are drawn.
     page.evaluate("""() => new Promise(done => {
         const setup = JSON.parse(document.getElementById("dispatch-setup").textContent);
@@ -130,6 +131,13 @@ def click_at(page, lat: float, lon: float) -> None:
         setTimeout(done, 10000);
     })""")
     page.wait_for_timeout(300)
+    x, y = page.evaluate(f"""([lat, lon]) => {{
+        const map = {FIND_MAP};
+        if (map.getZoom() !== 17) map.setView([lat, lon], 17, {{animate: false}});
+        const p = map.latLngToContainerPoint([lat, lon]);
+        const box = map.getContainer().getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }}""", [lat, lon])
     page.mouse.click(x, y)
 
 
