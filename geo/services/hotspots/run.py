@@ -96,12 +96,7 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
     began, method = time.perf_counter(), parameters.method
     bar = progress(total=STEPS, desc=f"hot spots ({method})")
     try:
-        area_info, area_geom = resolve_area(session, selection.area, max_vertices)
-        extent = grid_extent(session, parameters, area_geom)
-        chosen = selection_filter(selection, area_geom)
-        totals = aggregate.totals(session, chosen)
-        if totals.count == 0:
-            raise InvalidInput(no_match(session))
+        area_info, area_geom, extent, chosen, totals = _selected(session, selection, parameters, max_vertices)
         bar.update()
         found = statistics.run(session, chosen, totals, parameters, area_geom, extent=extent, on_step=bar.update,
                                top=top)
@@ -127,6 +122,18 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
         bar.close()
     return HotspotResult(run.id, method, found.cells, summary, run.parameters, run.selection, run.created_by,
                          run.created_at, run.duration_ms)
+
+
+def _selected(session: Session, selection: Selection, parameters: Parameters, max_vertices: int):
+    """The area (its summary and geometry), the grid's extent, the selection's filter and its totals,
+    as a run and its reach read them; InvalidInput when no incident matches."""
+    area_info, area_geom = resolve_area(session, selection.area, max_vertices)
+    extent = grid_extent(session, parameters, area_geom)
+    chosen = selection_filter(selection, area_geom)
+    totals = aggregate.totals(session, chosen)
+    if totals.count == 0:
+        raise InvalidInput(no_match(session))
+    return area_info, area_geom, extent, chosen, totals
 
 
 def no_match(session: Session, *, show: int = KNOWN_CATEGORIES) -> Message:
@@ -358,11 +365,6 @@ def reach(session: Session, selection: Selection, parameters: Parameters, *, act
     may_run(actor)
     if parameters.method == "kde" or not parameters.permutations:
         return Reach(0, parameters.permutations or 0)
-    area_info, area_geom = resolve_area(session, selection.area, max_vertices)
-    extent = grid_extent(session, parameters, area_geom)
-    chosen = selection_filter(selection, area_geom)
-    totals = aggregate.totals(session, chosen)
-    if totals.count == 0:
-        raise InvalidInput(no_match(session))
+    _info, area_geom, extent, chosen, totals = _selected(session, selection, parameters, max_vertices)
     return Reach.of(statistics.cell_count(session, chosen, totals, parameters, area_geom, extent),
                     parameters.permutations)
