@@ -139,6 +139,36 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """E-mail of notifications over SMTP (``geo.services.notify``); none is sent while ``host`` is empty.
+
+    An outbox row is tried at most ``max_attempts`` times, waiting ``retry_base_s`` after the first
+    failure and twice as long after each further one; a row older than ``max_age_h`` hours is no
+    longer sent (an e-mail about a shift long past helps nobody). The background sender started with
+    the web app (``background``) looks for due rows every ``poll_s`` seconds. ``public_url`` is the
+    address the e-mails link to (``https://kuzet.example.kz``; empty: the link is left out).
+    """
+
+    host: str = ""
+    port: int = 587
+    user: str = ""
+    password: str = ""
+    sender: str = "kuzet@localhost"
+    starttls: bool = True
+    timeout_s: float = 10.0
+    max_attempts: int = 5
+    retry_base_s: float = 60.0
+    max_age_h: float = 48.0
+    poll_s: float = 15.0
+    background: bool = True
+    public_url: str = ""
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -157,6 +187,7 @@ class Settings:
     login: LoginPolicy = field(default_factory=LoginPolicy)
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
+    mail: MailSettings = field(default_factory=MailSettings)
     series_max_days: int = SERIES_MAX_DAYS
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` changes it, up to 200).
     reports_page_size: int = 50

@@ -73,3 +73,6 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(basemap_bp)
     app.register_blueprint(tiles_bp)
+    from . import mail
+
+    mail.init_app(app)  # the server's background e-mail sender (the CLI's own app sends with `kuzet mail send`)

@@ -412,6 +412,23 @@ def user_reset_password(login, password) -> None:
     click.echo(_("password of %(login)s changed", login=login))
 
 
+@user.command("set-email")
+@click.argument("login")
+@click.argument("email")
+def user_set_email(login: str, email: str) -> None:
+    """Set the address a user's shift notifications are e-mailed to ("" removes it)."""
+    from geo.services.notify import set_account_email
+
+    session = _session()
+    try:
+        with session.begin():
+            stored = set_account_email(session, SYSTEM, login, email)
+    except KuzetError as exc:
+        raise click.ClickException(_.render(exc.msg)) from None
+    click.echo(_("notifications of %(login)s are e-mailed to %(email)s", login=login, email=stored) if stored
+               else _("notifications of %(login)s are not e-mailed", login=login))
+
+
 @user.command("list")
 def user_list() -> None:
     """List the users, their roles, and the logins locked after failed sign-ins (until when, local time)."""
@@ -498,6 +515,27 @@ def token_revoke(login, token_id) -> None:
     except KuzetError as exc:
         raise click.ClickException(_.render(exc.msg)) from None
     click.echo(_("token %(id)s of %(login)s revoked", id=token_id, login=login))
+
+
+@commands.group()
+def mail() -> None:
+    """E-mail of shift notifications (SMTP, the KUZET_SMTP_* settings)."""
+
+
+@mail.command("send")
+def mail_send() -> None:
+    """Send the due e-mails of the outbox now (the web server also sends them in the background)."""
+    from .mail import send_due
+
+    if not settings().mail.enabled:
+        raise click.ClickException(_("no SMTP server is configured (set KUZET_SMTP_HOST)"))
+    _session().close()
+    count = send_due(current_app._get_current_object(), limit=10_000)
+    click.echo(_.ngettext("%(num)d e-mail sent", "%(num)d e-mails sent", count.sent))
+    if count.failed:
+        click.echo(_.ngettext("%(num)d e-mail failed (kept for a retry)", "%(num)d e-mails failed (kept for a retry)",
+                              count.failed), err=True)
+        sys.exit(1)
 
 
 @commands.command()

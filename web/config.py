@@ -8,7 +8,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings,
+from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MailSettings, MapSettings, ServerSettings,
+                          Settings,
                           VectorTileSettings, ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
@@ -71,6 +72,23 @@ DEFAULTS = {
     "PROXY_FIX": _DEFAULT.server.proxy_fix,
     # Where gunicorn writes its access log ("-": standard output).
     "ACCESS_LOG": _DEFAULT.server.access_log,
+    # E-mail of shift notifications (geo.settings.MailSettings); nothing is sent while SMTP_HOST is empty.
+    "SMTP_HOST": _DEFAULT.mail.host,
+    "SMTP_PORT": _DEFAULT.mail.port,
+    "SMTP_USER": _DEFAULT.mail.user,
+    "SMTP_PASSWORD": _DEFAULT.mail.password,
+    "SMTP_FROM": _DEFAULT.mail.sender,
+    "SMTP_STARTTLS": _DEFAULT.mail.starttls,
+    "SMTP_TIMEOUT_S": _DEFAULT.mail.timeout_s,
+    # Tries of an e-mail, the wait after the first failure (doubling after each), its shelf life (hours).
+    "MAIL_MAX_ATTEMPTS": _DEFAULT.mail.max_attempts,
+    "MAIL_RETRY_S": _DEFAULT.mail.retry_base_s,
+    "MAIL_MAX_AGE_H": _DEFAULT.mail.max_age_h,
+    # The web app's background sender: on or off, and how often it looks for due e-mails (seconds).
+    "MAIL_BACKGROUND": _DEFAULT.mail.background,
+    "MAIL_POLL_S": _DEFAULT.mail.poll_s,
+    # The address users reach kuzet at, for the links in e-mails (empty: no link).
+    "PUBLIC_URL": _DEFAULT.mail.public_url,
 }
 
 
@@ -97,11 +115,29 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               statement_timeout_s=float(config["STATEMENT_TIMEOUT"]),
                               retry_after_s=int(config["RETRY_AFTER"]), proxy_fix=int(config["PROXY_FIX"]),
                               access_log=str(config["ACCESS_LOG"])),
+        mail=_mail(config),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
         regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice
     )
+
+
+def _flag(value: Any) -> bool:
+    """A boolean setting: JSON true/false from the environment, or the words people write."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def _mail(config: Mapping[str, Any]) -> MailSettings:
+    return MailSettings(host=str(config["SMTP_HOST"] or ""), port=int(config["SMTP_PORT"]),
+                        user=str(config["SMTP_USER"] or ""), password=str(config["SMTP_PASSWORD"] or ""),
+                        sender=str(config["SMTP_FROM"] or _DEFAULT.mail.sender),
+                        starttls=_flag(config["SMTP_STARTTLS"]), timeout_s=float(config["SMTP_TIMEOUT_S"]),
+                        max_attempts=int(config["MAIL_MAX_ATTEMPTS"]), retry_base_s=float(config["MAIL_RETRY_S"]),
+                        max_age_h=float(config["MAIL_MAX_AGE_H"]), background=_flag(config["MAIL_BACKGROUND"]),
+                        poll_s=float(config["MAIL_POLL_S"]), public_url=str(config["PUBLIC_URL"] or "").rstrip("/"))
 
 
 def _login_policy(config: Mapping[str, Any]) -> LoginPolicy:

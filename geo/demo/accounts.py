@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 from ..access import SYSTEM
 from ..db import demo_accounts as q
 from ..services.accounts import PASSWORD_HASH_METHOD, create_user
+from ..services.notify import set_account_email
+
+# Demo accounts' notification addresses, in a domain reserved for examples (RFC 2606): nothing is delivered.
+DEMO_MAIL_DOMAIN = "example.org"
 
 SUPERVISED_ZONE = "Green Bazaar"
 LED_FORMATION = "Green Bazaar Traders' Order Squad"
@@ -39,6 +43,7 @@ def create_demo_accounts(session: Session, *, hash_method: str = PASSWORD_HASH_M
         password = secrets.token_urlsafe(12)
         create_user(session, SYSTEM, login=login, full_name=name, password=password, roles=roles,
                     hash_method=hash_method, **links)
+        set_account_email(session, SYSTEM, login, f"{login}@{DEMO_MAIL_DOMAIN}")
         linked = (f"officer {officer.name}" if "officer_id" in links else
                   f"formation {LED_FORMATION}" if "formation_id" in links else
                   f"individual participant {alone.full_name}" if "participant_id" in links else "")

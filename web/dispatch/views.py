@@ -50,8 +50,10 @@ def dispatch():
              "tile_targets": built.tile_targets,
              "styles": render.ASSIGNMENT_STYLES, "api": _api_root(),
              "day": day.isoformat(), "strings": dispatch_strings()}
+    undelivered = services.undelivered_mail(get_session(), current_principal(), max_attempts=config.mail.max_attempts,
+                                            timezone_name=config.timezone)
     return render_template("dispatch.html", title=_("Dispatch"), parts=components(built.map), day=day,
-                           setup=setup)
+                           setup=setup, undelivered=undelivered)
 
 
 @bp.get("/supervise")

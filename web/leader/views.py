@@ -2,10 +2,12 @@
 acknowledging a shift."""
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask import session as session_store
 from flask_babel import gettext as _
+from flask_login import current_user
 from shapely.geometry import shape
+from sqlalchemy.exc import DBAPIError
 
 from geo import services
 from geo.services import target_label
@@ -18,6 +20,7 @@ from ..maps.cards import render_maps, target_map
 from ..maps.render import MapOptions
 from . import bp
 from .calendar import shifts_calendar
+from ..notices import with_headlines
 
 # Where the page keeps a new calendar address for the one page view that shows it.
 FEED_URL_KEY = "calendar_feed_url"
@@ -58,7 +61,10 @@ def my_shifts():
                                locale=reader_locale())
     features = shown["features"]
     feed_url = session_store.pop(FEED_URL_KEY, None)
+    notices = with_headlines(services.notification_list(get_session(), current_principal(), timezone_name=zone_name(),
+                                                        locale=reader_locale()))
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
+                           notices=notices, email=services.account_email(get_session(), current_principal()),
                            has_feed=services.has_calendar_feed(get_session(), current_principal()),
                            feed_url=feed_url,
                            participant=shown["participant"],
@@ -109,3 +115,45 @@ def calendar_feed(secret: str):
     body = shifts_calendar(shown, kind=lambda k: target_label(k, _))
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'inline; filename="kuzet-shifts.ics"', "Cache-Control": "private, max-age=300"})
+
+
+@bp.post("/my/notifications/<int:notification_id>/read")
+def read_notification(notification_id: int):
+    """Mark one of the signed-in shift holder's notifications read (a form with the CSRF token)."""
+    session = get_session()
+    services.mark_notifications_read(session, current_principal(), notification_id)
+    session.commit()
+    return redirect(url_for("leader.my_shifts") + "#notifications")
+
+
+@bp.post("/my/notifications/read")
+def read_all_notifications():
+    """Mark all of the signed-in shift holder's notifications read."""
+    session = get_session()
+    services.mark_notifications_read(session, current_principal())
+    session.commit()
+    return redirect(url_for("leader.my_shifts") + "#notifications")
+
+
+@bp.post("/my/email")
+def set_email():
+    """The shift holder sets (or, left empty, removes) the address their notifications are e-mailed to."""
+    session = get_session()
+    email = services.set_my_email(session, current_principal(), request.form.get("email"))
+    session.commit()
+    flash(_("Notifications will be e-mailed to %(email)s.", email=email) if email
+          else _("Notifications will not be e-mailed."))
+    return redirect(url_for("leader.my_shifts") + "#notifications")
+
+
+@bp.app_context_processor
+def unread_badge() -> dict:
+    """``unread_notifications()`` for the header's badge: the signed-in shift holder's unread count."""
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        try:
+            return services.unread_notifications(get_session(), current_principal())
+        except DBAPIError:  # an error page while the database is away shows no badge
+            return 0
+    return {"unread_notifications": unread_notifications}

@@ -4,12 +4,13 @@ from .analysis import AnalysisCell, AnalysisRun
 from .base import Base
 from .basemap import BASEMAP_KINDS, BasemapFeature
 from .network import StreetSegment
+from .notifications import MailOutbox, Notification
 from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropField, District, Event, Formation, ImportBatch, Incident, IncidentCell, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, RegimeActivity, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["ApiToken", "CalendarFeed", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
+__all__ = ["MailOutbox", "Notification", "ApiToken", "CalendarFeed", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "RegimeActivity", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea", "StreetSegment"]

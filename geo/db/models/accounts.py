@@ -26,6 +26,8 @@ class UserAccount(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default="true")
     # The language the user chose with the switch (ru, kk, en); None: not chosen (migration 0015).
     locale: Mapped[str | None] = mapped_column(Text)
+    # Where shift notifications are e-mailed (migration 0026); None: no e-mail.
+    email: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
