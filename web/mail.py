@@ -48,9 +48,9 @@ def compose(app: Flask, mail: services.OutgoingMail) -> EmailMessage:
     message["To"] = formataddr((mail.name, mail.to))
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(idstring=f"notification-{mail.outbox_id}", domain="kuzet")
-    message["Content-Language"] = mail.locale
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    message["Content-Language"] = mail.locale  # after the content: set_content replaces Content-* headers
     return message
 
 

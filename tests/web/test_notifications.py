@@ -131,7 +131,7 @@ def test_the_leaders_emails_arrive_in_their_language_with_the_shift(connection, 
     assert f"{start:%d.%m.%Y} 09:00 – {start:%d.%m.%Y} 13:00 (Asia/Almaty)" in body
     assert "Capt. Abenov" in body and "8.1" in body
     assert f"https://kuzet.example.kz/my/shifts#shift-{assignment}" in body
-    assert proposed.get_body(preferencelist=("html",)) is not None
+    assert proposed.get_body(preferencelist=("html",)) is not None and proposed["Content-Language"] == "kk"
     assert supervisor.post(f"/api/v1/assignments/{assignment}/confirm", json={}).status_code == 200
     assert send_due(app).sent == 1 and send_due(app).sent == 0
     assert smtp_server.messages[1]["Subject"].startswith("kuzet: Ауысым расталды: ")
