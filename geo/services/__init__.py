@@ -39,8 +39,8 @@ _EXPORTS = {
                "import_frame", "import_layer", "import_source", "layer_feature", "layer_features",
                "layer_geojson_page", "layer_spec", "layer_tile", "map_layers", "parse_bbox", "tile_layer",
                "tile_layer_names", "TileLayer", "visible_layers"],
-    "notify": ["DeliveryCount", "OutgoingMail", "account_email", "deliver_due", "mark_notifications_read", "normalise_email",
-               "notification_list", "set_account_email", "set_my_email", "undelivered_mail", "unread_notifications"],
+    "notify": ["DeliveryCount", "OutgoingMail", "account_email", "deliver_due", "mark_notifications_read",
+               "normalise_email", "notification_list", "set_account_email", "set_my_email", "undelivered_mail", "unread_notifications"],
     "planning": ["DemandTarget", "PlanItem", "PlanRequest", "Proposal", "ShiftDemand", "SupplyFormation",
                  "accept_plan", "plan_page", "propose_plan", "shift_demand", "shift_supply"],
 }

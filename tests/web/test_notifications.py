@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 
-from geo.db.models import MailOutbox, Notification, UserAccount
+from geo.db.models import MailOutbox, Notification, Participant, UserAccount
 from web.mail import send_due
 
-from tests.conftest import make_app, sign_in
+from tests.conftest import add_user, make_app, sign_in
 from tests.support.leader_clients import as_user, lw  # noqa: F401  (fixtures)
 from tests.support.smtp_inbox import mail_config, smtp_down, smtp_server  # noqa: F401  (fixtures)
 
@@ -185,3 +185,40 @@ def test_no_address_no_email(as_user, lw, session):
     assert session.scalar(select(func.count()).select_from(Notification)) == 1
 
 
+
+
+def test_a_change_of_the_shift_says_when_it_was_before(as_user, lw):
+    assignment = propose(as_user("dispatcher"), lw)
+    later = _start(lw) + timedelta(hours=1)
+    changed = as_user("dispatcher").patch(f"/api/v1/assignments/{assignment}", json={
+        "starts_at": later.isoformat(), "ends_at": (later + timedelta(hours=3)).isoformat()})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    newest = as_user("leader").get("/api/v1/my/notifications").get_json()["items"][0]
+    assert newest["kind"] == "update" and newest["headline"].startswith("Shift changed: ")
+    assert datetime.fromisoformat(newest["before_starts_at"]) == _start(lw)
+    assert datetime.fromisoformat(newest["starts_at"]) == later
+    assert "was " in as_user("leader").get("/my/shifts").get_data(as_text=True)
+
+
+def test_an_individual_participants_task_notifies_their_own_account(app, lw, session):
+    row = Participant(full_name="Ainur Kasymova", birth_date=datetime(1992, 4, 2).date(),
+                      registration_status="registered", certificate_number="C-ainur", certificate_status="issued",
+                      legal_training_on=datetime(2026, 1, 20).date(), participation_form="individual")
+    session.add(row)
+    session.flush()
+    add_user(session, "ainur", ["participant"], participant_id=row.id)
+    session.commit()
+    dispatcher, ainur = clients(app, lw, "dispatcher", "ainur")
+    start = _start(lw)
+    made = dispatcher.post("/api/v1/assignments", json={
+        "participant_id": row.id, "target_kind": "patrol_zone", "target_id": lw.world.zone, "activity": "6.1",
+        "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat()})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    shown = ainur.get("/api/v1/my/notifications").get_json()
+    assert shown["unread"] == 1 and shown["items"][0]["assignment_id"] == made.get_json()["id"]
+    assert as_user_count(session, "leader") == 0  # not the formation's leader
+
+
+def as_user_count(session, login: str) -> int:
+    return session.scalar(select(func.count()).select_from(Notification)
+                          .join(UserAccount, UserAccount.id == Notification.user_id).where(UserAccount.login == login))

@@ -27,8 +27,8 @@ def shift_facts(session: Session, assignment_ids: list[int], *, locale: str | No
     """What a notification names of each shift: target (in ``locale``'s language), activity, officer."""
     rows = qa.assignment_rows(session, ids=assignment_ids, locale=locale) if assignment_ids else []
     return {r.id: {"target_name": r.target_name, "target_kind": r.target_kind, "activity": r.activity,
-                   "officer": r.officer_name, "officer_id": r.officer_id, "status": r.status, "formation": r.formation_name,
-                   "participant": r.participant_name} for r in rows}
+                   "officer": r.officer_name, "officer_id": r.officer_id, "status": r.status,
+                   "formation": r.formation_name, "participant": r.participant_name} for r in rows}
 
 
 def notification_list(session: Session, viewer: Principal, *, limit: int = 30, timezone_name: str = DEFAULT_TIMEZONE,

@@ -79,7 +79,8 @@ def upgrade() -> None:
         sa.Column("sent_at", sa.DateTime(timezone=True)),
         sa.CheckConstraint("attempts >= 0", name="attempts_counted"),
     )
-    op.create_index("ix_mail_outbox_due", "mail_outbox", ["next_attempt_at"], postgresql_where=sa.text("sent_at IS NULL"))
+    op.create_index("ix_mail_outbox_due", "mail_outbox", ["next_attempt_at"],
+                    postgresql_where=sa.text("sent_at IS NULL"))
     op.execute(NOTIFY)
 
 
