@@ -222,3 +222,25 @@ def test_an_individual_participants_task_notifies_their_own_account(app, lw, ses
 def as_user_count(session, login: str) -> int:
     return session.scalar(select(func.count()).select_from(Notification)
                           .join(UserAccount, UserAccount.id == Notification.user_id).where(UserAccount.login == login))
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+def test_the_cli_sets_an_address_and_sends_the_due_emails(connection, lw, session, smtp_server):
+    app = make_app(connection, **mail_config(smtp_server))
+    cli = app.test_cli_runner()
+    refused = cli.invoke(args=["user", "set-email", "leader", "leader at samal"])
+    assert refused.exit_code == 1 and "is not an e-mail address" in refused.output
+    out = cli.invoke(args=["user", "set-email", "leader", "leader@samal.kz"])
+    assert out.exit_code == 0 and "leader@samal.kz" in out.output, out.output
+    [dispatcher] = clients(app, lw, "dispatcher")
+    propose(dispatcher, lw)
+    sent = cli.invoke(args=["mail", "send"])
+    assert sent.exit_code == 0 and "1 e-mail sent" in sent.output, sent.output
+    assert [m["To"].addresses[0].addr_spec for m in smtp_server.messages] == ["leader@samal.kz"]
+    assert "0 e-mails sent" in cli.invoke(args=["mail", "send"]).output
+
+
+def test_the_cli_says_when_no_smtp_server_is_configured(app):
+    out = app.test_cli_runner().invoke(args=["mail", "send"])
+    assert out.exit_code == 1 and "KUZET_SMTP_HOST" in out.output
