@@ -40,12 +40,19 @@ def _other(r, tz: ZoneInfo) -> dict:
             "starts_at": _iso(r.starts_at, tz), "ends_at": _iso(r.ends_at, tz), "officer": r.officer_name}
 
 
-def _rules(session: Session, assignment, members: tuple[int, ...], gettext: Gettext) -> tuple[list[dict], object]:
+def _rules(session: Session, assignment, members: tuple[int, ...], gettext: Gettext,
+           targets: dict) -> tuple[list[dict], object]:
     """The rule results of one assignment as it stands; ``([], error)`` when its facts can no longer
-    be built (a member who left the formation, a target removed): the error says why."""
+    be built (a member who left the formation, a target removed): the error says why. ``targets``
+    keeps each target's row and covering units, looked up once for the proposals sharing it."""
     regime = get_regime(assignment.regime)
+    kind, target_id = assignment.target
+    if (kind, target_id) not in targets:
+        targets[kind, target_id] = (q.target_row(session, kind, target_id), q.units_covering(session, kind, target_id))
+    target, unit_ids = targets[kind, target_id]
     try:
-        facts = build_facts(session, _request_of(assignment, members), regime, exclude_id=assignment.id)
+        facts = build_facts(session, _request_of(assignment, members), regime, exclude_id=assignment.id,
+                            target=target, unit_ids=unit_ids)
     except (InvalidInput, NotFound) as exc:
         return [], exc.msg
     return [r.as_dict() for r in rule_results(facts, regime, gettext=gettext)], None
@@ -86,8 +93,9 @@ def review_proposals(session: Session, *, viewer: Principal, officer_id: int | N
         others[r.for_id].append(_other(r, tz))
     loads = qs.officer_loads(session, ids)
     stored = {a.id: a for a in qs.proposals(session, ids)}
+    targets: dict = {}
     for r in rows:
-        rules, error = _rules(session, stored[r.id], tuple(m.id for m in members[r.id]), gettext)
+        rules, error = _rules(session, stored[r.id], tuple(m.id for m in members[r.id]), gettext, targets)
         mine = others[r.id]
         page["proposals"].append({
             "feature": _feature(r, tz), "rules": rules, "facts_error": error,
