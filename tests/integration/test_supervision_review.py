@@ -2,13 +2,15 @@
 the members' certificates, the other assignments at the target and time, the officer's load."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import Range
 
 from geo import services
 from geo.access import SYSTEM
-from geo.db.models import Assignment, AssignmentMember, Participant
+from geo.db.models import Assignment, AssignmentMember, FormationMember, Participant
 from geo.errors import InvalidInput
 from geo.regimes import get_regime
 from geo.services import AssignmentRequest
@@ -118,3 +120,12 @@ def test_a_proposal_decided_meanwhile_leaves_the_review_and_cannot_be_confirmed_
     with pytest.raises(InvalidInput) as again:
         services.confirm_assignment(session, pair[0], actor=SYSTEM, officer_id=world.officer)
     assert "confirmed; only proposed ones can be confirmed" in str(again.value)
+
+
+def test_a_member_who_left_since_makes_the_rules_uncheckable_with_the_reason(session, world, pair):
+    session.execute(update(FormationMember).where(FormationMember.formation_id == world.formation,
+                                                  FormationMember.participant_id == world.adult)
+                    .values(left_on=date(2026, 12, 1)))
+    lawful = _review(session, world.officer)[pair[0]]
+    assert lawful["rules"] == [] and not lawful["all_passed"]
+    assert "not members" in str(lawful["facts_error"])

@@ -3,12 +3,13 @@ certificates, other assignments at the target and time, the officer's load, a ma
 from __future__ import annotations
 
 import json
+from datetime import date
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from geo.db.models import Assignment
+from geo.db.models import Assignment, FormationMember
 
 from tests.integration.test_supervision_review import _plant, _propose
 from tests.support.dispatch_world import world  # noqa: F401  (fixture)
@@ -86,3 +87,13 @@ def test_a_rejection_without_a_reason_is_refused_and_stores_nothing(client, sess
     answer = client.post(f"/api/v1/assignments/{pair[0]}/reject", json={"officer_id": world.officer, "reason": " "})
     assert answer.status_code == 400 and "reason" in answer.get_json()["error"]
     assert session.scalar(select(Assignment.status).where(Assignment.id == pair[0])) == "proposed"
+
+
+def test_a_proposal_whose_facts_cannot_be_built_says_why_on_its_card(client, session, world, pair):
+    session.execute(update(FormationMember).where(FormationMember.formation_id == world.formation,
+                                                  FormationMember.participant_id == world.adult)
+                    .values(left_on=date(2026, 12, 1)))
+    answer = client.get(f"/supervise?officer_id={world.officer}")
+    assert answer.status_code == 200
+    lawful = card(answer.get_data(as_text=True), pair[0])
+    assert "The rules cannot be checked:" in lawful and "not members of Samal" in lawful
