@@ -354,19 +354,7 @@ def test_the_dispatch_map_draws_its_targets_from_vector_tiles(watched, live_serv
     assert errors(watched) == []
 
 
-def test_the_supervisor_confirms_a_proposal_of_their_jurisdiction(watched, live_server, plan):
-    page = watched.page
-    page.goto(f"{live_server}/supervise?officer_id={plan.officer_id}", wait_until="networkidle")
-    rows = page.locator("#proposals tr[data-id]")
-    rows.first.wait_for()
-    first = rows.first
-    assignment_id = first.get_attribute("data-id")
-    first.locator("button", has_text="Confirm").click()
-    page.locator("#status").filter(has_text=f"Assignment {assignment_id} confirmed").wait_for()
-    page.locator(f"#proposals tr[data-id='{assignment_id}']").wait_for(state="detached")
-    assert errors(watched) == []
-    assert outside(watched) == []
-
+# The supervisor's sign-off (a confirm in two steps) is tested in test_supervise.py.
 
 
 def test_a_double_click_on_propose_stores_one_assignment(watched, live_server, plan):

@@ -194,10 +194,11 @@ def test_a_supervisor_confirms_the_proposed_shift_on_supervise(browser, live_ser
         chooser = page.locator(".officer-choice select")
         if chooser.count():  # pages that let the user choose the officer
             page.goto(f"{live_server}/supervise?officer_id={people.officer}", wait_until="networkidle")
-        row = page.locator(f'#proposals tr[data-id="{people.proposed}"]')
-        row.locator("button", has_text="Confirm").click()
+        card = page.locator(f'#proposals article[data-id="{people.proposed}"]')
+        card.locator("button.confirm").click()
+        card.locator("button.confirm-yes").click()  # the page asks once more
         page.locator("#status", has_text=f"Assignment {people.proposed} confirmed").wait_for()
-        page.locator(f'#proposals tr[data-id="{people.proposed}"]').wait_for(state="detached")
+        page.locator(f'#proposals article[data-id="{people.proposed}"][data-state="decided"]').wait_for()
         assert errors == []
     finally:
         ctx.close()

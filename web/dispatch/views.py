@@ -16,7 +16,9 @@ from ..auth import current_principal
 from ..config import settings, zone_name
 from ..db import get_session
 from ..formats import reader_locale
+from ..maps.cards import new_map
 from ..maps.render import MapOptions, components
+from ..messages import localised
 from . import bp, render
 from .strings import dispatch_strings, supervise_strings
 
@@ -58,10 +60,17 @@ def dispatch():
 
 @bp.get("/supervise")
 def supervise():
-    """Proposed assignments in the signed-in officer's jurisdiction (an admin chooses the officer)."""
-    page = services.supervision_page(get_session(), viewer=current_principal(),
-                                     officer_id=arg("officer_id", "int"))
+    """Proposed assignments in the signed-in officer's jurisdiction with the facts to sign off on
+    (an admin chooses the officer); one map shows the proposal chosen."""
+    config = settings()
+    page = services.review_proposals(get_session(), viewer=current_principal(), officer_id=arg("officer_id", "int"),
+                                     gettext=_, timezone=config.timezone, locale=reader_locale())
     officer = page["officer"]
-    setup = {"api": _api_root(), "officer_id": officer and officer["id"], "strings": supervise_strings()}
+    built = new_map(MapOptions.from_settings(config)) if page["proposals"] else None
+    setup = {"api": _api_root(), "officer_id": officer and officer["id"], "strings": supervise_strings(),
+             "map": built.get_name() if built else None,
+             "targets": {str(p["feature"]["id"]): p["feature"]["geometry"] for p in page["proposals"]}}
     return render_template("supervise.html", title=_("Supervise"), officers=page["officers"], officer=officer,
-                           chosen=page["chosen"], setup=setup)
+                           chosen=page["chosen"], proposals=page["proposals"], setup=setup,
+                           parts=components(built) if built else None, localised=localised,
+                           kinds=supervise_strings()["kinds"])
