@@ -25,8 +25,9 @@ def table_rows(table) -> list[dict]:
     over, under = table.over(), table.under()
     rows = []
     for r, edges in enumerate(table.distance_edges()):
+        # an under-represented cell shows the p of its own tail (fewer pairs than the permutations)
         cells = [{"observed": int(table.observed[r, c]), "expected": table.expected[r, c],
-                  "ratio": table.ratio[r, c], "p": table.p[r, c],
+                  "ratio": table.ratio[r, c], "p": table.p_low[r, c] if under[r, c] else table.p[r, c],
                   "mark": "over" if over[r, c] else ("under" if under[r, c] else "")}
                  for c in range(table.observed.shape[1])]
         rows.append({"label": localised(distance_label(edges)), "cells": cells})
