@@ -96,3 +96,22 @@ def test_only_analysts_run_it_and_a_hot_spot_run_has_no_knox_table(app, session,
     r = client.get(f"/api/v1/analyses/{gi['id']}/knox.csv")
     assert r.status_code == 400 and "not a near repeat" in r.get_json()["error"]
     assert client.get("/api/v1/analyses/999999/knox.csv").status_code == 404
+
+
+def test_the_use_case_refuses_one_incident_and_too_many_before_storing(session, burglaries):
+    from geo.errors import InvalidInput
+    from geo.services.hotspots import Selection
+    from geo.services.knox import KnoxParameters, near_repeats
+
+    first = str(burglaries["occurred_at"].min())[:10]
+    one_day = Selection.from_json({"categories": ["burglary"], "start": "2024-06-01", "end": "2024-06-01"})
+    with pytest.raises(InvalidInput, match="no incidents match"):
+        near_repeats(session, one_day, KnoxParameters(seed=1), actor=SYSTEM)
+    with pytest.raises(InvalidInput, match="takes at most 100"):
+        near_repeats(session, Selection.from_json({"categories": ["burglary"]}), KnoxParameters(seed=1),
+                     actor=SYSTEM, max_incidents=100)
+    some = near_repeats(session, Selection.from_json({"categories": ["burglary"], "start": first, "end": "2025-01-31",
+                                                      "weekdays": [0, 1, 2]}),
+                        KnoxParameters(seed=1, metric="manhattan", permutations=9), actor=SYSTEM)
+    assert 0 < some.summary["incidents"] < len(burglaries) and some.table.metric == "manhattan"
+    assert some.summary["crs"] == 32643
