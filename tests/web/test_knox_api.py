@@ -115,3 +115,15 @@ def test_the_use_case_refuses_one_incident_and_too_many_before_storing(session, 
                         KnoxParameters(seed=1, metric="manhattan", permutations=9), actor=SYSTEM)
     assert 0 < some.summary["incidents"] < len(burglaries) and some.table.metric == "manhattan"
     assert some.summary["crs"] == 32643
+
+
+@pytest.mark.parametrize("language, says", [
+    ("ru", ["То же место", "от 0 до 7 дней", "от 8 до 14 дней", "более 400 м", "Скачать таблицу (CSV)"]),
+    ("kk", ["Сол орын", "0 – 7 күн", "400 м-ден көп", "Кестені жүктеп алу (CSV)"]),
+])
+def test_the_table_page_speaks_russian_and_kazakh(client, burglaries, language, says):
+    run = client.post("/api/v1/analyses/knox", json={"categories": ["burglary"], "bands": 4, "permutations": 9,
+                                                     "seed": 1}).get_json()
+    page = client.get(f"/analysis/knox/{run['id']}", headers={"Accept-Language": language})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and all(s in text for s in says), [s for s in says if s not in text]
