@@ -139,3 +139,35 @@ def test_close_pairs_agree_with_pysal_pointpats_knox():
     for rows, cols in ((3, 1), (4, 2), (2, 3)):
         theirs = Knox(xy, days.reshape(-1, 1).astype(float), delta=(rows - 1) * 100, tau=cols * 7, permutations=0)
         assert table.observed[:rows, :cols].sum() == theirs.nst
+
+
+def table_with_over(cells, bands=4, time_bands=3):
+    """A table whose over-represented cells are exactly ``cells`` (row, column)."""
+    from geo.analysis.knox import KnoxTable
+    shape = (bands + 2, time_bands + 1)
+    p, ratio = np.ones(shape), np.ones(shape)
+    for r, c in cells:
+        p[r, c], ratio[r, c] = 0.01, 2.0
+    return KnoxTable(100.0, bands, 7, time_bands, "euclidean", 99, 1, 50, np.ones(shape, dtype=np.int64),
+                     np.ones(shape), ratio, p, np.ones(shape))
+
+
+@pytest.mark.parametrize("cells, said", [
+    ([(0, 0), (0, 1)], ["Same location: over-represented for up to 14 days"]),
+    ([(0, 0), (1, 0), (2, 0)], ["within 200 m: over-represented for up to 7 days"]),
+    ([(1, 0), (1, 1), (2, 0)], ["within 100 m: over-represented for up to 14 days",
+                                "101 to 200 m: over-represented for up to 7 days"]),
+    ([(3, 0), (4, 0)], ["201 to 400 m: over-represented for up to 7 days"]),
+    ([(1, 1), (5, 0)], ["no near repeat pattern: no band within 400 m has significantly more pairs than expected "
+                        "in its first 7 days"]),
+])
+def test_plain_words_read_the_leading_significant_columns_of_each_row(cells, said):
+    from geo.services.knox import plain_words
+    assert [str(m) for m in plain_words(table_with_over(cells))] == said
+
+
+@pytest.mark.parametrize("name", ["geo.analysis.knox", "geo.services.knox"])
+def test_docstring_examples_run(name):
+    import doctest
+    import importlib
+    assert doctest.testmod(importlib.import_module(name)).failed == 0
