@@ -15,7 +15,7 @@ SHARED = Path(os.environ.get("KUZET_SHARED_DATA", ROOT.parent / "shared" / "data
 pytestmark = pytest.mark.realdata
 
 
-def test_the_hotspots_notebook_runs_top_to_bottom_and_finds_the_tenderloin():
+def test_the_hotspots_notebook_runs_top_to_bottom_and_finds_the_tenderloin_and_near_repeats():
     need_data(SHARED / "sf_crime_2012")
     nbformat = pytest.importorskip("nbformat", reason="nbformat is in the test extras")
     nbclient = pytest.importorskip("nbclient", reason="nbclient is in the test extras")
@@ -30,3 +30,4 @@ def test_the_hotspots_notebook_runs_top_to_bottom_and_finds_the_tenderloin():
                       for output in cell.get("outputs", []))
     assert "strongest hot spot" in printed and "TENDERLOIN" in printed
     assert "Moran's I = 0.5173" in printed
+    assert "near repeats: Same location: over-represented for up to 7 days" in printed

@@ -6,7 +6,7 @@ import math
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
@@ -20,12 +20,14 @@ from ..formats import format_number, format_scientific, reader_locale
 from ..maps.render import MapOptions, components
 from ..messages import localised
 from . import bp, charts, render
+from .knox import knox_strings
 
 SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 
 
 def method_names() -> dict[str, str]:
-    return {"gi_star": _("Getis-Ord Gi*"), "local_moran": _("Local Moran's I"), "kde": _("Kernel density")}
+    return {"gi_star": _("Getis-Ord Gi*"), "local_moran": _("Local Moran's I"), "kde": _("Kernel density"),
+            "knox": _("Near repeat (Knox)")}
 
 
 def weekday_names() -> list[str]:
@@ -123,7 +125,10 @@ def selection_args(selection: dict | None) -> dict:
 def analysis():
     """The analyst's form and map; with ``run=<id>`` the stored run's result, table and time charts."""
     config = settings()
-    page = services.analyst_page(get_session(), viewer=current_principal(), run_id=request.args.get("run", type=int),
+    run_id = request.args.get("run", type=int)
+    if run_id is not None and services.run_summary(get_session(), run_id, viewer=current_principal())["method"] == "knox":
+        return redirect(url_for("analysis.knox_page", run_id=run_id))  # a Knox run has a table, not cells
+    page = services.analyst_page(get_session(), viewer=current_principal(), run_id=run_id,
                                  limit=config.map.feature_limit, locale=reader_locale())
     built = render.build_analysis_map(page, MapOptions.from_settings(config))
     series = page.run.summary.get("series", {}) if page.run is not None else {}
@@ -136,7 +141,7 @@ def analysis():
         form=form_values(page, config.timezone), methods=method_names(), weekdays=weekday_names(),
         day_chart=charts.day_chart(series), hour_chart=charts.hour_chart(series), synthetic=SYNTHETIC,
         setup=setup, selection_args=selection_args(page.run.selection if page.run is not None else None),
-        reach_warning=_reach_warning(page.run))
+        reach_warning=_reach_warning(page.run), knox_strings=knox_strings)
 
 
 def _reach_warning(run) -> str | None:

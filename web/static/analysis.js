@@ -93,6 +93,8 @@
     return out;
   }
 
+  kuzet.analysisBody = body;  // the selection, read the same way by other methods' scripts (knox.js)
+
   // Before a run: whether its permutations can reach significance after the false discovery rate
   // for the cells it would test (asked again, quietly, a moment after the form changes).
   var reach = document.getElementById("reach");
