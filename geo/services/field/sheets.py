@@ -35,12 +35,12 @@ from .shifts import shift_features
 
 LIVE = ("proposed", "confirmed")
 
-# The map's frame in SVG pixels (about the width of an A4 page inside its margins, at 5.5 px per mm),
+# The map's frame in SVG pixels (the width of an A4 page inside its margins, 186 mm, by 93 mm),
 # how much room around the target, the narrowest frame on the ground and how many streets are named.
-MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000.0, 560.0
+MAP_WIDTH_PX, MAP_HEIGHT_PX = 1000.0, 500.0
 MAP_PAD = 0.35
 MAP_MIN_WIDTH_M = 600.0
-MAP_MAX_LABELS = 10
+MAP_MAX_LABELS = 16
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,30 @@ def scale_bar_m(width_m: float, *, share: float = 0.25) -> int:
     return int(max(step * power for step in (1, 2, 5) if step * power <= target))
 
 
+def placed_labels(parts: tuple[MapPart, ...], *, width_px: float, height_px: float,
+                  char_px: float = 9.5, line_px: float = 18.0) -> tuple[MapPart, ...]:
+    """The parts with only the street names that fit: wholly inside the frame and clear of every name
+    kept before them (the query lists the longest streets first).
+
+    Examples
+    --------
+    >>> a, b, edge = (MapPart("label", None, None, n, x, 100.0) for n, x in (("Abai", 400.0), ("Dostyk", 420.0),
+    ...                                                                     ("Satpayev", 10.0)))
+    >>> [p.name for p in placed_labels((a, b, edge), width_px=1000, height_px=500)]
+    ['Abai']
+    """
+    kept: list[MapPart] = []
+    for p in parts:
+        if p.part != "label":
+            continue
+        half = len(p.name) * char_px / 2
+        inside = half <= p.x <= width_px - half and line_px <= p.y <= height_px - line_px
+        clear = all(abs(p.x - k.x) > half + len(k.name) * char_px / 2 + char_px or abs(p.y - k.y) > line_px for k in kept)
+        if inside and clear:
+            kept.append(p)
+    return tuple(p for p in parts if p.part != "label") + tuple(kept)
+
+
 def _map(session: Session, geometry: dict | None, lang: str | None) -> SheetMap | None:
     if geometry is None:
         return None
@@ -89,7 +113,8 @@ def _map(session: Session, geometry: dict | None, lang: str | None) -> SheetMap 
                           height_px=MAP_HEIGHT_PX, pad=MAP_PAD, min_width_m=MAP_MIN_WIDTH_M,
                           max_labels=MAP_MAX_LABELS, lang=lang)
     scale_m = scale_bar_m(rows.width_m)
-    return SheetMap(MAP_WIDTH_PX, MAP_HEIGHT_PX, rows.parts, scale_m, scale_m * rows.px_per_m, crs.name)
+    parts = placed_labels(rows.parts, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
+    return SheetMap(MAP_WIDTH_PX, MAP_HEIGHT_PX, parts, scale_m, scale_m * rows.px_per_m, crs.name)
 
 
 def _sheets(session: Session, ids: list[int], *, tz: ZoneInfo, locale: str | None) -> list[Sheet]:
