@@ -28,7 +28,7 @@ def _day() -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise InvalidInput(Message("web.sheets.date-yyyy-mm", N_("date must be YYYY-MM-DD, got %(raw)s"),
+        raise InvalidInput(Message("web.dispatch.date-yyyy-mm", N_("date must be YYYY-MM-DD, got %(raw)s"),
                                    raw=raw)) from None
 
 
