@@ -55,3 +55,18 @@ def test_the_dispatchers_day_sheets_pass_the_policy_one_page_per_shift(browser, 
         assert info["Pages"] == str(sheets) and _a4(info)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("who, path", [("leader", "/my/shifts"), ("dispatcher", "/dispatch")])
+def test_other_pages_print_without_navigation_or_buttons(browser, live_server, people, who, path):  # noqa: F811
+    context, w = _watched(browser, live_server, LOGINS[who])
+    try:
+        w.page.goto(live_server + path, wait_until="networkidle")
+        assert w.page.locator(".topbar .pages").is_visible()
+        w.page.emulate_media(media="print")
+        assert not w.page.locator(".topbar .pages").is_visible()
+        assert not w.page.locator(".locale-switch").is_visible()
+        assert all(not b.is_visible() for b in w.page.locator("button").all())
+        assert w.page.locator("h1, h2").first.is_visible()  # the content still prints
+    finally:
+        context.close()
