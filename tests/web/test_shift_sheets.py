@@ -19,7 +19,8 @@ PHONE = "+7 727 254 40 02"
 
 def pdf_text(pdf: bytes) -> str:
     """The PDF's text as pdftotext (poppler) reads it, its layout kept."""
-    return subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True)
+    return out.stdout.decode()
 
 
 def pdf_info(pdf: bytes) -> dict[str, str]:

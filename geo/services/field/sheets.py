@@ -97,7 +97,8 @@ def placed_labels(parts: tuple[MapPart, ...], *, width_px: float, height_px: flo
             continue
         half = len(p.name) * char_px / 2
         inside = half <= p.x <= width_px - half and line_px <= p.y <= height_px - line_px
-        clear = all(abs(p.x - k.x) > half + len(k.name) * char_px / 2 + char_px or abs(p.y - k.y) > line_px for k in kept)
+        clear = all(abs(p.x - k.x) > half + len(k.name) * char_px / 2 + char_px or abs(p.y - k.y) > line_px
+                    for k in kept)
         if inside and clear:
             kept.append(p)
     return tuple(p for p in parts if p.part != "label") + tuple(kept)
