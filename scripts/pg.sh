@@ -3,7 +3,8 @@
 #
 # Usage: scripts/pg.sh COMMAND [ARG]
 #   ensure-packages [--chromium]  install missing Debian packages (root, or sudo -n); --chromium adds
-#                                 the test clients: chromium, and gdal-bin (ogr2ogr reads the API)
+#                                 the test clients: chromium, gdal-bin (ogr2ogr reads the API) and
+#                                 poppler-utils (pdftotext reads the shift sheets)
 #   start                         initdb if needed, then start the cluster (idempotent)
 #   stop                          stop the cluster if it runs
 #   status                        say where the cluster lives and whether it runs
@@ -29,6 +30,9 @@ PG_USER=postgres
 PG_PACKAGES=(postgresql-15 postgresql-15-postgis-3)
 CHROMIUM=/usr/bin/chromium
 OGR2OGR=/usr/bin/ogr2ogr  # from gdal-bin: the tests copy a layer through the API with it
+# WeasyPrint (the shift sheets' PDF) needs Pango; DejaVu has the Cyrillic and Kazakh glyphs.
+RUNTIME_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+PDFTOTEXT=/usr/bin/pdftotext  # from poppler-utils: the tests read the sheets' PDF with it (and pdfinfo)
 SOCKET_PATH_MAX=107  # sun_path holds 108 bytes including the final NUL
 
 say() { printf 'pg.sh: %s\n' "$*" >&2; }
@@ -61,6 +65,9 @@ missing_packages() {
             is_installed "$pkg" || echo "$pkg"
         done
     fi
+    for pkg in "${RUNTIME_PACKAGES[@]}"; do
+        is_installed "$pkg" || echo "$pkg"
+    done
     if needs_python_package; then
         echo python3.11
         echo python3.11-venv
@@ -69,6 +76,7 @@ missing_packages() {
     fi
     if [[ $want_chromium == yes && ! -x $CHROMIUM ]]; then echo chromium; fi
     if [[ $want_chromium == yes && ! -x $OGR2OGR ]]; then echo gdal-bin; fi
+    if [[ $want_chromium == yes && ! -x $PDFTOTEXT ]]; then echo poppler-utils; fi
 }
 
 # Run a command as root: directly, through `sudo -n`, or not at all (with the command to type).

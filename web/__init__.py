@@ -59,6 +59,7 @@ def register_pages(app: Flask) -> None:
     from .account import bp as account_bp
     from .leader import bp as leader_bp
     from .reports import bp as reports_bp
+    from .sheets import bp as sheets_bp
     from .tiles import bp as tiles_bp
 
     app.register_blueprint(api_bp)
@@ -69,6 +70,7 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(analysis_bp)
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(sheets_bp)
     app.register_blueprint(accountability_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(basemap_bp)

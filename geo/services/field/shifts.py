@@ -61,8 +61,10 @@ def _activity_title(regime: str, code: str) -> str:
     return next((a.title for a in get_regime(regime).activities if a.code == code), code)
 
 
-def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
-              locale: str | None = None) -> list[dict]:
+def shift_features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
+                   locale: str | None = None) -> list[dict]:
+    """The assignments ``ids`` (no access check: the caller made it) as "My shifts" shows them, in that
+    order: target, times, officer with phone, members with certificates, acknowledgement."""
     if not ids:
         return []
     rows = {r.id: r for r in qa.assignment_rows(session, ids=ids, locale=locale)}
@@ -79,7 +81,7 @@ def _features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
                         "id": r.id, "formation_id": r.formation_id, "formation": r.formation_name,
                         "participant_id": r.participant_id, "participant": r.participant_name,
                         "target_kind": r.target_kind, "target_id": r.target_id, "target_name": r.target_name,
-                        "activity": r.activity, "activity_title": _activity_title(r.regime, r.activity),
+                        "activity": r.activity, "regime": r.regime, "activity_title": _activity_title(r.regime, r.activity),
                         "starts_at": _iso(r.starts_at, tz), "ends_at": _iso(r.ends_at, tz),
                         "status": r.status, "status_reason": r.status_reason, "upcoming": r.ends_at > now,
                         "officer": None if officer is None else {
@@ -114,7 +116,7 @@ def my_shifts(session: Session, viewer: Principal, *, now: datetime | None = Non
     else:
         participant = {"id": holder.participant_id, "name": q.participant_name(session, holder.participant_id)}
     return {"type": "FeatureCollection", "formation": formation, "participant": participant,
-            "features": _features(session, upcoming + past, now=now, tz=tz, locale=locale)}
+            "features": shift_features(session, upcoming + past, now=now, tz=tz, locale=locale)}
 
 
 def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: datetime | None = None,
@@ -126,7 +128,7 @@ def my_shift(session: Session, viewer: Principal, assignment_id: int, *, now: da
         raise NotFound(Message("not-found.assignment",
                                N_("no assignment %(assignment_id)s"),
                                assignment_id=assignment_id))
-    [feature] = _features(session, [assignment_id], now=now or datetime.now(timezone.utc),
+    [feature] = shift_features(session, [assignment_id], now=now or datetime.now(timezone.utc),
                           tz=ZoneInfo(timezone_name))
     return feature
 
