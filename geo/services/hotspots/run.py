@@ -28,7 +28,7 @@ from ...errors import InvalidInput
 from ...messages import N_, Message
 from ...progress import ProgressFactory, silent
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
-from . import statistics
+from . import emerging, statistics
 from .options import Area, Parameters, Selection, area_kind
 from ..layers.zones import polygon_from_geojson
 
@@ -115,6 +115,8 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                               island_count=int(found.cells["island"].sum()), summary=summary,
                               created_by=actor.login)
         runs.copy_cells(session, run.id, found.cells)
+        if found.emerging is not None:
+            emerging.store(session, run.id, found.emerging)
         run.duration_ms = int((time.perf_counter() - began) * 1000)
         session.flush()
         bar.update()
