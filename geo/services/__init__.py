@@ -34,7 +34,7 @@ _EXPORTS = {
               "reports_csv",
               "MAX_REPORT_PAGE", "ReportPage", "new_report_page", "report_page"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",
-                 "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary", "run_tile", "RunCells"],
+                 "emerging_cell_series", "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary", "run_tile", "RunCells"],
     "layers": ["MAX_PAGE", "GeoJSONPage", "ImportResult", "LayerPage", "draw_emergency_area", "draw_patrol_zone",
                "import_frame", "import_layer", "import_source", "layer_feature", "layer_features",
                "layer_geojson_page", "layer_spec", "layer_tile", "map_layers", "parse_bbox", "tile_layer",

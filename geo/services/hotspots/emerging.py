@@ -130,3 +130,45 @@ def _top(cells: gpd.GeoDataFrame, found, steps, top: int) -> list[dict]:
 def store(session: Session, run_id: int, extra: EmergingCells) -> int:
     """COPY the run's ``emerging_cell`` rows (after its ``analysis_cell`` rows)."""
     return stored.copy_emerging(session, run_id, extra.cell_ids, extra.patterns, extra.trends, extra.series)
+
+
+def stored_frame(session: Session, run_id: int, steps: list[str], *, wide: bool) -> pd.DataFrame:
+    """A stored run's ``emerging_cell`` rows by ``cell_id``: pattern and trends, and the series
+    either as lists (``counts``, ``z_series``, ``p_series``: GeoJSON) or, ``wide``, one column per
+    step (``count_<step>``, ``z_<step>``, ``p_<step>``: CSV and GeoPackage)."""
+    frame = stored.emerging_frame(session, run_id)
+    series = {name: frame.pop(name) for name in stored.SERIES_COLUMNS}
+    if not wide:
+        for name, out in (("counts", "counts"), ("z", "z_series"), ("p", "p_series")):
+            frame[out] = [[None if v is None else float(v) for v in row] for row in series[name]]
+        return frame
+    for name, prefix in (("counts", "count"), ("z", "z"), ("p", "p")):
+        values = np.array([[np.nan if v is None else v for v in row] for row in series[name]], dtype=float)
+        values = values.reshape(len(frame), len(steps))
+        columns = pd.DataFrame(values, columns=[f"{prefix}_{s}" for s in steps], index=frame.index)
+        frame = pd.concat([frame, columns], axis=1)
+    return frame
+
+
+def with_stored(cells: pd.DataFrame, session: Session, run, *, wide: bool) -> pd.DataFrame:
+    """``cells`` of an emerging run with :func:`stored_frame`'s columns (other runs unchanged)."""
+    if run.method != "emerging":
+        return cells
+    extra = stored_frame(session, run.id, list((run.summary or {}).get("steps") or []), wide=wide)
+    return cells.merge(extra, on="cell_id", how="left")
+
+
+def cell_series(session: Session, run, cell_id: int) -> dict | None:
+    """One cell of a stored emerging run: pattern, trends and its series step by step; None if none."""
+    row = stored.emerging_cell(session, run.id, cell_id)
+    if row is None:
+        return None
+    steps = (run.summary or {}).get("steps") or []
+    clean = lambda values: [None if v is None or np.isnan(v) else float(v) for v in values]  # noqa: E731
+    return {"run_id": run.id, "cell_id": row.cell_id, "pattern": row.pattern, "count": float(row.count),
+            "lon": float(row.lon), "lat": float(row.lat), "time_step": (run.parameters or {}).get("time_step"),
+            "alpha": (run.summary or {}).get("alpha", ALPHA),
+            "count_trend": {"z": row.count_trend_z, "p": row.count_trend_p},
+            "z_trend": {"z": row.z_trend_z, "p": row.z_trend_p},
+            "steps": [{"start": s, "count": c, "z": z, "p": p}
+                      for s, c, z, p in zip(steps, clean(row.counts), clean(row.z), clean(row.p))]}
