@@ -60,12 +60,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
+from pyproj import CRS
 from scipy import sparse, stats
 
 from ..errors import InvalidInput
 from ..messages import N_, Message
-from .cells import binary_pattern
+from .cells import _cell_of, binary_pattern, point_xy
 from .hotspots import fdr as false_discovery, local_g
 
 PATTERNS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating",
@@ -74,6 +77,49 @@ PATTERN_NAMES = tuple(f"{p}_{side}" for side in ("hot", "cold") for p in PATTERN
 ALPHA = 0.10  # a bin is significant at 90 % confidence, as ArcGIS Pro counts it
 SHARE = 0.9  # "90 percent of the time-step intervals"
 MIN_STEPS = 3  # Mann–Kendall needs three values to say anything
+FREQUENCIES = {"day": "D", "week": "7D", "month": "MS"}
+
+
+def step_starts(times, step: str, timezone: str | None = None) -> pd.Series:
+    """The local start of the day, week (from Monday) or month holding each time; aware times are
+    read in ``timezone``, naive ones taken as local already."""
+    local = pd.to_datetime(pd.Series(times))
+    if local.dt.tz is not None:
+        local = local.dt.tz_convert(timezone or "UTC").dt.tz_localize(None)
+    day = local.dt.normalize()
+    if step == "day":
+        return day
+    if step == "week":
+        return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
+    if step == "month":
+        return day.dt.to_period("M").dt.start_time
+    raise InvalidInput(Message("emerging.unknown-step", N_("unknown time step %(step)r; use day, week or month"),
+                               step=step))
+
+
+def space_time_cube(incidents: gpd.GeoDataFrame, cells: gpd.GeoDataFrame, *, step: str = "week",
+                    timezone: str | None = None, time_column: str = "occurred_at") -> tuple[np.ndarray, pd.DatetimeIndex]:
+    """Incidents counted per time step and grid cell (``steps × cells``), every step from the first to
+    the last kept, and the steps' local starts; ``cells`` from ``geo.analysis.cells.grid_counts``.
+    A run counts the same in PostGIS (``geo.db.cube``); this is the frame-in version, for notebooks.
+
+    Examples
+    --------
+    >>> cells = grid_counts(incidents, cell_size_m=250)  # doctest: +SKIP
+    >>> counts, steps = space_time_cube(incidents, cells, step="week", timezone="Asia/Almaty")  # doctest: +SKIP
+    """
+    grid = cells.attrs["grid"]
+    rows, cols = _cell_of(point_xy(incidents, CRS.from_user_input(grid["metric_crs"])) - np.asarray(grid["origin"]),
+                          grid["cell_size_m"], grid["shape"])
+    starts = step_starts(incidents[time_column], step, timezone).reset_index(drop=True)
+    steps = pd.date_range(starts.min(), starts.max(), freq=FREQUENCIES[step])
+    index = {(int(r), int(c)): i for i, (r, c) in enumerate(zip(cells["row"], cells["col"]))}
+    at = np.array([index.get((int(r), int(c)), -1) for r, c in zip(rows, cols)], dtype=np.int64)
+    when = steps.get_indexer(starts)
+    inside = (at >= 0) & (when >= 0)
+    cube = np.zeros((len(steps), len(cells)))
+    np.add.at(cube, (when[inside], at[inside]), 1.0)
+    return cube, steps
 
 
 @dataclass(frozen=True)

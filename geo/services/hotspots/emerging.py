@@ -19,7 +19,7 @@ import pandas as pd
 import shapely
 from sqlalchemy.orm import Session
 
-from ...analysis.emerging import ALPHA, PATTERN_NAMES, emerging_hot_spots
+from ...analysis.emerging import ALPHA, FREQUENCIES, PATTERN_NAMES, emerging_hot_spots
 from ...crs import STORAGE_CRS
 from ...db import aggregate, cube
 from ...db import emerging_cells as stored
@@ -30,7 +30,6 @@ from .options import Parameters
 
 MAX_STEPS = 400  # a cube's time steps (about a year of days, eight years of weeks)
 MAX_BINS = 2_000_000  # cells × steps: the space–time weights stay within a few hundred MB
-FREQUENCIES = {"day": "D", "week": "7D", "month": "MS"}
 
 
 @dataclass(frozen=True)
