@@ -68,14 +68,15 @@ def may_run(actor: Principal) -> None:
 def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
              progress: ProgressFactory = silent, top: int = 10,
              max_vertices: int = ZoneLimits.max_vertices) -> HotspotResult:
-    """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
+    """Find hot spots of the selected incidents with Gi*, Local Moran, a kernel density or emerging hot
+    spots over a space–time cube (``geo.services.hotspots.emerging``), and store the run.
 
     Parameters
     ----------
     selection : which incidents (``geo.services.hotspots.options.Selection``): time, weekdays and
         hours (read in its ``timezone``), categories, sources, de-duplication and the area (a
         district, a patrol zone, a drawn polygon or everywhere).
-    parameters : the method ("gi_star", "local_moran" or "kde") and its options
+    parameters : the method ("gi_star", "local_moran", "kde" or "emerging") and its options
         (``geo.services.hotspots.options.Parameters``). Gi* and Local Moran: square or hexagon
         cells of ``cell_size_m`` (or district, patrol zone or analysis area polygons), queen / rook /
         distance-band neighbours (or a set's weights file), binary or row-standardised weights,
