@@ -149,20 +149,23 @@ def is_utm(srid: int) -> bool:
     return 32601 <= srid <= 32660 or 32701 <= srid <= 32760
 
 
-def _metric(f: SelectionFilter, srid: int):
+def _metric(f: SelectionFilter, srid: int, carry: Sequence[str] = ()):
     """The selection with its points' coordinates ``x``, ``y`` in ``srid`` and their ``weight``.
 
     In a UTM zone an incident of that zone gives its stored coordinates (the same bits
     ``ST_Transform`` gives), one of another zone is transformed; nothing stops a parallel
-    aggregate. In another CRS every point is transformed, behind a fence so once per point."""
+    aggregate. In another CRS every point is transformed, behind a fence so once per point. The
+    selection's columns ``carry`` (e.g. ``occurred_at``) come along."""
     s = selected(f)
     if is_utm(srid):
         here = s.c.utm_srid == literal(srid, Integer)
         x = case((here, s.c.utm_x), else_=func.ST_X(func.ST_Transform(s.c.geom, srid)))
         y = case((here, s.c.utm_y), else_=func.ST_Y(func.ST_Transform(s.c.geom, srid)))
-        return select(x.label("x"), y.label("y"), s.c.weight).subquery("metric")
-    t = select(func.ST_Transform(s.c.geom, srid).label("t"), s.c.weight).offset(0).subquery("transformed")
-    return select(func.ST_X(t.c.t).label("x"), func.ST_Y(t.c.t).label("y"), t.c.weight).subquery("metric")
+        return select(x.label("x"), y.label("y"), s.c.weight, *[s.c[n] for n in carry]).subquery("metric")
+    t = (select(func.ST_Transform(s.c.geom, srid).label("t"), s.c.weight, *[s.c[n] for n in carry]).offset(0)
+         .subquery("transformed"))
+    return select(func.ST_X(t.c.t).label("x"), func.ST_Y(t.c.t).label("y"), t.c.weight,
+                  *[t.c[n] for n in carry]).subquery("metric")
 
 
 def metric_bounds(session: Session, f: SelectionFilter, srid: int) -> tuple[float, float, float, float] | None:
@@ -194,23 +197,26 @@ def grid_keys(session: Session, f: SelectionFilter, *, srid: int, cell_size_m: f
     return {"row": row, "col": col, "count": count, "weight_sum": weight_sum}
 
 
-def _hexagon_keys(m, x, y, cell_size_m: float):
+def _hexagon_keys(m, x, y, cell_size_m: float, carry: Sequence[str] = ("weight",)):
+    """Hexagon ``row`` and ``col`` of each point of ``m``, with its columns ``carry`` passed along."""
     edge = cell_size_m * np.sqrt(2.0 / (3.0 * np.sqrt(3.0)))
     axial = select(((_float(np.sqrt(3.0) / 3.0, "k_q") * x - y / _float(3.0, "three")) / _float(edge, "edge")).label("q"),
-                   ((_float(2.0 / 3.0, "k_r") * y) / _float(edge, "edge")).label("r"), m.c.weight).subquery("axial")
+                   ((_float(2.0 / 3.0, "k_r") * y) / _float(edge, "edge")).label("r"),
+                   *[m.c[name] for name in carry]).subquery("axial")
     q, r = axial.c.q, axial.c.r
     s = -q - r
     rq, rr, rs = func.round(q), func.round(r), func.round(s)
     rounded = select(rq.label("rq"), rr.label("rr"), rs.label("rs"), func.abs(rq - q).label("dq"),
-                     func.abs(rr - r).label("dr"), func.abs(rs - s).label("ds"), axial.c.weight).subquery("rounded")
+                     func.abs(rr - r).label("dr"), func.abs(rs - s).label("ds"),
+                     *[axial.c[name] for name in carry]).subquery("rounded")
     c = rounded.c
     q_first = and_(c.dq >= c.dr, c.dq >= c.ds)
     final_q = cast(case((q_first, -(c.rr + c.rs)), else_=c.rq), BigInteger)
     final_r = cast(case((and_(~q_first, c.dr >= c.ds), -(c.rq + c.rs)), else_=c.rr), BigInteger)
-    cube = select(final_q.label("hq"), final_r.label("hr"), c.weight).subquery("cube")
+    cube = select(final_q.label("hq"), final_r.label("hr"), *[c[name] for name in carry]).subquery("cube")
     hr = cube.c.hr
-    return (select(hr.label("row"), (cube.c.hq + (hr - hr.op("&")(1)) / 2).label("col"), cube.c.weight)
-            .subquery("keyed"))
+    return (select(hr.label("row"), (cube.c.hq + (hr - hr.op("&")(1)) / 2).label("col"),
+                   *[cube.c[name] for name in carry]).subquery("keyed"))
 
 
 def kde_bins(session: Session, f: SelectionFilter, *, srid: int, x0: float, y0: float, cell_size_m: float,

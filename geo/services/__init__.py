@@ -35,7 +35,7 @@ _EXPORTS = {
               "MAX_REPORT_PAGE", "ReportPage", "new_report_page", "report_page",
               "Sheet", "day_sheets", "shift_sheet"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",
-                 "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary", "run_tile", "RunCells"],
+                 "emerging_cell_series", "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary", "run_tile", "RunCells"],
     "knox": ["KnoxParameters", "KnoxResult", "knox_csv", "knox_run", "near_repeats", "plain_words"],
     "layers": ["MAX_PAGE", "GeoJSONPage", "ImportResult", "LayerPage", "draw_emergency_area", "draw_patrol_zone",
                "import_frame", "import_layer", "import_source", "layer_feature", "layer_features",

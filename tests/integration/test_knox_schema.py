@@ -9,7 +9,7 @@ INSERT = text("INSERT INTO analysis_run (method, parameters, selection, incident
               "VALUES (:method, '{}', '{}', 0, 0, 'test')")
 
 
-@pytest.mark.parametrize("method", ["gi_star", "local_moran", "kde", "knox"])
+@pytest.mark.parametrize("method", ["gi_star", "local_moran", "kde", "emerging", "knox"])
 def test_the_known_methods_are_stored(session, method):
     session.execute(INSERT, {"method": method})
     session.flush()

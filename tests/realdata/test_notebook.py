@@ -31,3 +31,7 @@ def test_the_hotspots_notebook_runs_top_to_bottom_and_finds_the_tenderloin_and_n
     assert "strongest hot spot" in printed and "TENDERLOIN" in printed
     assert "Moran's I = 0.5173" in printed
     assert "near repeats: Same location: over-represented for up to 7 days" in printed
+    # the weekly space–time cube holds every de-duplicated drug incident, and the Tenderloin persists
+    assert "cube: 28 weeks from 2012-06-25 to 2012-12-31, 2,481 cells, 1,719 incidents" in printed
+    emerging = next(line for line in printed.splitlines() if line.startswith("emerging hot spots:"))
+    assert "persistent_hot" in emerging

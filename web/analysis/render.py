@@ -149,7 +149,48 @@ def _density(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridPr
     return _layer(m, run.run_id, _("Density bands"), "cell_id", classes, _("Density"), [])
 
 
-RESULT_LAYERS = {"gi_star": _gi_star, "local_moran": _local_moran, "kde": _density}
+# Emerging hot spot patterns in ArcGIS Pro's manner: reds for hot, blues for cold, the strongest
+# (new, intensifying, persistent) darkest, historical ones brown and violet.
+EMERGING_PATTERNS = (
+    ("new_hot", "#7f0000", _l("New hot spot")), ("consecutive_hot", "#d7301f", _l("Consecutive hot spot")),
+    ("intensifying_hot", "#b30000", _l("Intensifying hot spot")), ("persistent_hot", "#ef6548", _l("Persistent hot spot")),
+    ("diminishing_hot", "#fc8d59", _l("Diminishing hot spot")), ("sporadic_hot", "#fdbb84", _l("Sporadic hot spot")),
+    ("oscillating_hot", "#fdd49e", _l("Oscillating hot spot")), ("historical_hot", "#a6761d", _l("Historical hot spot")),
+    ("new_cold", "#08306b", _l("New cold spot")), ("consecutive_cold", "#2171b5", _l("Consecutive cold spot")),
+    ("intensifying_cold", "#08519c", _l("Intensifying cold spot")), ("persistent_cold", "#4292c6", _l("Persistent cold spot")),
+    ("diminishing_cold", "#6baed6", _l("Diminishing cold spot")), ("sporadic_cold", "#9ecae1", _l("Sporadic cold spot")),
+    ("oscillating_cold", "#c6dbef", _l("Oscillating cold spot")), ("historical_cold", "#7570b3", _l("Historical cold spot")),
+)
+EMERGING_FIELDS = [("count", _l("Incidents")), ("z", _l("Trend of counts, z")), ("p", _l("Trend of counts, p"))]
+
+
+def _emerging(m: folium.Map, run: HotspotResult, cells: RunCells) -> VectorGridProtobuf | None:
+    tally = run.summary.get("classes", {})
+    shown = [(key, colour, label) for key, colour, label in EMERGING_PATTERNS if tally.get(key)]
+    entries = [LegendEntry(str(label), "#424242", colour, False, format_number(tally[key]))
+               for key, colour, label in shown]
+    Legend(_("Emerging hot spots"), entries,
+           footer=_("No pattern: %(n)s cells (not drawn). Click a cell for its series.",
+                    n=format_number(tally.get("none", 0)))).add_to(m)
+    if not shown:
+        return None
+    classes = {key: (colour, label) for key, colour, label in EMERGING_PATTERNS}
+    return _layer(m, run.run_id, _("Emerging hot spots"), "pattern", classes, _("Pattern"), EMERGING_FIELDS)
+
+
+def emerging_setup(run: HotspotResult) -> dict:
+    """What the emerging run's panel and emerging.js need: the patterns found (key, colour, label,
+    cells), every pattern's colour and label, the series URL of a cell (id appended) and the map layer."""
+    tally = run.summary.get("classes", {})
+    base = url_for("api.emerging_cell_series", run_id=run.run_id, cell_id=0)
+    return {"found": [[key, colour, str(label), tally[key]] for key, colour, label in EMERGING_PATTERNS
+                      if tally.get(key)],
+            "patterns": {key: [colour, str(label)] for key, colour, label in EMERGING_PATTERNS}
+            | {"none": ["#bdbdbd", str(_l("No pattern detected"))]},
+            "series": base[: -len("0/series")], "none": tally.get("none", 0)}
+
+
+RESULT_LAYERS = {"gi_star": _gi_star, "local_moran": _local_moran, "kde": _density, "emerging": _emerging}
 
 
 def build_analysis_map(page: AnalystPage, options: MapOptions) -> AnalysisMap:

@@ -27,7 +27,7 @@ SYNTHETIC = IncidentSource.SYNTHETIC_DEMO.value
 
 def method_names() -> dict[str, str]:
     return {"gi_star": _("Getis-Ord Gi*"), "local_moran": _("Local Moran's I"), "kde": _("Kernel density"),
-            "knox": _("Near repeat (Knox)")}
+            "knox": _("Near repeat (Knox)"), "emerging": _("Emerging hot spots")}
 
 
 def weekday_names() -> list[str]:
@@ -64,6 +64,7 @@ def form_values(page: services.AnalystPage, zone: str) -> dict:
             "kde_cell_size_m": 25, "kernel": "quartic", "timezone": zone, "weekdays": set(), "categories": set(),
             "hour_from": "", "hour_to": "", "area": "", "polygon": "", "source_filter": "", "deduplicate": False,
             "crs": "", "extent": "", "origin_x": "", "origin_y": "", "weight_field": "", "area_set": "",
+            "time_step": "week", "time_window": 1,
             "start": first.astimezone(ZoneInfo(zone)).date().isoformat() if first else "",
             "end": last.astimezone(ZoneInfo(zone)).date().isoformat() if last else ""}
     if page.run is None:
@@ -71,7 +72,8 @@ def form_values(page: services.AnalystPage, zone: str) -> dict:
     s, p = page.run.selection, page.run.parameters
     zone = s.get("timezone") or zone
     form.update({k: p[k] for k in ("aggregation", "neighbours", "distance_m", "weights", "permutations", "seed",
-                                   "bandwidth_m", "kernel", "crs", "extent", "weight_field", "area_set")
+                                   "bandwidth_m", "kernel", "crs", "extent", "weight_field", "area_set",
+                                   "time_step", "time_window")
                  if p.get(k) is not None})
     origin = p.get("origin") or ["", ""]
     form["origin_x"], form["origin_y"] = _plain(origin[0]), _plain(origin[1])
@@ -141,12 +143,13 @@ def analysis():
         form=form_values(page, config.timezone), methods=method_names(), weekdays=weekday_names(),
         day_chart=charts.day_chart(series), hour_chart=charts.hour_chart(series), synthetic=SYNTHETIC,
         setup=setup, selection_args=selection_args(page.run.selection if page.run is not None else None),
-        reach_warning=_reach_warning(page.run), knox_strings=knox_strings)
+        reach_warning=_reach_warning(page.run), knox_strings=knox_strings,
+        emerging=render.emerging_setup(page.run) if page.run is not None and page.run.method == "emerging" else None)
 
 
 def _reach_warning(run) -> str | None:
     """Why a run's permutations could find nothing after the false discovery rate (None: they could)."""
-    if run is None or run.method == "kde":
+    if run is None or run.method in ("kde", "emerging"):
         return None
     fdr = run.summary.get("fdr", {})
     warning = Reach.of(int(fdr.get("tested", 0)), int((run.parameters or {}).get("permutations") or 0)).warning()

@@ -66,6 +66,12 @@ def analysis_cells(run_id: int):
     return geojson_response(services.run_geojson(get_session(), run_id, viewer=current_principal()))
 
 
+@bp.get("/analyses/<int:run_id>/cells/<int:cell_id>/series")
+def emerging_cell_series(run_id: int, cell_id: int):
+    """One cell of an emerging hot spot run: its pattern, trends, and counts and Gi* z per time step (404 if none)."""
+    return jsonify(services.emerging_cell_series(get_session(), run_id, cell_id, viewer=current_principal()))
+
+
 @bp.get("/analyses/<int:run_id>/compare/<int:other_id>")
 def compare_analyses(run_id: int, other_id: int):
     """Cells two runs of the same method share, and those whose class changed (400 across methods)."""

@@ -89,6 +89,10 @@
       out.weights = value("weights") || null;
       out.permutations = number("permutations") || 0;
       out.seed = number("seed");
+      if (method === "emerging") {  // the space-time cube's step and time neighbourhood
+        out.time_step = value("time_step");
+        out.time_window = number("time_window");
+      }
     }
     return out;
   }

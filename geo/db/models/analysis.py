@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, SmallInteger, Text, func
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, ForeignKeyConstraint, Integer, SmallInteger, Text, func
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,3 +41,22 @@ class AnalysisCell(Base):
     quadrant: Mapped[str | None] = mapped_column(Text)
     island: Mapped[bool] = mapped_column(Boolean, server_default="false")
     geom = mapped_column(Geometry("GEOMETRY", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+
+
+class EmergingCell(Base):
+    """An emerging hot spot run's cell: its pattern, the trends of its counts and of its Gi* z, and
+    its series over the cube's steps (the steps themselves are in the run's summary)."""
+
+    __tablename__ = "emerging_cell"
+    __table_args__ = (ForeignKeyConstraint(["run_id", "cell_id"], ["analysis_cell.run_id", "analysis_cell.cell_id"],
+                                           ondelete="CASCADE"),)
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cell_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    pattern: Mapped[str] = mapped_column(Text)
+    count_trend_z: Mapped[float | None] = mapped_column(Float)
+    count_trend_p: Mapped[float | None] = mapped_column(Float)
+    z_trend_z: Mapped[float | None] = mapped_column(Float)
+    z_trend_p: Mapped[float | None] = mapped_column(Float)
+    counts: Mapped[list] = mapped_column(ARRAY(Float))
+    z: Mapped[list] = mapped_column(ARRAY(Float))
+    p: Mapped[list] = mapped_column(ARRAY(Float))

@@ -24,6 +24,7 @@ from ...crs import STORAGE_SRID
 from ...db import analysis_runs as runs
 from ...db import exports, incidents, layer_reads, scopes
 from ...layers import LayerSpec
+from ..hotspots import emerging
 from ..hotspots.options import Selection
 from ..hotspots.run import resolve_area, selection_filter
 from ..hotspots.runs import _stored, _typed, may_read  # a stored run as the run's own services read it
@@ -157,7 +158,8 @@ def selection_gpkg(session, selection: Selection, *, viewer: Principal, director
     return Export(path, f"kuzet-incidents-{date.today().isoformat()}.gpkg", {"incident": written})
 
 
-RUN_LAYERS = {"kde": "kde_surface", "gi_star": "hotspot_cells", "local_moran": "hotspot_cells"}
+RUN_LAYERS = {"kde": "kde_surface", "gi_star": "hotspot_cells", "local_moran": "hotspot_cells",
+              "emerging": "emerging_cells"}
 
 
 def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path,
@@ -171,6 +173,7 @@ def run_gpkg(session, run_id: int, *, viewer: Principal, directory: Path,
     cells["class"] = cells["class"].astype("Int64")
     cells["quadrant"] = cells["quadrant"].astype(object)
     cells["run_id"] = run.id
+    cells = gpd.GeoDataFrame(emerging.with_stored(cells, session, run, wide=True), crs=cells.crs)  # pattern, series
     name = RUN_LAYERS.get(run.method, "cells")
     path = Path(directory) / f"run-{run.id}.gpkg"
     # the polygons of a grid, or the multipolygons of districts: one type for the layer

@@ -7,4 +7,5 @@ package, never the function).
 from .options import RUN_FIELDS, Area, Parameters, Selection
 from .run import HotspotResult, Reach, hotspots, may_run, reach
 from .runs import (AnalystPage, RunCells, analysis_run, analyst_choices, analyst_page, compare_runs,
+                   emerging_cell_series,
                    incident_series, list_runs, may_read, run_csv, run_geojson, run_summary, run_tile)

@@ -36,7 +36,7 @@ from ...errors import InvalidInput
 from ...messages import N_, Message, Text
 from ...times import within_years
 
-METHODS = ("gi_star", "local_moran", "kde")
+METHODS = ("gi_star", "local_moran", "kde", "emerging")
 AGGREGATIONS = ("square", "hexagon", "district", "patrol_zone", "analysis_area")
 GRIDS = ("square", "hexagon")
 NEIGHBOURS = ("queen", "rook", "distance", "file")
@@ -52,6 +52,8 @@ MAX_CELL_SIZE_M = 20_000.0
 MAX_BANDWIDTH_M = 20_000.0
 MAX_DISTANCE_M = 50_000.0
 MAX_PERMUTATIONS = 9_999
+TIME_STEPS = ("day", "week", "month")  # an emerging run's steps (geo.db.cube)
+MAX_TIME_WINDOW = 12  # previous steps in a bin's neighbourhood
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,8 @@ class Parameters:
     extent: str | None = None
     weight_field: str | None = None
     area_set: str | None = None
+    time_step: str | None = None  # emerging: the cube's step
+    time_window: int | None = None  # emerging: previous steps in a bin's neighbourhood (ArcGIS's k)
     # a kernel density's cell size left to kuzet: the run may make it coarser to stay in its limits
     cell_size_default: bool = field(default=False, metadata={"internal": True})
 
@@ -150,7 +154,7 @@ def _public(record: type) -> tuple[str, ...]:
 
 RUN_FIELDS = _public(Parameters) + _public(Selection)
 TEXT_FIELDS = ("method", "aggregation", "neighbours", "weights", "kernel", "timezone", "extent", "weight_field",
-               "area_set")
+               "area_set", "time_step")
 
 
 def _given(body: Mapping, record: type) -> dict:
@@ -327,7 +331,7 @@ def _weight_field(value) -> str | None:
 def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, neighbours: str = "queen",
                distance_m=None, weights: str | None = None, permutations=0, seed=None, bandwidth_m=None,
                kernel: str = "quartic", crs=None, origin=None, extent=None, weight_field=None,
-               area_set=None) -> Parameters:
+               area_set=None, time_step=None, time_window=None) -> Parameters:
     """The checked :class:`Parameters` of ``method``; a permutation run without a seed gets one.
 
     A kernel density's cell size defaults to a tenth of the bandwidth, but at least
@@ -355,6 +359,11 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
                           crs=crs, origin=origin, extent=extent, weight_field=weight_field,
                           cell_size_default=cell_size_m is None)
     aggregation = _choice(aggregation, AGGREGATIONS, "aggregation")
+    if method == "emerging":
+        _emerging_checks(aggregation, weights, permutations, weight_field)
+    elif time_step is not None or time_window is not None:
+        raise InvalidInput(Message("options.time-step-emerging",
+                                   N_("time_step and time_window belong to emerging hot spots (method emerging)")))
     grid = aggregation in GRIDS
     cell = _number(250.0 if cell_size_m is None else cell_size_m, "cell_size_m", MIN_CELL_SIZE_M,
                    MAX_CELL_SIZE_M) if grid else None
@@ -379,15 +388,36 @@ def parameters(method: str, *, aggregation: str = "square", cell_size_m=None, ne
         if distance_m is None:
             raise InvalidInput(Message("options.distance-band-needs", N_("a distance band needs distance_m")))
         distance = _number(distance_m, "distance_m", 0, MAX_DISTANCE_M)
-    weights = _choice(weights or ("binary" if method == "gi_star" else "row"), WEIGHTS, "weights")
+    weights = _choice(weights or ("binary" if method in ("gi_star", "emerging") else "row"), WEIGHTS, "weights")
     permutations = _whole(permutations or 0, "permutations", 0, MAX_PERMUTATIONS)
     if seed is not None:
         seed = _whole(seed, "seed", 0, 2**32 - 1)
     elif permutations:
         seed = secrets.randbelow(2**31)  # recorded, so the run can be repeated exactly
+    if method == "emerging":
+        time_step = _choice("week" if time_step is None else time_step, TIME_STEPS, "time_step")
+        time_window = _whole(1 if time_window is None else time_window, "time_window", 0, MAX_TIME_WINDOW)
     return Parameters(method, aggregation, cell, neighbours, distance, weights, permutations,
                       seed if permutations else None, crs=crs, origin=origin, extent=extent,
-                      weight_field=weight_field, area_set=area_set)
+                      weight_field=weight_field, area_set=area_set, time_step=time_step, time_window=time_window)
+
+
+def _emerging_checks(aggregation: str, weights, permutations, weight_field) -> None:
+    """An emerging run counts incidents into grid cells and tests them with analytic Gi* on binary weights."""
+    if aggregation not in GRIDS:
+        raise InvalidInput(Message("options.emerging-grid",
+                                   N_("emerging hot spots count into square or hexagon cells; choose aggregation "
+                                      "square or hexagon")))
+    if weights not in (None, "binary"):
+        raise InvalidInput(Message("options.emerging-binary",
+                                   N_("emerging hot spots use binary space-time weights; leave weights to the "
+                                      "method default")))
+    if permutations:
+        raise InvalidInput(Message("options.emerging-analytic",
+                                   N_("emerging hot spots use analytic p-values; set permutations to 0")))
+    if weight_field is not None:
+        raise InvalidInput(Message("options.emerging-counts",
+                                   N_("emerging hot spots count incidents; leave weight_field empty")))
 
 
 def area_kind(kind: str) -> Message:

@@ -28,7 +28,7 @@ from ...errors import InvalidInput
 from ...messages import N_, Message
 from ...progress import ProgressFactory, silent
 from ...settings import SERIES_MAX_DAYS, ZoneLimits
-from . import statistics
+from . import emerging, statistics
 from .options import Area, Parameters, Selection, area_kind
 from ..layers.zones import polygon_from_geojson
 
@@ -68,14 +68,15 @@ def may_run(actor: Principal) -> None:
 def hotspots(session: Session, selection: Selection, parameters: Parameters, *, actor: Principal,
              progress: ProgressFactory = silent, top: int = 10,
              max_vertices: int = ZoneLimits.max_vertices) -> HotspotResult:
-    """Find hot spots of the selected incidents with Gi*, Local Moran or a kernel density, and store the run.
+    """Find hot spots of the selected incidents with Gi*, Local Moran, a kernel density or emerging hot
+    spots over a space–time cube (``geo.services.hotspots.emerging``), and store the run.
 
     Parameters
     ----------
     selection : which incidents (``geo.services.hotspots.options.Selection``): time, weekdays and
         hours (read in its ``timezone``), categories, sources, de-duplication and the area (a
         district, a patrol zone, a drawn polygon or everywhere).
-    parameters : the method ("gi_star", "local_moran" or "kde") and its options
+    parameters : the method ("gi_star", "local_moran", "kde" or "emerging") and its options
         (``geo.services.hotspots.options.Parameters``). Gi* and Local Moran: square or hexagon
         cells of ``cell_size_m`` (or district, patrol zone or analysis area polygons), queen / rook /
         distance-band neighbours (or a set's weights file), binary or row-standardised weights,
@@ -115,6 +116,8 @@ def hotspots(session: Session, selection: Selection, parameters: Parameters, *, 
                               island_count=int(found.cells["island"].sum()), summary=summary,
                               created_by=actor.login)
         runs.copy_cells(session, run.id, found.cells)
+        if found.emerging is not None:
+            emerging.store(session, run.id, found.emerging)
         run.duration_ms = int((time.perf_counter() - began) * 1000)
         session.flush()
         bar.update()

@@ -22,6 +22,7 @@ from ...db import tiles
 from ...errors import InvalidInput, NotFound
 from ...messages import N_, Message
 from ...settings import SERIES_MAX_DAYS, VectorTileSettings, ZoneLimits
+from . import emerging
 from .statistics import ALPHA
 from .run import HotspotResult, resolve_area, selection_filter, series_of_buckets
 from .options import Selection
@@ -141,7 +142,7 @@ def compare_runs(session: Session, run_a: int, run_b: int, *, viewer: Principal)
     the FDR-adjusted p is below 0.05, else ``"ns"``.
     """
     a, b = _stored(session, run_a, viewer), _stored(session, run_b, viewer)
-    if a.method != b.method or a.method == "kde":
+    if a.method != b.method or a.method in ("kde", "emerging"):
         raise InvalidInput(Message("runs.runs-compare-cell",
                                    N_("runs compare cell by cell when both are Gi* or both are Local Moran (run "
                                       "%(a_id)s is %(method)s, run %(b_id)s is %(method2)s)"),
@@ -160,7 +161,7 @@ def compare_runs(session: Session, run_a: int, run_b: int, *, viewer: Principal)
 def run_geojson(session: Session, run_id: int, *, viewer: Principal) -> dict:
     """A run's cells as a GeoJSON FeatureCollection (feature id = ``cell_id``), with the run's summary."""
     result = analysis_run(session, run_id, viewer=viewer)
-    cells = result.cells
+    cells = gpd.GeoDataFrame(emerging.with_stored(result.cells, session, _stored(session, run_id, viewer), wide=False))
     collection = json.loads(cells.to_json(na="null", show_bbox=False, drop_id=True)) if len(cells) else \
         {"type": "FeatureCollection", "features": []}
     for feature in collection["features"]:
@@ -175,7 +176,7 @@ def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
     """A run's cells as CSV, the header first: the run's id and method, the stored columns, a point
     inside each cell as ``lon_epsg4326``/``lat_epsg4326`` and the polygon as ``wkt_epsg4326``."""
     result = analysis_run(session, run_id, viewer=viewer)
-    cells = result.cells
+    cells = gpd.GeoDataFrame(emerging.with_stored(result.cells, session, _stored(session, run_id, viewer), wide=True))
     table = pd.DataFrame(cells.drop(columns=cells.geometry.name))
     table.insert(0, "method", result.method)
     table.insert(0, "run_id", result.run_id)
@@ -186,6 +187,18 @@ def run_csv(session: Session, run_id: int, *, viewer: Principal) -> str:
     table["lon_epsg4326"], table["lat_epsg4326"] = centres.x.round(7), centres.y.round(7)
     table["wkt_epsg4326"] = cells.geometry.to_wkt(rounding_precision=7) if len(cells) else []
     return table.to_csv(index=False, lineterminator="\n")
+
+
+def emerging_cell_series(session: Session, run_id: int, cell_id: int, *, viewer: Principal) -> dict:
+    """One cell of a stored emerging hot spot run with its counts and Gi* z step by step, for a chart;
+    NotFound when the run is not an emerging one or has no such cell."""
+    run = _stored(session, run_id, viewer)
+    found = emerging.cell_series(session, run, cell_id) if run.method == "emerging" else None
+    if found is None:
+        raise NotFound(Message("runs.no-emerging-cell",
+                               N_("run %(run_id)s has no emerging hot spot cell %(cell_id)s"),
+                               run_id=run_id, cell_id=cell_id))
+    return found
 
 
 def may_read(viewer: Principal) -> None:

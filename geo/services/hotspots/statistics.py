@@ -34,6 +34,7 @@ from ...db import analysis_areas as area_sets
 from ...db import incidents as db
 from ...errors import InvalidInput
 from ...messages import N_, Message
+from . import emerging
 from .options import GRIDS, Parameters, area_kind
 
 MIN_CELLS = 9  # fewer cells cannot hold a cluster and its surroundings
@@ -50,6 +51,7 @@ class Found:
     cells: gpd.GeoDataFrame
     summary: dict
     parameters: Parameters  # as run: a kernel density's default cell size may have grown
+    emerging: object | None = None  # an emerging run's per-cell series (emerging.EmergingCells)
 
 
 def run(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.Totals, params: Parameters, area,
@@ -64,6 +66,10 @@ def run(session: Session, chosen: aggregate.SelectionFilter, totals: aggregate.T
     counted, names, outside = _counted(session, chosen, totals, params, area, extent)
     on_step()
     w = _neighbours(session, counted, params)
+    if method == "emerging":
+        srid = _srid(CRS.from_user_input(counted.attrs["grid"]["metric_crs"]))
+        cells, summary, extra = emerging.run(session, chosen, counted, w, params, srid=srid, on_step=on_step, top=top)
+        return Found(cells, summary, params, extra)
     column = "weight_sum" if params.weight_field else "count"
     options = {"neighbours": w, "row_standardise": params.weights == "row",
                "permutations": params.permutations, "seed": params.seed}

@@ -1,19 +1,18 @@
 """Near repeat runs: analysis_run.method may be 'knox' (the Knox test's table is the run's summary).
 
 Revision ID: 0029
-Revises: 0025
+Revises: 0028
 Create Date: 2026-12-04
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0029"
-down_revision = "0026"
+down_revision = "0028"
 branch_labels = None
 depends_on = None
 
-BEFORE = ("gi_star", "local_moran", "kde")
-# On merge: keep every method other branches allow (e.g. 0028's emerging hot spots) in this list too.
+BEFORE = ("gi_star", "local_moran", "kde", "emerging")  # as 0028 left it
 AFTER = BEFORE + ("knox",)
 
 
