@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings,
+from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MapSettings, ServerSettings, Settings,
                           VectorTileSettings, ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
@@ -71,6 +71,15 @@ DEFAULTS = {
     "PROXY_FIX": _DEFAULT.server.proxy_fix,
     # Where gunicorn writes its access log ("-": standard output).
     "ACCESS_LOG": _DEFAULT.server.access_log,
+    # The before/after evaluation of patrolled places (geo.settings.EvaluationSettings): weeks each side
+    # of the patrols' start, matched controls, the ring outside a target (m), the radius of a point or
+    # line place (m), and when nothing is concluded (fewest incidents; widest interval, upper/lower).
+    "EVALUATION_WEEKS": _DEFAULT.evaluation.weeks,
+    "EVALUATION_CONTROLS": _DEFAULT.evaluation.controls,
+    "EVALUATION_RING_M": _DEFAULT.evaluation.ring_m,
+    "EVALUATION_PLACE_RADIUS_M": _DEFAULT.evaluation.place_radius_m,
+    "EVALUATION_MIN_COUNT": _DEFAULT.evaluation.min_count,
+    "EVALUATION_MAX_INTERVAL_RATIO": _DEFAULT.evaluation.max_interval_ratio,
 }
 
 
@@ -101,6 +110,12 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
         regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice
+        evaluation=EvaluationSettings(weeks=int(config["EVALUATION_WEEKS"]),
+                                      controls=int(config["EVALUATION_CONTROLS"]),
+                                      ring_m=float(config["EVALUATION_RING_M"]),
+                                      place_radius_m=float(config["EVALUATION_PLACE_RADIUS_M"]),
+                                      min_count=int(config["EVALUATION_MIN_COUNT"]),
+                                      max_interval_ratio=float(config["EVALUATION_MAX_INTERVAL_RATIO"])),
     )
 
 
