@@ -29,13 +29,13 @@ KINDS = ("patrol_zone", "public_place", "event")
 
 # What each verdict says, for the page, the API and the CSV.
 VERDICT_TEXT = {
-    ev.FEWER: N_("fewer incidents than the controls' trend predicts"),
-    ev.MORE: N_("more incidents than the controls' trend predicts"),
-    ev.UNCLEAR: N_("no clear change: the interval holds no change"),
-    ev.TOO_SMALL: N_("too few incidents to say anything"),
-    ev.TOO_WIDE: N_("the interval is too wide to say anything"),
-    ev.NO_CONTROLS: N_("no comparable unpatrolled place to compare with"),
-    ev.NOT_OVER: N_("the after window has not ended yet"),
+    ev.FEWER: N_("fewer incidents than the controls predict"),
+    ev.MORE: N_("more incidents than the controls predict"),
+    ev.UNCLEAR: N_("no clear change"),
+    ev.TOO_SMALL: N_("too few incidents to say"),
+    ev.TOO_WIDE: N_("interval too wide to say"),
+    ev.NO_CONTROLS: N_("no comparable unpatrolled place"),
+    ev.NOT_OVER: N_("the weeks after have not ended yet"),
 }
 
 

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("analysis", __name__)
 
-from . import views  # noqa: E402,F401
+from . import evaluation, views  # noqa: E402,F401
