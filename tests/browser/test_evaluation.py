@@ -52,7 +52,7 @@ def test_an_analyst_sees_a_patrolled_zone_before_and_after_with_its_interval(bro
         row = page.locator("table.evaluation tbody tr[data-kind=patrol_zone]").filter(has_text=patrolled)
         row.wait_for(timeout=30_000)
         cells = row.locator("td")
-        assert "→" in cells.nth(2).inner_text()  # before → after
+        assert "→" in cells.nth(3).inner_text()  # before → after
         interval = row.locator("td.interval").inner_text()
         assert "%" in interval and "…" in interval  # the change and its 95 % interval
         assert row.get_attribute("data-verdict") in {"fewer", "more", "no-clear-change", "too-wide"}
