@@ -7,7 +7,7 @@ import io
 import pytest
 
 from tests.conftest import add_user, make_app, sign_in
-from tests.integration.test_evaluation import world  # noqa: F401  (the module's world of zones and incidents)
+from tests.integration.test_evaluation_counts import world  # noqa: F401  (the module's world of zones and incidents)
 
 
 @pytest.fixture
