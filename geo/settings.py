@@ -169,6 +169,28 @@ class MailSettings:
 
 
 @dataclass(frozen=True)
+class EvaluationSettings:
+    """The before/after evaluation of patrolled places (``geo.services.evaluation``; design choices, D).
+
+    ``weeks`` each side of the patrols' start (a request may ask for 1..``max_weeks``); ``controls``
+    matched unpatrolled places per target (1..``max_controls``); the ring ``ring_m`` metres outside
+    a target (up to ``max_ring_m``); a point or line place counts incidents within
+    ``place_radius_m`` of it. Nothing is concluded below ``min_count`` incidents at a target over
+    both windows, or when the interval's upper bound is over ``max_interval_ratio`` times its lower.
+    """
+
+    weeks: int = 8
+    max_weeks: int = 52
+    controls: int = 5
+    max_controls: int = 20
+    ring_m: float = 250.0
+    max_ring_m: float = 2_000.0
+    place_radius_m: float = 50.0
+    min_count: int = 10
+    max_interval_ratio: float = 10.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -193,6 +215,7 @@ class Settings:
     reports_page_size: int = 50
     locale: str = DEFAULT_LOCALE
     regime: str = DEFAULT_REGIME
+    evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
 
     def __post_init__(self) -> None:
         if self.locale not in LOCALES:

@@ -8,9 +8,8 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from geo.settings import (DEFAULT_PG_PORT, ImportSettings, LoginPolicy, MailSettings, MapSettings, ServerSettings,
-                          Settings,
-                          VectorTileSettings, ZoneLimits, local_database_url)
+from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MailSettings, MapSettings,
+                          ServerSettings, Settings, VectorTileSettings, ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
 
@@ -120,6 +119,12 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
         regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice
+        evaluation=EvaluationSettings(weeks=int(config["EVALUATION_WEEKS"]),
+                                      controls=int(config["EVALUATION_CONTROLS"]),
+                                      ring_m=float(config["EVALUATION_RING_M"]),
+                                      place_radius_m=float(config["EVALUATION_PLACE_RADIUS_M"]),
+                                      min_count=int(config["EVALUATION_MIN_COUNT"]),
+                                      max_interval_ratio=float(config["EVALUATION_MAX_INTERVAL_RATIO"])),
     )
 
 

@@ -26,6 +26,8 @@ _EXPORTS = {
                  "confirm_feature", "day_window", "dispatch_day", "dispatch_options", "formation_roster",
                  "list_assignments", "list_officers", "propose_feature", "reject_assignment", "reject_feature",
                  "review_proposals", "statuses_of", "supervising_officers", "supervision_page", "update_assignment", "update_feature"],
+    "evaluation": ["EvaluationRequest", "PatrolEvaluation", "evaluate_patrols", "evaluations_csv",
+                   "evaluations_geojson"],
     "exports": ["Export", "GeoJSONDownload", "layer_geojson_download", "layer_gpkg", "run_gpkg", "selection_choices",
                 "selection_gpkg"],
     "field": ["ReportLimits", "acknowledge_assignment", "calendar_shifts", "has_calendar_feed", "new_calendar_feed",

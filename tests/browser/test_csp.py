@@ -29,7 +29,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 # page → does it draw a map
-ADMIN_PAGES = {"/": True, "/dispatch": True, "/dispatch/plan": True, "/analysis": True, "/supervise": False,
+ADMIN_PAGES = {"/": True, "/dispatch": True, "/dispatch/plan": True, "/analysis": True, "/analysis/evaluation": False, "/supervise": False,
                "/reports": True, "/supervise/reports": False, "/quarterly": False, "/audit": False,
                "/no/such/page": False}
 LEADER_PAGES = {"/my/shifts": True, "/reports/new": True, "/reports": True}

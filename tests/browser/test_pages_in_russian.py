@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from tests.conftest import TEST_PASSWORD
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["/", "/dispatch", "/dispatch/plan", "/supervise", "/supervise/reports", "/analysis", "/reports",
+PAGES = ["/", "/dispatch", "/dispatch/plan", "/supervise", "/supervise/reports", "/analysis", "/analysis/evaluation", "/reports",
          "/reports/new", "/downloads", "/account/tokens", "/quarterly", "/audit", "/no/such/page"]
 # scripts, and the audit log's stored records (<pre>: JSON as it was written, data not interface)
 SCRIPT = re.compile(r"<(script|style|pre)\b.*?</\1>", re.S | re.I)

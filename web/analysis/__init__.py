@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("analysis", __name__)
 
-from . import knox, views  # noqa: E402,F401
+from . import evaluation, knox, views  # noqa: E402,F401
