@@ -88,6 +88,15 @@ DEFAULTS = {
     "MAIL_POLL_S": _DEFAULT.mail.poll_s,
     # The address users reach kuzet at, for the links in e-mails (empty: no link).
     "PUBLIC_URL": _DEFAULT.mail.public_url,
+    # The before/after evaluation of patrolled places (geo.settings.EvaluationSettings): weeks each side
+    # of the patrols' start, matched controls, the ring outside a target (m), the radius of a point or
+    # line place (m), and when nothing is concluded (fewest incidents; widest interval, upper/lower).
+    "EVALUATION_WEEKS": _DEFAULT.evaluation.weeks,
+    "EVALUATION_CONTROLS": _DEFAULT.evaluation.controls,
+    "EVALUATION_RING_M": _DEFAULT.evaluation.ring_m,
+    "EVALUATION_PLACE_RADIUS_M": _DEFAULT.evaluation.place_radius_m,
+    "EVALUATION_MIN_COUNT": _DEFAULT.evaluation.min_count,
+    "EVALUATION_MAX_INTERVAL_RATIO": _DEFAULT.evaluation.max_interval_ratio,
 }
 
 
