@@ -64,6 +64,22 @@ def page_time() -> datetime:
     return g.pwa_page_time
 
 
+def setup() -> dict:
+    """What web/static/pwa.js is given: the worker's and the token's addresses, the pages kept, its words."""
+    return {"worker": url_for("pwa.service_worker"), "token": url_for("pwa.csrf_token"), "pages": offline_paths(),
+            "strings": {
+                "from_cache": _("No connection: this is the copy kept on this device, fetched at %(time)s "
+                                "(%(age)s min ago)."),
+                "kept": _("Kept on this device; it will be sent when the connection returns."),
+                "sent": _("Sent: report %(id)s."),
+                "open": _("Open it"),
+                "refused": _("Not stored: %(reasons)s"),
+                "discard": _("Discard"),
+                "sign_in": _("Sign in again to send the reports kept on this device."),
+                "other_user": _("Kept for %(login)s; it is sent when they sign in on this device."),
+            }}
+
+
 @bp.app_context_processor
 def pwa_context() -> dict:
-    return {"offline_paths": offline_paths, "pwa_page_time": page_time}
+    return {"pwa_setup": setup, "pwa_page_time": page_time}
