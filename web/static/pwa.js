@@ -29,6 +29,9 @@
 
   // -- the worker, and the files of this page kept at once (the worker did not see them load)
   if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data && event.data.type === "kept") document.documentElement.dataset.offlineReady = "yes";
+    });
     navigator.serviceWorker.register(setup.worker, {scope: "/"}).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
@@ -171,5 +174,6 @@
   window.addEventListener("online", flush);
   setInterval(function () { if (navigator.onLine) flush(); }, 30000);
   show().then(flush);
-  kuzet.outbox = {keep: keep, flush: flush, show: show, strings: T};
+  function sent(key) { return sentNow[key] || null; }
+  kuzet.outbox = {keep: keep, flush: flush, show: show, sent: sent};
 }());

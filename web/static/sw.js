@@ -34,9 +34,30 @@ function isPage(response) {
     (response.headers.get("Content-Type") || "").indexOf("text/html") === 0;
 }
 
+// The files a kept page loads (its scripts, styles, icons), kept with it: the report form opens with
+// no connection even when it was never opened before.
+var ASSET = /(?:src|href)="(\/static\/[^"]+)"/g;
+
+function keepAssets(html) {
+  var urls = [], m;
+  ASSET.lastIndex = 0;
+  while ((m = ASSET.exec(html)) !== null) urls.push(new URL(m[1].replace(/&amp;/g, "&"), self.location.href).href);
+  return caches.open(FILES).then(function (cache) {
+    return Promise.all(urls.map(function (url) {
+      return cache.match(url).then(function (kept) {
+        if (kept) return null;
+        return fetch(url, {credentials: "same-origin"}).then(function (r) { return r.ok ? cache.put(url, r) : null; })
+          .catch(function () {});
+      });
+    }));
+  });
+}
+
 function keepPage(request, response) {
   if (!isPage(response)) return Promise.resolve();
-  return caches.open(PAGES).then(function (cache) { return cache.put(pageKey(request.url), response); });
+  var copy = response.clone();
+  return caches.open(PAGES).then(function (cache) { return cache.put(pageKey(request.url), response); })
+    .then(function () { return copy.text(); }).then(keepAssets);
 }
 
 function fromCache(request) {
@@ -60,6 +81,7 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.method !== "GET") return;
   if (request.mode === "navigate" && OFFLINE_PAGES.indexOf(url.pathname) >= 0) {
+    // Network first; with none, the copy kept.
     event.respondWith(fetch(request).then(function (response) {
       event.waitUntil(keepPage(request, response.clone()));
       return response;
