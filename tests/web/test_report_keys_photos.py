@@ -71,6 +71,15 @@ def test_a_report_sent_again_with_its_key_is_stored_once_and_answers_the_stored_
     assert other.status_code == 201 and _count(session) == 2
 
 
+def test_the_api_stores_a_report_once_per_client_key(as_user, lw, session):
+    body = {**_form(), "lon": INSIDE[0], "lat": INSIDE[1], "observed_at": _local() + ":00+05:00",
+            "client_key": str(uuid.uuid4())}
+    first = as_user("leader").post("/api/v1/reports", json=body)
+    again = as_user("leader").post("/api/v1/reports", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["id"] == first.get_json()["id"] and _count(session) == 1
+
+
 def test_a_bad_key_is_refused_with_a_message(as_user, lw, session):
     r = as_user("leader").post("/reports/new", data=_form(client_key="has spaces in it"), headers=JSON)
     assert r.status_code == 400 and any("device key" in e for e in r.get_json()["errors"])
