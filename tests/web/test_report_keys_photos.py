@@ -93,6 +93,8 @@ def test_a_report_from_an_own_shift_carries_it_and_the_dispatcher_sees_it(as_use
     assert shown["assignment_id"] == lw.upcoming and shown["shift"]["id"] == lw.upcoming
     page = as_user("dispatcher").get(shown["url"]).get_data(as_text=True)
     assert "/dispatch?date=" in page and f"shift {lw.upcoming}:" in page.lower()
+    listing = as_user("dispatcher").get("/reports").get_data(as_text=True)
+    assert f"from shift {lw.upcoming}," in listing
     api = as_user("dispatcher").get(f"/api/v1/reports/{shown['id']}").get_json()
     assert api["assignment_id"] == lw.upcoming and api["shift"]["starts_at"]
 

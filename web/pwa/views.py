@@ -70,6 +70,8 @@ def setup() -> dict:
             "strings": {
                 "from_cache": _("No connection: this is the copy kept on this device, fetched at %(time)s "
                                 "(%(age)s min ago)."),
+                "back_online": _("The connection is back; this page is still the copy fetched at %(time)s: "
+                                 "reload it for the latest."),
                 "kept": _("Kept on this device; it will be sent when the connection returns."),
                 "sent": _("Sent: report %(id)s."),
                 "open": _("Open it"),

@@ -17,10 +17,16 @@
   var sending = null;
   var sentNow = {};  // key -> the answer, for the reports this page sent
 
-  // -- a copy served by the worker says so, and how old it is
+  // -- a copy served by the worker says so, and how old it is; once the server answers again, that
+  // the connection is back (the page is still the copy)
+  var note = document.getElementById("offline-copy");
+  function connectionBack() {
+    if (status.dataset.served === "cache" && !note.hidden) {
+      note.textContent = fmt(T.back_online, {time: status.dataset.pageTimeText});
+    }
+  }
   if (status.dataset.served === "cache") {
     var made = Date.parse(status.dataset.pageTime);
-    var note = document.getElementById("offline-copy");
     note.textContent = fmt(T.from_cache, {time: status.dataset.pageTimeText,
                                           age: Math.max(0, Math.round((Date.now() - made) / 60000))});
     note.hidden = false;
@@ -108,7 +114,7 @@
       .then(function (r) {
         if (!r.ok || r.redirected || (r.headers.get("Content-Type") || "").indexOf("json") < 0) throw "sign-in";
         return r.json();
-      }).then(function (body) { return body.csrf_token; });
+      }).then(function (body) { connectionBack(); return body.csrf_token; });
   }
   function sendOne(item, csrf) {
     var body = new FormData();
@@ -171,7 +177,7 @@
     return put(item).then(show).then(function () { return item; });
   }
 
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { connectionBack(); flush(); });
   setInterval(function () { if (navigator.onLine) flush(); }, 30000);
   show().then(flush);
   function sent(key) { return sentNow[key] || null; }
