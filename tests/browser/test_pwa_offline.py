@@ -153,9 +153,10 @@ def test_a_leader_reads_the_shifts_and_files_a_report_with_a_photo_offline_sent_
         assert [e for e in w.errors if not e.startswith(expected)] == []
         offline_errors = len(w.errors)
         _offline(context, False)
-        sent = page.locator("#outbox li.outbox-sent")
-        sent.wait_for(timeout=40000)  # the "online" event sends it (or the next half-minute try)
-        assert "Sent: report" in sent.inner_text()
+        done = page.locator("#outbox li:not(.outbox-kept)")
+        done.wait_for(timeout=45000)  # the "online" event sends it (or the next half-minute try)
+        assert "outbox-sent" in done.get_attribute("class"), done.inner_text()
+        assert "Sent: report" in done.inner_text()
         _shot(page, "report-sent-phone.png")
         stored = _stored()
         assert len(stored) == 1 and stored[0][1:] == (shift, 1)
