@@ -166,5 +166,15 @@ def test_a_leader_reads_the_shifts_and_files_a_report_with_a_photo_offline_sent_
         assert page.locator("#outbox li").count() == 0  # nothing left on the device
         assert _stored() == stored
         assert w.errors[offline_errors:] == []
+
+        # signing out drops the copies kept on the device: the phone's next user does not read them
+        assert page.evaluate("() => caches.has('kuzet-pages-v1')")
+        page.click("form.logout button[type=submit]")
+        page.wait_for_url("**/login**")
+        for _ in range(50):
+            if not page.evaluate("() => caches.has('kuzet-pages-v1')"):
+                break
+            page.wait_for_timeout(100)
+        assert not page.evaluate("() => caches.has('kuzet-pages-v1')")
     finally:
         context.close()
