@@ -16,6 +16,7 @@
   var DB = "kuzet-outbox", STORE = "reports";
   var sending = null;
   var sentNow = {};  // key -> the answer, for the reports this page sent
+  var refusedNow = {};  // key -> the server's reasons, for the reports it refused while this page was open
 
   // -- a copy served by the worker says so, and how old it is; once the server answers again, that
   // the connection is back (the page is still the copy)
@@ -135,6 +136,7 @@
           }
           item.state = "refused";
           item.errors = answer.errors || [answer.message || String(r.status)];
+          refusedNow[item.key] = item.errors;
           document.dispatchEvent(new CustomEvent("kuzet:report-refused", {detail: {key: item.key, errors: item.errors}}));
           return put(item);
         });
@@ -181,5 +183,7 @@
   setInterval(function () { if (navigator.onLine) flush(); }, 30000);
   show().then(flush);
   function sent(key) { return sentNow[key] || null; }
-  kuzet.outbox = {keep: keep, flush: flush, show: show, sent: sent};
+  function refused(key) { return refusedNow[key] || null; }
+  function discard(key) { return drop(key).then(show); }
+  kuzet.outbox = {keep: keep, flush: flush, show: show, sent: sent, refused: refused, discard: discard};
 }());

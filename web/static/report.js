@@ -64,7 +64,6 @@
       var title = form.elements.category.selectedOptions[0].textContent.trim() + " · " +
         form.elements.observed_at.value.replace("T", " ");
       outbox.keep(form, title).then(function (item) {
-        form.dataset.kept = item.key;
         form.reset();
         form.elements.assignment_id.value = item.fields.assignment_id || "";
         if (marker) { map.removeLayer(marker); marker = null; }
@@ -73,10 +72,31 @@
         return outbox.flush().then(function () {
           // Sent at once: open it, as the form without a script would. Kept: the list above says so.
           var answer = outbox.sent(item.key);
-          if (answer) location.assign(answer.url);
+          if (answer) { location.assign(answer.url); return null; }
+          var reasons = outbox.refused(item.key);
+          if (reasons) return refusedAtOnce(item, reasons);
+          return null;
         });
       });
     });
+  }
+
+  // Refused while the page is open: the form gets back what was written (photos are chosen again)
+  // with every problem, and nothing stays on the device.
+  function refusedAtOnce(item, reasons) {
+    Object.keys(item.fields).forEach(function (name) {
+      var input = form.elements[name];
+      if (input && input.type !== "file") input.value = item.fields[name];
+    });
+    var lat = parseFloat(item.fields.lat), lon = parseFloat(item.fields.lon);
+    if (isFinite(lat) && isFinite(lon)) mark(lat, lon, item.fields.location_source || "map");
+    var box = document.getElementById("report-problems") ||
+      kuzet.el("div", {id: "report-problems", className: "problems", role: "alert"});
+    kuzet.clear(box);
+    box.append(kuzet.el("ul", {}, reasons.map(function (r) { return kuzet.el("li", {text: r}); })));
+    form.parentNode.insertBefore(box, form);
+    box.scrollIntoView({block: "center"});
+    return outbox.discard(item.key);
   }
 
   // A form shown again after a refusal keeps the place it had.
