@@ -102,6 +102,21 @@ class ImportSettings:
 
 
 @dataclass(frozen=True)
+class PhotoSettings:
+    """Photos attached to a field report: at most ``max_count`` a report, each at most ``max_bytes``
+    as sent, shown as thumbnails of ``thumbnail_px`` on their longer side."""
+
+    max_bytes: int = 5_000_000
+    max_count: int = 4
+    thumbnail_px: int = 320
+
+    @property
+    def max_request_bytes(self) -> int:
+        """The largest report form with photos a server reads: every photo at its limit, and 1 MiB of form."""
+        return self.max_bytes * self.max_count + 1024 * 1024
+
+
+@dataclass(frozen=True)
 class ServerSettings:
     """How ``kuzet serve`` serves and how the app holds its database connections.
 
@@ -210,6 +225,7 @@ class Settings:
     imports: ImportSettings = field(default_factory=ImportSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
     mail: MailSettings = field(default_factory=MailSettings)
+    photos: PhotoSettings = field(default_factory=PhotoSettings)
     series_max_days: int = SERIES_MAX_DAYS
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` changes it, up to 200).
     reports_page_size: int = 50

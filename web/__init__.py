@@ -20,7 +20,7 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
         app.config.update(test_config)
     app.extensions["kuzet"] = settings_from(app.config)
 
-    from . import auth, cli, db, errors, formats, i18n, proxy, rules, security
+    from . import auth, cli, db, errors, formats, i18n, proxy, rules, security, uploads
     from .api.bodies import IdConverter
     from .sessions import DatabaseSessionInterface
 
@@ -31,6 +31,8 @@ def create_app(test_config: dict | None = None, *, pages: bool = True) -> Flask:
     # First of the before-request hooks: a session store that could not be read answers 503.
     app.before_request(DatabaseSessionInterface.refuse_unavailable)
     errors.init_app(app)
+    # Before CSRF reads the form: a report's form may carry photos, larger than MAX_CONTENT_LENGTH.
+    app.before_request(uploads.allow_report_photos)
     proxy.init_app(app)
     i18n.init_app(app)
     rules.init_app(app)
@@ -58,6 +60,7 @@ def register_pages(app: Flask) -> None:
     from .accountability import bp as accountability_bp
     from .account import bp as account_bp
     from .leader import bp as leader_bp
+    from .pwa import bp as pwa_bp
     from .reports import bp as reports_bp
     from .sheets import bp as sheets_bp
     from .tiles import bp as tiles_bp
@@ -71,6 +74,7 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(leader_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(sheets_bp)
+    app.register_blueprint(pwa_bp)
     app.register_blueprint(accountability_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(basemap_bp)

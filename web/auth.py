@@ -31,7 +31,8 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 OPEN_ENDPOINTS = {"auth.login", "static", "api.openapi", "i18n.choose", "i18n.catalogue",
-                  "leader.calendar_feed"}  # a calendar address: its secret is the key
+                  "leader.calendar_feed",  # a calendar address: its secret is the key
+                  "pwa.manifest", "pwa.service_worker"}  # the web app's files hold nothing private
 # Where a Bearer token is accepted; these paths also answer a missing sign-in with JSON, not a redirect.
 TOKEN_PATHS = ("/ogc", "/api/", "/tiles")
 

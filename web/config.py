@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MailSettings, MapSettings,
-                          ServerSettings, Settings, VectorTileSettings, ZoneLimits, local_database_url)
+                          PhotoSettings,                           ServerSettings, Settings, VectorTileSettings, ZoneLimits, local_database_url)
 
 _DEFAULT = Settings()
 
@@ -42,6 +42,10 @@ DEFAULTS = {
     "ZONE_MAX_VERTICES": _DEFAULT.zone_limits.max_vertices,
     # The longest span of days an incident series counts (one bucket a day).
     "SERIES_MAX_DAYS": _DEFAULT.series_max_days,
+    # Photos of a field report: the largest photo in bytes, the most a report holds (a report form
+    # with photos may be that many photos large, beyond MAX_CONTENT_LENGTH).
+    "PHOTO_MAX_BYTES": _DEFAULT.photos.max_bytes,
+    "PHOTO_MAX_COUNT": _DEFAULT.photos.max_count,
     # Flask's own: the largest request body in bytes (413 beyond it); 1 MiB holds the largest zone.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # How passwords are hashed (werkzeug's method string); sign-in reads the method from each hash.
@@ -125,6 +129,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                               access_log=str(config["ACCESS_LOG"])),
         mail=_mail(config),
         series_max_days=int(config["SERIES_MAX_DAYS"]),
+        photos=PhotoSettings(max_bytes=int(config["PHOTO_MAX_BYTES"]), max_count=int(config["PHOTO_MAX_COUNT"])),
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
         regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice

@@ -95,8 +95,8 @@ def handle_unavailable(error: Exception):
 
 
 def handle_too_large(error: RequestEntityTooLarge):
-    """413 naming the limit (the ``MAX_CONTENT_LENGTH`` setting); nothing was read or stored."""
-    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    """413 naming the limit (the ``MAX_CONTENT_LENGTH`` setting, or a route's own); nothing was read or stored."""
+    limit = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
     message = _("The request body is larger than the %(limit)s bytes this server accepts; "
                 "send less (a simpler geometry, fewer items).", limit=format_number(limit))
     if wants_json():

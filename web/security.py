@@ -62,6 +62,9 @@ def policy(nonce: str, *, tiles_url: str = "") -> str:
         "style-src-attr": ["'unsafe-inline'"],
         "img-src": images,
         "connect-src": ["'self'"],
+        # The phone pages' service worker (/sw.js) and web app manifest come from this server only.
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],

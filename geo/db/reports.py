@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..crs import STORAGE_SRID
 from ..visibility import Scope
 from . import scopes
-from .models import Assignment, District, FieldReport, Formation, Participant, UserAccount
+from .models import Assignment, District, FieldReport, Formation, Participant, ReportPhoto, UserAccount
 
 
 def _point(lon: float, lat: float):
@@ -39,14 +39,44 @@ def assignment_holder(session: Session, assignment_id: int) -> Row | None:
 def insert_report(session: Session, *, category: str, observed_at: datetime, reported_at: datetime,
                   description: str, formation_id: int | None, assignment_id: int | None, reported_by: int,
                   location_source: str, lon: float, lat: float, participant_id: int | None = None,
-                  item: str | None = None) -> FieldReport:
+                  item: str | None = None, client_key: str | None = None) -> FieldReport:
+    """Store a report; with a ``client_key`` the author already used, IntegrityError on
+    ``ix_field_report_client_key`` (the caller holds a savepoint)."""
     report = FieldReport(category=category, observed_at=observed_at, reported_at=reported_at,
                          description=description, formation_id=formation_id, assignment_id=assignment_id,
                          reported_by=reported_by, location_source=location_source, geom=_point(lon, lat),
-                         participant_id=participant_id, item=item)
+                         participant_id=participant_id, item=item, client_key=client_key)
     session.add(report)
     session.flush()
     return report
+
+
+def report_of_key(session: Session, reported_by: int, client_key: str) -> int | None:
+    """The id of the report ``reported_by`` filed with ``client_key``, if any."""
+    return session.scalar(select(FieldReport.id).where(FieldReport.reported_by == reported_by,
+                                                       FieldReport.client_key == client_key))
+
+
+def insert_photos(session: Session, report_id: int, photos) -> None:
+    """Store ``photos`` (``geo.ingest.photos.Photo``) of a report, in their order."""
+    session.add_all([ReportPhoto(report_id=report_id, position=i, content_type=p.content_type, width=p.width,
+                                 height=p.height, data=p.data, thumbnail=p.thumbnail)
+                     for i, p in enumerate(photos, start=1)])
+    session.flush()
+
+
+def photo_rows(session: Session, report_id: int) -> list[Row]:
+    """``(id, position, content_type, width, height)`` of a report's photos, in order (no bytes)."""
+    return list(session.execute(select(ReportPhoto.id, ReportPhoto.position, ReportPhoto.content_type,
+                                       ReportPhoto.width, ReportPhoto.height)
+                                .where(ReportPhoto.report_id == report_id).order_by(ReportPhoto.position)))
+
+
+def photo_bytes(session: Session, report_id: int, photo_id: int, *, thumbnail: bool) -> Row | None:
+    """``(content_type, data)`` of one photo of a report (its JPEG thumbnail when ``thumbnail``)."""
+    column = ReportPhoto.thumbnail if thumbnail else ReportPhoto.data
+    return session.execute(select(ReportPhoto.content_type, column.label("data"))
+                           .where(ReportPhoto.report_id == report_id, ReportPhoto.id == photo_id)).one_or_none()
 
 
 def report_filter(scope: Scope, *, reported_after: datetime | None = None,
@@ -72,8 +102,10 @@ def report_rows(session: Session, scope: Scope, *, ids: list[int] | None = None,
                    FieldReport.assignment_id, UserAccount.login.label("reported_by"),
                    FieldReport.participant_id, Participant.full_name.label("participant"), FieldReport.item,
                    FieldReport.location_source, func.ST_X(FieldReport.geom).label("lon"),
-                   func.ST_Y(FieldReport.geom).label("lat"))
+                   func.ST_Y(FieldReport.geom).label("lat"), Assignment.shift.label("assignment_shift"),
+                   Assignment.activity.label("assignment_activity"))
             .outerjoin(Formation, Formation.id == FieldReport.formation_id)
+            .outerjoin(Assignment, Assignment.id == FieldReport.assignment_id)
             .outerjoin(Participant, Participant.id == FieldReport.participant_id)
             .join(UserAccount, UserAccount.id == FieldReport.reported_by)
             .where(report_filter(scope, reported_after=reported_after, category=category)))

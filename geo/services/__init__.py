@@ -33,7 +33,7 @@ _EXPORTS = {
     "field": ["ReportLimits", "acknowledge_assignment", "calendar_shifts", "has_calendar_feed", "new_calendar_feed",
               "revoke_calendar_feed", "category_labels", "file_report", "filing_categories",
               "list_reports", "my_shift", "my_shifts", "new_reports", "report", "report_note", "report_types",
-              "reports_csv",
+              "reports_csv", "report_photo", "submit_report",
               "MAX_REPORT_PAGE", "ReportPage", "new_report_page", "report_page",
               "Sheet", "day_sheets", "shift_sheet"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",

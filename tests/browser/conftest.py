@@ -26,6 +26,9 @@ from tests.support.demo_people import ensure_people
 DEMO_URL = os.environ.get("KUZET_TEST_DEMO_DATABASE_URL",
                           "postgresql+psycopg://kuzet@127.0.0.1:5433/kuzet_test_demo")
 CHROMIUM = os.environ.get("KUZET_CHROMIUM", "/usr/bin/chromium")
+# Service workers' own requests go through the context's network (set_offline, route): the offline
+# pages' test (test_pwa_offline.py) needs it; read by Playwright's driver when it starts.
+os.environ.setdefault("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", "1")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 XSS = "<img src=x onerror=alert(1)>"

@@ -3,6 +3,7 @@ individual participant an item 6.1 task on /dispatch; the participant signs in, 
 shifts" and files a 6.1 report by a click on the map."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -111,7 +112,7 @@ def test_item_6_the_dispatcher_gives_an_individual_a_task_and_they_see_it_and_re
         page.select_option("select[name=item]", "6.1")
         page.fill("textarea[name=description]", "A group is preparing to break into the kiosk by the stop")
         page.click("form#report-form button[type=submit]")
-        page.wait_for_url("**/reports/*")
+        page.wait_for_url(re.compile(r"/reports/\d+$"))
         assert page.locator("dd.item").inner_text().startswith("6.1: ")
         report_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
         [report] = _stored(FieldReport, id=report_id)

@@ -7,6 +7,7 @@ it (the audit log keeps its rows: it is append-only).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -225,7 +226,7 @@ def test_a_leader_files_a_report_by_clicking_the_map(browser, live_server, peopl
         page.select_option("select[name=category]", "prevention-talk")
         page.fill("textarea[name=description]", "Talked with teenagers by the bazaar gate about curfew")
         page.click("form#report-form button[type=submit]")
-        page.wait_for_url("**/reports/*")
+        page.wait_for_url(re.compile(r"/reports/\d+$"))
         assert "not a registered crime" in page.locator(".report-note").inner_text()
         report_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
         page.goto(f"{live_server}/reports", wait_until="networkidle")

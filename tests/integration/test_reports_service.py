@@ -82,8 +82,9 @@ def test_every_problem_is_named_at_once(session, lw):
 def test_an_analyst_or_supervisor_cannot_file_and_a_leader_cannot_link_another_formations_shift(session, lw):
     with pytest.raises(Forbidden):
         _file(session, lw.supervisor, lw)
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput) as refused:  # not theirs: a problem with the field, nothing stored
         _file(session, lw.leader, lw, assignment_id=lw.other)
+    assert [r.field for r in refused.value.rows] == ["assignment_id"]
     linked = _file(session, lw.leader, lw, assignment_id=lw.upcoming)
     assert linked["assignment_id"] == lw.upcoming
 

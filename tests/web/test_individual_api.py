@@ -210,9 +210,9 @@ def test_a_report_of_an_unknown_or_missing_type_is_400_and_stores_nothing(partic
     assert count(session, FieldReport) == 0
 
 
-def test_a_report_on_another_participants_task_is_404(participant, session):
+def test_a_report_on_another_participants_task_is_refused_with_400(participant, session):
     r = participant["client"].post("/api/v1/reports", json=report(assignment_id=participant["theirs"]))
-    assert r.status_code == 404
+    assert r.status_code == 400 and [row["field"] for row in r.get_json()["rows"]] == ["assignment_id"]
     assert count(session, FieldReport) == 0
 
 

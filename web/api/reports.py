@@ -13,7 +13,7 @@ from . import bp
 from .bodies import arg, fields, json_object
 
 REPORT_FIELDS = {"category": "text", "lon": "any", "lat": "any", "observed_at": "moment", "description": "text",
-                 "location_source": "text", "assignment_id": "int", "item": "text"}
+                 "location_source": "text", "assignment_id": "int", "item": "text", "client_key": "text"}
 
 
 @bp.get("/reports")
@@ -33,18 +33,18 @@ def get_report(report_id: int):
 
 @bp.post("/reports")
 def create_report():
-    """File a report: 201, or 400 naming every bad field (nothing stored)."""
+    """File a report: 201, or 400 naming every bad field (nothing stored); a ``client_key`` the user
+    filed with before answers that report (200) and stores nothing."""
     # Nothing is required here: the service names every missing or bad field at once.
     values = fields(json_object(), REPORT_FIELDS, nullable=tuple(REPORT_FIELDS))
     session = get_session()
-    shown = services.file_report(session, current_principal(), category=values.get("category"),
-                                 lon=values.get("lon"), lat=values.get("lat"), observed_at=values.get("observed_at"),
-                                 description=values.get("description"),
-                                 location_source=values.get("location_source") or "map",
-                                 assignment_id=values.get("assignment_id"), item=values.get("item"),
-                                 gettext=gettext, timezone_name=_zone())
+    shown, stored = services.submit_report(
+        session, current_principal(), category=values.get("category"), lon=values.get("lon"), lat=values.get("lat"),
+        observed_at=values.get("observed_at"), description=values.get("description"),
+        location_source=values.get("location_source") or "map", assignment_id=values.get("assignment_id"),
+        item=values.get("item"), client_key=values.get("client_key"), gettext=gettext, timezone_name=_zone())
     session.commit()
     response = jsonify(shown)
-    response.status_code = 201
+    response.status_code = 201 if stored else 200
     response.headers["Location"] = url_for("api.get_report", report_id=shown["id"])
     return response

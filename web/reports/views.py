@@ -4,14 +4,14 @@ Each page says that a report is information for the police, not a registered cri
 """
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
-from geo.errors import InvalidInput
+from geo.errors import Forbidden, InvalidInput, NotFound
 
 from ..auth import current_principal
-from ..formats import reader_locale
+from ..formats import format_moment, reader_locale
 from ..config import settings
 from ..config import zone_name as _zone
 from ..db import get_session
@@ -19,7 +19,7 @@ from ..maps.render import MapOptions, components
 from ..messages import localised
 from ..rules import with_rules_column
 from . import bp, render
-from .forms import local_now, report_values
+from .forms import local_now, report_photos, report_values
 
 
 def _options() -> MapOptions:
@@ -95,38 +95,92 @@ def report(report_id: int):
     return render_template("report.html", title=_("Report %(id)s", id=report_id), report=shown, parts=parts)
 
 
+def _shift_for(raw: str | None) -> dict | None:
+    """The reader's own shift ``?assignment_id=`` names, as the form shows it (None for no shift or not theirs)."""
+    if not (raw and raw.isascii() and raw.isdigit() and len(raw) <= 9):
+        return None
+    try:
+        return services.my_shift(get_session(), current_principal(), int(raw), timezone_name=_zone())["properties"]
+    except (NotFound, InvalidInput, Forbidden):  # not theirs, or (a dispatcher) no shifts of their own
+        return None
+
+
 def _form_page(values: dict, *, errors: list[str] | None = None, status: int = 200):
     built = render.placing_map(_districts(), _options())
+    photos = settings().photos
     setup = {"map": built.get_name(), "strings": {
         "placed_map": _("Place marked on the map: %(lat)s, %(lon)s"),
         "placed_device": _("Place from this device: %(lat)s, %(lon)s (±%(accuracy)s m)"),
         "locating": _("Asking the device for its location…"),
         "no_geolocation": _("This browser cannot tell its location; click the map instead."),
-        "geolocation_failed": _("The device did not give its location (%(error)s); click the map instead.")}}
+        "geolocation_failed": _("The device did not give its location (%(error)s); click the map instead."),
+        "no_place": _("Mark the place on the map or use the device's location first."),
+        "shift_offline": _("Filed from shift %(id)s.")},
+        "photo_max_bytes": photos.max_bytes, "photo_max_count": photos.max_count}
+    shift = _shift_for(str(values.get("assignment_id") or request.args.get("assignment_id") or ""))
     return render_template("report_new.html", title=_("New report"), values=values, errors=errors or [],
                            categories=services.filing_categories(current_principal(), _),
                            report_types=services.report_types(_), parts=components(built), setup=setup,
-                           note=services.report_note(_)), status
+                           note=services.report_note(_), shift=shift, photo_limits=photos,
+                           when=format_moment), status
 
 
 @bp.get("/reports/new")
 def new_report():
     """The form: a category, the item 6 type, the place by a click on the map or the device's location,
-    times, description."""
-    return _form_page({"observed_at": local_now(_zone()), "location_source": "map"})
+    times, description, photos; ``?assignment_id=`` files it from one of the reader's shifts."""
+    return _form_page({"observed_at": local_now(_zone()), "location_source": "map",
+                       "assignment_id": request.args.get("assignment_id", "")})
+
+
+def _wants_json() -> bool:
+    """A page's script sending a report (one kept on the device, perhaps) asks for JSON."""
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
 
 
 @bp.post("/reports/new")
 def file_report():
-    """Store the report, or show the form again with every problem (nothing stored)."""
+    """Store the report with its photos, or show the form again with every problem (nothing stored).
+    A report sent again with its ``client_key`` answers the stored one (200) and stores nothing."""
     session = get_session()
     values = report_values(request.form, _zone())
+    photos = report_photos(request.files, limit=settings().photos.max_count)
     try:
-        shown = services.file_report(session, current_principal(), gettext=_, timezone_name=_zone(), **values)
+        shown, stored = services.submit_report(session, current_principal(), gettext=_, timezone_name=_zone(),
+                                               photos=photos, photo_settings=settings().photos, **values)
     except InvalidInput as exc:
         session.rollback()
+        errors = [localised(row.msg) for row in exc.rows] or [localised(exc.msg)]
+        if _wants_json():
+            return jsonify({"code": "invalid-input", "message": localised(exc.msg), "errors": errors}), 400
         kept = dict(request.form) | {"lon": values["lon"], "lat": values["lat"]}
-        return _form_page(kept, errors=[localised(row.msg) for row in exc.rows] or [localised(exc.msg)], status=400)
+        return _form_page(kept, errors=errors, status=400)
     session.commit()
-    flash(_("Report %(id)s stored. It is information for the police, not a registered crime.", id=shown["id"]))
-    return redirect(url_for("reports.report", report_id=shown["id"]))
+    url = url_for("reports.report", report_id=shown["id"])
+    if _wants_json():
+        return jsonify(shown | {"url": url, "stored_now": stored}), 201 if stored else 200
+    if stored:
+        flash(_("Report %(id)s stored. It is information for the police, not a registered crime.", id=shown["id"]))
+    else:
+        flash(_("Report %(id)s was stored before; nothing more was stored.", id=shown["id"]))
+    return redirect(url)
+
+
+@bp.get("/reports/<int:report_id>/photos/<int:photo_id>")
+def report_photo(report_id: int, photo_id: int):
+    """A photo of a report the reader may see (re-encoded when stored: no EXIF, no GPS)."""
+    return _photo(report_id, photo_id, thumbnail=False)
+
+
+@bp.get("/reports/<int:report_id>/photos/<int:photo_id>/thumbnail")
+def report_photo_thumbnail(report_id: int, photo_id: int):
+    """A photo's thumbnail (JPEG)."""
+    return _photo(report_id, photo_id, thumbnail=True)
+
+
+def _photo(report_id: int, photo_id: int, *, thumbnail: bool) -> Response:
+    content_type, data = services.report_photo(get_session(), current_principal(), report_id, photo_id,
+                                               thumbnail=thumbnail)
+    # private: a photo is for those who may see its report; it never changes once stored
+    return Response(data, mimetype=content_type, headers={"Cache-Control": "private, max-age=86400"})

@@ -1,5 +1,6 @@
 """The PostGIS layers and records as SQLAlchemy 2 models (the migrations hold the same schema)."""
-from .accounts import ApiToken, CalendarFeed, AuditLog, FieldReport, LoginAttempt, UserAccount, WebSession
+from .accounts import (ApiToken, CalendarFeed, AuditLog, FieldReport, LoginAttempt, ReportPhoto, UserAccount,
+                       WebSession)
 from .analysis import AnalysisCell, AnalysisRun, EmergingCell
 from .base import Base
 from .basemap import BASEMAP_KINDS, BasemapFeature
@@ -10,7 +11,7 @@ from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropFiel
 from .people import FormationMember, Officer, OfficerDuty, Participant
 from .work import TARGET_TABLES, RegimeActivity, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
 
-__all__ = ["MailOutbox", "Notification", "ApiToken", "CalendarFeed", "AuditLog", "FieldReport", "LoginAttempt", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "EmergingCell", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
+__all__ = ["MailOutbox", "Notification", "ApiToken", "CalendarFeed", "AuditLog", "FieldReport", "LoginAttempt", "ReportPhoto", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "EmergingCell", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "RegimeActivity", "Assignment", "AssignmentHistory",
            "AssignmentMember", "EmergencyArea", "StreetSegment"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Text, func
+from sqlalchemy import BigInteger, Boolean, DateTime, ForeignKey, Integer, LargeBinary, Text, func
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -80,6 +80,23 @@ class FieldReport(Base):
     reported_by: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="RESTRICT"))
     location_source: Mapped[str] = mapped_column(Text, server_default="map")
     geom = mapped_column(Geometry("POINT", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    # The key the filing device made for it: one report per author and key (migration 0027).
+    client_key: Mapped[str | None] = mapped_column(Text)
+
+
+class ReportPhoto(Base):
+    """A photo of a field report, re-encoded without its metadata (EXIF, GPS), and its thumbnail (0027)."""
+
+    __tablename__ = "report_photo"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("field_report.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(Text)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class ApiToken(Base):

@@ -11,24 +11,31 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...access import REPORTERS, Principal, require
 from ...db import reports as q
 from ...domain import DEFAULT_TIMEZONE, ReportCategory, Role
 from ...errors import InvalidInput, NotFound, RowError
+from ...ingest.photos import Photo, PhotoRefused, read_photo
 from ...messages import N_, Message
 from ...regimes import DEFAULT_REGIME, Regime, get_regime
+from ...settings import PhotoSettings
 from ...rules.messages import Gettext, plain
 from ...visibility import scope_of
 from ..accountability.audit import record
 
 LOCATION_SOURCES = ("map", "device")
 MAX_DESCRIPTION = 4000
+# The key a device makes for a report it files (a UUID is 36 characters): printable ASCII.
+CLIENT_KEY = re.compile(r"[\x21-\x7e]{1,200}")
 
 
 @dataclass(frozen=True)
@@ -121,55 +128,115 @@ def _problems(session: Session, *, category, lon, lat, observed_at, description,
     return out
 
 
-def file_report(session: Session, actor: Principal, *, category: str, lon: float | None, lat: float | None,
-                observed_at: datetime | None, description: str, location_source: str = "map",
-                assignment_id: int | None = None, item: str | None = None, now: datetime | None = None,
-                limits: ReportLimits = ReportLimits(), gettext: Gettext = plain,
-                timezone_name: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME) -> dict:
-    """Store a report by a leader (for their formation), an individual participant (their own) or a
-    dispatcher; reported at server time. ``item`` is the type of assistance it falls under, one of the
-    regime's report types (item 6); an individual participant must name one.
+def file_report(session: Session, actor: Principal, **options) -> dict:
+    """:func:`submit_report`, answered as the report alone."""
+    return submit_report(session, actor, **options)[0]
 
-    Raises ``InvalidInput`` listing every bad field (nothing stored); ``NotFound`` for an assignment the
-    actor may not see.
+
+def submit_report(session: Session, actor: Principal, *, category: str, lon: float | None, lat: float | None,
+                  observed_at: datetime | None, description: str, location_source: str = "map",
+                  assignment_id: int | None = None, item: str | None = None, client_key: str | None = None,
+                  photos: Sequence[tuple[str, bytes]] = (), photo_settings: PhotoSettings = PhotoSettings(),
+                  now: datetime | None = None, limits: ReportLimits = ReportLimits(), gettext: Gettext = plain,
+                  timezone_name: str = DEFAULT_TIMEZONE, regime_name: str = DEFAULT_REGIME) -> tuple[dict, bool]:
+    """Store a report by a leader (for their formation), an individual participant (their own) or a
+    dispatcher, reported at server time; answer it and whether it was stored now.
+
+    ``item`` is the type of assistance it falls under, one of the regime's report types (item 6); an
+    individual participant must name one. ``assignment_id`` links it to the shift it was filed from:
+    one of the actor's own (a dispatcher: any). ``photos`` are ``(name, bytes)`` pairs, JPEG or PNG,
+    stored without their metadata. A ``client_key`` the actor filed a report with before answers that
+    report and stores nothing (a phone sending again what it kept while offline).
+
+    Raises ``InvalidInput`` listing every bad field (nothing stored).
     """
     require(actor, *REPORTERS)
+    if isinstance(client_key, str) and CLIENT_KEY.fullmatch(client_key) and actor.user_id is not None:
+        stored = q.report_of_key(session, actor.user_id, client_key)
+        if stored is not None:
+            return report(session, actor, stored, gettext=gettext, timezone_name=timezone_name), False
     now = now or datetime.now(timezone.utc)
     participant_id = actor.only_participant
     problems = _problems(session, category=category, lon=lon, lat=lat, observed_at=observed_at,
                          description=description, location_source=location_source, now=now, limits=limits,
                          gettext=gettext, item=item, item_needed=participant_id is not None,
                          regime=get_regime(regime_name))
+    if client_key is not None and not (isinstance(client_key, str) and CLIENT_KEY.fullmatch(client_key)):
+        problems.append(RowError(1, "client_key", gettext(
+            "the report's device key must be 1 to 200 printable characters without spaces")))
+    formation_id = actor.formation_id if Role.LEADER in actor.roles else None
+    if assignment_id is not None:
+        holder = _holder_of(session, actor, assignment_id, formation_id, participant_id, gettext)
+        if isinstance(holder, RowError):
+            problems.append(holder)
+        else:
+            formation_id, participant_id = holder
+    taken = _photos(photos, photo_settings, gettext, problems)
     if problems:
         raise InvalidInput(gettext("The report was not stored: %(reasons)s",
                                    reasons="; ".join(p.reason for p in problems)), rows=problems)
-    formation_id = actor.formation_id if Role.LEADER in actor.roles else None
-    if assignment_id is not None:
-        formation_id, participant_id = _holder_of(session, actor, assignment_id, formation_id, participant_id)
-    stored = q.insert_report(session, category=category, observed_at=min(observed_at, now), reported_at=now,
-                             description=description.strip(), formation_id=formation_id,
-                             assignment_id=assignment_id, reported_by=actor.user_id,
-                             location_source=location_source, lon=float(lon), lat=float(lat),
-                             participant_id=participant_id, item=item)
+    try:
+        with session.begin_nested():
+            stored = q.insert_report(session, category=category, observed_at=min(observed_at, now), reported_at=now,
+                                     description=description.strip(), formation_id=formation_id,
+                                     assignment_id=assignment_id, reported_by=actor.user_id,
+                                     location_source=location_source, lon=float(lon), lat=float(lat),
+                                     participant_id=participant_id, item=item, client_key=client_key)
+            q.insert_photos(session, stored.id, taken)
+    except IntegrityError as exc:
+        if client_key is None or "ix_field_report_client_key" not in str(exc.orig):
+            raise
+        # The same report, stored a moment ago by a send that raced this one.
+        again = q.report_of_key(session, actor.user_id, client_key)
+        return report(session, actor, again, gettext=gettext, timezone_name=timezone_name), False
     shown = report(session, actor, stored.id, gettext=gettext, timezone_name=timezone_name)
     record(session, actor, "create", "field_report", stored.id, None,
-           {k: v for k, v in shown.items() if k != "note"})
-    return shown
+           {k: v for k, v in shown.items() if k not in ("note", "photos")} | {"photo_count": len(taken)})
+    return shown, True
 
 
-def _holder_of(session: Session, actor: Principal, assignment_id: int, formation_id: int | None,
-               participant_id: int | None) -> tuple[int | None, int | None]:
-    """The formation and individual participant a report on ``assignment_id`` is filed for; NotFound
-    when there is no such assignment or it is not the (limited) actor's own."""
+def _photos(photos: Sequence[tuple[str, bytes]], settings: PhotoSettings, gettext: Gettext,
+            problems: list[RowError]) -> list[Photo]:
+    """The photos as stored; every refused one (and too many of them) is added to ``problems``."""
+    if len(photos) > settings.max_count:
+        problems.append(RowError(1, "photos", gettext("attach at most %(n)s photos to a report",
+                                                      n=settings.max_count)))
+        return []
+    taken = []
+    for name, data in photos:
+        try:
+            taken.append(read_photo(data, name=name, max_bytes=settings.max_bytes,
+                                    thumbnail_px=settings.thumbnail_px))
+        except PhotoRefused as refused:
+            problems.append(RowError(1, "photos", gettext(refused.msg.msgid, **refused.msg.params)))
+    return taken
+
+
+def _holder_of(session: Session, actor: Principal, assignment_id, formation_id: int | None,
+               participant_id: int | None, gettext: Gettext) -> tuple[int | None, int | None] | RowError:
+    """The formation and individual participant a report on shift ``assignment_id`` is filed for, or
+    the problem when there is no such shift or it is not the (limited) actor's own (the same answer
+    for both: a leader learns nothing of other formations' shifts)."""
+    if isinstance(assignment_id, bool) or not isinstance(assignment_id, int) or not 0 < assignment_id < 2 ** 31:
+        return RowError(1, "assignment_id", gettext("the shift must be given by its number"))
     holder = q.assignment_holder(session, assignment_id)
     scope = scope_of(actor)
     mine = holder is not None and (scope.everything or (
         holder.formation_id is not None and holder.formation_id == formation_id) or (
         holder.participant_id is not None and holder.participant_id == scope.participant_id))
     if not mine:
-        raise NotFound(Message("not-found.assignment", N_("no assignment %(assignment_id)s"),
-                               assignment_id=assignment_id))
+        return RowError(1, "assignment_id", gettext("shift %(id)s is not one of your shifts; a report is "
+                                                    "linked only to a shift you hold", id=assignment_id))
     return holder.formation_id, holder.participant_id if participant_id is not None else None
+
+
+def _shift(row, tz: ZoneInfo) -> dict | None:
+    if row.assignment_id is None or row.assignment_shift is None:
+        return None
+    span = row.assignment_shift
+    return {"id": row.assignment_id, "activity": row.assignment_activity,
+            "starts_at": span.lower.astimezone(tz).isoformat() if span.lower else None,
+            "ends_at": span.upper.astimezone(tz).isoformat() if span.upper else None}
 
 
 def _dict(row, tz: ZoneInfo, gettext: Gettext) -> dict:
@@ -181,7 +248,7 @@ def _dict(row, tz: ZoneInfo, gettext: Gettext) -> dict:
             "participant_id": row.participant_id, "participant": row.participant, "item": row.item,
             "item_label": report_types(gettext).get(row.item) if row.item else None,
             "reported_by": row.reported_by, "location_source": row.location_source,
-            "lon": float(row.lon), "lat": float(row.lat), "note": report_note(gettext)}
+            "lon": float(row.lon), "lat": float(row.lat), "shift": _shift(row, tz), "note": report_note(gettext)}
 
 
 def list_reports(session: Session, viewer: Principal, *, since: datetime | None = None,
@@ -203,7 +270,21 @@ def report(session: Session, viewer: Principal, report_id: int, *, gettext: Gett
     rows = q.report_rows(session, scope_of(viewer), ids=[report_id], limit=1)
     if not rows:
         raise NotFound(Message("reports.no-report", N_("no report %(report_id)s"), report_id=report_id))
-    return _dict(rows[0], ZoneInfo(timezone_name), gettext)
+    photos = [{"id": p.id, "position": p.position, "content_type": p.content_type, "width": p.width,
+               "height": p.height} for p in q.photo_rows(session, report_id)]
+    return _dict(rows[0], ZoneInfo(timezone_name), gettext) | {"photos": photos}
+
+
+def report_photo(session: Session, viewer: Principal, report_id: int, photo_id: int, *,
+                 thumbnail: bool = False) -> tuple[str, bytes]:
+    """``(content type, bytes)`` of a photo of a report ``viewer`` may see (its JPEG thumbnail when
+    ``thumbnail``); NotFound otherwise."""
+    report(session, viewer, report_id)
+    found = q.photo_bytes(session, report_id, photo_id, thumbnail=thumbnail)
+    if found is None:
+        raise NotFound(Message("reports.no-photo", N_("no photo %(photo_id)s of report %(report_id)s"),
+                               photo_id=photo_id, report_id=report_id))
+    return ("image/jpeg" if thumbnail else found.content_type), bytes(found.data)
 
 
 CSV_COLUMNS = ("id", "category", "item", "observed_at", "reported_at", "formation", "participant", "assignment_id",
