@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MailSettings, MapSettings,
-                          PhotoSettings,                           ServerSettings, Settings, VectorTileSettings, ZoneLimits, local_database_url)
+                          PhotoSettings, ServerSettings, Settings, VectorTileSettings, ZoneLimits,
+                          local_database_url)
 
 _DEFAULT = Settings()
 

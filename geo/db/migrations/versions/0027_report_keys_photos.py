@@ -6,14 +6,14 @@ transaction (a refused photo stores nothing at all), a backup of the database ho
 are read through the same visibility query as their report.
 
 Revision ID: 0027
-Revises: 0025
+Revises: 0026
 Create Date: 2026-12-04
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027"
-down_revision = "0025"
+down_revision = "0026"
 branch_labels = None
 depends_on = None
 
