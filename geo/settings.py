@@ -162,6 +162,8 @@ class Settings:
     reports_page_size: int = 50
     locale: str = DEFAULT_LOCALE
     regime: str = DEFAULT_REGIME
+    # How long (seconds) a dispatcher may undo their own last action on the board (D).
+    undo_window_s: float = 30.0
 
     def __post_init__(self) -> None:
         if self.locale not in LOCALES:

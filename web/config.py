@@ -35,6 +35,8 @@ DEFAULTS = {
     "REGIME": _DEFAULT.regime,
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` overrides it, 1..200).
     "REPORTS_PAGE_SIZE": _DEFAULT.reports_page_size,
+    # Seconds during which a dispatcher may undo their own last action on the board.
+    "UNDO_WINDOW_S": _DEFAULT.undo_window_s,
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
@@ -101,6 +103,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
         locale=str(config["LOCALE"]) or _DEFAULT.locale,  # KUZET_LOCALE="" is no choice
         reports_page_size=int(config["REPORTS_PAGE_SIZE"]),
         regime=str(config["REGIME"]) or _DEFAULT.regime,  # KUZET_REGIME="" is no choice
+        undo_window_s=float(config["UNDO_WINDOW_S"]),
     )
 
 
