@@ -133,7 +133,7 @@
         return el("li", {}, [button]);
       }));
       chooser.setLatLng(latlng).setContent(el("div", {}, [el("p", {text: T.choose_target}), list])).openOn(map);
-    }).catch(takeClicked);
+    }).catch(function (error) { console.warn(error); takeClicked(); });
   }
 
   function outline(feature) {
