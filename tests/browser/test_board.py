@@ -71,9 +71,21 @@ def book_morning(plan, formation_id: int) -> int:
         engine.dispose()
 
 
-def test_the_dispatcher_works_an_assignment_from_the_board(watched, live_server, plan):
+@pytest.fixture
+def booked():
+    """Ids of the assignments a test stores; each still live afterwards is cancelled (the formation
+    is free again for the next test, whatever became of this one)."""
+    ids: list[int] = []
+    yield ids
+    for assignment_id in ids:
+        if stored(assignment_id).status in ("proposed", "confirmed"):
+            _cancel(assignment_id)
+
+
+def test_the_dispatcher_works_an_assignment_from_the_board(watched, live_server, plan, booked):
     page = open_dispatch(watched, live_server, plan.day)
     created = propose(page, plan)
+    booked.append(created)
     mine = row(page, created)
     mine.wait_for()
     assert plan.name in mine.inner_text() and mine.get_attribute("data-state") == "proposed"
@@ -127,16 +139,15 @@ def test_the_dispatcher_works_an_assignment_from_the_board(watched, live_server,
 
     # an edit the rules refuse (the formation is booked that morning) says why in the row, stores nothing
     morning = book_morning(plan, stored(created).formation_id)
+    booked.append(morning)
     row(page, created).locator("button.edit").click()
     row(page, created).locator("fieldset[data-moment=starts_at] [data-part=time]").fill("10:00")
     row(page, created).locator(".edit-form button[type=submit]").click()
     row(page, created).locator(".violations li[data-code='no-double-booking']").wait_for()
     assert "Refused" in page.locator("#board-note").inner_text()
     assert stored(created).shift.lower.astimezone(ALMATY).strftime("%H:%M") == "18:00"
-    _cancel(morning)
     assert errors(watched, refused=(422,)) == []
     assert outside(watched) == []
-    _cancel(created)
 
 
 @pytest.fixture
@@ -169,5 +180,5 @@ def test_a_click_on_overlapping_targets_offers_each_and_takes_the_chosen_one(wat
     assert "Board test square" in chooser.inner_text()
     chooser.locator(f"button[data-kind='{plan.kind}'][data-id='{plan.target_id}']").click()
     ready(page, plan.name)
-    assert page.locator(".target-chooser").count() == 0
+    page.locator(".target-chooser").wait_for(state="detached")  # closed once a target is chosen
     assert errors(watched) == []

@@ -103,7 +103,7 @@
     return item;
   }
 
-  /* The row's target on the map: flown to and outlined until another row is shown. */
+  /* The row's target on the map: zoomed to and outlined until another row is shown. */
   function show(f, item) {
     Array.prototype.forEach.call(rows.querySelectorAll(".board-row.current"), function (r) {
       r.classList.remove("current");
@@ -114,7 +114,12 @@
     var layer = L.geoJSON(f, {interactive: false, style: {color: "#6a1b9a", weight: 5, fillOpacity: 0.1},
                               pointToLayer: function (_, latlng) { return L.circleMarker(latlng, {radius: 12}); }});
     layer.addTo(highlight);
-    map.flyToBounds(layer.getBounds(), {maxZoom: 16, padding: [40, 40], duration: 0.6});
+    // fitBounds (its zoom animation), not flyTo: the vector tiles were left scaled after a flight
+    map.fitBounds(layer.getBounds(), {maxZoom: 16, padding: [40, 40]});
+    // on a phone the board lies under the map: bring the map into view
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      map.getContainer().scrollIntoView({block: "start"});
+    }
     map.getContainer().dataset.shown = f.properties.target_kind + ":" + f.properties.target_id;
   }
 
