@@ -308,6 +308,23 @@ class AssignmentFacts:
     members: tuple[MemberFacts, ...] = ()
 
 
+@dataclass(frozen=True)
+class BoardFacts:
+    """What the dispatcher's board flags about one live assignment, counted by the query layer.
+
+    ``shared_target_ids``: other live assignments of another assignee on the same target in an
+    overlapping shift; ``members``: people on the shift; ``officer_formations``: formations the
+    officer supervises in shifts overlapping this one, this one included (0 without an officer).
+    """
+
+    assignment_id: int
+    is_collective: bool
+    members: int
+    shared_target_ids: tuple[int, ...] = ()
+    officer_name: str | None = None
+    officer_formations: int = 0
+
+
 class Role(StrEnum):
     """What a user may do in kuzet (our design; the Order knows no software roles)."""
 

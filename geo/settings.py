@@ -232,6 +232,8 @@ class Settings:
     locale: str = DEFAULT_LOCALE
     regime: str = DEFAULT_REGIME
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    # How long (seconds) a dispatcher may undo their own last action on the board (D).
+    undo_window_s: float = 30.0
 
     def __post_init__(self) -> None:
         if self.locale not in LOCALES:

@@ -36,6 +36,8 @@ DEFAULTS = {
     "REGIME": _DEFAULT.regime,
     # Reports a page of /reports and /supervise/reports lists (``?per_page=`` overrides it, 1..200).
     "REPORTS_PAGE_SIZE": _DEFAULT.reports_page_size,
+    # Seconds during which a dispatcher may undo their own last action on the board.
+    "UNDO_WINDOW_S": _DEFAULT.undo_window_s,
     # Sensible size of an area drawn on the dispatcher's map (m², measured on the spheroid).
     "ZONE_MIN_AREA_M2": _DEFAULT.zone_limits.min_area_m2,
     "ZONE_MAX_AREA_M2": _DEFAULT.zone_limits.max_area_m2,
@@ -140,6 +142,7 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                                       place_radius_m=float(config["EVALUATION_PLACE_RADIUS_M"]),
                                       min_count=int(config["EVALUATION_MIN_COUNT"]),
                                       max_interval_ratio=float(config["EVALUATION_MAX_INTERVAL_RATIO"])),
+        undo_window_s=float(config["UNDO_WINDOW_S"]),
     )
 
 

@@ -66,27 +66,41 @@ def insert_assignment(session: Session, facts: AssignmentFacts, *, regime: str, 
     return a
 
 
-def update_assignment(session: Session, a: Assignment, facts: AssignmentFacts, *, actor: str) -> Assignment:
+def update_assignment(session: Session, a: Assignment, facts: AssignmentFacts, *, actor: str,
+                      action: str = "update", status: str | None = None) -> Assignment:
+    """Store new values of ``a`` (and ``status`` when given) in a savepoint, with a history row."""
     before = snapshot(session, a)
     with session.begin_nested():
         _apply(a, facts, facts.override)
+        if status is not None:
+            a.status = status
         a.updated_at = func.now()
         session.flush()
         _set_members(session, a.id, facts)
-        _history(session, a, actor=actor, action="update", before=before)
+        _history(session, a, actor=actor, action=action, before=before)
         session.flush()
     return a
 
 
-def set_status(session: Session, a: Assignment, status: str, *, actor: str, reason: str | None) -> Assignment:
+def set_status(session: Session, a: Assignment, status: str, *, actor: str, reason: str | None,
+               action: str | None = None) -> Assignment:
+    """Change the status in a savepoint (a refused change leaves the session usable); the history
+    row's action is the status unless ``action`` is given (``undo``)."""
     before = snapshot(session, a)
-    a.status = status
-    a.status_reason = reason
-    a.updated_at = func.now()
-    session.flush()
-    _history(session, a, actor=actor, action=status, before=before)
-    session.flush()
+    with session.begin_nested():
+        a.status = status
+        a.status_reason = reason
+        a.updated_at = func.now()
+        session.flush()
+        _history(session, a, actor=actor, action=action or status, before=before)
+        session.flush()
     return a
+
+
+def latest_history_id(session: Session, assignment_id: int) -> int | None:
+    """The id of the assignment's latest history row (who acted on it last)."""
+    return session.scalar(select(func.max(AssignmentHistory.id))
+                          .where(AssignmentHistory.assignment_id == assignment_id))
 
 
 def assignment_of_request(session: Session, actor: str, request_key: str) -> int | None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, and_, case, func, literal, select
+from sqlalchemy import Row, and_, case, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm import Session
 
 from .dispatch import TARGET_MODELS
 from .names import localised_name
-from .models import Assignment, AssignmentMember, Formation, Officer, Participant, PoliceUnit, UserAccount
+from .models import Assignment, AssignmentHistory, AssignmentMember, Formation, Officer, Participant, PoliceUnit, UserAccount
 
 STATUSES = ("proposed", "confirmed", "rejected", "cancelled")
 
@@ -84,3 +86,45 @@ def officer_rows(session: Session, *, ids: Sequence[int] | None = None) -> list[
     if ids is not None:
         stmt = stmt.where(Officer.id.in_(list(ids)))
     return list(session.execute(stmt))
+
+
+def board_facts(session: Session, ids: Sequence[int]) -> list[Row]:
+    """Per live assignment of ``ids``: ``shared_target_ids`` (other live assignments of another
+    assignee on the same target in an overlapping shift), ``members`` and ``officer_formations``
+    (distinct formations its officer supervises in live shifts overlapping it, itself included)."""
+    if not ids:
+        return []
+    other = aliased(Assignment)
+    same_target = or_(*[and_(getattr(Assignment, f"{kind}_id").is_not(None),
+                             getattr(other, f"{kind}_id") == getattr(Assignment, f"{kind}_id"))
+                        for kind in TARGET_MODELS])
+    live = ("proposed", "confirmed")
+    shared = (select(func.array_agg(aggregate_order_by(other.id, other.id)))
+              .where(other.id != Assignment.id, other.status.in_(live), other.shift.op("&&")(Assignment.shift),
+                     same_target, or_(other.formation_id.is_distinct_from(Assignment.formation_id),
+                                      other.participant_id.is_distinct_from(Assignment.participant_id)))
+              .correlate(Assignment).scalar_subquery())
+    load = (select(func.count(func.distinct(other.formation_id)))
+            .where(other.officer_id == Assignment.officer_id, other.status.in_(live),
+                   other.shift.op("&&")(Assignment.shift))
+            .correlate(Assignment).scalar_subquery())
+    stmt = (select(Assignment.id, Assignment.formation_id, shared.label("shared_target_ids"),
+                   _members_count().label("members"), Officer.name.label("officer_name"),
+                   case((Assignment.officer_id.is_(None), 0), else_=load).label("officer_formations"))
+            .outerjoin(Officer, Officer.id == Assignment.officer_id)
+            .where(Assignment.id.in_(list(ids)), Assignment.status.in_(live))
+            .order_by(Assignment.id))
+    return list(session.execute(stmt))
+
+
+def last_action(session: Session, actor: str, *, within_s: float) -> Row | None:
+    """The latest assignment history row ``actor`` wrote, if written less than ``within_s``
+    seconds ago (by the database's clock): id, assignment_id, action, before, after."""
+    stmt = (select(AssignmentHistory.id, AssignmentHistory.assignment_id, AssignmentHistory.action,
+                   AssignmentHistory.before, AssignmentHistory.after,
+                   (AssignmentHistory.at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, within_s))
+                   .label("fresh"))
+            .where(AssignmentHistory.actor == actor)
+            .order_by(AssignmentHistory.id.desc()).limit(1))
+    row = session.execute(stmt).first()
+    return row if row is not None and row.fresh else None

@@ -7,11 +7,12 @@ from datetime import date
 
 from pathlib import Path
 
-from sqlalchemy import cast, func, select, text
+from sqlalchemy import Text, cast, func, literal, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSTZRANGE, Range
 from sqlalchemy.orm import Session
 
 from ..domain import Period
+from .names import localised_name
 from .models import (Assignment, Campus, CropField, EmergencyArea, Event, Formation, FormationMember,
                      Officer, OfficerDuty, Participant, Pasture, PatrolZone, PoliceUnit, PublicPlace)
 
@@ -178,3 +179,27 @@ def lock_officer(session: Session, officer_id: int) -> Officer | None:
 def officer(session: Session, officer_id: int) -> Officer | None:
     return session.get(Officer, officer_id)
 
+
+
+def targets_near(session: Session, lon: float, lat: float, radius_m: float, *, window: Period,
+                 streets: bool = True, locale: str | None = None) -> list[tuple[str, int, str, str | None]]:
+    """Every target (kind, id, name, place kind) within ``radius_m`` metres of a point, smallest
+    first (what lies on top of a map), so a click on overlapping targets can offer each; emergency
+    areas only when their period overlaps ``window`` (or they have none), as the map draws them."""
+    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326)
+    parts = []
+    for kind, model in TARGET_MODELS.items():
+        place_kind = model.kind if kind == "public_place" else literal(None)
+        stmt = (select(literal(kind).label("kind"), model.id.label("id"),
+                       localised_name(model, locale).label("name"), cast(place_kind, Text).label("place_kind"),
+                       func.ST_Area(func.geography(model.geom)).label("area"))
+                .where(func.ST_DWithin(func.geography(model.geom), func.geography(point), radius_m)))
+        if kind == "public_place" and not streets:
+            stmt = stmt.where(model.kind != "street")
+        if kind == "emergency_area":
+            stmt = stmt.where(model.period.is_(None) | model.period.op("&&")(shift_range(window)))
+        parts.append(stmt)
+    union = union_all(*parts).subquery()
+    rows = session.execute(select(union.c.kind, union.c.id, union.c.name, union.c.place_kind)
+                           .order_by(union.c.area, union.c.kind, union.c.id).limit(20))
+    return [tuple(r) for r in rows]

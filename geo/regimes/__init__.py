@@ -170,6 +170,8 @@ class Regime:
     rules: tuple[str, ...]
     min_age_years: int
     max_formations_per_officer: int
+    # D: the fewest members a formation's shift should carry; the dispatcher's board flags fewer.
+    min_formation_members: int = 1
     home_area_allowance_m: float = 0.0
     notified_unit_min_share: float = 0.5
     override_by_assigned_supervisor_only: bool = True

@@ -139,6 +139,9 @@ CITATIONS = {
     "participant-eligible:certificate": design("require_certificate", ORDER, "2.2"),
     "participant-eligible:training": design("require_legal_training", ORDER, "2.3"),
     "participant-eligible:no-members": design("a formation with no eligible member gets nothing"),
+    # D: flags of the dispatcher's board (geo.rules.board); they warn and refuse nothing.
+    "participant-eligible:min-members": design("at least min_formation_members members on a shift"),
+    "board-shared-target": design("two formations on one target at one time are flagged"),
 }
 
 REGIME = Regime(

@@ -22,6 +22,8 @@ DESIGN_KEYS = {
     "participant-eligible:certificate",
     "participant-eligible:training",
     "participant-eligible:no-members",
+    "participant-eligible:min-members",
+    "board-shared-target",
     "police-supervision:active",
     "police-supervision:jurisdiction",
     "police-supervision:on-duty",

@@ -4,6 +4,8 @@ Times are ISO 8601; a time without an offset is local to the app's ``TIMEZONE`` 
 """
 from __future__ import annotations
 
+import math
+
 import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -124,6 +126,18 @@ def integers(value, name: str) -> tuple[int, ...]:
     return tuple(integer(v, f"{name}[{i}]") for i, v in enumerate(value))
 
 
+def number(value, name: str) -> float:
+    """A finite number (a query argument arrives as text)."""
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        out = float("nan")
+    if isinstance(value, bool) or not math.isfinite(out):
+        raise InvalidInput(Message("web.bodies.number", N_("%(name)s must be a number, got %(value)r"),
+                                   name=name, value=value))
+    return out
+
+
 def anything(value, name: str):
     """Passed on as is: the service validates it (a GeoJSON geometry, say)."""
     return value
@@ -140,7 +154,7 @@ def period(value, name: str) -> dict:
     return {"starts_at": out["starts_at"], "ends_at": out.get("ends_at")}
 
 
-READERS = {"int": integer, "count": count, "moment": moment, "text": text, "ints": integers, "any": anything, "period": period}
+READERS = {"int": integer, "count": count, "moment": moment, "text": text, "ints": integers, "any": anything, "number": number, "period": period}
 
 
 def known(body: dict, names, *, required: tuple[str, ...] = ()) -> dict:

@@ -9,13 +9,13 @@ from geo import services
 from geo.services import AssignmentRequest
 
 from ..auth import current_principal
-from ..config import regime_name
+from ..config import regime_name, settings
 from ..config import zone_name as _zone
 from ..db import get_session
 from ..formats import reader_locale
 from ..geojson import geojson_response
 from . import bp
-from .bodies import arg, fields, json_object
+from .bodies import arg, fields, flag, json_object
 
 ASSIGNMENT_FIELDS = {"formation_id": "int", "participant_id": "int", "target_kind": "text", "target_id": "int", "activity": "text",
                      "starts_at": "moment", "ends_at": "moment", "officer_id": "int", "member_ids": "ints",
@@ -124,3 +124,32 @@ def formation_members(formation_id: int):
     return jsonify(services.formation_roster(get_session(), formation_id, viewer=current_principal(),
                                              day=arg("date", "date", required=True), gettext=gettext,
                                              regime_name=regime_name()))
+
+
+@bp.get("/dispatch/board")
+def dispatch_board():
+    """Every assignment of ``date`` (any status) with its board state and flags, as GeoJSON."""
+    return geojson_response(services.dispatch_board(
+        get_session(), arg("date", "date", required=True), viewer=current_principal(), timezone=_zone(),
+        locale=reader_locale(), gettext=gettext, regime_name=regime_name()))
+
+
+@bp.get("/dispatch/targets")
+def dispatch_targets():
+    """The targets within ``radius_m`` of ``lon``/``lat`` on the map of ``date`` (``without_streets=true``: no streets)."""
+    return jsonify({"targets": services.targets_at(
+        get_session(), viewer=current_principal(), lon=arg("lon", "number", required=True),
+        lat=arg("lat", "number", required=True), radius_m=arg("radius_m", "number", required=True),
+        day=arg("date", "date", required=True), streets=not flag("without_streets"),
+        timezone=_zone(), locale=reader_locale(), gettext=gettext)})
+
+
+@bp.post("/dispatch/undo")
+def dispatch_undo():
+    """Undo the signed-in dispatcher's own last action if it is recent (the ``UNDO_WINDOW_S`` setting)."""
+    fields(json_object(), {})
+    session = get_session()
+    answer = services.undo_feature(session, actor=current_principal(), window_s=settings().undo_window_s,
+                                   gettext=gettext, timezone=_zone(), locale=reader_locale())
+    session.commit()
+    return jsonify(answer)

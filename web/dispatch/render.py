@@ -57,6 +57,8 @@ class DispatchMap:
     targets: list[str] = field(default_factory=list)
     # [folium name, target kind, URL of its items (an id appended)] of each tile layer of targets
     tile_targets: list[list[str]] = field(default_factory=list)
+    # the folium name of the streets' tile layer (off by default), so a click can leave hidden streets out
+    streets: str | None = None
 
 
 def _targets(m: folium.Map, frame: gpd.GeoDataFrame, kind: str, spec: LayerSpec, look: Look, *,
@@ -92,7 +94,8 @@ def _tile_targets(m: folium.Map, *, points_zoom: int) -> list[list[str]]:
             grid = tile_overlay(m, kind, part_look, str(part_look.title), detail_fields=part_look.tooltip,
                                 points_zoom=points_zoom, labels=labels, show=show, filled=filled, keep=keep,
                                 popup=False, svg=True, pane=TARGET_PANE)
-            drawn.append([grid.get_name(), kind, url_for("api.layer_items", layer=kind) + "/"])
+            drawn.append([grid.get_name(), kind, url_for("api.layer_items", layer=kind) + "/",
+                          "streets" if part_look is STREETS else ""])
     return drawn
 
 
@@ -142,5 +145,6 @@ def build_dispatch_map(data: DispatchDay, options: MapOptions, *, points_zoom: i
     if bounds:
         m.fit_bounds([[min(b[1] for b in bounds), min(b[0] for b in bounds)],
                       [max(b[3] for b in bounds), max(b[2] for b in bounds)]])
+    streets = next((entry[0] for entry in tile_targets if entry[3] == "streets"), None)
     return DispatchMap(m, assignments.get_name(), [layer.get_name() for layer in layers if layer is not None],
-                       tile_targets)
+                       [entry[:3] for entry in tile_targets], streets)

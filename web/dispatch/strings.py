@@ -46,6 +46,49 @@ def dispatch_strings() -> dict:
         "statuses": _statuses(),
         "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},
         "none": _("none"),
+        "choose_target": _("Several targets here: which one?"),
+        "board": board_strings(),
+    }
+
+
+def board_states() -> list[tuple[str, str]]:
+    """The board's states (``geo.services.STATES``) and their labels, for its filter."""
+    labels = dict(_statuses(), acknowledged=_("acknowledged by the leader"))
+    return [(state, labels[state]) for state in ("proposed", "confirmed", "acknowledged", "rejected", "cancelled")]
+
+
+def board_strings() -> dict:
+    """Strings of board.js (the dispatcher's shift board)."""
+    return {
+        "states": dict(board_states()),
+        "empty": _("No assignment on this day."),
+        "none_shown": _("No assignment matches the filter."),
+        "count": _("%(shown)s of %(total)s assignments shown."),
+        "loading": _("Loading…"),
+        "failed": _("Cannot show the board: %(error)s"),
+        "show": _("Show on map"),
+        "edit": _("Edit"),
+        "cancel": _("Cancel assignment"),
+        "save": _("Save changes"),
+        "close": _("Close"),
+        "reason": _("Reason for the cancellation"),
+        "confirm_cancel": _("Cancel it"),
+        "starts": _("Shift starts"),
+        "ends": _("Shift ends"),
+        "officer": _("Supervising officer"),
+        "no_officer": _("No supervising officer"),
+        "time_hint": _("Times are 24-hour HH:MM."),
+        "bad_time": _("Enter the date and a time as HH:MM."),
+        "saved": _("Assignment %(id)s changed; it is proposed to the supervisor again if it was confirmed."),
+        "cancelled": _("Assignment %(id)s cancelled."),
+        "proposed": _("Assignment %(id)s proposed."),
+        "undo_offer": _("You can undo this for %(seconds)s s."),
+        "undone": _("Undone: assignment %(id)s is %(state)s now."),
+        "not_undone": _("Not undone: %(error)s"),
+        "not_changed": _("Not changed: %(error)s"),
+        "refused": _("Refused: the change breaks these rules; nothing was stored."),
+        "no_geometry": _("This target has no shape to show."),
+        "flags": _("Needs a look"),
     }
 
 

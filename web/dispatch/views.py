@@ -20,7 +20,7 @@ from ..maps.cards import new_map
 from ..maps.render import MapOptions, components
 from ..messages import localised
 from . import bp, render
-from .strings import dispatch_strings, supervise_strings
+from .strings import board_states, dispatch_strings, supervise_strings
 
 
 def _api_root() -> str:
@@ -49,13 +49,14 @@ def dispatch():
     # The targets come from their vector tiles: the page does not grow with them.
     built = render.build_dispatch_map(data, MapOptions.from_settings(config), points_zoom=config.tiles.points_zoom)
     setup = {"map": built.map.get_name(), "assignments": built.assignments, "targets": built.targets,
-             "tile_targets": built.tile_targets,
+             "tile_targets": built.tile_targets, "streets": built.streets,
+             "undo_window_s": config.undo_window_s,
              "styles": render.ASSIGNMENT_STYLES, "api": _api_root(),
              "day": day.isoformat(), "strings": dispatch_strings()}
     undelivered = services.undelivered_mail(get_session(), current_principal(), max_attempts=config.mail.max_attempts,
                                             timezone_name=config.timezone)
     return render_template("dispatch.html", title=_("Dispatch"), parts=components(built.map), day=day,
-                           setup=setup, undelivered=undelivered)
+                           setup=setup, undelivered=undelivered, board_states=board_states())
 
 
 @bp.get("/supervise")

@@ -62,7 +62,9 @@
   function onFeatureClick(event) {
     var feature = event.layer && event.layer.feature;
     if (!feature || !feature.properties.target_kind || pendingArea) return;
-    selectTarget(feature.properties.target_kind, feature.properties.target_id, feature);
+    pickAt(event.latlng, function () {
+      selectTarget(feature.properties.target_kind, feature.properties.target_id, feature);
+    });
   }
   setup.targets.concat([setup.assignments]).forEach(function (name) {
     if (window[name]) window[name].on("click", onFeatureClick);
@@ -77,15 +79,62 @@
       var properties = (event.layer && event.layer.properties) || {};
       if (properties.id === undefined || pendingArea) return;
       var id = Number(properties.id);
-      selectTarget(kind, id, null);
-      fetch(items + encodeURIComponent(id), {credentials: "same-origin"})
-        .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-        .then(function (feature) {
-          if (target && target.kind === kind && target.id === id) outline(feature);
-        })
-        .catch(function () {});
+      pickAt(event.latlng, function () { selectFetched(kind, id); });
     });
   });
+
+  /* The target's outline: from the page's own layers when it is drawn there, else from the layer API. */
+  function embedded(kind, id) {
+    var found = null;
+    setup.targets.map(function (name) { return window[name]; }).concat([drawn]).forEach(function (layer) {
+      if (layer && !found) layer.eachLayer(function (child) {
+        var p = child.feature && child.feature.properties;
+        if (p && p.target_kind === kind && Number(p.target_id) === id) found = child.feature;
+      });
+    });
+    return found;
+  }
+  function selectFetched(kind, id) {
+    var feature = embedded(kind, id);
+    selectTarget(kind, id, feature);
+    if (feature) return;
+    fetch(setup.api + "/layers/" + encodeURIComponent(kind) + "/" + encodeURIComponent(id), {credentials: "same-origin"})
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (found) {
+        if (target && target.kind === kind && target.id === id) outline(found);
+      })
+      .catch(function () {});
+  }
+
+  /* A click on overlapping targets (a public place drawn over a patrol zone) offers each of them:
+     the server lists every target within a few pixels of the click; one alone is taken at once. */
+  var chooser = L.popup({className: "target-chooser", maxWidth: 320, autoPanPadding: [20, 20]});
+  var clickAsked = 0;
+  function pickAt(latlng, takeClicked) {
+    if (!latlng) { takeClicked(); return; }
+    var point = map.latLngToContainerPoint(latlng);
+    var radius = Math.max(1, 4 * map.distance(latlng, map.containerPointToLatLng([point.x + 1, point.y])));
+    var query = new URLSearchParams({lon: latlng.lng.toFixed(6), lat: latlng.lat.toFixed(6),
+                                     radius_m: Math.min(radius, 2000).toFixed(1), date: setup.day});
+    var streets = setup.streets && window[setup.streets];
+    if (!streets || !map.hasLayer(streets)) query.set("without_streets", "true");
+    var asked = ++clickAsked;
+    request("GET", "/dispatch/targets?" + query).then(function (answer) {
+      if (asked !== clickAsked) return;  // a newer click is on its way
+      var found = answer.ok ? answer.data.targets : [];
+      if (found.length < 2) { takeClicked(); return; }
+      var list = el("ul", {className: "chooser"}, found.map(function (t) {
+        var button = el("button", {type: "button", "data-kind": t.kind, "data-id": t.id,
+                                   text: t.kind_label + " · " + (t.name || "#" + t.id)});
+        button.addEventListener("click", function () {
+          map.closePopup(chooser);
+          selectFetched(t.kind, Number(t.id));
+        });
+        return el("li", {}, [button]);
+      }));
+      chooser.setLatLng(latlng).setContent(el("div", {}, [el("p", {text: T.choose_target}), list])).openOn(map);
+    }).catch(function (error) { console.warn(error); takeClicked(); });
+  }
 
   function outline(feature) {
     selection.clearLayers();
@@ -291,6 +340,7 @@
       } else if (answer.ok) {
         var p = answer.data.properties;
         assignments.addData(answer.data);
+        document.dispatchEvent(new CustomEvent("kuzet:assignment", {detail: {action: "create", feature: answer.data}}));
         say(fmt(T.proposed_ok, {id: p.id, formation: p.formation || p.participant, target: p.target_name,
                                 start: local(p.starts_at), end: local(p.ends_at)}), true);
         keepChoices = true;
@@ -354,4 +404,8 @@
       selectTarget(answer.data.properties.target_kind, answer.data.properties.target_id, answer.data);
     });
   });
+
+  /* What the shift board (board.js) shares with the map. */
+  kuzet.dispatch = {setup: setup, map: map, assignments: assignments, styles: setup.styles,
+                    dressAssignment: dressAssignment};
 })();

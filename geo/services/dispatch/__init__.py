@@ -6,6 +6,7 @@ from .assign import (AssignmentRequest, assign_formation, build_facts, cancel_as
 from .assignments import (STATUSES, assignment_feature, cancel_feature, confirm_feature, list_assignments,
                           list_officers, propose_feature, reject_feature, statuses_of, supervision_page,
                           update_feature)
+from .board import STATES, dispatch_board, targets_at, undo_feature, undo_last
 from .day import DispatchDay, day_window, dispatch_day
 from .options import (candidate_formations, candidate_individuals, dispatch_options, formation_roster,
                       supervising_officers)

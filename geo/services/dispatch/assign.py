@@ -290,7 +290,12 @@ def _changed(session: Session, actor: Principal, action: str, a: Assignment, bef
 
 def update_assignment(session: Session, assignment_id: int, *, actor: Principal, gettext: Gettext = plain,
                       **changes) -> Assignment:
-    """Change a live assignment (shift, officer, members, override, target); every rule is checked again."""
+    """Change a live assignment (shift, officer, members, override, target); every rule is checked again.
+
+    A confirmed assignment that changes goes back to ``proposed``, for its supervisor to sign off
+    again: a design choice (D; the Order says nothing of edits) so no change bypasses item 8.1's
+    direct management. The history gets an ``update`` row with before and after.
+    """
     require(actor, *PLANNERS)
     a = _live(session, assignment_id, actor)
     if a.status not in q.LIVE:
@@ -312,7 +317,8 @@ def update_assignment(session: Session, assignment_id: int, *, actor: Principal,
     _storable_override(session, facts.override)
     before = w.snapshot(session, a)
     try:
-        w.update_assignment(session, a, facts, actor=actor.actor)
+        w.update_assignment(session, a, facts, actor=actor.actor,
+                            status="proposed" if a.status == "confirmed" else None)
     except IntegrityError as exc:
         raise _conflict(exc, facts, regime, gettext) from exc
     return _changed(session, actor, "update", a, before)

@@ -1,0 +1,235 @@
+/* The dispatcher's shift board beside the map: every assignment of the day with its state and flags,
+ * filtered by state and text; a row shows its target on the map, and is edited or cancelled through
+ * the API (the rules run again there); the dispatcher's own last action can be undone for a while.
+ * Data is only ever put into the page as text (textContent), never as HTML. */
+(function () {
+  "use strict";
+  var kuzet = window.kuzet, D = kuzet.dispatch;
+  if (!D) return;
+  var fmt = kuzet.fmt, el = kuzet.el, clear = kuzet.clear, local = kuzet.local, clock = kuzet.clock;
+  var setup = D.setup, map = D.map, T = setup.strings.board, K = setup.strings.kinds;
+  var rows = document.getElementById("board-rows");
+  var note = document.getElementById("board-note");
+  var counted = document.getElementById("board-count");
+  var stateFilter = document.getElementById("board-state");
+  var textFilter = document.getElementById("board-text");
+  var undoBox = document.getElementById("undo");
+  var undoText = document.getElementById("undo-text");
+  var undoButton = document.getElementById("undo-button");
+  var highlight = L.layerGroup().addTo(map);
+  var features = [];
+  var loaded = 0;
+
+  function request(method, url, body) { return kuzet.request(setup.api, method, url, body); }
+  function say(text, good) {
+    note.textContent = text;
+    note.className = "hint " + (good === undefined ? "" : good ? "ok" : "bad");
+  }
+
+  function load() {
+    var asked = ++loaded;
+    return request("GET", "/dispatch/board?date=" + encodeURIComponent(setup.day)).then(function (answer) {
+      if (asked !== loaded) return;
+      if (!answer.ok) { say(fmt(T.failed, {error: answer.data.error}), false); return; }
+      features = answer.data.features;
+      rows.dataset.loaded = String(asked);
+      redrawMap();
+      render();
+    });
+  }
+
+  /* The map's layer of the day's assignments keeps the live ones, as the page first drew them. */
+  function redrawMap() {
+    D.assignments.clearLayers();
+    D.assignments.addData({type: "FeatureCollection", features: features.filter(function (f) {
+      return f.properties.status === "proposed" || f.properties.status === "confirmed";
+    })});
+  }
+
+  function assignee(p) { return p.formation || p.participant || "?"; }
+  function matches(p) {
+    var state = stateFilter.value, text = textFilter.value.trim().toLowerCase();
+    if (state && p.state !== state) return false;
+    if (!text) return true;
+    return [assignee(p), p.officer || "", p.target_name || "", K[p.target_kind] || ""].some(function (v) {
+      return v.toLowerCase().indexOf(text) !== -1;
+    });
+  }
+  function span(p) {
+    var sameDay = p.starts_at.slice(0, 10) === p.ends_at.slice(0, 10);
+    return local(p.starts_at) + " – " + (sameDay ? clock(p.ends_at) : local(p.ends_at));
+  }
+
+  function render() {
+    clear(rows);
+    var shown = features.filter(function (f) { return matches(f.properties); });
+    shown.forEach(function (f) { rows.append(row(f)); });
+    counted.textContent = !features.length ? T.empty : !shown.length ? T.none_shown
+      : fmt(T.count, {shown: shown.length, total: features.length});
+  }
+
+  function button(text, cls, handler) {
+    var b = el("button", {type: "button", className: cls, text: text});
+    b.addEventListener("click", function (event) { event.stopPropagation(); handler(); });
+    return b;
+  }
+
+  function row(f) {
+    var p = f.properties, live = p.status === "proposed" || p.status === "confirmed";
+    var flags = (p.flags || []).map(function (v) {
+      return el("li", {"data-code": v.code}, [el("span", {className: "item", title: v.item, text: v.citation}),
+                                              document.createTextNode(" " + v.message)]);
+    });
+    var item = el("li", {className: "board-row state-" + p.state + (flags.length ? " flagged" : ""),
+                         "data-id": f.id, "data-state": p.state, tabindex: "0"}, [
+      el("div", {className: "who"}, [el("strong", {text: assignee(p)}),
+                                     el("span", {className: "state " + p.state, text: T.states[p.state] || p.state})]),
+      el("div", {className: "where", text: p.target_name + " · " + (K[p.target_kind] || p.target_kind) + " · " + p.activity}),
+      el("div", {className: "when", text: span(p) + " · " + (p.officer || T.no_officer)}),
+      flags.length ? el("ul", {className: "flags", "aria-label": T.flags}, flags) : null,
+      el("div", {className: "actions"}, [
+        button(T.show, "show", function () { show(f, item); }),
+        live ? button(T.edit, "edit", function () { editor(f, item); }) : null,
+        live ? button(T.cancel, "cancel", function () { canceller(f, item); }) : null]),
+      el("div", {className: "row-form"}),
+      el("ul", {className: "violations"})]);
+    item.addEventListener("click", function (event) {
+      if (event.target.closest("button, input, select, label, .row-form")) return;
+      show(f, item);
+    });
+    item.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" && event.target === item) show(f, item);
+    });
+    return item;
+  }
+
+  /* The row's target on the map: zoomed to and outlined until another row is shown. */
+  function show(f, item) {
+    Array.prototype.forEach.call(rows.querySelectorAll(".board-row.current"), function (r) {
+      r.classList.remove("current");
+    });
+    item.classList.add("current");
+    highlight.clearLayers();
+    if (!f.geometry) { say(T.no_geometry, false); return; }
+    var layer = L.geoJSON(f, {interactive: false, style: {color: "#6a1b9a", weight: 5, fillOpacity: 0.1},
+                              pointToLayer: function (_, latlng) { return L.circleMarker(latlng, {radius: 12}); }});
+    layer.addTo(highlight);
+    // fitBounds (its zoom animation), not flyTo: the vector tiles were left scaled after a flight
+    map.fitBounds(layer.getBounds(), {maxZoom: 16, padding: [40, 40]});
+    // on a phone the board lies under the map: bring the map into view
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      map.getContainer().scrollIntoView({block: "start"});
+    }
+    map.getContainer().dataset.shown = f.properties.target_kind + ":" + f.properties.target_id;
+  }
+
+  function violationsOf(item, list) {
+    var box = item.querySelector(".violations");
+    clear(box);
+    (list || []).forEach(function (v) {
+      box.append(el("li", {"data-code": v.code}, [el("code", {text: v.code}),
+        el("span", {className: "item", title: v.item, text: v.citation}), document.createTextNode(v.message)]));
+    });
+  }
+
+  /* A date and a 24-hour time, typed apart as the proposal form's; "" while either is not valid. */
+  var TIME = /^([01]?[0-9]|2[0-3]):([0-5][0-9])$/;
+  function moment(label, iso, name) {
+    var date = el("input", {type: "date", "data-part": "date", value: iso.slice(0, 10), "aria-label": label});
+    var time = el("input", {type: "text", "data-part": "time", value: iso.slice(11, 16), inputmode: "numeric",
+                            maxlength: "5", size: "5", placeholder: "18:00", "aria-label": label});
+    var box = el("fieldset", {className: "moment", "data-moment": name}, [el("legend", {text: label}), date, time]);
+    box.value = function () {
+      var m = TIME.exec(time.value.trim());
+      return date.value && m ? date.value + "T" + ("0" + m[1]).slice(-2) + ":" + m[2] : "";
+    };
+    return box;
+  }
+
+  function editor(f, item) {
+    var holder = item.querySelector(".row-form");
+    if (holder.firstChild) { clear(holder); return; }
+    var p = f.properties;
+    var starts = moment(T.starts, p.starts_at, "starts_at"), ends = moment(T.ends, p.ends_at, "ends_at");
+    var form = el("form", {className: "edit-form", novalidate: "novalidate"}, [
+      starts, ends, el("p", {className: "hint", text: T.time_hint}),
+      el("div", {className: "buttons"}, [el("button", {type: "submit", text: T.save}),
+                                         button(T.close, "close", function () { clear(holder); })])]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = {starts_at: starts.value(), ends_at: ends.value()};
+      if (!body.starts_at || !body.ends_at) { violationsOf(item, []); say(T.bad_time, false); return; }
+      change(item, "PATCH", "/assignments/" + f.id, body, "update", T.saved);
+    });
+    holder.append(form);
+    starts.querySelector("[data-part=time]").focus();
+  }
+
+  function canceller(f, item) {
+    var holder = item.querySelector(".row-form");
+    if (holder.firstChild) { clear(holder); return; }
+    var reason = el("input", {type: "text", name: "reason", maxlength: "500", required: "required"});
+    var form = el("form", {className: "cancel-form", novalidate: "novalidate"}, [
+      el("label", {}, [document.createTextNode(T.reason + " "), reason]),
+      el("div", {className: "buttons"}, [el("button", {type: "submit", text: T.confirm_cancel}),
+                                         button(T.close, "close", function () { clear(holder); })])]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      change(item, "POST", "/assignments/" + f.id + "/cancel", {reason: reason.value}, "cancelled", T.cancelled);
+    });
+    holder.append(form);
+    reason.focus();
+  }
+
+  function change(item, method, url, body, action, done) {
+    Array.prototype.forEach.call(item.querySelectorAll("button"), function (b) { b.disabled = true; });
+    request(method, url, body).then(function (answer) {
+      Array.prototype.forEach.call(item.querySelectorAll("button"), function (b) { b.disabled = false; });
+      if (answer.ok) {
+        say(fmt(done, {id: answer.data.id}), true);
+        offerUndo();
+        load();
+      } else if (answer.data.violations && answer.data.violations.length) {
+        say(T.refused, false);
+        violationsOf(item, answer.data.violations);
+      } else {
+        say(fmt(T.not_changed, {error: answer.data.error}), false);
+      }
+    });
+  }
+
+  /* Undo: offered for the setting's seconds after each of the dispatcher's own actions on the page;
+     the server decides (its clock, and nobody acted on the assignment since). */
+  var undoTimer = null, undoUntil = 0;
+  function tick() {
+    var left = Math.ceil((undoUntil - Date.now()) / 1000);
+    if (left <= 0) { undoBox.hidden = true; clearInterval(undoTimer); undoTimer = null; return; }
+    undoText.textContent = fmt(T.undo_offer, {seconds: left});
+  }
+  function offerUndo() {
+    undoUntil = Date.now() + setup.undo_window_s * 1000;
+    undoBox.hidden = false;
+    undoButton.disabled = false;
+    if (!undoTimer) undoTimer = setInterval(tick, 1000);
+    tick();
+  }
+  undoButton.addEventListener("click", function () {
+    undoButton.disabled = true;
+    request("POST", "/dispatch/undo", {}).then(function (answer) {
+      undoBox.hidden = true;
+      if (answer.ok) {
+        var p = answer.data.assignment.properties;
+        say(fmt(T.undone, {id: answer.data.assignment.id, state: T.states[p.status] || p.status}), true);
+      } else {
+        say(fmt(T.not_undone, {error: answer.data.error}), false);
+      }
+      load();
+    });
+  });
+
+  document.addEventListener("kuzet:assignment", function () { offerUndo(); load(); });
+  stateFilter.addEventListener("change", render);
+  textFilter.addEventListener("input", render);
+  counted.textContent = T.loading;
+  load();
+}());
