@@ -20,8 +20,8 @@ pytestmark = pytest.mark.browser
 
 LOGIN = "polyglot"
 SIGN_IN = "Sign in to kuzet"
-TRANSLATED = {"kk": {SIGN_IN: "kuzet жүйесіне кіру (test)", "Confirm": "Растау (test)"},
-              "ru": {SIGN_IN: "Вход в kuzet (test)", "Confirm": "Подтвердить (test)"}}
+TRANSLATED = {"kk": {SIGN_IN: "kuzet жүйесіне кіру (test)", "Give a reason to reject.": "Бас тарту себебін жазыңыз (test)"},
+              "ru": {SIGN_IN: "Вход в kuzet (test)", "Give a reason to reject.": "Укажите причину отказа (test)"}}
 
 
 def account_locale() -> str | None:
@@ -85,11 +85,11 @@ def test_clicking_the_switch_brings_the_page_back_in_that_language(browser, tran
         sign_in(page, translated_server, LOGIN)  # the cookie carries the anonymous choice on
         page.wait_for_load_state("load")  # sign_in returns once the URL changed, before the scripts ran
         assert page.locator("html").get_attribute("lang") == "kk"
-        assert page.evaluate("() => gettext('Confirm')") == TRANSLATED["kk"]["Confirm"]
+        assert page.evaluate("() => gettext('Give a reason to reject.')") == TRANSLATED["kk"]["Give a reason to reject."]
 
         switch_to(page, "ru", "ru")
         assert "/login" not in page.url
-        assert page.evaluate("() => gettext('Confirm')") == TRANSLATED["ru"]["Confirm"]
+        assert page.evaluate("() => gettext('Give a reason to reject.')") == TRANSLATED["ru"]["Give a reason to reject."]
         assert account_locale() == "ru"
     finally:
         context.close()
