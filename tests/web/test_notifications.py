@@ -197,7 +197,11 @@ def test_a_change_of_the_shift_says_when_it_was_before(as_user, lw):
     assert newest["kind"] == "update" and newest["headline"].startswith("Shift changed: ")
     assert datetime.fromisoformat(newest["before_starts_at"]) == _start(lw)
     assert datetime.fromisoformat(newest["starts_at"]) == later
-    assert "was " in as_user("leader").get("/my/shifts").get_data(as_text=True)
+    page = as_user("leader").get("/my/shifts").get_data(as_text=True)
+    fmt = lambda t: t.astimezone(ZoneInfo("Asia/Almaty")).strftime("%H:%M")  # noqa: E731
+    before_end, end = _start(lw) + timedelta(hours=4), later + timedelta(hours=3)
+    assert re.search(rf"now [^<]*{fmt(later)} – [^<]*{fmt(end)}, was [^<]*{fmt(_start(lw))} – [^<]*{fmt(before_end)}",
+                     page), page[page.find('class="hint changed"'):][:300]
 
 
 def test_an_individual_participants_task_notifies_their_own_account(app, lw, session):
