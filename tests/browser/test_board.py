@@ -146,6 +146,21 @@ def test_the_dispatcher_works_an_assignment_from_the_board(watched, live_server,
     row(page, created).locator(".violations li[data-code='no-double-booking']").wait_for()
     assert "Refused" in page.locator("#board-note").inner_text()
     assert stored(created).shift.lower.astimezone(ALMATY).strftime("%H:%M") == "18:00"
+
+    # the officer too: the row offers the officers the rules allow for the shift, the one named now chosen
+    # (the refused edit's form is still open: closed and opened afresh)
+    row(page, created).locator(".edit-form button.close").click()
+    row(page, created).locator("button.edit").click()
+    officer = row(page, created).locator(".edit-form select[name=officer_id]")
+    page.wait_for_function("s => s.options.length > 2", arg=officer.element_handle())
+    assert officer.input_value() == str(plan.officer_id)
+    others = officer.locator("option").evaluate_all(
+        "os => os.filter(o => o.value && !o.textContent.includes('not eligible')).map(o => [o.value, o.textContent])")
+    other, label = next((v, t) for v, t in others if v != str(plan.officer_id))
+    officer.select_option(other)
+    row(page, created).locator(".edit-form button[type=submit]").click()
+    row(page, created).locator(".when").filter(has_text=label.split(",")[0]).wait_for()
+    assert stored(created).officer_id == int(other)
     assert errors(watched, refused=(422,)) == []
     assert outside(watched) == []
 

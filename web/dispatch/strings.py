@@ -77,6 +77,7 @@ def board_strings() -> dict:
         "ends": _("Shift ends"),
         "officer": _("Supervising officer"),
         "no_officer": _("No supervising officer"),
+        "not_eligible": _("not eligible"),
         "time_hint": _("Times are 24-hour HH:MM."),
         "bad_time": _("Enter the date and a time as HH:MM."),
         "saved": _("Assignment %(id)s changed; it is proposed to the supervisor again if it was confirmed."),

@@ -151,13 +151,33 @@
     if (holder.firstChild) { clear(holder); return; }
     var p = f.properties;
     var starts = moment(T.starts, p.starts_at, "starts_at"), ends = moment(T.ends, p.ends_at, "ends_at");
+    // The officer: those the rules allow for this target and shift first (asked of the server, as the
+    // dispatcher's form asks), the one named now kept whatever the answer.
+    var officer = el("select", {name: "officer_id"}, [el("option", {value: "", text: T.no_officer})]);
+    if (p.officer_id) officer.append(el("option", {value: String(p.officer_id), text: p.officer || ""}));
+    officer.value = p.officer_id ? String(p.officer_id) : "";
+    var query = new URLSearchParams({target_kind: p.target_kind, target_id: p.target_id,
+                                     starts_at: p.starts_at, ends_at: p.ends_at, activity: p.activity});
+    request("GET", "/dispatch/options?" + query).then(function (answer) {
+      if (!answer.ok) return;
+      answer.data.officers.forEach(function (o) {
+        var text = o.name + (o.rank ? ", " + o.rank : "") + (o.can_supervise ? "" : " (" + T.not_eligible + ")");
+        var known = officer.querySelector("option[value='" + o.id + "']");
+        if (known) known.textContent = text;
+        else officer.append(el("option", {value: String(o.id), text: text}));
+      });
+    });
     var form = el("form", {className: "edit-form", novalidate: "novalidate"}, [
       starts, ends, el("p", {className: "hint", text: T.time_hint}),
+      el("label", {className: "officer"}, [document.createTextNode(T.officer + " "), officer]),
       el("div", {className: "buttons"}, [el("button", {type: "submit", text: T.save}),
                                          button(T.close, "close", function () { clear(holder); })])]);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = {starts_at: starts.value(), ends_at: ends.value()};
+      if (officer.value !== (p.officer_id ? String(p.officer_id) : "")) {
+        body.officer_id = officer.value ? Number(officer.value) : null;
+      }
       if (!body.starts_at || !body.ends_at) { violationsOf(item, []); say(T.bad_time, false); return; }
       change(item, "PATCH", "/assignments/" + f.id, body, "update", T.saved);
     });
