@@ -91,6 +91,30 @@ def test_the_page_answers_on_imported_san_francisco_incidents(client, session, s
     assert_local(html)
 
 
+@pytest.mark.realdata
+def test_the_space_time_analyses_run_from_the_page_on_san_francisco(client, session, shared_data):
+    """Emerging hot spots and the Knox test through the API the page posts to, on the real SF incidents,
+    and their result pages."""
+    services.import_layer(session, "incident", shared_data / "sf_crime_2012/sf_crime_jul_dec_2012_points.csv",
+                          mapping=SF_MAPPING, actor=SYSTEM, extent=Extent.parse("-122.6,37.6,-122.3,37.9"))
+    session.flush()
+    html = page_of(client)
+    assert 'value="emerging"' in html and 'value="knox"' in html
+    sf = {"timezone": "America/Los_Angeles"}
+    emerging = client.post("/api/v1/analyses", json={"method": "emerging", "cell_size_m": 400, "time_step": "week",
+                                                     "categories": ["DRUG/NARCOTIC"], **sf})
+    assert emerging.status_code == 201, emerging.data[:400]
+    found = {k: n for k, n in emerging.get_json()["summary"]["classes"].items() if n and k != "none"}
+    assert len(found) >= 2
+    html = page_of(client, f"/analysis?run={emerging.get_json()['id']}")
+    assert "America/Los_Angeles" in html
+    knox = client.post("/api/v1/analyses/knox", json={"categories": ["VEHICLE THEFT"], "seed": 2012, **sf})
+    assert knox.status_code == 201, knox.data[:400]
+    assert "Same location: over-represented for up to 7 days" in knox.get_json()["plain"]
+    shown = client.get(knox.get_json()["page"])
+    assert shown.status_code == 200 and "over-represented" in shown.get_data(as_text=True)
+
+
 def test_hostile_names_reach_the_page_as_text(client, session):
     services.import_frame(session, "patrol_zone", gpd.GeoDataFrame(
         {"name": [XSS], "note": [XSS]}, geometry=[box(76.90, 43.24, 76.91, 43.25)], crs=4326), name="test",
