@@ -28,7 +28,8 @@ def _api_root() -> str:
     return url_for("api.openapi").rsplit("/", 1)[0]
 
 
-def _day() -> date:
+def requested_day() -> date:
+    """The day a page is asked for (``?date=YYYY-MM-DD``; today in the regime's zone when none)."""
     raw = request.args.get("date", "").strip()
     if not raw:
         return datetime.now(ZoneInfo(zone_name())).date()
@@ -43,7 +44,7 @@ def _day() -> date:
 def dispatch():
     """The dispatcher's map of a day: click a target, choose a formation and officer, propose."""
     config = settings()
-    day = _day()
+    day = requested_day()
     data = services.dispatch_day(get_session(), day, viewer=current_principal(), limit=config.map.feature_limit,
                                  timezone=config.timezone, with_targets=False, locale=reader_locale())
     # The targets come from their vector tiles: the page does not grow with them.

@@ -8,28 +8,16 @@ from flask import Response, render_template, request, url_for
 from flask_babel import gettext as _
 
 from geo import services
-from geo.errors import InvalidInput
-from geo.messages import N_, Message
 from geo.services import target_label
 
 from ..auth import current_principal
 from ..config import zone_name
 from ..db import get_session
 from ..formats import format_clock, format_day, format_moment, reader_locale
+from ..dispatch.views import requested_day
 from ..leader.views import status_labels
 from . import bp
 from .pdf import html_to_pdf
-
-
-def _day() -> date:
-    raw = request.args.get("date", "").strip()
-    if not raw:
-        return datetime.now(ZoneInfo(zone_name())).date()
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise InvalidInput(Message("web.dispatch.date-yyyy-mm", N_("date must be YYYY-MM-DD, got %(raw)s"),
-                                   raw=raw)) from None
 
 
 def _back() -> str:
@@ -95,7 +83,7 @@ def _day_sheets(day: date):
 @bp.get("/dispatch/sheets")
 def day_sheets():
     """Every live assignment of a day (``?date=YYYY-MM-DD``, default today), one sheet per page."""
-    day = _day()
+    day = requested_day()
     sheets = _day_sheets(day)
     return _render(sheets, title=_("Shift sheets for %(day)s", day=format_day(day)), pdf=False,
                    back=_back(), pdf_url=f"{request.path}.pdf?date={day.isoformat()}",
@@ -105,7 +93,7 @@ def day_sheets():
 @bp.get("/dispatch/sheets.pdf")
 def day_sheets_pdf():
     """A day's sheets as one PDF, one page per assignment."""
-    day = _day()
+    day = requested_day()
     sheets = _day_sheets(day)
     html = _render(sheets, title=_("Shift sheets for %(day)s", day=format_day(day)), pdf=True,
                    empty=_("No live assignments on %(day)s.", day=format_day(day)))
