@@ -43,6 +43,9 @@ def test_a_card_shows_every_rule_with_its_citation_members_others_and_load(clien
     assert f'<li data-id="{pair[1]}">Aksai' in lawful
     assert "Capt. Abenov supervises 2 of at most 2 formations at that time (this one included)." in lawful
     assert "Yes, confirm" in lawful and 'class="confirm-step" hidden' in lawful
+    # the briefing's sheet of the proposal, to print or as PDF
+    assert f'href="/assignments/{pair[0]}/sheet"' in lawful and f'href="/assignments/{pair[0]}/sheet.pdf"' in lawful
+    assert client.get(f"/assignments/{pair[0]}/sheet.pdf").mimetype == "application/pdf"
     planted = card(page, pair[1])
     assert 'data-code="formation-notified"' in planted and "Some rules fail" in planted
 
