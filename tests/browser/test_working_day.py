@@ -206,7 +206,7 @@ def test_a_whole_day_plan_fix_confirm_tell_subscribe_print(browser, day_server, 
     assert len(events) == 1
     assert events[0].decoded("dtstart") == fixed.shift.lower and events[0].decoded("dtend") == fixed.shift.upper
 
-    card = page.locator("article").filter(has_text=plan.name).first
+    card = page.locator(f"article#shift-{assignment_id}")
     with page.expect_download() as download:
         card.locator(".sheet-links a[download]").click()
     pdf = tmp_path / "sheet.pdf"
