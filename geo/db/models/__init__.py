@@ -9,9 +9,10 @@ from .notifications import MailOutbox, Notification
 from .layers import (MODELS, AnalysisArea, AnalysisAreaWeights, Campus, CropField, District, Event, Formation, ImportBatch, Incident, IncidentCell, Pasture,
                      PatrolZone, PoliceUnit, PublicPlace, geometry, one_of)
 from .people import FormationMember, Officer, OfficerDuty, Participant
-from .work import TARGET_TABLES, RegimeActivity, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea
+from .work import (TARGET_TABLES, RegimeActivity, Assignment, AssignmentHistory, AssignmentMember, EmergencyArea,
+                   PatrolRoute)
 
 __all__ = ["MailOutbox", "Notification", "ApiToken", "CalendarFeed", "AuditLog", "FieldReport", "LoginAttempt", "ReportPhoto", "UserAccount", "WebSession", "AnalysisArea", "AnalysisAreaWeights", "AnalysisCell", "AnalysisRun", "EmergingCell", "Base", "BASEMAP_KINDS", "BasemapFeature", "MODELS", "Campus", "CropField", "District", "Event", "Formation", "ImportBatch", "Incident", "IncidentCell",
            "Pasture", "PatrolZone", "PoliceUnit", "PublicPlace", "geometry", "one_of", "FormationMember",
            "Officer", "OfficerDuty", "Participant", "TARGET_TABLES", "RegimeActivity", "Assignment", "AssignmentHistory",
-           "AssignmentMember", "EmergencyArea", "StreetSegment"]
+           "AssignmentMember", "EmergencyArea", "PatrolRoute", "StreetSegment"]

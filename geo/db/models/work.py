@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import BigInteger, DateTime, ForeignKey, ForeignKeyConstraint, Text, func
+from sqlalchemy import BigInteger, DateTime, Float, ForeignKey, ForeignKeyConstraint, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, TSTZRANGE, Range
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -95,3 +95,25 @@ class AssignmentHistory(Base):
     action: Mapped[str] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSONB)
     after: Mapped[dict | None] = mapped_column(JSONB)
+
+
+class PatrolRoute(Base):
+    """The walking tour of an assignment (migration 0031): start to start along the streets, through
+    the hottest cells of its target that fit in the shift's time."""
+
+    __tablename__ = "patrol_route"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("assignment.id", ondelete="CASCADE"), unique=True)
+    start_label: Mapped[str | None] = mapped_column(Text)
+    start_geom = mapped_column(Geometry("POINT", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    geom = mapped_column(Geometry("LINESTRING", srid=STORAGE_SRID, spatial_index=False), nullable=False)
+    length_m: Mapped[float] = mapped_column(Float)
+    minutes: Mapped[float] = mapped_column(Float)
+    walking_kmh: Mapped[float] = mapped_column(Float)
+    weight: Mapped[float] = mapped_column(Float)
+    weight_available: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(Text)
+    analysis_run_id: Mapped[int | None] = mapped_column(ForeignKey("analysis_run.id", ondelete="SET NULL"))
+    stops: Mapped[list] = mapped_column(JSONB, server_default=text("'[]'::jsonb"))
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
