@@ -27,6 +27,7 @@ from ..ingest.mapping import Mapping
 from ..messages import N_, Message
 from ..progress import ProgressFactory, silent
 from . import people, places, scenario
+from .history import history_days, load_patrol_history
 from .network import load_streets
 from .incidents import incident_anchors, reference_day, synthetic_incidents
 from .sources import FILES, AlmatyData, read_almaty
@@ -114,19 +115,23 @@ def load_demo(session: Session, data_dir: Path, *, seed: int = 641, progress: Pr
             bar.update(1)
     finally:
         bar.close()
-    summary.update(_people(session, seed=seed, today=end.date()))
+    patrols = defs.get("patrol_history", ())
+    summary.update(_people(session, seed=seed, today=end.date(), history_days=history_days(patrols)))
+    # past shifts of a few zones, for the before/after evaluation (officers and members are stored now)
+    summary["assignment"] = load_patrol_history(session, patrols, today=end.date())
     summary["street_segment"] = load_streets(session, data_dir)
     # The basemap drawn under every map page: the extract's parks, water and railways.
     summary["basemap_feature"] = sum(services.load_basemap(session, data_dir / FILES["osm"]).counts.values())
     return summary
 
 
-def _people(session: Session, *, seed: int, today) -> dict[str, int]:
-    """Officers with duty rosters for every unit, members and leaders for every formation, and a few
-    individual participants (item 6)."""
+def _people(session: Session, *, seed: int, today, history_days: int = 0) -> dict[str, int]:
+    """Officers with duty rosters for every unit (reaching back over the patrol history's
+    ``history_days``), members and leaders for every formation, and a few individual participants
+    (item 6)."""
     units = layer_reads.names_by_id(session, services.layer_spec("police_unit"))
     officer_ids = people_db.add_officers(session, people.officers(units, seed=seed))
-    duty = people_db.add_duty(session, people.duty_periods(officer_ids, today))
+    duty = people_db.add_duty(session, people.duty_periods(officer_ids, today, days_before=history_days))
     formations = [{"id": f.id, "base_type": f.base_type, "notified_on": f.notified_on}
                   for f in dispatch_queries.formations(session)]
     members = people_db.add_members(session, people.participants(formations, today, seed=seed))

@@ -76,12 +76,15 @@ def officers(unit_names: dict[int, str], *, seed: int) -> list[dict]:
     return rows
 
 
-def duty_periods(officer_ids: list[int], today: date, timezone: str = DEFAULT_TIMEZONE) -> list[dict]:
-    """Back-to-back daily duty (08:00 to 08:00) from a week before ``today`` to two weeks after."""
+def duty_periods(officer_ids: list[int], today: date, timezone: str = DEFAULT_TIMEZONE, *,
+                 days_before: int = 0) -> list[dict]:
+    """Back-to-back daily duty (08:00 to 08:00) from a week before ``today`` (or ``days_before`` days,
+    when more: the demo's patrol history) to two weeks after."""
     tz = ZoneInfo(timezone)
     rows = []
+    first = max(ROSTER_DAYS_BEFORE, days_before + 1)  # + 1: duty from 08:00 the day before covers a night shift
     for officer_id in officer_ids:
-        for offset in range(-ROSTER_DAYS_BEFORE, ROSTER_DAYS_AFTER):
+        for offset in range(-first, ROSTER_DAYS_AFTER):
             start = datetime.combine(today + timedelta(days=offset), datetime.min.time(), tz).replace(
                 hour=DUTY_START_HOUR)
             rows.append({"officer_id": officer_id, "start": start, "end": start + timedelta(days=1)})

@@ -91,7 +91,13 @@ def test_every_unit_has_officers_on_duty_and_every_formation_members_and_a_leade
 
     from geo.rules.participants import age_on
 
-    assert loaded["officer"] == 24 and loaded["officer_duty"] == 24 * 21 and loaded["participant"] >= 60
+    from geo.demo import definitions
+    from geo.demo.history import history_days
+    from geo.demo.people import ROSTER_DAYS_AFTER
+
+    # every day from the patrol history's first (and the night before it) to two weeks ahead
+    days = history_days(definitions()["patrol_history"]) + 1 + ROSTER_DAYS_AFTER
+    assert loaded["officer"] == 24 and loaded["officer_duty"] == 24 * days and loaded["participant"] >= 60
     on_duty = session.scalar(text(
         "SELECT count(DISTINCT o.police_unit_id) FROM officer o JOIN officer_duty d ON d.officer_id = o.id "
         "WHERE o.active AND d.period @> tstzrange(:s, :e)"),
