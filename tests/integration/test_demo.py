@@ -73,12 +73,35 @@ def test_events_are_upcoming_and_incidents_lie_in_the_districts(session, loaded)
 
 
 def test_a_second_load_without_replace_is_refused_and_with_replace_loads_again(session, shared_data, loaded):
+    """``kuzet demo --force`` twice in a row: each load deletes the demo's assignments (their
+    append-only history stays, naming ids no live assignment has) and stores the same again."""
+    from sqlalchemy import text
+
+    from geo.demo.accounts import create_demo_accounts
+
+    from tests.conftest import TEST_HASH_METHOD
+
     with pytest.raises(InvalidInput, match="hold data"):
         load_demo(session, shared_data, seed=641, replace=False, now=NOW)
-    again = load_demo(session, shared_data, seed=641, replace=True, now=NOW)
-    assert again == loaded
+    history_before = session.scalar(text("SELECT count(*) FROM assignment_history"))
+    for _ in range(2):  # as the command does: the demo, then its accounts (a leader among them)
+        again = load_demo(session, shared_data, seed=641, replace=True, now=NOW)
+        create_demo_accounts(session, hash_method=TEST_HASH_METHOD)
+        assert again == loaded
     assert session.scalar(select(func.count()).select_from(PoliceUnit)) == 8
     assert session.scalar(select(func.count()).select_from(StreetSegment)) == loaded["street_segment"]
+    live = session.execute(text(
+        "SELECT count(*) AS n, count(*) FILTER (WHERE status = 'confirmed' AND acknowledged_at IS NOT NULL) AS ok "
+        "FROM assignment")).one()
+    assert live.n == live.ok == loaded["assignment"] > 0
+    # each live assignment's own history: proposed (create), then confirmed; nothing older under its id
+    actions = session.execute(text(
+        "SELECT array_agg(h.action ORDER BY h.id) FROM assignment a JOIN assignment_history h "
+        "ON h.assignment_id = a.id GROUP BY a.id")).scalars().all()
+    assert len(actions) == loaded["assignment"] and set(map(tuple, actions)) == {("create", "confirmed")}
+    assert session.scalar(text("SELECT count(*) FROM assignment_history")) == history_before + 2 * 2 * loaded["assignment"]
+    # the history was written before any leader account existed: nobody is notified of past shifts
+    assert session.scalar(text("SELECT count(*) FROM notification")) == 0
 
 
 def test_a_missing_data_folder_is_reported(session, tmp_path):
@@ -174,3 +197,75 @@ def test_the_demo_accounts_include_an_individual_participant_who_sees_their_own_
     mine = services.my_shifts(session, who)
     assert mine["formation"] is None and mine["participant"]["id"] == who.participant_id
     assert shown["linked"] == f"individual participant {mine['participant']['name']}"
+
+
+def _history(session):
+    from geo.db.models import Assignment
+
+    return session.scalars(select(Assignment).order_by(Assignment.id)).all()
+
+
+def test_every_shift_of_the_patrol_history_passes_the_rules(session, loaded):
+    """Each history assignment, as stored (its members, officer and shift), checked again by the
+    regime's rules; and, by plain SQL as a cross-check, its officer on duty all shift and of a unit
+    holding the zone (its point on surface), and its members certified and trained before the shift."""
+    from sqlalchemy import text
+
+    from geo.db.assignment_writes import member_ids
+    from geo.regimes import get_regime
+    from geo.rules import check_assignment
+    from geo.services import AssignmentRequest, build_facts
+
+    history = _history(session)
+    assert len(history) == loaded["assignment"] >= 40
+    for a in history:
+        assert a.status == "confirmed" and a.acknowledged_at is not None
+        assert a.acknowledged_at < a.shift.lower and a.shift.upper <= NOW  # acknowledged ahead, all in the past
+        members = member_ids(session, a.id)
+        assert members
+        regime = get_regime(a.regime)
+        request = AssignmentRequest(a.formation_id, "patrol_zone", a.patrol_zone_id, a.activity, a.shift.lower,
+                                    a.shift.upper, officer_id=a.officer_id, member_ids=members)
+        assert check_assignment(build_facts(session, request, regime, exclude_id=a.id), regime) == [], a.id
+    unlawful = session.execute(text("""
+        SELECT a.id FROM assignment a
+        JOIN officer o ON o.id = a.officer_id
+        JOIN police_unit u ON u.id = o.police_unit_id
+        JOIN patrol_zone z ON z.id = a.patrol_zone_id
+        WHERE NOT o.active
+           OR NOT ST_Covers(u.jurisdiction, ST_PointOnSurface(z.geom))  -- D: the unit holding the zone
+           OR NOT EXISTS (SELECT 1 FROM officer_duty d WHERE d.officer_id = o.id AND d.period @> a.shift)
+           OR EXISTS (SELECT 1 FROM assignment_member m JOIN participant p ON p.id = m.participant_id
+                      WHERE m.assignment_id = a.id
+                        AND (p.registration_status <> 'registered' OR p.certificate_status <> 'issued'
+                             OR p.legal_training_on IS NULL
+                             OR p.legal_training_on > (lower(a.shift) AT TIME ZONE 'Asia/Almaty')::date))
+    """)).scalars().all()
+    assert unlawful == []
+
+
+def test_the_evaluation_of_the_fresh_demo_shows_each_patrolled_zone_with_its_interval(session, loaded):
+    """The analyst's evaluation on the demo as loaded: every history zone, its patrols' start the
+    first shift, compared with unpatrolled zones only, with an estimate and its 95 % interval."""
+    from geo.access import SYSTEM
+    from geo.demo import definitions
+    from geo.services.evaluation import EvaluationRequest, evaluate_patrols
+    from geo.settings import EvaluationSettings
+
+    zones = {p["zone"] for p in definitions()["patrol_history"]}
+    first = {}
+    for a in _history(session):
+        name = session.get(PatrolZone, a.patrol_zone_id).name
+        first[name] = min(first.get(name, a.shift.lower), a.shift.lower)
+    found = evaluate_patrols(session, EvaluationRequest.checked(EvaluationSettings()), viewer=SYSTEM, now=NOW)
+    assert {f.name for f in found} == zones == set(first)
+    with_interval = 0
+    for f in found:
+        assert f.kind == "patrol_zone" and f.began == first[f.name] and f.window_end <= NOW
+        assert f.control_names and not set(f.control_names) & zones  # only unpatrolled zones compare
+        assert f.result.verdict not in ("not-over", "no-controls"), f.name
+        if f.result.effect is not None:
+            e = f.result.effect
+            assert 0 < e.low < e.ratio < e.high
+            with_interval += 1
+    assert with_interval >= 1
