@@ -2,16 +2,14 @@
 after with its interval, filters by kind, and downloads the CSV."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import delete, select
-from sqlalchemy.dialects.postgresql import Range
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from geo.db import make_engine
-from geo.db.models import Assignment, Formation, PatrolZone, UserAccount
+from geo.db.models import Assignment, PatrolZone, UserAccount
 
 from tests.browser.conftest import DEMO_URL, watch
 from tests.conftest import add_user
@@ -21,27 +19,19 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def patrolled(demo_app):
-    """A confirmed shift on the demo's first patrol zone nine weeks ago (its eight weeks after are over),
-    and an analyst; the shift is removed afterwards."""
+    """The demo's own patrol history (geo.demo.history: Green Bazaar among its zones, patrolled for
+    weeks from about two months ago), and an analyst; the name of that zone."""
     engine = make_engine(DEMO_URL)
     with Session(engine) as s:
-        zone = s.scalars(select(PatrolZone).where(PatrolZone.name == "Green Bazaar")).first() \
-            or s.scalars(select(PatrolZone).order_by(PatrolZone.id)).first()
-        formation = s.scalars(select(Formation).order_by(Formation.id)).first()
-        began = (datetime.now(timezone.utc) - timedelta(weeks=9)).replace(hour=1, minute=0, second=0, microsecond=0)
-        shift = Assignment(formation_id=formation.id, patrol_zone_id=zone.id, regime="order-641", activity="8.1",
-                           shift=Range(began, began + timedelta(hours=2), bounds="[)"), status="confirmed",
-                           created_by="browser-test")
-        s.add(shift)
+        zone = s.scalars(select(PatrolZone).where(PatrolZone.name == "Green Bazaar")).one()
+        assert s.scalar(select(func.count()).where(Assignment.patrol_zone_id == zone.id,
+                                                   Assignment.status == "confirmed")) > 0
         if s.scalars(select(UserAccount).where(UserAccount.login == "eval-analyst")).first() is None:
             add_user(s, "eval-analyst", ["analyst"])
         s.commit()
-        shift_id, name = shift.id, zone.name
-    yield name
-    with Session(engine) as s:
-        s.execute(delete(Assignment).where(Assignment.id == shift_id))
-        s.commit()
+        name = zone.name
     engine.dispose()
+    return name
 
 
 def test_an_analyst_sees_a_patrolled_zone_before_and_after_with_its_interval(browser, live_server, patrolled):
