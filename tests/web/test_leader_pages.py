@@ -56,6 +56,22 @@ def test_acknowledging_on_the_page_shows_the_dispatcher_who_acknowledged(as_user
     assert again.get_json(force=True)["properties"]["acknowledged_at"] == seen["properties"]["acknowledged_at"]
 
 
+def test_a_shift_acknowledged_by_no_account_says_when_without_a_question_mark(as_user, lw, session):
+    """The demo's history is acknowledged before any account exists (and a deleted account leaves
+    acknowledged_by empty): the page says when, not "by ?"."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import update
+
+    session.execute(update(Assignment).where(Assignment.id == lw.past)
+                    .values(acknowledged_at=datetime(2026, 4, 2, 7, 0, tzinfo=timezone.utc), acknowledged_by=None))
+    session.flush()
+    html = as_user("leader").get("/my/shifts").get_data(as_text=True)
+    shift = html[html.index(f'id="shift-{lw.past}"'):]
+    assert re.search(r'<p class="acknowledged">Acknowledged at 2 Apr 2026', shift[:shift.index("</article>")])
+    assert "Acknowledged by ?" not in html
+
+
 def test_only_a_leader_has_my_shifts(as_user, lw):
     for login in ("dispatcher", "supervisor"):
         assert as_user(login).get("/my/shifts").status_code == 403

@@ -42,6 +42,8 @@ def dispatch_strings() -> dict:
                    "shift": _("Shift"), "officer": _("Officer"), "status": _("Status"), "members": _("Members"),
                    "acknowledged": _("Leader")},
         "acknowledged_by": _("acknowledged by %(who)s, %(at)s"),
+        # no account named: acknowledged before accounts existed (the demo's history) or by one since deleted
+        "acknowledged_at": _("acknowledged %(at)s"),
         "not_acknowledged": _("not acknowledged yet"),
         "statuses": _statuses(),
         "kinds": {kind: target_label(kind, _) for kind in ASSIGNABLE_KINDS},

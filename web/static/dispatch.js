@@ -41,7 +41,8 @@
                 ["officer", p.officer || T.none], ["members", p.members],
                 ["status", T.statuses[p.status] || p.status],
                 ["acknowledged", p.acknowledged_at
-                  ? fmt(T.acknowledged_by, {who: p.acknowledged_by || "?", at: local(p.acknowledged_at)})
+                  ? (p.acknowledged_by ? fmt(T.acknowledged_by, {who: p.acknowledged_by, at: local(p.acknowledged_at)})
+                                       : fmt(T.acknowledged_at, {at: local(p.acknowledged_at)}))
                   : T.not_acknowledged]];
     return el("dl", {className: "assignment-tip"}, rows.reduce(function (out, row) {
       return out.concat([el("dt", {text: T.labels[row[0]]}), el("dd", {text: String(row[1])})]);
