@@ -48,12 +48,13 @@ def test_accepting_a_proposal_stores_every_item(demo, day, hour, hours, kind, pe
     session = demo
     starts_at, ends_at = shift_of(day, hour, hours)
     with session.begin_nested() as savepoint:
+        held = session.scalar(select(func.count()).select_from(Assignment))  # the demo's patrol history
         proposal = propose_plan(session, PlanRequest(starts_at, ends_at, kind=kind, members_per_target=per_target,
                                                      members_per_1000_attendees=ratio), viewer=SYSTEM)
         results = accept_plan(session, actor=SYSTEM, items=[i.request() for i in proposal.items])
         refused = [(proposal.items[r["index"]], r["violations"]) for r in results if not r["stored"]]
         assert not refused, refused
-        assert session.scalar(select(func.count()).select_from(Assignment)) == len(proposal.items)
+        assert session.scalar(select(func.count()).select_from(Assignment)) == held + len(proposal.items)
         formations = [i.formation_id for i in proposal.items]
         assert len(formations) == len(set(formations))  # one target per formation and shift
         for short in proposal.shortfalls:
