@@ -90,8 +90,8 @@ def load_patrol_history(session: Session, patrols: Sequence[Mapping], *, today: 
 
     Examples
     --------
-    >>> load_patrol_history(session, definitions()["patrol_history"], today=date(2026, 5, 1))  # doctest: +SKIP
-    64
+    >>> load_patrol_history(session, definitions()["patrol_history"], today=date(2026, 12, 4))  # doctest: +SKIP
+    62
     """
     zones = _ids(session, "patrol_zone", {p["zone"] for p in patrols})
     formations = _ids(session, "formation", {p["formation"] for p in patrols})
