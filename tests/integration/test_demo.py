@@ -99,7 +99,8 @@ def test_a_second_load_without_replace_is_refused_and_with_replace_loads_again(s
         "SELECT array_agg(h.action ORDER BY h.id) FROM assignment a JOIN assignment_history h "
         "ON h.assignment_id = a.id GROUP BY a.id")).scalars().all()
     assert len(actions) == loaded["assignment"] and set(map(tuple, actions)) == {("create", "confirmed")}
-    assert session.scalar(text("SELECT count(*) FROM assignment_history")) == history_before + 2 * 2 * loaded["assignment"]
+    history_after = session.scalar(text("SELECT count(*) FROM assignment_history"))
+    assert history_after == history_before + 2 * 2 * loaded["assignment"]  # two loads, two rows each
     # the history was written before any leader account existed: nobody is notified of past shifts
     assert session.scalar(text("SELECT count(*) FROM notification")) == 0
 
