@@ -109,8 +109,11 @@ def route_row(session: Session, assignment_id: int) -> Row | None:
     return session.execute(stmt).one_or_none()
 
 
-def route_lines(session: Session, assignment_ids) -> dict[int, bytes]:
-    """The stored route lines (WKB) of those of ``assignment_ids`` that have one."""
-    stmt = select(PatrolRoute.assignment_id, func.ST_AsBinary(PatrolRoute.geom)).where(
+def route_summaries(session: Session, assignment_ids) -> dict[int, Row]:
+    """Per assignment of ``assignment_ids`` with a route: its line (WKB), start (WKB), start label,
+    length, minutes and walking speed."""
+    stmt = select(PatrolRoute.assignment_id, func.ST_AsBinary(PatrolRoute.geom).label("wkb"),
+                  func.ST_AsBinary(PatrolRoute.start_geom).label("start_wkb"), PatrolRoute.start_label,
+                  PatrolRoute.length_m, PatrolRoute.minutes, PatrolRoute.walking_kmh).where(
         PatrolRoute.assignment_id.in_(list(assignment_ids)))
-    return {i: bytes(w) for i, w in session.execute(stmt)}
+    return {r.assignment_id: r for r in session.execute(stmt)}

@@ -24,7 +24,6 @@ from shapely.geometry import Point, mapping
 from sqlalchemy.orm import Session
 
 from ..access import PLANNERS, SHIFT_HOLDERS, SIGNERS, Principal, require
-from ..analysis.patrol_routes import plan_route as solve_route
 from ..crs import utm_crs_for
 from ..db import assignments as qa
 from ..db import patrol_routes as q
@@ -133,6 +132,10 @@ def plan_route(session: Session, assignment_id: int, *, start: Start, actor: Pri
     >>> plan_route(session, 12, start=Start("public_place", 3), actor=dispatcher)["properties"]["minutes"]  # doctest: +SKIP
     236.5
     """
+    # the solver's stack (geopandas, scipy, HiGHS) is loaded by planning only, not by every page that
+    # shows a stored route (My shifts, the sheets)
+    from ..analysis.patrol_routes import plan_route as solve_route
+
     require(actor, *PLANNERS)
     row = _assignment(session, actor, assignment_id, locale=locale)
     if row.status not in LIVE:
@@ -236,6 +239,14 @@ def route_gpx(session: Session, assignment_id: int, *, viewer: Principal, timezo
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(gpx, encoding="unicode")
 
 
-def route_lines(session: Session, assignment_ids) -> dict[int, bytes]:
-    """The stored route lines (WKB) of those assignments that have one (no access check: the caller's)."""
-    return q.route_lines(session, assignment_ids)
+def route_summaries(session: Session, assignment_ids) -> dict[int, dict]:
+    """Per assignment with a route (no access check: the caller made it): its line and start as
+    GeoJSON geometries, start label, length, minutes (walking and at the cells) and walking minutes."""
+    out = {}
+    for i, r in q.route_summaries(session, assignment_ids).items():
+        walking = r.length_m / (r.walking_kmh * 1000.0 / 60.0)
+        out[i] = {"geometry": mapping(shapely.from_wkb(bytes(r.wkb))),
+                  "start": mapping(shapely.from_wkb(bytes(r.start_wkb))), "start_label": r.start_label,
+                  "length_m": round(r.length_m, 1), "minutes": round(r.minutes, 1),
+                  "walking_minutes": round(walking, 1)}
+    return out

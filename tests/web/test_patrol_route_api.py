@@ -168,3 +168,28 @@ def test_a_shift_too_short_for_any_hot_cell_says_so(client, streets, session):
     sign_in(client, streets.logins["dispatcher"])
     r = plan(client, streets.own, lon=76.9201, lat=43.2401)
     assert r.status_code == 400 and r.get_json()["code"] == "route.nothing-fits"
+
+
+def test_the_leaders_shift_map_shows_the_route_with_its_length_time_and_gpx_link(app, streets):
+    planner = app.test_client()
+    sign_in(planner, streets.logins["dispatcher"])
+    p = plan(planner, streets.own, lon=76.9201, lat=43.2401).get_json()["properties"]
+    leader = app.test_client()
+    sign_in(leader, streets.logins["leader"])
+    page = leader.get("/my/shifts").get_data(as_text=True)
+    assert f"{p['length_m'] / 1000:.1f} km" in page and f"about {round(p['minutes'])} min" in page
+    assert f'/api/v1/assignments/{streets.own}/route.gpx' in page
+    assert "patrol-route" in page  # the route's layer on the shift's map
+    feature = next(f for f in leader.get("/api/v1/my/assignments").get_json()["features"] if f["id"] == streets.own)
+    assert feature["properties"]["route"]["length_m"] == p["length_m"]
+
+
+def test_the_printed_sheet_draws_the_route_and_says_its_length_and_time(app, streets):
+    client = app.test_client()
+    sign_in(client, streets.logins["dispatcher"])
+    before = client.get(f"/assignments/{streets.own}/sheet").get_data(as_text=True)
+    assert 'stroke="#1f4e9c"' not in before and "Walking route" not in before
+    p = plan(client, streets.own, lon=76.9201, lat=43.2401).get_json()["properties"]
+    sheet = client.get(f"/assignments/{streets.own}/sheet").get_data(as_text=True)
+    assert 'stroke="#1f4e9c"' in sheet and 'class="route-start"' in sheet
+    assert f"{p['length_m'] / 1000:.1f} km, about {round(p['minutes'])} min" in sheet
