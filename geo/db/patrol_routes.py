@@ -117,3 +117,9 @@ def route_summaries(session: Session, assignment_ids) -> dict[int, Row]:
                   PatrolRoute.length_m, PatrolRoute.minutes, PatrolRoute.walking_kmh).where(
         PatrolRoute.assignment_id.in_(list(assignment_ids)))
     return {r.assignment_id: r for r in session.execute(stmt)}
+
+
+def routed_ids(session: Session, assignment_ids) -> set[int]:
+    """Those of ``assignment_ids`` that have a stored route."""
+    stmt = select(PatrolRoute.assignment_id).where(PatrolRoute.assignment_id.in_(list(assignment_ids)))
+    return set(session.scalars(stmt))

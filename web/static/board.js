@@ -248,9 +248,11 @@
       choice.append(el("option", {value: "point", text: T.route_point}));
       if (!starts.length) { choice.value = "point"; pick(); }
     });
-    request("GET", "/assignments/" + f.id + "/route").then(function (answer) {
-      if (answer.ok) drawRoute(answer.data, item);
-    });
+    if (f.properties.has_route) {  // the route planned before: drawn until a new one replaces it
+      request("GET", "/assignments/" + f.id + "/route").then(function (answer) {
+        if (answer.ok) drawRoute(answer.data, item);
+      });
+    }
     function clicked(event) {
       point = {lon: event.latlng.lng, lat: event.latlng.lat};
       picked.textContent = fmt(T.route_picked, {lat: point.lat.toFixed(5), lon: point.lon.toFixed(5)});
