@@ -85,10 +85,10 @@ def test_a_dispatcher_plans_a_route_from_a_board_row_and_the_leader_walks_it_on_
             const map = Object.values(window).find(v => v instanceof L.Map);
             let lines = 0;
             map.eachLayer(l => { if (l instanceof L.Polyline && !(l instanceof L.Polygon)
-                                     && l.options.color === "#c62828") lines++; });
+                                     && l.options.color === "#1f4e9c") lines++; });
             return lines;
         }""")
-        assert drawn >= 1  # the route's line, in the route's red
+        assert drawn >= 1  # the route's line, in the route's blue
         assert "ok" in page.locator("#board-note").get_attribute("class")
         assert not w.errors and not outside(w.requests)
     finally:

@@ -46,8 +46,8 @@ def fit(m: folium.Map, bounds: tuple[float, float, float, float], *, max_zoom: i
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12), max_zoom=max_zoom)
 
 
-# A planned walking route on a still map: the dispatcher's board draws it in the same red.
-ROUTE_STYLE = {"color": "#c62828", "weight": 4, "opacity": 0.85}
+# A planned walking route on a still map, in the blue the board and the printed sheet draw it in.
+ROUTE_STYLE = {"color": "#1f4e9c", "weight": 4, "opacity": 0.85}
 
 
 def target_map(geometry: dict, name: str, bounds, options: MapOptions, *, height: str = "180px",

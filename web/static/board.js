@@ -210,15 +210,18 @@
   function drawRoute(route, item) {
     routeLayer.clearLayers();
     var p = route.properties;
-    var line = L.geoJSON(route, {interactive: false, style: {color: "#c62828", weight: 4, opacity: 0.85}});
+    var line = L.geoJSON(route, {interactive: false, style: {color: "#1f4e9c", weight: 4, opacity: 0.85}});
     line.addTo(routeLayer);
-    L.circleMarker([p.start.lat, p.start.lon], {radius: 8, color: "#c62828", fillColor: "#fff", fillOpacity: 1,
+    L.circleMarker([p.start.lat, p.start.lon], {radius: 8, color: "#1f4e9c", fillColor: "#fff", fillOpacity: 1,
                                                 interactive: false}).addTo(routeLayer);
     p.stops.forEach(function (s) {
-      L.circleMarker([s.lat, s.lon], {radius: 5, color: "#c62828", fillColor: "#c62828", fillOpacity: 0.9,
+      L.circleMarker([s.lat, s.lon], {radius: 5, color: "#1f4e9c", fillColor: "#1f4e9c", fillOpacity: 0.9,
                                       interactive: false}).addTo(routeLayer);
     });
     map.fitBounds(line.getBounds(), {maxZoom: 17, padding: [30, 30]});
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      map.getContainer().scrollIntoView({block: "start"});  // on a phone the board lies under the map
+    }
     map.getContainer().dataset.route = String(p.assignment_id);
     var summary = item.querySelector(".route-summary");
     summary.textContent = fmt(T.route_summary, {km: km(p.length_m), minutes: Math.round(p.minutes),
