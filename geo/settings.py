@@ -233,6 +233,13 @@ class RouteSettings:
     start_moved_m: float = 25.0
     start_kinds: tuple[str, ...] = ("station", "market")
 
+    def __post_init__(self) -> None:
+        positive = {"walking_kmh": self.walking_kmh, "max_candidates": self.max_candidates,
+                    "time_limit_s": self.time_limit_s, "cell_m": self.cell_m}
+        wrong = [name for name, value in positive.items() if not value > 0]
+        if wrong or self.dwell_min < 0 or self.exact_max < 0:
+            raise ValueError(f"route settings must be positive: {', '.join(wrong) or 'dwell_min, exact_max'}")
+
 
 @dataclass(frozen=True)
 class Settings:

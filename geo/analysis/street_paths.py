@@ -113,8 +113,10 @@ def tour_line(joined: JoinedGraph, preds: np.ndarray, stops: Sequence[int]) -> L
     if len(xy):
         same = np.r_[False, np.all(np.abs(np.diff(xy, axis=0)) < 1e-6, axis=1)]
         xy = xy[~same]
-    if len(xy) < 2:
-        raise ValueError("a tour needs at least two distinct points")
+    if not len(xy):
+        raise ValueError("a tour needs at least one stop")
+    if len(xy) == 1:  # every stop where the start joins the streets: a tour of no length
+        xy = np.vstack([xy, xy])
     metric = gpd.GeoSeries([LineString(xy)], crs=joined.graph.crs)
     return metric.to_crs(STORAGE_CRS).iloc[0]
 

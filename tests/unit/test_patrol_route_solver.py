@@ -160,3 +160,8 @@ def test_joined_distances_equal_the_network_distances_between_snaps():
     expected = network_distances(graph, pts, pts, snap_dist=False)
     got, _ = join_points(graph, pts).distances()
     np.testing.assert_allclose(got, expected, atol=1e-6)
+
+
+def test_a_cell_where_the_start_joins_the_streets_is_a_tour_of_no_length():
+    plan = plan_route(STREETS, point(0, 0), [point(-3, 0)], [3.0], budget_m=100, max_snap_m=50)
+    assert plan.stops == (0,) and plan.length_m == pytest.approx(0, abs=1e-6) and len(plan.line.coords) == 2
