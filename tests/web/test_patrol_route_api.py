@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import Range
 
 from geo.db.models import Assignment, Incident, PatrolRoute, StreetSegment
 
-from tests.conftest import sign_in
+from tests.conftest import make_app, sign_in
 from tests.support.access_world import aw  # noqa: F401  (fixture)
 from tests.support.dispatch_world import at, wkb
 
@@ -193,3 +193,12 @@ def test_the_printed_sheet_draws_the_route_and_says_its_length_and_time(app, str
     sheet = client.get(f"/assignments/{streets.own}/sheet").get_data(as_text=True)
     assert 'stroke="#1f4e9c"' in sheet and 'class="route-start"' in sheet
     assert f"{p['length_m'] / 1000:.1f} km, about {round(p['minutes'])} min" in sheet
+
+
+def test_the_walking_speed_and_dwell_are_settings(connection, streets):
+    slow = make_app(connection, ROUTE_WALKING_KMH=2.5, ROUTE_DWELL_MIN=0)
+    client = slow.test_client()
+    sign_in(client, streets.logins["dispatcher"])
+    p = plan(client, streets.own, lon=76.9201, lat=43.2401).get_json()["properties"]
+    assert p["walking_kmh"] == 2.5
+    assert p["minutes"] == pytest.approx(p["length_m"] / (2500 / 60), abs=0.1)  # no time at the cells
