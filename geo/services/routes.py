@@ -73,7 +73,6 @@ def _area(session: Session, row, settings: RouteSettings):
 def hour_band(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> tuple[int, int]:
     """The local hours a shift touches, [from, to) wrapping midnight; (0, 0) for every hour.
 
-    >>> from datetime import timezone as tz_
     >>> utc = ZoneInfo("UTC")
     >>> hour_band(datetime(2026, 5, 1, 18, 0, tzinfo=utc), datetime(2026, 5, 1, 22, 30, tzinfo=utc), utc)
     (18, 23)
