@@ -206,6 +206,42 @@ class EvaluationSettings:
 
 
 @dataclass(frozen=True)
+class RouteSettings:
+    """Walking patrol routes (``geo.services.routes``; design choices, D).
+
+    A route walks at ``walking_kmh`` and stays ``dwell_min`` minutes at each hot cell it visits,
+    all within the shift's time. Its candidates are the ``max_candidates`` heaviest cells of the
+    target (a stored run's cells, else incidents of the shift's hour band counted into squares of
+    ``cell_m``); HiGHS solves the tour exactly within ``time_limit_s`` (from the heuristic's tour,
+    which answers alone above ``exact_max`` candidates). Streets count within ``margin_m`` of a
+    polygon target and within ``point_radius_m`` of a point or line target; a cell joins a street
+    within ``max_snap_m``. A route starts at a police station or public place of ``start_kinds``
+    within ``start_radius_m`` of the target, or at a point; a start farther than ``start_moved_m``
+    from the target's streets starts at the nearest of them, and the route says so.
+    """
+
+    walking_kmh: float = 4.0
+    dwell_min: float = 10.0
+    max_candidates: int = 25
+    exact_max: int = 40
+    time_limit_s: float = 5.0
+    cell_m: float = 100.0
+    margin_m: float = 15.0
+    point_radius_m: float = 300.0
+    max_snap_m: float = 150.0
+    start_radius_m: float = 1_000.0
+    start_moved_m: float = 25.0
+    start_kinds: tuple[str, ...] = ("station", "market")
+
+    def __post_init__(self) -> None:
+        positive = {"walking_kmh": self.walking_kmh, "max_candidates": self.max_candidates,
+                    "time_limit_s": self.time_limit_s, "cell_m": self.cell_m}
+        wrong = [name for name, value in positive.items() if not value > 0]
+        if wrong or self.dwell_min < 0 or self.exact_max < 0:
+            raise ValueError(f"route settings must be positive: {', '.join(wrong) or 'dwell_min, exact_max'}")
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything kuzet is configured with beyond Flask's own keys.
 
@@ -232,6 +268,7 @@ class Settings:
     locale: str = DEFAULT_LOCALE
     regime: str = DEFAULT_REGIME
     evaluation: EvaluationSettings = field(default_factory=EvaluationSettings)
+    routes: RouteSettings = field(default_factory=RouteSettings)
     # How long (seconds) a dispatcher may undo their own last action on the board (D).
     undo_window_s: float = 30.0
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, current_app
 
 from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MailSettings, MapSettings,
-                          PhotoSettings, ServerSettings, Settings, VectorTileSettings, ZoneLimits,
+                          PhotoSettings, RouteSettings, ServerSettings, Settings, VectorTileSettings, ZoneLimits,
                           local_database_url)
 
 _DEFAULT = Settings()
@@ -104,6 +104,16 @@ DEFAULTS = {
     "EVALUATION_PLACE_RADIUS_M": _DEFAULT.evaluation.place_radius_m,
     "EVALUATION_MIN_COUNT": _DEFAULT.evaluation.min_count,
     "EVALUATION_MAX_INTERVAL_RATIO": _DEFAULT.evaluation.max_interval_ratio,
+    # Walking patrol routes (geo.settings.RouteSettings): walking speed (km/h), minutes at each hot
+    # cell, the heaviest cells considered, the MIP's size and time limit (s), the squares incidents
+    # are counted into (m), and the start places' reach (m).
+    "ROUTE_WALKING_KMH": _DEFAULT.routes.walking_kmh,
+    "ROUTE_DWELL_MIN": _DEFAULT.routes.dwell_min,
+    "ROUTE_MAX_CANDIDATES": _DEFAULT.routes.max_candidates,
+    "ROUTE_EXACT_MAX": _DEFAULT.routes.exact_max,
+    "ROUTE_TIME_LIMIT_S": _DEFAULT.routes.time_limit_s,
+    "ROUTE_CELL_M": _DEFAULT.routes.cell_m,
+    "ROUTE_START_RADIUS_M": _DEFAULT.routes.start_radius_m,
 }
 
 
@@ -143,6 +153,11 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                                       min_count=int(config["EVALUATION_MIN_COUNT"]),
                                       max_interval_ratio=float(config["EVALUATION_MAX_INTERVAL_RATIO"])),
         undo_window_s=float(config["UNDO_WINDOW_S"]),
+        routes=RouteSettings(walking_kmh=float(config["ROUTE_WALKING_KMH"]), dwell_min=float(config["ROUTE_DWELL_MIN"]),
+                             max_candidates=int(config["ROUTE_MAX_CANDIDATES"]),
+                             exact_max=int(config["ROUTE_EXACT_MAX"]),
+                             time_limit_s=float(config["ROUTE_TIME_LIMIT_S"]), cell_m=float(config["ROUTE_CELL_M"]),
+                             start_radius_m=float(config["ROUTE_START_RADIUS_M"])),
     )
 
 

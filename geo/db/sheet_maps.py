@@ -34,13 +34,14 @@ class MapRows:
 
 
 def sheet_map_rows(session: Session, target_wkb: bytes, *, srid: int, width_px: float, height_px: float,
-                   pad: float, min_width_m: float, max_labels: int, lang: str | None) -> MapRows:
+                   pad: float, min_width_m: float, max_labels: int, lang: str | None,
+                   route_wkb: bytes | None = None, route_start_wkb: bytes | None = None) -> MapRows:
     """The map of the target ``target_wkb`` (EPSG:4326) in the metric CRS ``srid``, framed at
-    ``width_px`` x ``height_px``; street names in ``lang``."""
+    ``width_px`` x ``height_px``; street names in ``lang``; a walking route and its start over it when given."""
     rows = session.execute(SHEET_MAP, {"wkb": target_wkb, "srid": srid, "width_px": float(width_px),
                                        "height_px": float(height_px), "pad": float(pad),
                                        "min_width_m": float(min_width_m), "max_labels": max_labels,
-                                       "lang": lang}).all()
+                                       "lang": lang, "route": route_wkb, "route_start": route_start_wkb}).all()
     frame = next(r for r in rows if r.part == "frame")
     parts = tuple(MapPart(r.part, r._mapping["class"], r.svg, r.name, r.x, r.y)
                   for r in rows if r.part != "frame")

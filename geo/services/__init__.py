@@ -46,6 +46,7 @@ _EXPORTS = {
                "tile_layer_names", "TileLayer", "visible_layers"],
     "notify": ["DeliveryCount", "OutgoingMail", "account_email", "deliver_due", "mark_notifications_read",
                "normalise_email", "notification_list", "set_account_email", "set_my_email", "undelivered_mail", "unread_notifications"],
+    "routes": ["Start", "plan_route", "route_feature", "route_gpx", "route_starts"],
     "planning": ["DemandTarget", "PlanItem", "PlanRequest", "Proposal", "ShiftDemand", "SupplyFormation",
                  "accept_plan", "plan_page", "propose_plan", "shift_demand", "shift_supply"],
 }

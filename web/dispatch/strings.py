@@ -92,6 +92,19 @@ def board_strings() -> dict:
         "refused": _("Refused: the change breaks these rules; nothing was stored."),
         "no_geometry": _("This target has no shape to show."),
         "flags": _("Needs a look"),
+        "plan_route": _("Plan route"),
+        "route_start": _("Start from"),
+        "route_place": _("%(name)s (%(m)s m from the target)"),
+        "route_point": _("A point I click on the map"),
+        "route_click": _("Click the map where the route starts."),
+        "route_picked": _("Starts at %(lat)s, %(lon)s."),
+        "route_plan": _("Plan the route"),
+        "route_planning": _("Planning the route…"),
+        "route_done": _("Route planned and stored."),
+        "route_moved": _("Route planned; the start lies off the target's streets, so it starts at the nearest of them."),
+        "route_failed": _("No route: %(error)s"),
+        "route_summary": _("Route: %(km)s km, %(minutes)s min (%(walking)s min walking), %(stops)s hot cells, "
+                           "weight %(weight)s of %(available)s."),
     }
 
 

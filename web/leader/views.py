@@ -49,7 +49,10 @@ def _maps(features: list[dict]):
     for f in features:
         if f["geometry"] is not None:
             p = f["properties"]
-            maps[f["id"]] = target_map(f["geometry"], p["target_name"], shape(f["geometry"]).bounds, options)
+            bounds = shape(f["geometry"]).bounds
+            if p.get("route"):
+                bounds = shape(f["geometry"]).union(shape(p["route"]["geometry"])).bounds
+            maps[f["id"]] = target_map(f["geometry"], p["target_name"], bounds, options, route=p.get("route"))
     return render_maps(maps)
 
 

@@ -46,12 +46,24 @@ def fit(m: folium.Map, bounds: tuple[float, float, float, float], *, max_zoom: i
     m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(12, 12), max_zoom=max_zoom)
 
 
-def target_map(geometry: dict, name: str, bounds, options: MapOptions, *, height: str = "180px") -> folium.Map:
-    """A still map of one target: its outline (or point) and its name as a tooltip (escaped)."""
+# A planned walking route on a still map, in the blue the board and the printed sheet draw it in.
+ROUTE_STYLE = {"color": "#1f4e9c", "weight": 4, "opacity": 0.85}
+
+
+def target_map(geometry: dict, name: str, bounds, options: MapOptions, *, height: str = "180px",
+               route: dict | None = None) -> folium.Map:
+    """A still map of one target: its outline (or point) and its name as a tooltip (escaped); with
+    ``route`` (a planned walking route's ``geometry`` and ``start``), the route and its start too."""
     m = new_map(options, height=height, still=True)
     feature = {"type": "Feature", "geometry": geometry, "properties": {"name": str(escape(name))}}
     folium.GeoJson(feature, style_function=lambda _f: TARGET_STYLE, marker=folium.CircleMarker(radius=7),
                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False)).add_to(m)
+    if route is not None:
+        folium.GeoJson({"type": "Feature", "geometry": route["geometry"], "properties": {}},
+                       style_function=lambda _f: ROUTE_STYLE, class_name="patrol-route").add_to(m)
+        lon, lat = route["start"]["coordinates"]
+        folium.CircleMarker((lat, lon), radius=6, color=ROUTE_STYLE["color"], fill=True, fill_color="#ffffff",
+                            fill_opacity=1.0, weight=3).add_to(m)
     fit(m, bounds)
     return m
 

@@ -90,8 +90,10 @@
       el("div", {className: "actions"}, [
         button(T.show, "show", function () { show(f, item); }),
         live ? button(T.edit, "edit", function () { editor(f, item); }) : null,
-        live ? button(T.cancel, "cancel", function () { canceller(f, item); }) : null]),
+        live ? button(T.cancel, "cancel", function () { canceller(f, item); }) : null,
+        live ? button(T.plan_route, "plan-route", function () { router(f, item); }) : null]),
       el("div", {className: "row-form"}),
+      el("p", {className: "route-summary hint", hidden: "hidden"}),
       el("ul", {className: "violations"})]);
     item.addEventListener("click", function (event) {
       if (event.target.closest("button, input, select, label, .row-form")) return;
@@ -199,6 +201,94 @@
     });
     holder.append(form);
     reason.focus();
+  }
+
+  /* The walking route of a row's assignment: a start chosen among the places near the target (or a
+     point clicked on the map), planned by the server, drawn on the map with its length and time. */
+  var routeLayer = L.layerGroup().addTo(map);
+  function km(m) { return (m / 1000).toFixed(1); }
+  function drawRoute(route, item) {
+    routeLayer.clearLayers();
+    var p = route.properties;
+    var line = L.geoJSON(route, {interactive: false, style: {color: "#1f4e9c", weight: 4, opacity: 0.85}});
+    line.addTo(routeLayer);
+    L.circleMarker([p.start.lat, p.start.lon], {radius: 8, color: "#1f4e9c", fillColor: "#fff", fillOpacity: 1,
+                                                interactive: false}).addTo(routeLayer);
+    p.stops.forEach(function (s) {
+      L.circleMarker([s.lat, s.lon], {radius: 5, color: "#1f4e9c", fillColor: "#1f4e9c", fillOpacity: 0.9,
+                                      interactive: false}).addTo(routeLayer);
+    });
+    map.fitBounds(line.getBounds(), {maxZoom: 17, padding: [30, 30]});
+    if (window.matchMedia && window.matchMedia("(max-width: 640px)").matches) {
+      map.getContainer().scrollIntoView({block: "start"});  // on a phone the board lies under the map
+    }
+    map.getContainer().dataset.route = String(p.assignment_id);
+    var summary = item.querySelector(".route-summary");
+    summary.textContent = fmt(T.route_summary, {km: km(p.length_m), minutes: Math.round(p.minutes),
+                                                walking: Math.round(p.walking_minutes), stops: p.stops.length,
+                                                weight: p.weight, available: p.weight_available});
+    summary.hidden = false;
+  }
+  function router(f, item) {
+    var holder = item.querySelector(".row-form");
+    if (holder.firstChild) { clear(holder); return; }
+    var choice = el("select", {name: "start"}, [el("option", {value: "", text: T.loading})]);
+    choice.disabled = true;
+    var picked = el("p", {className: "hint picked", text: ""});
+    var point = null;
+    var submit = el("button", {type: "submit", text: T.route_plan});
+    var form = el("form", {className: "route-form", novalidate: "novalidate"}, [
+      el("label", {}, [document.createTextNode(T.route_start + " "), choice]), picked,
+      el("div", {className: "buttons"}, [submit, button(T.close, "close", function () { clear(holder); })])]);
+    request("GET", "/assignments/" + f.id + "/route/starts").then(function (answer) {
+      clear(choice);
+      choice.disabled = false;
+      var starts = answer.ok ? answer.data.starts : [];
+      starts.forEach(function (s) {
+        choice.append(el("option", {value: s.kind + ":" + s.id,
+                                    text: fmt(T.route_place, {name: s.name || "?", m: Math.round(s.distance_m)})}));
+      });
+      choice.append(el("option", {value: "point", text: T.route_point}));
+      if (!starts.length) { choice.value = "point"; pick(); }
+    });
+    if (f.properties.has_route) {  // the route planned before: drawn until a new one replaces it
+      request("GET", "/assignments/" + f.id + "/route").then(function (answer) {
+        if (answer.ok) drawRoute(answer.data, item);
+      });
+    }
+    function clicked(event) {
+      point = {lon: event.latlng.lng, lat: event.latlng.lat};
+      picked.textContent = fmt(T.route_picked, {lat: point.lat.toFixed(5), lon: point.lon.toFixed(5)});
+    }
+    function pick() {
+      picked.textContent = T.route_click;
+      map.off("click", clicked);
+      map.on("click", clicked);
+    }
+    choice.addEventListener("change", function () {
+      if (choice.value === "point") pick(); else { picked.textContent = ""; point = null; map.off("click", clicked); }
+    });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body;
+      if (choice.value === "point") {
+        if (!point) { say(T.route_click, false); return; }
+        body = point;
+      } else {
+        var parts = choice.value.split(":");
+        body = {start_kind: parts[0], start_id: Number(parts[1])};
+      }
+      submit.disabled = true;
+      say(T.route_planning);
+      request("POST", "/assignments/" + f.id + "/route", body).then(function (answer) {
+        submit.disabled = false;
+        if (!answer.ok) { say(fmt(T.route_failed, {error: answer.data.error}), false); return; }
+        map.off("click", clicked);
+        drawRoute(answer.data, item);
+        say(answer.data.properties.start_moved ? T.route_moved : T.route_done, true);
+      });
+    });
+    holder.append(form);
   }
 
   function change(item, method, url, body, action, done) {

@@ -2,9 +2,14 @@
 -- around it, clipped to a frame of :width_px x :height_px and given in that frame's pixels (y down),
 -- as SVG path data (ST_AsSVG). The frame is the target's extent in the metric CRS :srid grown by
 -- :pad (a share) to the frame's aspect, at least :min_width_m wide. Streets are filtered on the
--- stored geometry (GiST); names are in the reader's language :lang, the original where none.
+-- stored geometry (GiST); names are in the reader's language :lang, the original where none. A planned
+-- walking route :route and its start :route_start (WKB, EPSG:4326; NULL without one) are drawn over it.
 WITH target AS (
     SELECT ST_Transform(ST_SetSRID(ST_GeomFromWKB(:wkb), 4326), :srid) AS geom
+),
+route AS (
+    SELECT ST_Transform(ST_SetSRID(ST_GeomFromWKB(CAST(:route AS bytea)), 4326), :srid) AS geom,
+           ST_Transform(ST_SetSRID(ST_GeomFromWKB(CAST(:route_start AS bytea)), 4326), :srid) AS start
 ),
 extent AS (
     SELECT (ST_XMin(geom) + ST_XMax(geom)) / 2 AS cx, (ST_YMin(geom) + ST_YMax(geom)) / 2 AS cy,
@@ -48,6 +53,10 @@ drawn AS (
     WHERE s.geom && b.box
     UNION ALL
     SELECT 4, 'target', t.geom, NULL FROM target t
+    UNION ALL
+    SELECT 5, 'route', ST_Intersection(r.geom, b.env), NULL FROM route r, box b WHERE r.geom IS NOT NULL
+    UNION ALL
+    SELECT 6, 'route-start', r.start, NULL FROM route r WHERE r.start IS NOT NULL
 ),
 placed AS (
     SELECT d.layer, d.class, d.name, d.geom,
@@ -74,9 +83,9 @@ WHERE GeometryType(p.px) NOT IN ('POINT', 'MULTIPOINT')
 UNION ALL
 SELECT 'point', p.class, NULL, NULL, ST_X(ST_PointOnSurface(p.px)), -ST_Y(ST_PointOnSurface(p.px)), p.layer
 FROM placed p
-WHERE p.class = 'target' AND GeometryType(p.px) IN ('POINT', 'MULTIPOINT')
+WHERE p.class IN ('target', 'route-start') AND GeometryType(p.px) IN ('POINT', 'MULTIPOINT')
 UNION ALL
-SELECT 'label', NULL, NULL, l.name, ST_X(l.at), -ST_Y(l.at), 5
+SELECT 'label', NULL, NULL, l.name, ST_X(l.at), -ST_Y(l.at), 7
 FROM (SELECT name, ST_LineInterpolatePoint(piece, 0.5) AS at FROM labels
       ORDER BY ST_Length(piece) DESC LIMIT :max_labels) l
 ORDER BY layer

@@ -16,6 +16,7 @@ from ...access import PLANNERS, Principal, require
 from ...db import assignment_writes as w
 from ...db import assignments as qa
 from ...db import dispatch as q
+from ...db.patrol_routes import routed_ids
 from ...domain import DEFAULT_TIMEZONE, BoardFacts, Period
 from ...errors import Conflict, InvalidInput
 from ...messages import N_, Message
@@ -49,7 +50,8 @@ def dispatch_board(session: Session, day: date, *, viewer: Principal, timezone: 
                    locale: str | None = None, gettext: Gettext = plain,
                    regime_name: str = DEFAULT_REGIME) -> dict:
     """Every assignment (any status) whose shift overlaps ``day``, as GeoJSON features whose
-    properties add ``state`` and ``flags`` (the board's warnings, each citing its item)."""
+    properties add ``state``, ``flags`` (the board's warnings, each citing its item) and
+    ``has_route`` (a walking route is planned for it)."""
     require(viewer, *PLANNERS)
     start, end = day_window(day, timezone)
     collection = list_assignments(session, viewer=viewer, start=start, end=end, statuses=None,
@@ -58,11 +60,13 @@ def dispatch_board(session: Session, day: date, *, viewer: Principal, timezone: 
     facts = {r.id: BoardFacts(r.id, r.formation_id is not None, int(r.members), tuple(r.shared_target_ids or ()),
                               r.officer_name, int(r.officer_formations))
              for r in qa.board_facts(session, [f["id"] for f in collection["features"]])}
+    routed = routed_ids(session, [f["id"] for f in collection["features"]])
     for feature in collection["features"]:
         p = feature["properties"]
         p["state"] = state_of(p["status"], p["acknowledged_at"])
         found = facts.get(feature["id"])
         p["flags"] = [v.as_dict() for v in board_flags(found, regime, _=gettext)] if found else []
+        p["has_route"] = feature["id"] in routed
     collection["day"] = day.isoformat()
     return collection
 

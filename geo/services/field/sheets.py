@@ -104,15 +104,19 @@ def placed_labels(parts: tuple[MapPart, ...], *, width_px: float, height_px: flo
     return tuple(p for p in parts if p.part != "label") + tuple(kept)
 
 
-def _map(session: Session, geometry: dict | None, lang: str | None) -> SheetMap | None:
+def _map(session: Session, geometry: dict | None, lang: str | None, route: dict | None = None) -> SheetMap | None:
     if geometry is None:
         return None
     shape = shapely.geometry.shape(geometry)
     at = shape.representative_point()
     crs = utm_crs_for(at.x, at.y)
+    line = start = None
+    if route is not None:
+        line = shapely.to_wkb(shapely.geometry.shape(route["geometry"]))
+        start = shapely.to_wkb(shapely.geometry.shape(route["start"]))
     rows = sheet_map_rows(session, shapely.to_wkb(shape), srid=crs.to_epsg(), width_px=MAP_WIDTH_PX,
                           height_px=MAP_HEIGHT_PX, pad=MAP_PAD, min_width_m=MAP_MIN_WIDTH_M,
-                          max_labels=MAP_MAX_LABELS, lang=lang)
+                          max_labels=MAP_MAX_LABELS, lang=lang, route_wkb=line, route_start_wkb=start)
     scale_m = scale_bar_m(rows.width_m)
     parts = placed_labels(rows.parts, width_px=MAP_WIDTH_PX, height_px=MAP_HEIGHT_PX)
     return SheetMap(MAP_WIDTH_PX, MAP_HEIGHT_PX, parts, scale_m, scale_m * rows.px_per_m, crs.name)
@@ -126,7 +130,7 @@ def _sheets(session: Session, ids: list[int], *, tz: ZoneInfo, locale: str | Non
         activity = regime.activity(p["activity"])
         duties = shift_duties(regime, activity, target_kind=p["target_kind"],
                               collective_shift=p["formation_id"] is not None)
-        out.append(Sheet(feature, _map(session, feature["geometry"], locale), activity,
+        out.append(Sheet(feature, _map(session, feature["geometry"], locale, p.get("route")), activity,
                          activity_citation(regime, activity) if activity is not None else None, tuple(duties)))
     return out
 

@@ -24,6 +24,7 @@ from ...errors import Forbidden, InvalidInput, NotFound
 from ...messages import N_, Message
 from ...regimes import get_regime
 from ..accountability.audit import record
+from ..routes import route_summaries
 
 LIVE = ("proposed", "confirmed")
 
@@ -64,12 +65,14 @@ def _activity_title(regime: str, code: str) -> str:
 def shift_features(session: Session, ids: list[int], *, now: datetime, tz: ZoneInfo,
                    locale: str | None = None) -> list[dict]:
     """The assignments ``ids`` (no access check: the caller made it) as "My shifts" shows them, in that
-    order: target, times, officer with phone, members with certificates, acknowledgement."""
+    order: target, times, officer with phone, members with certificates, acknowledgement, and the
+    walking route when one is planned (``route``: line, start, length and minutes; else None)."""
     if not ids:
         return []
     rows = {r.id: r for r in qa.assignment_rows(session, ids=ids, locale=locale)}
     officers = q.officer_cards(session, [r.officer_id for r in rows.values() if r.officer_id is not None])
     members = q.members(session, ids)
+    routes = route_summaries(session, ids)
     out = []
     for assignment_id in ids:  # the order the ids came in
         r = rows[assignment_id]
@@ -89,7 +92,8 @@ def shift_features(session: Session, ids: list[int], *, now: datetime, tz: ZoneI
                             "phone": officer.phone},
                         "members": [{"id": m.id, "name": m.full_name, "certificate_number": m.certificate_number,
                                      "certificate_status": m.certificate_status} for m in members.get(r.id, [])],
-                        "acknowledged_at": _iso(r.acknowledged_at, tz), "acknowledged_by": r.acknowledged_by}})
+                        "acknowledged_at": _iso(r.acknowledged_at, tz), "acknowledged_by": r.acknowledged_by,
+                        "route": routes.get(r.id)}})
     return out
 
 
