@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -69,16 +70,16 @@ def _refuse(violations, gettext: Gettext) -> None:
         raise RuleViolation(Message("presence.refused", N_("refused; nothing was stored")), violations)
 
 
-def consent_state(session: Session, actor: Principal) -> dict:
+def consent_state(session: Session, actor: Principal, *, timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Whether the actor's participant consents to sending their location, since when."""
     participant_id = own_participant(session, actor)
     row = q.consent(session, participant_id)
     return {"participant_id": participant_id, "given": bool(row and row.given),
-            "at": row.at.isoformat() if row else None}
+            "at": _iso(row.at, timezone_name) if row else None}
 
 
 def set_location_consent(session: Session, actor: Principal, *, given: bool, settings: PresenceSettings,
-                         now: datetime | None = None) -> dict:
+                         now: datetime | None = None, timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Record that the participant gives (or withdraws) consent to send their location while checked
     in; a withdrawal stops sending on every shift at once. Recorded by the participant themself
     (their own session), with the statement's version and the retention in force; audited."""
@@ -92,18 +93,24 @@ def set_location_consent(session: Session, actor: Principal, *, given: bool, set
         q.stop_tracking_everywhere(session, participant_id)
     record(session, actor, "consent-given" if given else "consent-withdrawn", "participant", participant_id, None,
            {"statement": STATEMENT, "retention_days": settings.retention_days})
-    return {"participant_id": participant_id, "given": given, "at": row.at.isoformat()}
+    return {"participant_id": participant_id, "given": given, "at": _iso(row.at, timezone_name)}
 
 
-def _presence_dict(row, consent: bool) -> dict:
+def _iso(moment: datetime | None, timezone_name: str = DEFAULT_TIMEZONE) -> str | None:
+    """A moment in ISO 8601 in the area's zone (a page shows its clock as it stands)."""
+    return moment.astimezone(ZoneInfo(timezone_name)).isoformat() if moment else None
+
+
+def _presence_dict(row, consent: bool, timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     if row is None:
         return {"checked_in_at": None, "checked_out_at": None, "tracking": False, "consent": consent}
-    return {"checked_in_at": row.checked_in_at.isoformat(),
-            "checked_out_at": row.checked_out_at.isoformat() if row.checked_out_at else None,
+    return {"checked_in_at": _iso(row.checked_in_at, timezone_name),
+            "checked_out_at": _iso(row.checked_out_at, timezone_name),
             "tracking": bool(row.tracking), "consent": consent}
 
 
-def my_presence(session: Session, actor: Principal, assignment_ids: list[int]) -> dict[int, dict]:
+def my_presence(session: Session, actor: Principal, assignment_ids: list[int], *,
+                timezone_name: str = DEFAULT_TIMEZONE) -> dict[int, dict]:
     """The actor's check-in state on each of their ``assignment_ids`` (for the phone page); empty when
     the account is linked to no participant."""
     try:
@@ -113,11 +120,12 @@ def my_presence(session: Session, actor: Principal, assignment_ids: list[int]) -
     row = q.consent(session, participant_id)
     given = bool(row and row.given)
     found = q.presences(session, assignment_ids, participant_id)
-    return {i: _presence_dict(found.get(i), given) for i in assignment_ids}
+    return {i: _presence_dict(found.get(i), given, timezone_name) for i in assignment_ids}
 
 
 def check_in(session: Session, actor: Principal, assignment_id: int, *, settings: PresenceSettings,
-             regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, now: datetime | None = None) -> dict:
+             regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, now: datetime | None = None,
+             timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Check the actor's participant in on a shift they hold (within the shift and its grace);
     sending starts at once when their consent is in force. Conflict when already checked in."""
     participant_id = own_participant(session, actor)
@@ -130,11 +138,12 @@ def check_in(session: Session, actor: Principal, assignment_id: int, *, settings
     row = q.check_in(session, assignment_id=assignment_id, participant_id=participant_id, at=now,
                      user_id=actor.user_id, tracking=bool(consent and consent.given))
     record(session, actor, "check-in", "assignment", assignment_id, None, {"participant_id": participant_id})
-    return _presence_dict(row, bool(consent and consent.given))
+    return _presence_dict(row, bool(consent and consent.given), timezone_name)
 
 
 def check_out(session: Session, actor: Principal, assignment_id: int, *, settings: PresenceSettings,
-              regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, now: datetime | None = None) -> dict:
+              regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain, now: datetime | None = None,
+              timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Check out (sending stops); Conflict when not checked in or already out."""
     participant_id = own_participant(session, actor)
     now = now or _now()
@@ -150,10 +159,11 @@ def check_out(session: Session, actor: Principal, assignment_id: int, *, setting
     session.flush()
     record(session, actor, "check-out", "assignment", assignment_id, None, {"participant_id": participant_id})
     consent = q.consent(session, participant_id)
-    return _presence_dict(row, bool(consent and consent.given))
+    return _presence_dict(row, bool(consent and consent.given), timezone_name)
 
 
-def set_tracking(session: Session, actor: Principal, assignment_id: int, *, on: bool) -> dict:
+def set_tracking(session: Session, actor: Principal, assignment_id: int, *, on: bool,
+                 timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Stop (or start again) sending the location on a shift one is checked in on; starting needs consent."""
     participant_id = own_participant(session, actor)
     _own_assignment(session, actor, assignment_id, participant_id)
@@ -167,7 +177,7 @@ def set_tracking(session: Session, actor: Principal, assignment_id: int, *, on: 
             "give your consent first: without it only check-in and check-out are stored")))
     row.tracking = on
     session.flush()
-    return _presence_dict(row, given)
+    return _presence_dict(row, given, timezone_name)
 
 
 def _number(value, name: str) -> float:
@@ -183,7 +193,7 @@ def _number(value, name: str) -> float:
 def record_position(session: Session, actor: Principal, assignment_id: int, *, lon, lat, accuracy_m, at: datetime,
                     participant_id: int | None = None, settings: PresenceSettings,
                     regime_name: str = DEFAULT_REGIME, gettext: Gettext = plain,
-                    now: datetime | None = None) -> dict:
+                    now: datetime | None = None, timezone_name: str = DEFAULT_TIMEZONE) -> dict:
     """Store one position of the actor's own participant on a shift they are checked in on, or raise
     with every rule it breaks (``geo.rules.presence.position_violations``; nothing stored)."""
     own = own_participant(session, actor)
@@ -209,7 +219,7 @@ def record_position(session: Session, actor: Principal, assignment_id: int, *, l
                                          lat=lat, accuracy_m=accuracy_m)
     except IntegrityError:
         raise Conflict(Message("presence.duplicate", N_("a position at this time is stored already"))) from None
-    return {"id": position_id, "assignment_id": assignment_id, "at": at.isoformat(), "lon": lon, "lat": lat,
+    return {"id": position_id, "assignment_id": assignment_id, "participant_id": own, "at": _iso(at, timezone_name), "lon": lon, "lat": lat,
             "accuracy_m": accuracy_m}
 
 
@@ -245,12 +255,12 @@ def assignment_presence(session: Session, viewer: Principal, assignment_id: int,
     assignment_feature(session, assignment_id, viewer=viewer, timezone=timezone_name)
     a = q.assignment_for_presence(session, assignment_id)
     shown = may_see_positions(viewer, AssignmentHolder(a.formation_id, a.participant_id, a.officer_id))
-    checks = [{"participant_id": c.participant_id, "checked_in_at": c.checked_in_at.isoformat(),
-               "checked_out_at": c.checked_out_at.isoformat() if c.checked_out_at else None,
+    checks = [{"participant_id": c.participant_id, "checked_in_at": _iso(c.checked_in_at, timezone_name),
+               "checked_out_at": _iso(c.checked_out_at, timezone_name),
                "tracking": bool(c.tracking)} for c in q.check_ins(session, assignment_id)]
     positions = None
     if shown:
-        positions = [{"participant_id": p.participant_id, "at": p.at.isoformat(), "lon": p.lon, "lat": p.lat,
+        positions = [{"participant_id": p.participant_id, "at": _iso(p.at, timezone_name), "lon": p.lon, "lat": p.lat,
                       "accuracy_m": p.accuracy_m} for p in q.positions(session, assignment_id)]
     return {"assignment_id": assignment_id, "check_ins": checks, "positions": positions,
             "dosage": dosage_of(session, [assignment_id], settings=settings, now=now)[assignment_id]}
