@@ -18,7 +18,8 @@ from ..ingest.mapping import Mapping, load_mapping, parse_pairs  # an import's c
 from ..rules.messages import target_label  # how users say a target kind, for the pages
 
 _EXPORTS = {
-    "accountability": ["Quarter", "audit_entities", "audit_trail", "quarterly_csv", "quarterly_summary"],
+    "accountability": ["Quarter", "audit_entities", "audit_trail", "presence_by_target", "quarterly_csv",
+                       "quarterly_summary"],
     "basemap": ["BasemapLoad", "basemap_extent", "basemap_tile", "load_basemap"],
     "dispatch": ["STATUSES", "AssignmentRequest", "DispatchDay", "assign_formation", "assignment_feature",
                  "build_facts", "cancel_assignment", "cancel_feature", "candidate_formations", "candidate_individuals",
