@@ -83,7 +83,7 @@
       parts.push(gettext("no location sent"));
     } else {
       parts.push(kuzet.fmt(gettext("inside the target %(minutes)s min"), {minutes: Math.round(d.minutes_inside)}));
-      parts.push(kuzet.fmt(ngettext("%(num)s visit", "%(num)s visits", d.visits), {num: d.visits}));
+      parts.push(kuzet.fmt(gettext("visits %(num)s"), {num: d.visits}));
       parts.push(d.has_route ? kuzet.fmt(gettext("route walked %(share)s"), {share: Math.round(100 * d.route_share) + " %"})
                              : gettext("no route"));
     }
