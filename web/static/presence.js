@@ -71,7 +71,9 @@
       if (card.dataset.tracking !== "yes" || card.dataset.checkedOut) return;  // stopped meanwhile
       call("POST", "/assignments/" + card.dataset.assignment + "/positions", {
         lon: pos.coords.longitude, lat: pos.coords.latitude, accuracy_m: pos.coords.accuracy || 0,
-        at: new Date(pos.timestamp || Date.now()).toISOString()
+        // when the page got it (asked with maximumAge 0, so fresh): some browsers stamp an emulated or
+        // kept fix with the time it was first set, which would read as before the check-in
+        at: new Date().toISOString()
       }).then(function (answer) {
         if (answer.ok) {
           card.dataset.sent = String(Number(card.dataset.sent || 0) + 1);
