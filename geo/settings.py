@@ -239,6 +239,29 @@ class RouteSettings:
         wrong = [name for name, value in positive.items() if not value > 0]
         if wrong or self.dwell_min < 0 or self.exact_max < 0:
             raise ValueError(f"route settings must be positive: {', '.join(wrong) or 'dwell_min, exact_max'}")
+class PresenceSettings:
+    """Presence on a shift with the participant's consent (``geo.rules.presence``; design choices, D:
+    the Order is silent on location tracking).
+
+    A consenting participant's phone sends its position every ``interval_min`` minutes between
+    check-in and check-out; a position is accepted within ``grace_min`` minutes of the shift's ends,
+    at most ``max_speed_kmh`` from the previous accepted one (5 km in a minute is 300 km/h), with an
+    accuracy of at most ``max_accuracy_m`` and at most ``max_clock_skew_s`` ahead of the server's
+    clock. Dosage counts the time between consecutive positions no more than ``gap_min`` apart; a
+    route's metre counts as walked within ``route_tolerance_m`` of the track. Raw positions are kept
+    ``retention_days`` days, then ``kuzet db prune`` reduces them to the dosage figures.
+    """
+
+    interval_min: float = 2.0
+    max_speed_kmh: float = 30.0
+    grace_min: float = 15.0
+    gap_min: float = 10.0
+    route_tolerance_m: float = 25.0
+    max_accuracy_m: float = 150.0
+    max_clock_skew_s: float = 120.0
+    retention_days: int = 30
+    # a point or line target (a station, a street) counts as entered within this distance (m)
+    place_radius_m: float = 50.0
 
 
 @dataclass(frozen=True)
@@ -271,6 +294,7 @@ class Settings:
     routes: RouteSettings = field(default_factory=RouteSettings)
     # How long (seconds) a dispatcher may undo their own last action on the board (D).
     undo_window_s: float = 30.0
+    presence: PresenceSettings = field(default_factory=PresenceSettings)
 
     def __post_init__(self) -> None:
         if self.locale not in LOCALES:

@@ -100,8 +100,10 @@ def db_upgrade(revision: str) -> None:
 
 @db.command("prune")
 def db_prune() -> None:
-    """Delete the expired web sessions and the sign-in records the login policy no longer reads."""
+    """Delete the expired web sessions and the sign-in records the login policy no longer reads, and
+    reduce the positions older than POSITION_RETENTION_DAYS to their dosage figures, then delete them."""
     from geo.services.accounts import forget_login_attempts
+    from geo.services.field.presence import reduce_old_positions
 
     from geo.services.web_sessions import drop_expired_sessions
 
@@ -109,8 +111,12 @@ def db_prune() -> None:
     with session.begin():
         count = drop_expired_sessions(session)
         attempts = forget_login_attempts(session, settings().login)
+        reduced, positions = reduce_old_positions(session, settings=settings().presence)
     click.echo(_.ngettext("%(num)d expired web session deleted", "%(num)d expired web sessions deleted", count))
     click.echo(_.ngettext("%(num)d old sign-in record deleted", "%(num)d old sign-in records deleted", attempts))
+    click.echo(_.ngettext("%(num)d assignment's positions reduced to its dosage figures",
+                          "%(num)d assignments' positions reduced to their dosage figures", reduced))
+    click.echo(_.ngettext("%(num)d old position deleted", "%(num)d old positions deleted", positions))
 
 
 def _session() -> Session:

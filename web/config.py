@@ -9,7 +9,8 @@ from typing import Any
 from flask import Flask, current_app
 
 from geo.settings import (DEFAULT_PG_PORT, EvaluationSettings, ImportSettings, LoginPolicy, MailSettings, MapSettings,
-                          PhotoSettings, RouteSettings, ServerSettings, Settings, VectorTileSettings, ZoneLimits,
+                          PhotoSettings, PresenceSettings, RouteSettings, ServerSettings, Settings, VectorTileSettings,
+                          ZoneLimits,
                           local_database_url)
 
 _DEFAULT = Settings()
@@ -114,6 +115,19 @@ DEFAULTS = {
     "ROUTE_TIME_LIMIT_S": _DEFAULT.routes.time_limit_s,
     "ROUTE_CELL_M": _DEFAULT.routes.cell_m,
     "ROUTE_START_RADIUS_M": _DEFAULT.routes.start_radius_m,
+    # Presence with consent (geo.settings.PresenceSettings): minutes between positions sent, the fastest
+    # plausible movement (km/h), minutes of grace around a shift, the longest gap (minutes) dosage
+    # bridges, the route's tolerance (m), the worst accuracy accepted (m), clock skew (s), and the
+    # days raw positions are kept before `kuzet db prune` reduces them to the dosage figures.
+    "PRESENCE_INTERVAL_MIN": _DEFAULT.presence.interval_min,
+    "PRESENCE_MAX_SPEED_KMH": _DEFAULT.presence.max_speed_kmh,
+    "PRESENCE_GRACE_MIN": _DEFAULT.presence.grace_min,
+    "PRESENCE_GAP_MIN": _DEFAULT.presence.gap_min,
+    "PRESENCE_ROUTE_TOLERANCE_M": _DEFAULT.presence.route_tolerance_m,
+    "PRESENCE_MAX_ACCURACY_M": _DEFAULT.presence.max_accuracy_m,
+    "PRESENCE_MAX_CLOCK_SKEW_S": _DEFAULT.presence.max_clock_skew_s,
+    "POSITION_RETENTION_DAYS": _DEFAULT.presence.retention_days,
+    "PRESENCE_PLACE_RADIUS_M": _DEFAULT.presence.place_radius_m,
 }
 
 
@@ -158,6 +172,15 @@ def settings_from(config: Mapping[str, Any]) -> Settings:
                              exact_max=int(config["ROUTE_EXACT_MAX"]),
                              time_limit_s=float(config["ROUTE_TIME_LIMIT_S"]), cell_m=float(config["ROUTE_CELL_M"]),
                              start_radius_m=float(config["ROUTE_START_RADIUS_M"])),
+        presence=PresenceSettings(interval_min=float(config["PRESENCE_INTERVAL_MIN"]),
+                                  max_speed_kmh=float(config["PRESENCE_MAX_SPEED_KMH"]),
+                                  grace_min=float(config["PRESENCE_GRACE_MIN"]),
+                                  gap_min=float(config["PRESENCE_GAP_MIN"]),
+                                  route_tolerance_m=float(config["PRESENCE_ROUTE_TOLERANCE_M"]),
+                                  max_accuracy_m=float(config["PRESENCE_MAX_ACCURACY_M"]),
+                                  max_clock_skew_s=float(config["PRESENCE_MAX_CLOCK_SKEW_S"]),
+                                  retention_days=int(config["POSITION_RETENTION_DAYS"]),
+                                  place_radius_m=float(config["PRESENCE_PLACE_RADIUS_M"])),
     )
 
 

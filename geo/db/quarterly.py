@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from ..visibility import Scope
 from . import scopes
+from .assignments import _target_columns
+from .dispatch import TARGET_MODELS
 from .models import Assignment, FieldReport, Formation
 
 
@@ -44,3 +46,19 @@ def reports(session: Session, formation_ids: list[int], *, start: datetime,
     for r in session.execute(stmt):
         out.setdefault(r.formation_id, {})[r.category] = int(r.n)
     return out
+
+
+def assignments_by_target(session: Session, formation_ids: list[int], *, start: datetime, end: datetime,
+                          locale: str | None = None) -> list[Row]:
+    """The formations' confirmed assignments whose shift overlaps ``[start, end)``, with their target
+    (kind, id, name), by target name."""
+    if not formation_ids:
+        return []
+    kind, target_id, name, _geom = _target_columns(locale)
+    period = cast(func.tstzrange(start, end, "[)"), TSTZRANGE)
+    stmt = (select(Assignment.id, kind, target_id, name)
+            .where(Assignment.formation_id.in_(formation_ids), Assignment.status == "confirmed",
+                   Assignment.shift.op("&&")(period)))
+    for model_kind, model in TARGET_MODELS.items():
+        stmt = stmt.outerjoin(model, model.id == getattr(Assignment, f"{model_kind}_id"))
+    return list(session.execute(stmt.order_by(name, Assignment.id)))

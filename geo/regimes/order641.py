@@ -142,6 +142,15 @@ CITATIONS = {
     # D: flags of the dispatcher's board (geo.rules.board); they warn and refuse nothing.
     "participant-eligible:min-members": design("at least min_formation_members members on a shift"),
     "board-shared-target": design("two formations on one target at one time are flagged"),
+    # D: the Order says nothing of location tracking; presence and consent are ours (geo.rules.presence,
+    # settings geo.settings.PresenceSettings).
+    "presence-own-session": design("a position comes from the participant's own session"),
+    "presence-consent": design("positions only with the participant's recorded consent"),
+    "presence-checked-in": design("positions only between check-in and check-out, while sending is on"),
+    "presence-shift-window": design("positions only within the shift and its grace"),
+    "presence-speed": design("positions only within a plausible speed of the previous one"),
+    "presence-accuracy": design("positions only with a sane accuracy"),
+    "presence-check": design("check-in and check-out only on one's own live shift, within its grace"),
 }
 
 REGIME = Regime(

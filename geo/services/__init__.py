@@ -18,7 +18,8 @@ from ..ingest.mapping import Mapping, load_mapping, parse_pairs  # an import's c
 from ..rules.messages import target_label  # how users say a target kind, for the pages
 
 _EXPORTS = {
-    "accountability": ["Quarter", "audit_entities", "audit_trail", "quarterly_csv", "quarterly_summary"],
+    "accountability": ["Quarter", "audit_entities", "audit_trail", "presence_by_target", "quarterly_csv",
+                       "quarterly_summary"],
     "basemap": ["BasemapLoad", "basemap_extent", "basemap_tile", "load_basemap"],
     "dispatch": ["STATUSES", "AssignmentRequest", "DispatchDay", "assign_formation", "assignment_feature",
                  "build_facts", "cancel_assignment", "cancel_feature", "candidate_formations", "candidate_individuals",
@@ -36,7 +37,9 @@ _EXPORTS = {
               "list_reports", "my_shift", "my_shifts", "new_reports", "report", "report_note", "report_types",
               "reports_csv", "report_photo", "submit_report",
               "MAX_REPORT_PAGE", "ReportPage", "new_report_page", "report_page",
-              "Sheet", "day_sheets", "shift_sheet"],
+              "Sheet", "day_sheets", "shift_sheet",
+              "assignment_presence", "check_in", "check_out", "consent_state", "dosage_of", "my_presence",
+              "own_participant", "record_position", "reduce_old_positions", "set_location_consent", "set_tracking"],
     "hotspots": ["AnalystPage", "HotspotResult", "analysis_run", "analyst_choices", "analyst_page", "compare_runs",
                  "emerging_cell_series", "incident_series", "list_runs", "run_csv", "run_geojson", "run_summary", "run_tile", "RunCells"],
     "knox": ["KnoxParameters", "KnoxResult", "knox_csv", "knox_run", "near_repeats", "plain_words"],

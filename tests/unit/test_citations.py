@@ -24,6 +24,9 @@ DESIGN_KEYS = {
     "participant-eligible:no-members",
     "participant-eligible:min-members",
     "board-shared-target",
+    # issue 17.2: the Order is silent on location tracking; presence and consent are ours
+    "presence-own-session", "presence-consent", "presence-checked-in", "presence-shift-window", "presence-speed",
+    "presence-accuracy", "presence-check",
     "police-supervision:active",
     "police-supervision:jurisdiction",
     "police-supervision:on-duty",

@@ -13,7 +13,9 @@ from geo.messages import N_, Message
 
 from ..api.bodies import arg
 from ..auth import current_principal
+from ..config import settings
 from ..config import zone_name as _zone
+from ..formats import reader_locale
 from ..db import get_session
 from ..rules import with_rules_column
 from . import bp
@@ -61,7 +63,10 @@ def quarterly():
     """Per formation: confirmed assignments, hours on duty and reports by category in a quarter."""
     quarter = _quarter()
     rows = services.quarterly_summary(get_session(), current_principal(), quarter, timezone_name=_zone())
+    presence = services.presence_by_target(get_session(), current_principal(), quarter, settings=settings().presence,
+                                           timezone_name=_zone(), locale=reader_locale())
     return render_template("quarterly.html", title=_("Quarterly activity"), quarter=quarter, rows=rows,
+                           presence=presence, kind=lambda k: services.target_label(k, _),
                            categories=services.category_labels(_), note=services.report_note(_))
 
 

@@ -131,7 +131,7 @@ def dispatch_board():
     """Every assignment of ``date`` (any status) with its board state and flags, as GeoJSON."""
     return geojson_response(services.dispatch_board(
         get_session(), arg("date", "date", required=True), viewer=current_principal(), timezone=_zone(),
-        locale=reader_locale(), gettext=gettext, regime_name=regime_name()))
+        locale=reader_locale(), gettext=gettext, regime_name=regime_name(), presence=settings().presence))
 
 
 @bp.get("/dispatch/targets")

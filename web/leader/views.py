@@ -10,6 +10,7 @@ from shapely.geometry import shape
 from sqlalchemy.exc import DBAPIError
 
 from geo import services
+from geo.errors import Forbidden
 from geo.services import target_label
 
 from ..auth import current_principal
@@ -64,6 +65,10 @@ def my_shifts():
                                locale=reader_locale())
     features = shown["features"]
     feed_url = session_store.pop(FEED_URL_KEY, None)
+    presence = services.my_presence(get_session(), current_principal(), [f["id"] for f in features],
+                                    timezone_name=zone_name())
+    consent = (services.consent_state(get_session(), current_principal(), timezone_name=zone_name())
+               if presence or _linked() else None)
     notices = with_headlines(services.notification_list(get_session(), current_principal(), timezone_name=zone_name(),
                                                         locale=reader_locale()))
     return render_template("my_shifts.html", title=_("My shifts"), formation=shown["formation"],
@@ -74,7 +79,17 @@ def my_shifts():
                            upcoming=[f for f in features if f["properties"]["upcoming"]],
                            past=[f for f in features if not f["properties"]["upcoming"]],
                            parts=_maps(features), when=when, statuses=status_labels(),
+                           presence=presence, consent=consent, presence_settings=settings().presence,
                            kind=lambda k: target_label(k, _))
+
+
+def _linked() -> bool:
+    """True when the signed-in account is (or leads as) a participant who can check in."""
+    try:
+        services.own_participant(get_session(), current_principal())
+    except Forbidden:
+        return False
+    return True
 
 
 @bp.post("/my/shifts/<int:assignment_id>/acknowledge")

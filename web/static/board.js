@@ -74,6 +74,22 @@
     return b;
   }
 
+  // The dosage of a shift: minutes checked in, and with positions sent, minutes inside the target,
+  // visits and the share of the route walked ("no route" where it has none).
+  function presence(d) {
+    if (!d || (!d.minutes_checked_in && !d.positions)) return null;
+    var parts = [kuzet.fmt(gettext("checked in %(minutes)s min"), {minutes: Math.round(d.minutes_checked_in)})];
+    if (d.minutes_inside === null) {
+      parts.push(gettext("no location sent"));
+    } else {
+      parts.push(kuzet.fmt(gettext("inside the target %(minutes)s min"), {minutes: Math.round(d.minutes_inside)}));
+      parts.push(kuzet.fmt(gettext("visits %(num)s"), {num: d.visits}));
+      parts.push(d.has_route ? kuzet.fmt(gettext("route walked %(share)s"), {share: Math.round(100 * d.route_share) + " %"})
+                             : gettext("no route"));
+    }
+    return el("div", {className: "presence-dosage", text: parts.join(" · ")});
+  }
+
   function row(f) {
     var p = f.properties, live = p.status === "proposed" || p.status === "confirmed";
     var flags = (p.flags || []).map(function (v) {
@@ -87,6 +103,7 @@
       el("div", {className: "where", text: p.target_name + " · " + (K[p.target_kind] || p.target_kind) + " · " + p.activity}),
       el("div", {className: "when", text: span(p) + " · " + (p.officer || T.no_officer)}),
       flags.length ? el("ul", {className: "flags", "aria-label": T.flags}, flags) : null,
+      presence(p.presence),
       el("div", {className: "actions"}, [
         button(T.show, "show", function () { show(f, item); }),
         live ? button(T.edit, "edit", function () { editor(f, item); }) : null,

@@ -21,7 +21,9 @@ from ...domain import DEFAULT_TIMEZONE, ReportCategory
 from ...errors import InvalidInput
 from ...messages import N_, Message
 from ...rules.messages import Gettext, plain
+from ...settings import PresenceSettings
 from ...visibility import scope_of
+from ..field.presence import dosage_of
 
 CATEGORIES = tuple(c.value for c in ReportCategory)
 
@@ -76,6 +78,38 @@ def quarterly_summary(session: Session, viewer: Principal, quarter: Quarter, *,
                      "hours_on_duty": round(hours, 2), "reports": by_category,
                      "reports_total": sum(by_category.values())})
     return rows
+
+
+def presence_by_target(session: Session, viewer: Principal, quarter: Quarter, *, settings: PresenceSettings,
+                       timezone_name: str = DEFAULT_TIMEZONE, locale: str | None = None) -> list[dict]:
+    """Per target (zone, place, event area ...) of the confirmed shifts of the formations ``viewer``
+    may see in the quarter: the dosage summed over those shifts (minutes checked in; minutes inside
+    and visits over the shifts that sent their location; the mean share of the route walked over the
+    shifts that had a route, None where none had)."""
+    start, end = quarter.bounds(timezone_name)
+    ids = [f.id for f in q.formations(session, scope_of(viewer))]
+    rows = q.assignments_by_target(session, ids, start=start, end=end, locale=locale)
+    dosage = dosage_of(session, [r.id for r in rows], settings=settings)
+    out: dict[tuple[str, int], dict] = {}
+    for r in rows:
+        d = dosage[r.id]
+        t = out.setdefault((r.target_kind, r.target_id), {
+            "target_kind": r.target_kind, "target_id": r.target_id, "target": r.target_name, "assignments": 0,
+            "checked_in_h": 0.0, "tracked": 0, "minutes_inside": 0.0, "visits": 0, "_shares": []})
+        t["assignments"] += 1
+        t["checked_in_h"] += d["minutes_checked_in"] / 60.0
+        if d["minutes_inside"] is not None:
+            t["tracked"] += 1
+            t["minutes_inside"] += d["minutes_inside"]
+            t["visits"] += d["visits"]
+        if d["has_route"]:
+            t["_shares"].append(d["route_share"] or 0.0)
+    for t in out.values():
+        shares = t.pop("_shares")
+        t["route_share"] = round(sum(shares) / len(shares), 3) if shares else None
+        t["checked_in_h"] = round(t["checked_in_h"], 2)
+        t["minutes_inside"] = round(t["minutes_inside"], 1)
+    return list(out.values())
 
 
 def quarterly_csv(session: Session, viewer: Principal, quarter: Quarter, *, gettext: Gettext = plain,

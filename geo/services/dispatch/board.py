@@ -24,7 +24,9 @@ from ...regimes import DEFAULT_REGIME, get_regime
 from ...rules import check_assignment
 from ...rules.board import board_flags
 from ...rules.messages import Gettext, plain, target_label
+from ...settings import PresenceSettings
 from ..accountability.audit import record
+from ..field.presence import dosage_of
 from .assign import AssignmentRequest, _conflict, _live, _refuse, _request_of, _storable_override, build_facts
 from .assignments import assignment_feature, list_assignments
 from .day import day_window
@@ -48,10 +50,11 @@ def state_of(status: str, acknowledged_at: object) -> str:
 
 def dispatch_board(session: Session, day: date, *, viewer: Principal, timezone: str = DEFAULT_TIMEZONE,
                    locale: str | None = None, gettext: Gettext = plain,
-                   regime_name: str = DEFAULT_REGIME) -> dict:
+                   regime_name: str = DEFAULT_REGIME, presence: PresenceSettings = PresenceSettings()) -> dict:
     """Every assignment (any status) whose shift overlaps ``day``, as GeoJSON features whose
-    properties add ``state``, ``flags`` (the board's warnings, each citing its item) and
-    ``has_route`` (a walking route is planned for it)."""
+    properties add ``state``, ``flags`` (the board's warnings, each citing its item), ``has_route``
+    (a walking route is planned for it) and ``presence`` (the dosage: minutes inside the target,
+    visits, share of the route walked, minutes checked in)."""
     require(viewer, *PLANNERS)
     start, end = day_window(day, timezone)
     collection = list_assignments(session, viewer=viewer, start=start, end=end, statuses=None,
@@ -61,8 +64,10 @@ def dispatch_board(session: Session, day: date, *, viewer: Principal, timezone: 
                               r.officer_name, int(r.officer_formations))
              for r in qa.board_facts(session, [f["id"] for f in collection["features"]])}
     routed = routed_ids(session, [f["id"] for f in collection["features"]])
+    dosage = dosage_of(session, [f["id"] for f in collection["features"]], settings=presence)
     for feature in collection["features"]:
         p = feature["properties"]
+        p["presence"] = dosage.get(feature["id"])
         p["state"] = state_of(p["status"], p["acknowledged_at"])
         found = facts.get(feature["id"])
         p["flags"] = [v.as_dict() for v in board_flags(found, regime, _=gettext)] if found else []

@@ -5,3 +5,5 @@ from .report_pages import MAX_PAGE_SIZE as MAX_REPORT_PAGE, ReportPage, new_repo
 from .calendar import calendar_shifts, has_calendar_feed, new_calendar_feed, revoke_calendar_feed
 from .shifts import acknowledge_assignment, my_shift, my_shifts
 from .sheets import Sheet, day_sheets, shift_sheet
+from .presence import (assignment_presence, check_in, check_out, consent_state, dosage_of, my_presence, own_participant,
+                       record_position, reduce_old_positions, set_location_consent, set_tracking)
