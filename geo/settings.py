@@ -239,6 +239,9 @@ class RouteSettings:
         wrong = [name for name, value in positive.items() if not value > 0]
         if wrong or self.dwell_min < 0 or self.exact_max < 0:
             raise ValueError(f"route settings must be positive: {', '.join(wrong) or 'dwell_min, exact_max'}")
+
+
+@dataclass(frozen=True)
 class PresenceSettings:
     """Presence on a shift with the participant's consent (``geo.rules.presence``; design choices, D:
     the Order is silent on location tracking).
