@@ -6,7 +6,8 @@ Assignments are stored directly (the dispatch rules have their own tests), with 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.dialects.postgresql import Range
@@ -23,6 +24,7 @@ XSS = "<img src=x onerror=alert(1)>"
 INSIDE = (76.925, 43.245)       # a point in the Centre unit's jurisdiction (and district)
 ELSEWHERE = (77.05, 43.25)      # in the East district, another unit's jurisdiction
 OUTSIDE = (75.0, 42.0)          # in no district
+ALMATY = ZoneInfo("Asia/Almaty")
 
 
 @dataclass
@@ -59,7 +61,10 @@ def build_leader_world(session: Session, *, tag: str = "", now: datetime | None 
     """Store the dispatch world, three assignments and five accounts (logins suffixed by ``tag``)."""
     world = build(session, tag)
     now = now or datetime.now(timezone.utc)
-    tomorrow = (now + timedelta(days=1)).replace(hour=13, minute=0, second=0, microsecond=0)  # 18:00 Almaty
+    # 18:00 tomorrow in Almaty (13:00 UTC): tomorrow by Almaty's calendar, which is UTC's day after
+    # 19:00 UTC, so the sheets' file names and day pages agree whenever the tests run
+    tomorrow = datetime.combine((now.astimezone(ALMATY) + timedelta(days=1)).date(), time(18),
+                                ALMATY).astimezone(timezone.utc)
     upcoming = _assignment(session, formation=world.formation, zone=world.zone, officer=world.officer,
                            start=tomorrow, status="confirmed", members=(world.adult,))
     past = _assignment(session, formation=world.formation, zone=world.zone, officer=world.officer,
