@@ -186,7 +186,7 @@ def _number(value, name: str) -> float:
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number):
-        raise InvalidInput(Message("presence.number", N_("%(name)s must be a number"), name=name))
+        raise InvalidInput(Message("options.number", N_("%(name)s must be a number"), name=name))
     return number
 
 
@@ -199,7 +199,7 @@ def record_position(session: Session, actor: Principal, assignment_id: int, *, l
     own = own_participant(session, actor)
     lon, lat, accuracy_m = _number(lon, "lon"), _number(lat, "lat"), _number(accuracy_m, "accuracy_m")
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInput(Message("presence.lonlat", N_("lon must lie in -180..180 and lat in -90..90")))
+        raise InvalidInput(Message("board.point", N_("lon must lie in -180..180 and lat in -90..90")))
     now = now or _now()
     regime = get_regime(regime_name)
     a = _own_assignment(session, actor, assignment_id, own)
