@@ -9,11 +9,11 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import Range
 from sqlalchemy.orm import Session
 
@@ -138,13 +138,21 @@ def _at_report(page, lon: float, lat: float) -> tuple[float, float]:
     return x, y
 
 
+PAST_SHOWN = 20  # "My shifts" lists every upcoming shift and the latest 20 past ones (my_shifts' past_limit)
+
+
 def _formation_shift_ids(formation: int) -> set[int]:
+    """The formation's upcoming shifts and its latest past ones (the demo's patrol history has more)."""
     engine = make_engine(DEMO_URL)
     try:
         with Session(engine) as session:
-            return set(session.scalars(select(Assignment.id).where(Assignment.formation_id == formation)))
+            rows = session.execute(select(Assignment.id, func.upper(Assignment.shift).label("ends"))
+                                   .where(Assignment.formation_id == formation)).all()
     finally:
         engine.dispose()
+    now = datetime.now(timezone.utc)
+    past = sorted((r for r in rows if r.ends <= now), key=lambda r: (r.ends, r.id), reverse=True)
+    return {r.id for r in rows if r.ends > now} | {r.id for r in past[:PAST_SHOWN]}
 
 
 def test_a_leader_sees_exactly_their_shifts_on_a_phone_and_acknowledges_one(browser, live_server, people):
