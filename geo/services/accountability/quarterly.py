@@ -23,7 +23,7 @@ from ...messages import N_, Message
 from ...rules.messages import Gettext, plain
 from ...settings import PresenceSettings
 from ...visibility import scope_of
-from ..field.presence import dosage_of
+from ..dosage import dosage_of
 
 CATEGORIES = tuple(c.value for c in ReportCategory)
 

@@ -26,7 +26,7 @@ from ...rules.board import board_flags
 from ...rules.messages import Gettext, plain, target_label
 from ...settings import PresenceSettings
 from ..accountability.audit import record
-from ..field.presence import dosage_of
+from ..dosage import dosage_of
 from .assign import AssignmentRequest, _conflict, _live, _refuse, _request_of, _storable_override, build_facts
 from .assignments import assignment_feature, list_assignments
 from .day import day_window

@@ -29,6 +29,7 @@ from ...rules.presence import (AssignmentHolder, PositionFacts, ShiftFacts, chec
 from ...settings import PresenceSettings
 from ..accountability.audit import record
 from ..dispatch.assignments import assignment_feature
+from ..dosage import dosage_of
 
 # The version of the consent statement the page shows (stored with each consent record).
 STATEMENT = "presence-consent-v1"
@@ -221,31 +222,6 @@ def record_position(session: Session, actor: Principal, assignment_id: int, *, l
         raise Conflict(Message("presence.duplicate", N_("a position at this time is stored already"))) from None
     return {"id": position_id, "assignment_id": assignment_id, "participant_id": own, "at": _iso(at, timezone_name), "lon": lon, "lat": lat,
             "accuracy_m": accuracy_m}
-
-
-def _dosage_dict(row, *, reduced: bool) -> dict:
-    has_route = row.route_share is not None if reduced else bool(row.has_route)
-    sent = int(row.positions) > 0
-    return {"minutes_inside": round(float(row.minutes_inside), 1) if sent else None,
-            "visits": int(row.visits) if sent else None,
-            "route_share": (None if row.route_share is None else round(float(row.route_share), 3)) if sent or not has_route
-            else 0.0,
-            "has_route": has_route, "minutes_checked_in": round(float(row.minutes_checked_in), 1),
-            "positions": int(row.positions), "reduced": reduced}
-
-
-def dosage_of(session: Session, assignment_ids: list[int], *, settings: PresenceSettings,
-              now: datetime | None = None) -> dict[int, dict]:
-    """The dosage of each assignment: the figures its positions were reduced to, or computed from the
-    positions stored now. ``minutes_inside`` and ``visits`` are None when no position was sent
-    (no consent: only ``minutes_checked_in`` counts); ``route_share`` None when it has no route."""
-    stored = q.stored_dosage(session, assignment_ids)
-    live = q.live_dosage(session, [i for i in assignment_ids if i not in stored], now=now or _now(),
-                         gap_s=settings.gap_min * 60, tolerance_m=settings.route_tolerance_m,
-                         place_radius_m=settings.place_radius_m, grace_s=settings.grace_min * 60)
-    out = {i: _dosage_dict(d, reduced=True) for i, d in stored.items()}
-    out.update({i: _dosage_dict(d, reduced=False) for i, d in live.items()})
-    return out
 
 
 def assignment_presence(session: Session, viewer: Principal, assignment_id: int, *, settings: PresenceSettings,
