@@ -3,6 +3,7 @@ and `kuzet db prune`'s reduction: nothing older than the retention is left, the 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from pyproj import Transformer
@@ -12,7 +13,8 @@ import shapely
 from shapely.ops import unary_union
 from sqlalchemy import func, select, text
 
-from geo.db.models import AssignmentDosage, PatrolRoute, PresencePosition, ShiftPresence
+from geo.db.models import Assignment, AssignmentDosage, PatrolRoute, PresencePosition, ShiftPresence
+from geo.services.accountability.quarterly import Quarter, presence_by_target
 from geo.services.field.presence import dosage_of, reduce_old_positions
 from geo.settings import PresenceSettings
 
@@ -136,3 +138,23 @@ def test_positions_within_the_retention_are_kept(session, walked):
     assert reduce_old_positions(session, settings=SETTINGS, now=start + timedelta(days=2)) == (0, 0)
     assert session.scalar(select(func.count()).select_from(PresencePosition)
                           .where(PresencePosition.assignment_id == lw.upcoming)) == len(ADULT) + len(MINOR)
+
+
+def test_the_quarterly_report_sums_each_targets_dosage_over_its_confirmed_shifts(session, walked):
+    lw, start = walked
+    _route(session, lw.upcoming)
+    quarter = Quarter.of(start.astimezone(ZoneInfo("Asia/Almaty")).date())
+    rows = presence_by_target(session, lw.dispatcher, quarter, settings=SETTINGS)
+    zone = next(r for r in rows if r["target_kind"] == "patrol_zone" and r["target_id"] == lw.world.zone)
+    shifts = session.scalars(select(Assignment.id).where(
+        Assignment.patrol_zone_id == lw.world.zone, Assignment.status == "confirmed",
+        Assignment.formation_id.in_([lw.world.formation, lw.world.unnotified]),
+        Assignment.shift.op("&&")(func.tstzrange(*quarter.bounds("Asia/Almaty"))))).all()
+    walked_dosage = dosage_of(session, [lw.upcoming], settings=SETTINGS)[lw.upcoming]
+    assert zone["assignments"] == len(shifts) >= 1
+    assert zone["tracked"] == 1  # only the walked shift sent its location
+    assert zone["minutes_inside"] == pytest.approx(12.0) and zone["visits"] == 2
+    assert zone["checked_in_h"] == pytest.approx(45.0 / 60, abs=0.01)
+    assert walked_dosage["route_share"] > 0
+    assert zone["route_share"] == pytest.approx(walked_dosage["route_share"], abs=1e-3)
+    assert all(r["target_id"] != lw.world.far_zone for r in rows if r["target_kind"] == "patrol_zone")  # proposed only
