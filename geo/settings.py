@@ -223,7 +223,7 @@ class RouteSettings:
     walking_kmh: float = 4.0
     dwell_min: float = 10.0
     max_candidates: int = 25
-    exact_max: int = 15  # above ~15 cells HiGHS proves nothing in seconds (benchmarks/bench_routes.py)
+    exact_max: int = 40
     time_limit_s: float = 5.0
     cell_m: float = 100.0
     margin_m: float = 15.0
