@@ -1,6 +1,6 @@
-"""Issue 17's loop on the demo, in a real chromium, each role with its own account: the dispatcher
-gives the demo's led formation a shift in Green Bazaar (one of the zones of the demo's patrol history)
-that begins now and plans its walking route from the board; the supervisor confirms it; the leader,
+"""Issue 17's loop on the demo, in a real chromium, each role with its own account: the analyst runs
+Gi* over the demo's incidents; the dispatcher gives the demo's led formation a shift in Green Bazaar (one of the zones of the demo's patrol history)
+that begins now and plans its walking route from the board, through the run's hottest cells; the supervisor confirms it; the leader,
 on a phone, consents, checks in and walks the route (the browser's geolocation is moved along the
 stored route between sends); the dispatcher's board shows the dosage; the analyst's evaluation page
 shows Green Bazaar's before/after with its interval.
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from geo.db import make_engine
 from geo.db.demo_accounts import first_active_officer_of_zone, formation_id
-from geo.db.models import Assignment, LocationConsent, PatrolRoute, PatrolZone, UserAccount
+from geo.db.models import AnalysisRun, Assignment, LocationConsent, PatrolRoute, PatrolZone, UserAccount
 from geo.demo.accounts import LED_FORMATION, SUPERVISED_ZONE
 
 from tests.browser.conftest import DEMO_URL, watch
@@ -85,6 +85,7 @@ def loop(demo_app):
     demo_app.extensions["kuzet"] = kept
     with session:
         session.execute(delete(Assignment).where(Assignment.created_by == LOGINS["dispatcher"]))
+        session.execute(delete(AnalysisRun).where(AnalysisRun.created_by == LOGINS["analyst"]))
         session.execute(text("ALTER TABLE location_consent DISABLE TRIGGER location_consent_append_only"))
         session.execute(delete(LocationConsent).where(LocationConsent.participant_id == made.leader_participant,
                                                       LocationConsent.at >= datetime.now(timezone.utc) - timedelta(hours=3)))
@@ -113,6 +114,21 @@ def _along_route(assignment_id: int) -> list[tuple[float, float]]:
 
 
 def test_a_routed_patrol_is_walked_its_dosage_shown_and_the_zone_evaluated(browser, live_server, loop):
+    # 0. The analyst finds the hot spots: a Gi* run over all the demo's incidents, stored
+    context, analyst = watch(browser, live_server, LOGINS["analyst"], **DESKTOP)
+    page = analyst.page
+    page.goto(f"{live_server}/analysis", wait_until="networkidle")
+    run = page.evaluate("""async () => {
+        const r = await fetch("/api/v1/analyses", {method: "POST", body: JSON.stringify({method: "gi_star"}),
+            headers: {"Content-Type": "application/json", "Accept": "application/json",
+                      "X-CSRFToken": kuzet.csrfToken()}});
+        return {status: r.status, body: await r.json()};
+    }""")
+    assert run["status"] in (200, 201), run
+    run_id = int(run["body"]["id"])
+    assert not analyst.errors and not _outside(analyst.requests)
+    context.close()
+
     # 1. The dispatcher gives the formation a shift beginning now, then plans its route from the board
     context, dispatcher = watch(browser, live_server, LOGINS["dispatcher"], **DESKTOP)
     page = dispatcher.page
@@ -135,7 +151,12 @@ def test_a_routed_patrol_is_walked_its_dosage_shown_and_the_zone_evaluated(brows
     page.wait_for_function("s => s.options.length > 1 && !s.disabled", arg=start.element_handle())
     start.select_option(index=0)
     row.locator(".route-form button[type=submit]").click()
-    row.locator(".route-summary").wait_for(state="visible")
+    page.wait_for_function("""(id) => {
+        const row = document.querySelector(`#board-rows li.board-row[data-id='${id}']`);
+        const note = document.getElementById("board-note");
+        return (row && !row.querySelector(".route-summary").hidden) || (note && /\\bbad\\b|error/.test(note.className));
+    }""", arg=assignment_id, timeout=60_000)
+    assert row.locator(".route-summary").is_visible(), page.locator("#board-note").inner_text()
     assert " km, " in row.locator(".route-summary").inner_text()
     assert not dispatcher.errors and not _outside(dispatcher.requests)
     context.close()
@@ -143,6 +164,7 @@ def test_a_routed_patrol_is_walked_its_dosage_shown_and_the_zone_evaluated(brows
     with session:
         route = session.scalar(select(PatrolRoute).where(PatrolRoute.assignment_id == assignment_id))
         assert route is not None and 0 < route.length_m and route.minutes <= 2 * 60
+        assert (route.source, route.analysis_run_id) == ("analysis_run", run_id) and route.weight > 0
         length_m = route.length_m
     engine.dispose()
 
